@@ -1,0 +1,173 @@
+//! Diagnostics: content errors and warnings located at `path:line:col`.
+//!
+//! Every stage that reads user files reports problems as [`Diagnostic`]s and
+//! keeps going, so one run shows every mistake at once. They are printed in
+//! one place (`cli`), in the compiler convention editors jump to.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding about a user file. `line` and `col` are 1-based and refer to
+/// the original file (front matter offset included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+    /// How to fix it, in plain words. Printed on its own line.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: line.max(1),
+            col: col.max(1),
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            display_path(&self.path),
+            self.line,
+            self.col,
+            sev,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Paths are shown with forward slashes on every platform, as editors and
+/// the tests expect.
+pub fn display_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// A growing list of diagnostics, sorted for output so runs are deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+    /// Sorted by file, then position, then severity and text.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        });
+        self.0.dedup();
+        self.0
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The known name closest to `word`, if it is close enough to be a likely
+/// misspelling (used for site.yaml keys and front matter fields).
+pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&w, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len().max(2))
+        .min_by_key(|(d, k)| (*d, *k))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let t = "ab\n中文x\nz";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 3 + 6), (2, 3));
+        assert_eq!(line_col(t, t.len()), (3, 2));
+    }
+
+    #[test]
+    fn nearest_finds_misspellings_only() {
+        let known = ["title", "speaker", "summary", "date", "tags"];
+        assert_eq!(nearest("tittle", &known), Some("title"));
+        assert_eq!(nearest("speakr", &known), Some("speaker"));
+        assert_eq!(nearest("Title", &known), Some("title"));
+        assert_eq!(nearest("colour", &known), None);
+        assert_eq!(nearest("x", &known), None);
+    }
+
+    #[test]
+    fn display_is_compiler_style() {
+        let d = Diagnostic::error("content/a.md", 3, 7, "bad date").with_hint("write 2013-09-25");
+        assert_eq!(d.to_string(), "content/a.md:3:7: error: bad date\n  hint: write 2013-09-25");
+    }
+}

@@ -1,0 +1,9 @@
+//! zhanting: a static showcase site generator for Party-building speeches,
+//! model cases and "一支部一品牌" branch brand profiles.
+//!
+//! The build is a chain of stages passing plain data (see ARCHITECTURE.md):
+//! `config` → `content` → `markdown` → `site` → `render` → `output`.
+
+pub mod diag;
+pub mod markdown;
+pub mod search;
