@@ -137,7 +137,7 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::damerau_levenshtein(&w, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len().max(2))
+        .filter(|(d, k)| *d <= if k.chars().count() <= 5 { 1 } else { 2 })
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)
 }

@@ -7,3 +7,16 @@
 pub mod diag;
 pub mod markdown;
 pub mod search;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod frontmatter;
+pub mod urls;
+pub mod yamlpos;
+pub mod build;
+pub mod cli;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod theme;

@@ -1,5 +1,17 @@
 //! Markdown → HTML with pulldown-cmark, tuned for Chinese text.
-//! (API contract; implementation in progress.)
+//!
+//! On top of CommonMark (plus tables, footnotes, strikethrough and task
+//! lists) this module joins hard-wrapped Chinese lines, gives headings ids
+//! that work for Chinese titles, rewrites links to other `.md` pages,
+//! neutralises dangerous URLs, sanitises raw HTML, and extracts plain text,
+//! a summary and a character count for search and listings.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options as ParseOptions, Parser, Tag, TagEnd};
 
 /// Options that come from site.yaml.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,10 +57,861 @@ pub struct Rendered {
 /// `.md` (possibly with `#fragment`) to the href of that page; returning
 /// `None` leaves the link as written (the caller reports it from `links`).
 pub fn render(src: &str, opts: Options, resolve_link: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    let _ = (opts, resolve_link);
-    Rendered {
-        html: src.to_string(),
-        text: src.to_string(),
-        ..Default::default()
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(src, parse_options())
+        .into_offset_iter()
+        .collect();
+    let joins = cjk_soft_breaks(&events);
+    let mut renderer = Renderer::new(src, opts, resolve_link, events.len());
+    for ((event, range), join) in events.into_iter().zip(joins) {
+        renderer.handle(event, range, join);
+    }
+    renderer.finish()
+}
+
+/// The Markdown extensions the site uses.
+fn parse_options() -> ParseOptions {
+    ParseOptions::ENABLE_TABLES
+        | ParseOptions::ENABLE_FOOTNOTES
+        | ParseOptions::ENABLE_STRIKETHROUGH
+        | ParseOptions::ENABLE_TASKLISTS
+}
+
+// ---------------------------------------------------------------------------
+// Event rewriting
+// ---------------------------------------------------------------------------
+
+/// Walks the parser's events once, rewriting them for HTML output and
+/// collecting the table of contents, links and plain text on the way.
+struct Renderer<'a, 'r> {
+    opts: Options,
+    resolve_link: &'r dyn Fn(&str) -> Option<String>,
+    out: Vec<Event<'a>>,
+    plain: PlainText,
+    toc: TocBuilder,
+    links: Vec<LinkRef>,
+    cursor: LineCursor<'a>,
+    has_raw_html: bool,
+    in_code: bool,
+    table_depth: usize,
+    image_depth: usize,
+}
+
+impl<'a, 'r> Renderer<'a, 'r> {
+    fn new(
+        src: &'a str,
+        opts: Options,
+        resolve_link: &'r dyn Fn(&str) -> Option<String>,
+        capacity: usize,
+    ) -> Self {
+        Renderer {
+            opts,
+            resolve_link,
+            out: Vec::with_capacity(capacity),
+            plain: PlainText::default(),
+            toc: TocBuilder::default(),
+            links: Vec::new(),
+            cursor: LineCursor::new(src),
+            has_raw_html: false,
+            in_code: false,
+            table_depth: 0,
+            image_depth: 0,
+        }
+    }
+
+    /// Handles one event; `join` says a soft break sits next to CJK text.
+    fn handle(&mut self, event: Event<'a>, range: Range<usize>, join: bool) {
+        match event {
+            Event::Start(tag) => self.start(tag, range.start),
+            Event::End(tag) => self.end(tag),
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.inline_text(t);
+                self.out.push(event);
+            }
+            Event::SoftBreak if join => self.line_break(""),
+            Event::SoftBreak => {
+                self.line_break(" ");
+                self.out.push(event);
+            }
+            Event::HardBreak => {
+                self.line_break("\n");
+                self.out.push(event);
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                self.has_raw_html = true;
+                self.out.push(event);
+            }
+            other => self.out.push(other),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, offset: usize) {
+        if !is_inline(&tag) {
+            self.end_block();
+        }
+        let tag = match tag {
+            Tag::Heading { .. } => {
+                self.toc.open(self.out.len());
+                tag
+            }
+            Tag::CodeBlock(_) => {
+                self.in_code = true;
+                tag
+            }
+            Tag::Table(_) => {
+                self.table_depth += 1;
+                tag
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let dest_url = self.link_dest(link_type, dest_url, offset, false);
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.image_depth += 1;
+                let dest_url = self.link_dest(link_type, dest_url, offset, true);
+                Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }
+            }
+            other => other,
+        };
+        self.out.push(Event::Start(tag));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if !is_inline_end(&tag) {
+            self.end_block();
+        }
+        match tag {
+            TagEnd::Heading(level) => self.toc.close(&mut self.out, level as u8),
+            TagEnd::CodeBlock => self.in_code = false,
+            TagEnd::Table => self.table_depth = self.table_depth.saturating_sub(1),
+            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
+            _ => {}
+        }
+        self.out.push(Event::End(tag));
+    }
+
+    /// Text and inline code; image alt text stays out of the plain text.
+    fn inline_text(&mut self, text: &str) {
+        if self.image_depth == 0 {
+            self.plain.push(text);
+            self.toc.push(text);
+        }
+    }
+
+    /// A line break inside a block, written as `sep` in the plain text.
+    fn line_break(&mut self, sep: &str) {
+        self.plain.line_break(sep);
+        self.toc.push(if sep.is_empty() { "" } else { " " });
+    }
+
+    /// Closes the current plain-text block, classified by where it sits.
+    fn end_block(&mut self) {
+        let kind = if self.toc.is_open() {
+            BlockKind::Heading
+        } else if self.in_code || self.table_depth > 0 {
+            BlockKind::Other
+        } else {
+            BlockKind::Prose
+        };
+        self.plain.end_block(kind);
+    }
+
+    /// Records a link and returns the destination to write in the HTML.
+    fn link_dest(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'a>,
+        offset: usize,
+        is_image: bool,
+    ) -> CowStr<'a> {
+        let (line, col) = self.cursor.locate(offset);
+        self.links.push(LinkRef {
+            dest: dest.to_string(),
+            line,
+            col,
+            is_image,
+        });
+        if !self.opts.unsafe_html && is_dangerous_url(&dest) {
+            return CowStr::Borrowed("#");
+        }
+        if link_type != LinkType::Email && is_relative_md(&dest) {
+            if let Some(href) = (self.resolve_link)(&dest) {
+                return CowStr::from(href);
+            }
+        }
+        dest
+    }
+
+    fn finish(mut self) -> Rendered {
+        self.end_block();
+        let mut html = String::with_capacity(self.out.len() * 16);
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        if self.has_raw_html && !self.opts.unsafe_html {
+            html = sanitizer().clean(&html).to_string();
+        }
+        let summary = summarize(&self.plain);
+        let text = self.plain.into_text();
+        Rendered {
+            html,
+            toc: self.toc.headings,
+            char_count: count_chars(&text),
+            text,
+            summary,
+            links: self.links,
+        }
+    }
+}
+
+/// Tags that live inside a block (everything else starts or ends a block).
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// [`is_inline`] for end tags.
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Chinese line joining
+// ---------------------------------------------------------------------------
+
+/// For each event, whether it is a soft break to drop because the text on
+/// either side of it is CJK (a hard-wrapped Chinese line).
+fn cjk_soft_breaks(events: &[(Event, Range<usize>)]) -> Vec<bool> {
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, (event, _))| matches!(event, Event::SoftBreak) && joins_cjk(events, i))
+        .collect()
+}
+
+/// Whether the soft break at `i` touches a CJK character.
+fn joins_cjk(events: &[(Event, Range<usize>)], i: usize) -> bool {
+    let before = events[..i].iter().rev().map(|(e, _)| e);
+    let after = events
+        .get(i + 1..)
+        .unwrap_or_default()
+        .iter()
+        .map(|(e, _)| e);
+    edge_char(before, true).is_some_and(is_cjk) || edge_char(after, false).is_some_and(is_cjk)
+}
+
+/// The first visible character met walking `events` within the same line of
+/// inline content (the last character of a text if `from_end`).
+fn edge_char<'e, 'a: 'e>(
+    events: impl Iterator<Item = &'e Event<'a>>,
+    from_end: bool,
+) -> Option<char> {
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                let c = if from_end {
+                    t.trim_end().chars().next_back()
+                } else {
+                    t.trim_start().chars().next()
+                };
+                if c.is_some() {
+                    return c;
+                }
+            }
+            Event::Start(tag) if is_inline(tag) => {}
+            Event::End(tag) if is_inline_end(tag) => {}
+            Event::InlineHtml(_) | Event::FootnoteReference(_) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Han, kana, hangul and other CJK letters, each counted as a word.
+fn is_cjk_letter(c: char) -> bool {
+    let c = c as u32;
+    (0x4E00..=0x9FFF).contains(&c)
+        || matches!(
+                c,
+                0x1100..=0x11FF
+                | 0x2E80..=0x2FDF
+                | 0x3005..=0x3007
+                | 0x3021..=0x3029
+                | 0x3040..=0x30FF
+                | 0x3100..=0x318F
+                | 0x31A0..=0x31BF
+                | 0x31F0..=0x31FF
+                | 0x3400..=0x4DBF
+                | 0xA960..=0xA97F
+                | 0xAC00..=0xD7FF
+                | 0xF900..=0xFAFF
+                | 0xFF66..=0xFF9F
+                | 0x20000..=0x3FFFF
+        )
+}
+
+/// CJK letters plus CJK punctuation, symbols and full-width forms: a line
+/// break next to one of these is an artefact of wrapping, not a space.
+fn is_cjk(c: char) -> bool {
+    is_cjk_letter(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0x3190..=0x319F | 0x31C0..=0x31EF | 0x3200..=0x33FF | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+// ---------------------------------------------------------------------------
+// Headings
+// ---------------------------------------------------------------------------
+
+/// Collects heading titles and gives each heading a unique id.
+#[derive(Default)]
+struct TocBuilder {
+    /// Index in the output of the open heading's start event.
+    open: Option<usize>,
+    title: String,
+    /// Ids given so far, and the next suffix to try for each base id.
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    headings: Vec<Heading>,
+}
+
+impl TocBuilder {
+    fn open(&mut self, index: usize) {
+        self.open = Some(index);
+        self.title.clear();
+    }
+
+    fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    fn push(&mut self, text: &str) {
+        if self.is_open() {
+            self.title.push_str(text);
+        }
+    }
+
+    /// Ends the open heading: sets its id and adds it to the TOC.
+    fn close(&mut self, out: &mut [Event], level: u8) {
+        let Some(index) = self.open.take() else {
+            return;
+        };
+        let title = collapse_whitespace(&self.title);
+        let id = self.unique(slugify(&title));
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = out.get_mut(index) {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        self.headings.push(Heading { level, id, title });
+    }
+
+    /// `base`, or `base-1`, `base-2`… if taken.
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let next = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// An id from a heading title: letters and digits of any script are kept
+/// (ASCII lowercased), runs of anything else become one '-'.
+fn slugify(title: &str) -> String {
+    let mut slug = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    if slug.is_empty() {
+        slug.push_str("section");
+    }
+    slug
+}
+
+// ---------------------------------------------------------------------------
+// Links
+// ---------------------------------------------------------------------------
+
+/// The lowercased scheme of a URL, read the way browsers do: leading
+/// whitespace and control characters skipped, tabs and newlines ignored.
+fn url_scheme(url: &str) -> Option<String> {
+    let mut scheme = String::new();
+    for c in url
+        .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+    {
+        match c {
+            ':' if !scheme.is_empty() => return Some(scheme),
+            '\t' | '\n' | '\r' => {}
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                scheme.push(c.to_ascii_lowercase())
+            }
+            _ => return None,
+        }
+        if scheme.len() > 32 {
+            return None;
+        }
+    }
+    None
+}
+
+/// URLs that run code or reach local files when followed.
+fn is_dangerous_url(url: &str) -> bool {
+    url_scheme(url)
+        .is_some_and(|s| matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file"))
+}
+
+/// A relative link to another Markdown file, e.g. `../cases/a.md#做法`.
+fn is_relative_md(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    !dest.starts_with(['/', '#']) && url_scheme(dest).is_none() && path.ends_with(".md")
+}
+
+/// Turns byte offsets into 1-based line and column (in characters),
+/// scanning forward from the last position asked for.
+struct LineCursor<'a> {
+    src: &'a str,
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    fn new(src: &'a str) -> Self {
+        LineCursor {
+            src,
+            offset: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let mut target = offset.min(self.src.len());
+        while !self.src.is_char_boundary(target) {
+            target -= 1;
+        }
+        if target < self.offset {
+            *self = LineCursor::new(self.src);
+        }
+        let passed = self.src.get(self.offset..target).unwrap_or_default();
+        match passed.rfind('\n') {
+            Some(last) => {
+                self.line += passed.bytes().filter(|&b| b == b'\n').count();
+                self.col = 1 + passed.get(last + 1..).unwrap_or_default().chars().count();
+            }
+            None => self.col += passed.chars().count(),
+        }
+        self.offset = target;
+        (self.line, self.col)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Raw HTML
+// ---------------------------------------------------------------------------
+
+/// The sanitiser for documents with raw HTML, built once.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(build_sanitizer)
+}
+
+/// Ammonia's defaults (no scripts, styles, event handlers, forms or
+/// `javascript:`/`data:` URLs) plus what pulldown-cmark itself emits.
+fn build_sanitizer() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["input"])
+        .add_clean_content_tags([
+            "iframe", "object", "embed", "noembed", "noframes", "template", "textarea", "select",
+        ])
+        .add_generic_attributes(["class"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .add_tag_attributes("div", ["id"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .attribute_filter(keep_attribute)
+        .link_rel(None);
+    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        builder.add_tag_attributes(heading, ["id"]);
+    }
+    builder
+}
+
+/// Allows table cell styles only for the alignment pulldown-cmark writes.
+fn keep_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        ("th" | "td", "style") => matches!(
+            value.trim(),
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+        .then_some(Cow::Borrowed(value)),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Plain text, summary and counting
+// ---------------------------------------------------------------------------
+
+/// Where a block of plain text came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    /// Paragraphs, list items, quotes: material for the summary.
+    Prose,
+    Heading,
+    /// Code and tables.
+    Other,
+}
+
+/// A prose block inside [`PlainText::text`], with the end of its first line.
+struct ProseBlock {
+    range: Range<usize>,
+    first_line_end: Option<usize>,
+}
+
+/// Plain text of the body, one block per line.
+#[derive(Default)]
+struct PlainText {
+    text: String,
+    block_start: usize,
+    first_line_end: Option<usize>,
+    /// The first prose blocks, enough to make a summary from.
+    prose: Vec<ProseBlock>,
+    prose_chars: usize,
+}
+
+/// How much prose (not counting salutations) to keep for the summary.
+const PROSE_KEPT: usize = 2 * SUMMARY_CHARS;
+
+impl PlainText {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn line_break(&mut self, sep: &str) {
+        if self.first_line_end.is_none() && self.text.len() > self.block_start {
+            self.first_line_end = Some(self.text.len());
+        }
+        self.text.push_str(sep);
+    }
+
+    /// Ends the current block, remembering it if it is prose.
+    fn end_block(&mut self, kind: BlockKind) {
+        let start = self.block_start;
+        let end = start + self.text.get(start..).unwrap_or_default().trim_end().len();
+        self.text.truncate(end);
+        if end > start {
+            if kind == BlockKind::Prose && self.prose_chars < PROSE_KEPT {
+                self.keep_prose(start..end);
+            }
+            self.text.push('\n');
+        }
+        self.block_start = self.text.len();
+        self.first_line_end = None;
+    }
+
+    fn keep_prose(&mut self, range: Range<usize>) {
+        let block = self.text.get(range.clone()).unwrap_or_default();
+        if !is_salutation(block) {
+            self.prose_chars += block.chars().count();
+        }
+        let first_line_end = self.first_line_end.filter(|&e| e < range.end);
+        self.prose.push(ProseBlock {
+            range,
+            first_line_end,
+        });
+    }
+
+    fn into_text(mut self) -> String {
+        self.text.truncate(self.text.trim_end().len());
+        self.text
+    }
+}
+
+/// Summary length in characters.
+const SUMMARY_CHARS: usize = 120;
+/// A cut summary may end at a sentence end only after this many characters.
+const SUMMARY_MIN_SENTENCE: usize = 60;
+/// Longest line still taken for a salutation or recipients line.
+const SALUTATION_MAX_CHARS: usize = 40;
+
+/// A short line ending in a colon: "同志们：", "各支部：".
+fn is_salutation(line: &str) -> bool {
+    let line = line.trim();
+    (line.ends_with('：') || line.ends_with(':')) && line.chars().count() <= SALUTATION_MAX_CHARS
+}
+
+/// About [`SUMMARY_CHARS`] characters of prose from the start of the body,
+/// after any salutation or recipients line.
+fn summarize(plain: &PlainText) -> String {
+    let mut joined = String::new();
+    let mut skipping = true;
+    for block in &plain.prose {
+        let Some(mut s) = plain.text.get(block.range.clone()) else {
+            continue;
+        };
+        if skipping {
+            if is_salutation(s) {
+                continue;
+            }
+            s = skip_salutation_line(&plain.text, block).unwrap_or(s);
+            skipping = false;
+        }
+        join_cjk_aware(&mut joined, s);
+    }
+    truncate_summary(collapse_whitespace(&joined))
+}
+
+/// The rest of a block whose first line is a salutation.
+fn skip_salutation_line<'t>(text: &'t str, block: &ProseBlock) -> Option<&'t str> {
+    let end = block.first_line_end?;
+    let first = text.get(block.range.start..end)?;
+    is_salutation(first)
+        .then(|| text.get(end..block.range.end))
+        .flatten()
+}
+
+/// Appends `s` to `out`, with a space in between unless either side is CJK.
+fn join_cjk_aware(out: &mut String, s: &str) {
+    let s = s.trim();
+    let (Some(last), Some(first)) = (out.chars().next_back(), s.chars().next()) else {
+        out.push_str(s);
+        return;
+    };
+    if !is_cjk(last) && !is_cjk(first) {
+        out.push(' ');
+    }
+    out.push_str(s);
+}
+
+/// Trims and turns each whitespace run into one space, or into nothing
+/// where it touches CJK text.
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        join_cjk_aware(&mut out, word);
+    }
+    out
+}
+
+/// Cuts `s` to [`SUMMARY_CHARS`] characters, at a sentence end if there is
+/// one late enough, else with "…".
+fn truncate_summary(s: String) -> String {
+    let Some((cut, _)) = s.char_indices().nth(SUMMARY_CHARS) else {
+        return s;
+    };
+    let head = &s[..cut];
+    let sentence_end = head
+        .char_indices()
+        .enumerate()
+        .filter(|&(n, (_, c))| {
+            n + 1 >= SUMMARY_MIN_SENTENCE && matches!(c, '。' | '！' | '？' | '；')
+        })
+        .last();
+    match sentence_end {
+        Some((_, (at, c))) => {
+            let mut end = at + c.len_utf8();
+            if let Some(quote) = head[end..]
+                .chars()
+                .next()
+                .filter(|q| matches!(q, '”' | '’' | '」' | '』' | '）'))
+            {
+                end += quote.len_utf8();
+            }
+            head[..end].to_string()
+        }
+        None => format!("{}…", head.trim_end()),
+    }
+}
+
+/// CJK letters one by one, plus runs of other letters and digits as words
+/// ("3.14", "1,000" and "don't" count once).
+fn count_chars(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let cjk = !c.is_ascii() && is_cjk_letter(c);
+        if cjk || !c.is_alphanumeric() {
+            count += usize::from(cjk);
+            let connects = matches!(c, '.' | ',' | '\'' | '’')
+                && chars.peek().is_some_and(char::is_ascii_alphanumeric);
+            in_word = in_word && connects;
+        } else {
+            count += usize::from(!in_word);
+            in_word = true;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    use std::time::Instant;
+    fn page() -> String {
+        let para = "我们要坚持以人民为中心的发展思想，把群众的\n急难愁盼作为工作的出发点和落脚点，推动支部建设\n提质增效。In 2024 the branch held 12 meetings.\n\n";
+        let mut s = String::from("同志们：\n\n# 一、总体要求\n\n");
+        while s.len() < 14_000 {
+            s.push_str(para);
+            s.push_str("- 第一条，[链接](../a/b.md#x)\n- **加粗**内容\n\n## 小标题\n\n");
+        }
+        s
+    }
+    #[test]
+    #[ignore]
+    fn timing_render() {
+        let p = page();
+        let mut n = 0;
+        for _ in 0..5000 { n += render(&p, Options::default(), &|d| Some(format!("/x/{d}"))).html.len(); }
+        println!("{n}");
+    }
+    #[test]
+    #[ignore]
+    fn timing() {
+        let p = page();
+        let t = Instant::now();
+        let mut n = 0;
+        for _ in 0..1000 {
+            n += render(&p, Options::default(), &|d| Some(format!("/x/{d}")))
+                .html
+                .len();
+        }
+        println!("1000 pages: {:?} ({n})", t.elapsed());
+        let t = Instant::now();
+        for _ in 0..1000 {
+            let mut h = String::new();
+            pulldown_cmark::html::push_html(&mut h, Parser::new_ext(&p, parse_options()));
+            n += h.len();
+        }
+        println!("1000 pages pulldown only: {:?} ({n})", t.elapsed());
+        let t = Instant::now();
+        for _ in 0..1000 {
+            let v: Vec<_> = Parser::new_ext(&p, parse_options())
+                .into_offset_iter()
+                .collect();
+            n += v.len();
+        }
+        println!("offset collect: {:?} ({n})", t.elapsed());
+        let v: Vec<_> = Parser::new_ext(&p, parse_options())
+            .into_offset_iter()
+            .collect();
+        let t = Instant::now();
+        for _ in 0..1000 {
+            n += cjk_soft_breaks(&v).len();
+        }
+        println!("joins: {:?} ({n})", t.elapsed());
+        let r = render(&p, Options::default(), &|d| Some(format!("/x/{d}")));
+        let t = Instant::now();
+        for _ in 0..1000 {
+            n += count_chars(&r.text);
+        }
+        println!("count: {:?} ({n})", t.elapsed());
+        let t = Instant::now();
+        for _ in 0..1000 {
+            let mut c = LineCursor::new(&p);
+            n += c.locate(p.len()).0;
+        }
+        println!("cursor: {:?} ({n})", t.elapsed());
+        let t = Instant::now();
+        let mut q = p.clone();
+        q.push_str("\n<b>x</b>\n");
+        for _ in 0..100 {
+            n += render(&q, Options::default(), &|_| None).html.len();
+        }
+        println!("100 html pages: {:?} ({n})", t.elapsed());
+    }
+    #[test]
+    #[ignore]
+    fn robust() {
+        let big = page().repeat(20_000_000 / 14_000);
+        let t = Instant::now();
+        let r = render(&big, Options::default(), &|_| None);
+        println!("20MB: {:?} {}", t.elapsed(), r.html.len());
+        let t = Instant::now();
+        let mut garbage = Vec::new();
+        let mut x: u32 = 12345;
+        for _ in 0..2_000_000 {
+            x = x.wrapping_mul(1103515245).wrapping_add(12345);
+            garbage.push((x >> 16) as u8);
+        }
+        let g = String::from_utf8_lossy(&garbage);
+        let r = render(&g, Options::default(), &|_| None);
+        println!("garbage: {:?} {}", t.elapsed(), r.html.len());
+        for depth in [1000usize, 10_000, 20_000] {
+            let t = Instant::now();
+            let mut s = String::new();
+            for i in 0..depth {
+                s.push_str(&"  ".repeat(i));
+                s.push_str("- 项\n");
+            }
+            let r = render(&s, Options::default(), &|_| None);
+            println!(
+                "depth {depth} indented list: {:?} {}",
+                t.elapsed(),
+                r.html.len()
+            );
+            let t = Instant::now();
+            let n = Parser::new_ext(&s, parse_options()).count();
+            println!("depth {depth} pulldown only: {:?} {}", t.elapsed(), n);
+            let t = Instant::now();
+            let q: String = ">".repeat(depth) + " 引用 <b>x</b>\n";
+            let r2 = render(&q, Options::default(), &|_| None);
+            println!("depth {depth} quote: {:?} {}", t.elapsed(), r2.html.len());
+            let t = Instant::now();
+            let l: String = "- ".repeat(depth) + "项 <i>x</i>\n";
+            let r3 = render(&l, Options::default(), &|_| None);
+            println!("depth {depth} list: {:?} {}", t.elapsed(), r3.html.len());
+        }
     }
 }

@@ -1,0 +1,358 @@
+//! `site.yaml`: read into an all-optional raw layer, then resolved into
+//! [`Config`] with defaults filled in. Every problem becomes a
+//! [`Diagnostic`] at its line in `site.yaml`.
+
+use crate::diag::{nearest, Diagnostic};
+use crate::yamlpos::{key_positions, yaml_error};
+use serde_yaml::{Mapping, Value};
+use std::path::Path;
+
+/// What a page is, which decides its template and metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Speech,
+    Case,
+    Brand,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Speech, Kind::Case, Kind::Brand, Kind::Page];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Speech => "speech",
+            Kind::Case => "case",
+            Kind::Brand => "brand",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The template that renders one page of this kind.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Speech => "speech.html",
+            Kind::Case => "case.html",
+            Kind::Brand => "brand.html",
+            Kind::Page => "page.html",
+        }
+    }
+}
+
+/// One folder under `content/` that holds pages of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionConfig {
+    /// Folder name and URL segment (`speeches`).
+    pub name: String,
+    pub title: String,
+    pub kind: Kind,
+}
+
+/// The resolved site configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always starts and ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub paginate: usize,
+    pub unsafe_html: bool,
+    /// In `site.yaml` order; the defaults when `sections` is absent.
+    pub sections: Vec<SectionConfig>,
+}
+
+pub const FILE_NAME: &str = "site.yaml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "paginate",
+    "sections",
+    "unsafe_html",
+];
+const SECTION_KEYS: &[&str] = &["title", "kind"];
+
+/// The folder of plain pages; its pages have kind `page` and live at `/SLUG/`.
+pub const PAGES_FOLDER: &str = "pages";
+
+pub fn default_sections() -> Vec<SectionConfig> {
+    [
+        ("speeches", "领导讲话", Kind::Speech),
+        ("cases", "典型案例", Kind::Case),
+        ("brands", "一支部一品牌", Kind::Brand),
+    ]
+    .into_iter()
+    .map(|(name, title, kind)| SectionConfig {
+        name: name.into(),
+        title: title.into(),
+        kind,
+    })
+    .collect()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "基层党建展示平台".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            language: "zh-CN".into(),
+            theme: "default".into(),
+            paginate: 20,
+            unsafe_html: false,
+            sections: default_sections(),
+        }
+    }
+}
+
+/// Reads `ROOT/site.yaml`. `shown` is the path used in messages.
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(FILE_NAME);
+    let shown = Path::new(FILE_NAME);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![Diagnostic::error(shown, 1, 1, format!("no {FILE_NAME} in {}", root.display()))
+                .with_hint("run the command inside a site folder, pass --root DIR, or create a site with `zhanting init DIR`")]);
+        }
+        Err(e) => return Err(vec![Diagnostic::error(shown, 1, 1, format!("cannot read {FILE_NAME}: {e}"))]),
+    };
+    let text = match crate::content::decode_text(&bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(vec![Diagnostic::error(shown, e.line, e.col, e.message)]),
+    };
+    parse(&text, shown)
+}
+
+/// Parses the text of a `site.yaml`.
+pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let value: Value = if text.trim().is_empty() {
+        Value::Mapping(Mapping::new())
+    } else {
+        serde_yaml::from_str(text).map_err(|e| vec![yaml_error(&e, text, shown, 0)])?
+    };
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Mapping::new(),
+        _ => {
+            return Err(vec![Diagnostic::error(shown, 1, 1, format!("{FILE_NAME} must be a list of `key: value` lines"))
+                .with_hint("start with a line such as `title: 基层党建展示平台`")])
+        }
+    };
+    let positions = key_positions(text, 0);
+    let mut errors = Vec::new();
+    let mut cfg = Config::default();
+    let at = |key: &str| positions.get(key).copied().unwrap_or((1, 1));
+
+    for (k, v) in &map {
+        let Some(key) = k.as_str() else {
+            errors.push(Diagnostic::error(shown, 1, 1, "a key in site.yaml is not text"));
+            continue;
+        };
+        let (line, col) = at(key);
+        let err = |msg: String| Diagnostic::error(shown, line, col, msg);
+        match key {
+            "title" | "description" | "language" | "theme" | "base_url" => match scalar_string(v) {
+                Some(s) => {
+                    let s = s.trim().to_string();
+                    match key {
+                        "title" => cfg.title = s,
+                        "description" => cfg.description = s,
+                        "language" => cfg.language = s,
+                        "theme" => {
+                            if s.is_empty() || s.contains(['/', '\\']) || s.starts_with('.') {
+                                errors.push(err(format!("theme `{s}` is not a folder name under themes/")));
+                            } else {
+                                cfg.theme = s
+                            }
+                        }
+                        _ => cfg.base_url = normalize_base_url(&s),
+                    }
+                }
+                None => errors.push(err(format!("`{key}` must be text"))),
+            },
+            "paginate" => match v.as_u64() {
+                Some(n) if n > 0 => cfg.paginate = n as usize,
+                _ => errors.push(
+                    err("`paginate` must be a whole number greater than 0".into())
+                        .with_hint("for example `paginate: 20` shows 20 pages per list page"),
+                ),
+            },
+            "unsafe_html" => match v.as_bool() {
+                Some(b) => cfg.unsafe_html = b,
+                None => errors.push(err("`unsafe_html` must be true or false".into())),
+            },
+            "sections" => match parse_sections(v, text, shown) {
+                Ok(s) => cfg.sections = s,
+                Err(mut e) => errors.append(&mut e),
+            },
+            other => errors.push(unknown_key(shown, line, col, other, KEYS, "site.yaml")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(errors)
+    }
+}
+
+fn unknown_key(shown: &Path, line: usize, col: usize, key: &str, known: &[&str], place: &str) -> Diagnostic {
+    let d = Diagnostic::error(shown, line, col, format!("unknown key `{key}` in {place}"));
+    match nearest(key, known) {
+        Some(k) => d.with_hint(format!("did you mean `{k}`? Known keys: {}", known.join(", "))),
+        None => d.with_hint(format!("known keys: {}", known.join(", "))),
+    }
+}
+
+fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConfig>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let Value::Mapping(m) = v else {
+        return Err(vec![Diagnostic::error(shown, line_of(text, "sections"), 1, "`sections` must be a map of folder names")
+            .with_hint("for example:\n    sections:\n      cases: { title: 典型案例, kind: case }")]);
+    };
+    for (k, sv) in m {
+        let name = scalar_string(k).unwrap_or_default();
+        let line = line_of(text, &format!("{name}:"));
+        if name.is_empty() || name.contains(['/', '\\', '.']) || name == PAGES_FOLDER {
+            errors.push(Diagnostic::error(shown, line, 1, format!("`{name}` cannot be a section folder name")));
+            continue;
+        }
+        let Value::Mapping(sm) = sv else {
+            errors.push(Diagnostic::error(shown, line, 1, format!("section `{name}` needs a title and a kind"))
+                .with_hint(format!("write `{name}: {{ title: 典型案例, kind: case }}`")));
+            continue;
+        };
+        let mut title = None;
+        let mut kind = None;
+        for (sk, sval) in sm {
+            let skey = sk.as_str().unwrap_or("");
+            match skey {
+                "title" => title = scalar_string(sval),
+                "kind" => match sval.as_str().and_then(Kind::parse) {
+                    Some(k) if k != Kind::Page => kind = Some(k),
+                    _ => errors.push(
+                        Diagnostic::error(shown, line, 1, format!("section `{name}` has an unknown kind"))
+                            .with_hint("kind must be one of: speech, case, brand"),
+                    ),
+                },
+                other => errors.push(unknown_key(shown, line, 1, other, SECTION_KEYS, &format!("section `{name}`"))),
+            }
+        }
+        let Some(kind) = kind else {
+            if errors.is_empty() {
+                errors.push(Diagnostic::error(shown, line, 1, format!("section `{name}` has no kind"))
+                    .with_hint("add `kind: speech`, `kind: case` or `kind: brand`"));
+            }
+            continue;
+        };
+        out.push(SectionConfig {
+            title: title.unwrap_or_else(|| name.clone()),
+            name,
+            kind,
+        });
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1).unwrap_or(1)
+}
+
+/// Strings, numbers and booleans as text (YAML users rarely quote).
+pub fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// `dangjian`, `/dangjian`, `http://x/dangjian` → `/dangjian/`, `http://x/dangjian/`.
+pub fn normalize_base_url(s: &str) -> String {
+    let s = s.trim();
+    if s.is_empty() {
+        return "/".into();
+    }
+    let mut out = if s.contains("://") || s.starts_with('/') {
+        s.to_string()
+    } else {
+        format!("/{s}")
+    };
+    if !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("site.yaml")
+    }
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = parse("", p()).unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.sections.len(), 3);
+    }
+
+    #[test]
+    fn reads_all_keys() {
+        let c = parse(
+            "title: 展示\ndescription: 说明\nbase_url: dangjian\nlanguage: zh-CN\ntheme: red\npaginate: 5\nunsafe_html: true\nsections:\n  news: { title: 工作动态, kind: case }\n",
+            p(),
+        )
+        .unwrap();
+        assert_eq!(c.title, "展示");
+        assert_eq!(c.base_url, "/dangjian/");
+        assert_eq!(c.paginate, 5);
+        assert!(c.unsafe_html);
+        assert_eq!(c.sections, vec![SectionConfig { name: "news".into(), title: "工作动态".into(), kind: Kind::Case }]);
+    }
+
+    #[test]
+    fn unknown_key_names_nearest() {
+        let e = parse("title: x\npaginat: 3\n", p()).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].to_string(),
+            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html"
+        );
+    }
+
+    #[test]
+    fn all_errors_at_once() {
+        let e = parse("paginate: 0\nunsafe_html: maybe\ncolour: red\n", p()).unwrap_err();
+        let lines: Vec<_> = e.iter().map(|d| (d.line, d.message.clone())).collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].0, 1);
+        assert_eq!(lines[1].0, 2);
+        assert_eq!(lines[2], (3, "unknown key `colour` in site.yaml".to_string()));
+    }
+
+    #[test]
+    fn yaml_syntax_error_has_position() {
+        let e = parse("title: \"unclosed\nbase_url: /\n", p()).unwrap_err();
+        assert_eq!(e[0].path, Path::new("site.yaml"));
+        assert!(e[0].line >= 1);
+    }
+}

@@ -1,0 +1,597 @@
+//! Loading `content/`: every Markdown file becomes a [`Page`] with resolved
+//! front matter, its URL and the files it brings along (bundle assets,
+//! attachments, cover, logo). The result is the [`Library`], keyed by source
+//! path. Nothing here renders Markdown.
+
+use crate::config::{Config, Kind, PAGES_FOLDER};
+use crate::diag::Diagnostic;
+use crate::frontmatter::{self, FrontMatter, Located};
+use crate::urls;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use walkdir::WalkDir;
+
+pub const CONTENT_DIR: &str = "content";
+pub const STATIC_DIR: &str = "static";
+
+/// A file a page brings along, copied into the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Absolute (or root-joined) source path.
+    pub source: PathBuf,
+    /// Output path relative to the output root, `/`-separated, not encoded.
+    pub dest: String,
+}
+
+/// An attachment as readers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    /// Relative to the site root, percent-encoded.
+    pub url: String,
+    pub bytes: u64,
+}
+
+/// One page of the site, before its Markdown is rendered.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Relative to the site root (`content/cases/x.md`): the key of the library
+    /// and the path shown in messages.
+    pub source: PathBuf,
+    /// Section folder (`cases`), or `pages` for plain pages.
+    pub section: String,
+    pub kind: Kind,
+    pub slug: String,
+    /// Output folder relative to the output root (`cases/x/`), not encoded.
+    pub dir: String,
+    /// `dir` + `index.html`, percent-encoded: the page's link target.
+    pub url: String,
+    pub meta: FrontMatter,
+    pub body: String,
+    /// Line of the first body line in the source file.
+    pub body_line: usize,
+    pub assets: Vec<Asset>,
+    pub attachments: Vec<Attachment>,
+    pub cover: Option<String>,
+    pub logo: Option<String>,
+}
+
+/// Intro text of the home page or a section (`_index.md`).
+#[derive(Debug, Clone, Default)]
+pub struct Intro {
+    pub source: PathBuf,
+    pub title: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// Everything under `content/`, keyed by source path.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub pages: BTreeMap<PathBuf, Page>,
+    /// `""` for `content/_index.md`, else the section name.
+    pub intros: BTreeMap<String, Intro>,
+}
+
+/// Options of one load.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Reads every page under `ROOT/content`. Problems go to `diags`; pages with
+/// errors are left out.
+pub fn load(root: &Path, config: &Config, opts: LoadOptions, diags: &mut Vec<Diagnostic>) -> Library {
+    let files = discover(root, config, diags);
+    let results: Vec<(Result<Loaded, ()>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| {
+            let mut d = vec![];
+            let r = load_file(root, f, &mut d).ok_or(());
+            (r, d)
+        })
+        .collect();
+    let mut lib = Library::default();
+    for (r, d) in results {
+        diags.extend(d);
+        match r {
+            Ok(Loaded::Page(p)) if p.meta.draft && !opts.drafts => {}
+            Ok(Loaded::Page(p)) => {
+                lib.pages.insert(p.source.clone(), *p);
+            }
+            Ok(Loaded::Intro(key, intro)) => {
+                lib.intros.insert(key, intro);
+            }
+            Err(()) => {}
+        }
+    }
+    lib
+}
+
+/// A content file found on disk, with what its place says about it.
+#[derive(Debug, Clone)]
+struct Found {
+    /// Relative to root.
+    source: PathBuf,
+    role: Role,
+}
+
+#[derive(Debug, Clone)]
+enum Role {
+    Intro(String),
+    Page {
+        section: String,
+        kind: Kind,
+        /// The folder of a page bundle (`index.md` beside its files).
+        bundle: bool,
+    },
+}
+
+enum Loaded {
+    Page(Box<Page>),
+    Intro(String, Intro),
+}
+
+fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let content = root.join(CONTENT_DIR);
+    let mut out = vec![];
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                diags.push(Diagnostic::error(p, 1, 1, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let source = rel(root, entry.path());
+        let inner: Vec<String> = source
+            .components()
+            .skip(1)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let file = inner.last().cloned().unwrap_or_default();
+        let role = match inner.len() {
+            1 if file == "_index.md" => Role::Intro(String::new()),
+            1 => Role::Page {
+                section: PAGES_FOLDER.into(),
+                kind: Kind::Page,
+                bundle: false,
+            },
+            _ => {
+                let section = &inner[0];
+                let kind = if section == PAGES_FOLDER {
+                    Some(Kind::Page)
+                } else {
+                    config.sections.iter().find(|s| &s.name == section).map(|s| s.kind)
+                };
+                match kind {
+                    None => {
+                        if inner.len() == 2 || !out.iter().any(|f: &Found| f.source.starts_with(Path::new(CONTENT_DIR).join(section))) {
+                            diags.push(
+                                Diagnostic::warning(&source, 1, 1, format!("`content/{section}` is not a section, so this file is left out"))
+                                    .with_hint(format!(
+                                        "move the file into content/speeches, content/cases, content/brands or content/pages, or add `{section}` under `sections:` in site.yaml"
+                                    )),
+                            );
+                        }
+                        continue;
+                    }
+                    Some(_) if inner.len() == 2 && file == "_index.md" => Role::Intro(section.clone()),
+                    Some(kind) => Role::Page {
+                        section: section.clone(),
+                        kind,
+                        bundle: inner.len() >= 3 && file == "index.md",
+                    },
+                }
+            }
+        };
+        out.push(Found { source, role });
+    }
+    out
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let n = name.to_string_lossy();
+    n.starts_with('.') || n.ends_with('~')
+}
+
+fn rel(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Why a file could not be read as text, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl DecodeError {
+    fn at_start(message: &str) -> Self {
+        DecodeError { line: 1, col: 1, message: message.into() }
+    }
+}
+
+/// Decodes a text file: UTF-8 (with or without BOM) or UTF-16 with BOM.
+/// Anything else gets a message that says what to do, at the first bad byte.
+pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_text(rest);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let le = bytes[0] == 0xFF;
+        let units = bytes[2..].chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        return char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| DecodeError::at_start("the file is damaged UTF-16 text"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) if s.contains('\0') => Err(DecodeError::at_start("this is not a text file (it contains binary data)")),
+        Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n")),
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            if bytes.iter().take(8000).any(|b| *b == 0) {
+                return Err(DecodeError::at_start("this is not a text file (it contains binary data)"));
+            }
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let (line, col) = crate::diag::line_col(valid, valid.len());
+            Err(DecodeError {
+                line,
+                col,
+                message: "the file is not saved as UTF-8 text; it is probably GBK, as saved by older Windows programs".into(),
+            })
+        }
+    }
+}
+
+fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let path = &f.source;
+    let bytes = match std::fs::read(root.join(path)) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(path, 1, 1, format!("cannot read the file: {e}")));
+            return None;
+        }
+    };
+    let text = match decode_text(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(path, e.line, e.col, e.message).with_hint(
+                "open the file in a text editor (Notepad: 另存为, encoding UTF-8) and save it as UTF-8",
+            ));
+            return None;
+        }
+    };
+    match &f.role {
+        Role::Intro(key) => Some(Loaded::Intro(key.clone(), load_intro(&text, path, diags)?)),
+        Role::Page { section, kind, bundle } => {
+            let page = load_page(root, &text, path, section, *kind, *bundle, diags)?;
+            Some(Loaded::Page(Box::new(page)))
+        }
+    }
+}
+
+/// `_index.md`: front matter is optional; only `title` is read.
+fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Intro> {
+    if !text.starts_with("---") {
+        return Some(Intro {
+            source: path.to_path_buf(),
+            title: None,
+            body: text.to_string(),
+            body_line: 1,
+        });
+    }
+    let s = frontmatter::split(text, path).map_err(|d| diags.push(d)).ok()?;
+    let v: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(crate::yamlpos::yaml_error(&e, s.yaml, path, s.yaml_line - 1));
+            return None;
+        }
+    };
+    Some(Intro {
+        source: path.to_path_buf(),
+        title: v.get("title").and_then(crate::config::scalar_string),
+        body: s.body.to_string(),
+        body_line: s.body_line,
+    })
+}
+
+fn load_page(
+    root: &Path,
+    text: &str,
+    path: &Path,
+    section: &str,
+    kind: Kind,
+    bundle: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let s = frontmatter::split(text, path).map_err(|d| diags.push(d)).ok()?;
+    let raw = frontmatter::parse_raw(s.yaml, s.yaml_line, path).map_err(|d| diags.push(d)).ok()?;
+    let (meta, meta_ok) = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, diags);
+
+    let mut slug_ok = true;
+    let slug = match &meta.slug {
+        Some(slug) => match urls::check_slug(slug) {
+            Ok(()) => slug.clone(),
+            Err(why) => {
+                let (line, col) = crate::yamlpos::key_positions(s.yaml, s.yaml_line - 1)
+                    .get("slug")
+                    .copied()
+                    .unwrap_or((1, 1));
+                diags.push(
+                    Diagnostic::error(path, line, col, format!("slug `{slug}` {why}"))
+                        .with_hint("a slug is one URL segment: letters, digits, Chinese characters and dashes, without / or .."),
+                );
+                // Keep going with a harmless slug so the file's other mistakes are reported too.
+                slug_ok = false;
+                urls::slug_from_file_name(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
+            }
+        },
+        None => {
+            let stem = if bundle { path.parent().and_then(Path::file_name) } else { path.file_stem() };
+            urls::slug_from_file_name(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
+        }
+    };
+    let dir = if kind == Kind::Page {
+        format!("{slug}/")
+    } else {
+        format!("{section}/{slug}/")
+    };
+    let url = urls::encode_path(&format!("{dir}index.html"));
+    let folder = path.parent().unwrap_or(Path::new(CONTENT_DIR)).to_path_buf();
+
+    let mut page = Page {
+        source: path.to_path_buf(),
+        section: section.to_string(),
+        kind,
+        slug,
+        dir,
+        url,
+        body: s.body.to_string(),
+        body_line: s.body_line,
+        assets: vec![],
+        attachments: vec![],
+        cover: None,
+        logo: None,
+        meta,
+    };
+    let mut files = PageFiles {
+        root,
+        folder: &folder,
+        page_path: path,
+        dir: &page.dir,
+        assets: vec![],
+        ok: true,
+        diags,
+    };
+    if bundle {
+        files.bundle_assets();
+    }
+    page.cover = page.meta.cover.as_ref().and_then(|c| files.image("cover", c));
+    page.logo = page.meta.logo.as_ref().and_then(|c| files.image("logo", c));
+    page.attachments = page.meta.attachments.iter().filter_map(|a| files.attachment(a)).collect();
+    let ok = files.ok && meta_ok && slug_ok;
+    page.assets = files.assets;
+    ok.then_some(page)
+}
+
+/// Resolves the files a page refers to and collects what must be copied.
+struct PageFiles<'a> {
+    root: &'a Path,
+    /// Folder of the page's source file, relative to root.
+    folder: &'a Path,
+    page_path: &'a Path,
+    /// The page's output folder.
+    dir: &'a str,
+    assets: Vec<Asset>,
+    ok: bool,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+/// Where a referenced file lives.
+enum FileRef {
+    /// Relative to the site root, inside content/ or static/.
+    Local(PathBuf),
+    /// `http(s)://…`: linked, not copied.
+    External(String),
+}
+
+impl PageFiles<'_> {
+    fn bundle_assets(&mut self) {
+        let abs = self.root.join(self.folder);
+        for e in WalkDir::new(&abs).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e.file_name())).flatten() {
+            if !e.file_type().is_file() || e.path().extension().is_some_and(|x| x == "md") {
+                continue;
+            }
+            if let Ok(inner) = e.path().strip_prefix(&abs) {
+                let inner = inner.to_string_lossy().replace('\\', "/");
+                self.assets.push(Asset {
+                    source: e.path().to_path_buf(),
+                    dest: format!("{}{}", self.dir, inner),
+                });
+            }
+        }
+    }
+
+    fn error(&mut self, at: &Located<String>, msg: String, hint: &str) {
+        self.diags.push(Diagnostic::error(self.page_path, at.line, at.col, msg).with_hint(hint));
+        self.ok = false;
+    }
+
+    /// Resolves a path written in front matter: relative to the page's folder
+    /// and staying inside content/, or `/…` inside static/.
+    fn resolve(&mut self, field: &str, at: &Located<String>) -> Option<FileRef> {
+        let v = at.value.trim();
+        if v.starts_with("http://") || v.starts_with("https://") {
+            return Some(FileRef::External(v.to_string()));
+        }
+        let (base, rest, area) = match v.strip_prefix('/') {
+            Some(rest) => (PathBuf::from(STATIC_DIR), rest, STATIC_DIR),
+            None => (self.folder.to_path_buf(), v, CONTENT_DIR),
+        };
+        let looks_absolute = Path::new(v).is_absolute() && !v.starts_with('/') || v.contains(':');
+        let joined = match normalize(&base.join(rest)) {
+            Some(p) if !looks_absolute && p.starts_with(area) && p != Path::new(area) => p,
+            _ => {
+                self.error(
+                    at,
+                    format!("`{field}: {v}` points outside the site's {area} folder"),
+                    "give a path next to the page (e.g. `photo.jpg`), or `/files/x.pdf` for a file in static/",
+                );
+                return None;
+            }
+        };
+        let meta = std::fs::symlink_metadata(self.root.join(&joined));
+        match meta {
+            Ok(m) if m.is_file() => Some(FileRef::Local(joined)),
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::canonicalize(self.root.join(&joined));
+                let root = std::fs::canonicalize(self.root);
+                match (target, root) {
+                    (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_file() => Some(FileRef::Local(joined)),
+                    _ => {
+                        self.error(at, format!("`{field}: {v}` is a link to a file outside the site"), "copy the file into the site folder instead of linking to it");
+                        None
+                    }
+                }
+            }
+            _ => {
+                let shown = crate::diag::display_path(&joined);
+                self.error(
+                    at,
+                    format!("`{field}`: the file {shown} does not exist"),
+                    "check the spelling of the file name, and put the file next to the page",
+                );
+                None
+            }
+        }
+    }
+
+    /// Where a local file appears in the output: static files keep their
+    /// place; other files are copied into the page's folder.
+    fn publish(&mut self, local: &Path) -> String {
+        if let Ok(inner) = local.strip_prefix(STATIC_DIR) {
+            return inner.to_string_lossy().replace('\\', "/");
+        }
+        let inner = local.strip_prefix(self.folder).unwrap_or(local);
+        let is_bundle_asset = self.assets.iter().any(|a| a.source == self.root.join(local));
+        let name = if is_bundle_asset {
+            inner.to_string_lossy().replace('\\', "/")
+        } else {
+            local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        };
+        let dest = format!("{}{}", self.dir, name);
+        if !self.assets.iter().any(|a| a.dest == dest) {
+            self.assets.push(Asset {
+                source: self.root.join(local),
+                dest: dest.clone(),
+            });
+        }
+        dest
+    }
+
+    fn image(&mut self, field: &str, at: &Located<String>) -> Option<String> {
+        match self.resolve(field, at)? {
+            FileRef::External(_) => {
+                self.error(
+                    at,
+                    format!("`{field}` must be a file in the site, not a web address"),
+                    "readers on the intranet cannot load outside images: save the image next to the page",
+                );
+                None
+            }
+            FileRef::Local(p) => Some(urls::encode_path(&self.publish(&p))),
+        }
+    }
+
+    fn attachment(&mut self, at: &Located<String>) -> Option<Attachment> {
+        match self.resolve("attachments", at)? {
+            FileRef::External(url) => Some(Attachment {
+                name: url.rsplit('/').next().unwrap_or(&url).to_string(),
+                url,
+                bytes: 0,
+            }),
+            FileRef::Local(p) => {
+                let bytes = std::fs::metadata(self.root.join(&p)).map(|m| m.len()).unwrap_or(0);
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let dest = self.publish(&p);
+                Some(Attachment {
+                    name,
+                    url: urls::encode_path(&dest),
+                    bytes,
+                })
+            }
+        }
+    }
+}
+
+/// Removes `.` and `..` lexically; `None` if `..` climbs above the start.
+pub fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_bom_and_utf16() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFab").unwrap(), "ab");
+        assert_eq!(decode_text(b"a\r\nb").unwrap(), "a\nb");
+        let utf16le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("中a".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(decode_text(&utf16le).unwrap(), "中a");
+    }
+
+    #[test]
+    fn gbk_and_binary_are_explained() {
+        // "中文" in GBK
+        let e = decode_text(b"ab\n\xe4\xb8\xadc\xD6\xD0\xCE\xC4").unwrap_err();
+        assert!(e.message.contains("GBK"), "{e}");
+        assert_eq!((e.line, e.col), (2, 3));
+        let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
+        assert!(e.message.contains("not a text file"), "{e}");
+    }
+
+    #[test]
+    fn normalize_refuses_climbing_out() {
+        assert_eq!(normalize(Path::new("content/a/../b.png")), Some(PathBuf::from("content/b.png")));
+        assert_eq!(normalize(Path::new("content/../../x")), None);
+        assert_eq!(normalize(Path::new("/etc/passwd")), None);
+    }
+}

@@ -1,0 +1,557 @@
+//! Front matter: the YAML block between `---` lines at the top of a page.
+//!
+//! Two layers, as in cobalt: [`RawFrontMatter`] holds whatever the user wrote
+//! (every field optional, untyped), and [`resolve`] destructures it
+//! exhaustively into the typed [`FrontMatter`], so a new field does not
+//! compile until it is handled. Every problem is collected, not just the first.
+
+use crate::config::scalar_string;
+use crate::date::Date;
+use crate::diag::{nearest, Diagnostic};
+use crate::yamlpos::{key_positions, yaml_error};
+use serde::Deserialize;
+use serde_yaml::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// What the user wrote, untyped.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawFrontMatter {
+    title: Option<Value>,
+    date: Option<Value>,
+    region: Option<Value>,
+    tags: Option<Value>,
+    summary: Option<Value>,
+    slug: Option<Value>,
+    draft: Option<Value>,
+    featured: Option<Value>,
+    cover: Option<Value>,
+    attachments: Option<Value>,
+    speaker: Option<Value>,
+    speaker_title: Option<Value>,
+    occasion: Option<Value>,
+    place: Option<Value>,
+    doc_number: Option<Value>,
+    organization: Option<Value>,
+    sector: Option<Value>,
+    branch: Option<Value>,
+    brand: Option<Value>,
+    slogan: Option<Value>,
+    logo: Option<Value>,
+    secretary: Option<Value>,
+    members: Option<Value>,
+    highlights: Option<Value>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Value>,
+}
+
+/// Every field zhanting knows, for "did you mean" suggestions.
+pub const KNOWN_FIELDS: &[&str] = &[
+    "title",
+    "date",
+    "region",
+    "tags",
+    "summary",
+    "slug",
+    "draft",
+    "featured",
+    "cover",
+    "attachments",
+    "speaker",
+    "speaker_title",
+    "occasion",
+    "place",
+    "doc_number",
+    "organization",
+    "sector",
+    "branch",
+    "brand",
+    "slogan",
+    "logo",
+    "secretary",
+    "members",
+    "highlights",
+];
+
+/// The typed front matter of one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Date,
+    pub region: Option<String>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    pub featured: bool,
+    pub cover: Option<Located<String>>,
+    pub attachments: Vec<Located<String>>,
+    pub speaker: Option<String>,
+    pub speaker_title: Option<String>,
+    pub occasion: Option<String>,
+    pub place: Option<String>,
+    /// With `[ ]` and `［ ］` shown as `〔 〕` (GB/T 9704).
+    pub doc_number: Option<String>,
+    pub organization: Option<String>,
+    pub sector: Option<String>,
+    pub branch: Option<String>,
+    pub brand: Option<String>,
+    pub slogan: Option<String>,
+    pub logo: Option<Located<String>>,
+    pub secretary: Option<String>,
+    pub members: Option<u32>,
+    pub highlights: Vec<String>,
+    /// Fields zhanting does not know, passed to templates as `extra`.
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A value with the line and column of its key, for later checks (files that
+/// must exist) to point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A page file split into its front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// Line (1-based) of the first line of `yaml`.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Line (1-based) of the first line of `body`.
+    pub body_line: usize,
+}
+
+/// Splits `text` at its `---` lines. A file without front matter is an error
+/// that shows what to write.
+pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err(Diagnostic::error(path, 1, 1, "the file does not start with front matter").with_hint(
+            "put the page's details at the very top, between two lines of three dashes:\n    ---\n    title: 标题\n    date: 2024-01-15\n    ---",
+        ));
+    }
+    let mut pos = first_end;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let l = text[pos..end].trim_end();
+        if l == "---" || l == "..." {
+            return Ok(Split {
+                yaml: &text[first_end..pos],
+                yaml_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+            });
+        }
+        pos = end;
+        line += 1;
+    }
+    Err(Diagnostic::error(path, 1, 1, "the front matter is not closed")
+        .with_hint("add a line of three dashes `---` after the last front matter line"))
+}
+
+/// Parses the YAML of a front matter block. `yaml_line` is its first line in the file.
+pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMatter, Diagnostic> {
+    if yaml.trim().is_empty() {
+        return Ok(RawFrontMatter::default());
+    }
+    // The common case in one pass; the slower path below explains failures.
+    if let Ok(raw) = serde_yaml::from_str::<RawFrontMatter>(yaml) {
+        return Ok(raw);
+    }
+    let value: Value = serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1))?;
+    match value {
+        Value::Mapping(_) => serde_yaml::from_value(value).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1)),
+        Value::Null => Ok(RawFrontMatter::default()),
+        _ => Err(Diagnostic::error(path, yaml_line, 1, "front matter must be `key: value` lines")
+            .with_hint("for example `title: 标题` on one line and `date: 2024-01-15` on the next")),
+    }
+}
+
+/// Turns raw values into typed ones, reporting every problem at its line.
+/// The flag is false when any field was wrong or a required one missing; the
+/// front matter is still returned so later checks (files that must exist)
+/// can report their problems in the same run.
+pub fn resolve(
+    raw: RawFrontMatter,
+    yaml: &str,
+    yaml_line: usize,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> (FrontMatter, bool) {
+    let positions = key_positions(yaml, yaml_line - 1);
+    let mut r = Resolver {
+        path,
+        yaml,
+        positions: &positions,
+        diags,
+        yaml_line,
+        ok: true,
+    };
+    let RawFrontMatter {
+        title,
+        date,
+        region,
+        tags,
+        summary,
+        slug,
+        draft,
+        featured,
+        cover,
+        attachments,
+        speaker,
+        speaker_title,
+        occasion,
+        place,
+        doc_number,
+        organization,
+        sector,
+        branch,
+        brand,
+        slogan,
+        logo,
+        secretary,
+        members,
+        highlights,
+        extra,
+    } = raw;
+
+    let title = r.required_text("title", title, "title: 在全区基层党建工作会议上的讲话");
+    let date = r.date(date);
+    let fm = FrontMatter {
+        region: r.text("region", region),
+        tags: r.list("tags", tags),
+        summary: r.text("summary", summary),
+        slug: r.text("slug", slug),
+        draft: r.boolean("draft", draft),
+        featured: r.boolean("featured", featured),
+        cover: r.located_text("cover", cover),
+        attachments: r.located_list("attachments", attachments),
+        speaker: r.text("speaker", speaker),
+        speaker_title: r.text("speaker_title", speaker_title),
+        occasion: r.text("occasion", occasion),
+        place: r.text("place", place),
+        doc_number: r.text("doc_number", doc_number).map(|s| normalize_doc_number(&s)),
+        organization: r.text("organization", organization),
+        sector: r.text("sector", sector),
+        branch: r.text("branch", branch),
+        brand: r.text("brand", brand),
+        slogan: r.text("slogan", slogan),
+        logo: r.located_text("logo", logo),
+        secretary: r.text("secretary", secretary),
+        members: r.count("members", members),
+        highlights: r.list("highlights", highlights),
+        extra: r.extra(extra),
+        title: title.unwrap_or_default(),
+        date: date.unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        }),
+    };
+    (fm, r.ok)
+}
+
+/// `渭组通[2013]144号` → `渭组通〔2013〕144号`.
+pub fn normalize_doc_number(s: &str) -> String {
+    s.replace(['[', '［'], "〔").replace([']', '］'], "〕")
+}
+
+struct Resolver<'a> {
+    path: &'a Path,
+    yaml: &'a str,
+    positions: &'a HashMap<String, (usize, usize)>,
+    diags: &'a mut Vec<Diagnostic>,
+    yaml_line: usize,
+    ok: bool,
+}
+
+impl Resolver<'_> {
+    fn at(&self, key: &str) -> (usize, usize) {
+        self.positions.get(key).copied().unwrap_or((self.yaml_line, 1))
+    }
+
+    fn error(&mut self, key: &str, message: String, hint: &str) {
+        let (line, col) = self.at(key);
+        self.diags.push(Diagnostic::error(self.path, line, col, message).with_hint(hint));
+        self.ok = false;
+    }
+
+    fn text(&mut self, key: &str, v: Option<Value>) -> Option<String> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(v) => match scalar_string(&v) {
+                Some(s) => {
+                    let s = s.trim().to_string();
+                    (!s.is_empty()).then_some(s)
+                }
+                None => {
+                    self.error(
+                        key,
+                        format!("`{key}` must be a single piece of text, not a list or a map"),
+                        &format!("write it on one line: `{key}: …`"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn required_text(&mut self, key: &str, v: Option<Value>, example: &str) -> Option<String> {
+        let t = self.text(key, v);
+        if t.is_none() && self.ok {
+            let line = self.yaml_line;
+            self.diags.push(
+                Diagnostic::error(self.path, line, 1, format!("the front matter has no `{key}`"))
+                    .with_hint(format!("add a line such as `{example}`")),
+            );
+            self.ok = false;
+        }
+        t
+    }
+
+    fn located_text(&mut self, key: &str, v: Option<Value>) -> Option<Located<String>> {
+        let (line, col) = self.at(key);
+        self.text(key, v).map(|value| Located { value, line, col })
+    }
+
+    fn date(&mut self, v: Option<Value>) -> Option<Date> {
+        let hint = "write the date as 2013-09-25 or 2013年9月25日";
+        match v.as_ref().and_then(scalar_string) {
+            None if v.is_none() || v == Some(Value::Null) => {
+                let line = self.yaml_line;
+                self.diags.push(
+                    Diagnostic::error(self.path, line, 1, "the front matter has no `date`")
+                        .with_hint("add a line such as `date: 2013-09-25` (or `date: 2013年9月25日`)"),
+                );
+                self.ok = false;
+                None
+            }
+            None => {
+                self.error("date", "`date` must be a date".into(), hint);
+                None
+            }
+            Some(s) => match Date::parse(&s) {
+                Some(d) => Some(d),
+                None => {
+                    self.error("date", format!("`{s}` is not a valid date"), hint);
+                    None
+                }
+            },
+        }
+    }
+
+    /// A list of strings; a single string is split at commas and 、.
+    fn list(&mut self, key: &str, v: Option<Value>) -> Vec<String> {
+        self.located_list(key, v).into_iter().map(|l| l.value).collect()
+    }
+
+    fn located_list(&mut self, key: &str, v: Option<Value>) -> Vec<Located<String>> {
+        let (line, col) = self.at(key);
+        let items: Vec<String> = match v {
+            None | Some(Value::Null) => vec![],
+            Some(Value::Sequence(seq)) => {
+                let mut out = vec![];
+                for item in seq {
+                    match scalar_string(&item) {
+                        Some(s) => out.push(s),
+                        None => {
+                            self.error(
+                                key,
+                                format!("every item of `{key}` must be a piece of text"),
+                                &format!("write `{key}: [第一项, 第二项]`"),
+                            );
+                            return vec![];
+                        }
+                    }
+                }
+                out
+            }
+            Some(v) => match scalar_string(&v) {
+                Some(s) => s.split([',', '，', '、', ';', '；']).map(str::to_string).collect(),
+                None => {
+                    self.error(
+                        key,
+                        format!("`{key}` must be a list"),
+                        &format!("write `{key}: [第一项, 第二项]` or one `- 项` per line"),
+                    );
+                    return vec![];
+                }
+            },
+        };
+        let mut seen = std::collections::HashSet::new();
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty() && seen.insert(s.clone()))
+            .map(|value| {
+                let (line, col) = self.find_after(line, &value).unwrap_or((line, col));
+                Located { value, line, col }
+            })
+            .collect()
+    }
+
+    /// Line and column of the first occurrence of `needle` at or after file line `from`.
+    fn find_after(&self, from: usize, needle: &str) -> Option<(usize, usize)> {
+        let first = self.yaml_line;
+        self.yaml.lines().enumerate().skip(from.saturating_sub(first)).find_map(|(i, l)| {
+            l.find(needle).map(|b| (first + i, l[..b].chars().count() + 1))
+        })
+    }
+
+    fn boolean(&mut self, key: &str, v: Option<Value>) -> bool {
+        match v {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => b,
+            Some(Value::String(s)) if matches!(s.as_str(), "是" | "yes" | "true") => true,
+            Some(Value::String(s)) if matches!(s.as_str(), "否" | "no" | "false") => false,
+            Some(_) => {
+                self.error(key, format!("`{key}` must be true or false"), &format!("write `{key}: true`"));
+                false
+            }
+        }
+    }
+
+    fn count(&mut self, key: &str, v: Option<Value>) -> Option<u32> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(v) => {
+                let n = match &v {
+                    Value::Number(n) => n.as_u64(),
+                    Value::String(s) => s.trim().trim_end_matches(['人', '名']).trim().parse().ok(),
+                    _ => None,
+                };
+                match n.and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) => Some(n),
+                    None => {
+                        self.error(
+                            key,
+                            format!("`{key}` must be a whole number"),
+                            &format!("write digits only, for example `{key}: 36`"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn extra(&mut self, extra: BTreeMap<String, Value>) -> BTreeMap<String, serde_json::Value> {
+        let mut out = BTreeMap::new();
+        for (key, value) in extra {
+            if let Some(known) = nearest(&key, KNOWN_FIELDS) {
+                let (line, col) = self.at(&key);
+                self.diags.push(
+                    Diagnostic::warning(self.path, line, col, format!("unknown field `{key}`, did you mean `{known}`?"))
+                        .with_hint(format!("rename it to `{known}`; as written it is only passed to templates as extra.{key}")),
+                );
+            }
+            let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
+            out.insert(key, json);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Option<FrontMatter>, Vec<String>) {
+        let path = Path::new("content/cases/a.md");
+        let s = split(text, path).unwrap();
+        let mut diags = vec![];
+        let raw = match parse_raw(s.yaml, s.yaml_line, path) {
+            Ok(r) => r,
+            Err(d) => return (None, vec![d.to_string()]),
+        };
+        let (fm, ok) = resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
+        (ok.then_some(fm), diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let s = split("---\ntitle: a\n---\nbody\n", Path::new("a.md")).unwrap();
+        assert_eq!(s.yaml, "title: a\n");
+        assert_eq!(s.yaml_line, 2);
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn missing_front_matter_is_explained() {
+        let e = split("# 标题\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.line, 1);
+        assert_eq!(e.message, "the file does not start with front matter");
+        let e = split("---\ntitle: a\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.message, "the front matter is not closed");
+    }
+
+    #[test]
+    fn every_field_resolves() {
+        let (fm, d) = run("---\ntitle: 标题\ndate: 2013年9月25日\nregion: 陕西省渭南市白水县\ntags: [基层党建, 三会一课]\nsummary: 摘要\nslug: my-slug\ndraft: false\nfeatured: true\ncover: cover.jpg\nattachments:\n  - a.docx\nspeaker: 王某\nspeaker_title: 区委书记\noccasion: 全区会议\nplace: 白水县\ndoc_number: 渭组通[2013]144号\norganization: 某村\nsector: 农村\nbranch: 某支部\nbrand: 红色引擎\nslogan: 口号\nlogo: logo.png\nsecretary: 李某\nmembers: 36\nhighlights: [一, 二]\ncolor: red\n---\n");
+        assert_eq!(d, Vec::<String>::new());
+        let fm = fm.unwrap();
+        assert_eq!(fm.date, Date::new(2013, 9, 25).unwrap());
+        assert_eq!(fm.tags, vec!["基层党建", "三会一课"]);
+        assert_eq!(fm.doc_number.as_deref(), Some("渭组通〔2013〕144号"));
+        assert_eq!(fm.members, Some(36));
+        assert_eq!(fm.attachments[0], Located { value: "a.docx".into(), line: 12, col: 5 });
+        assert_eq!(fm.logo.unwrap().line, 23);
+        assert_eq!(fm.extra["color"], serde_json::json!("red"));
+        assert!(fm.featured && !fm.draft);
+    }
+
+    #[test]
+    fn all_errors_with_lines() {
+        let (fm, d) = run("---\ntitle: [a, b]\ndate: 2013-02-30\nmembers: 很多\nfeatured: 也许\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(
+            d,
+            vec![
+                "content/cases/a.md:2:1: error: `title` must be a single piece of text, not a list or a map\n  hint: write it on one line: `title: …`",
+                "content/cases/a.md:3:1: error: `2013-02-30` is not a valid date\n  hint: write the date as 2013-09-25 or 2013年9月25日",
+                "content/cases/a.md:5:1: error: `featured` must be true or false\n  hint: write `featured: true`",
+                "content/cases/a.md:4:1: error: `members` must be a whole number\n  hint: write digits only, for example `members: 36`",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_required_fields() {
+        let (_, d) = run("---\nregion: x\n---\n");
+        assert_eq!(d.len(), 2);
+        assert!(d[0].starts_with("content/cases/a.md:2:1: error: the front matter has no `title`"));
+        assert!(d[1].starts_with("content/cases/a.md:2:1: error: the front matter has no `date`"));
+    }
+
+    #[test]
+    fn misspelt_field_is_a_warning() {
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\nspeakr: 王某\n---\n");
+        assert!(fm.is_some());
+        assert_eq!(
+            d,
+            vec!["content/cases/a.md:4:1: warning: unknown field `speakr`, did you mean `speaker`?\n  hint: rename it to `speaker`; as written it is only passed to templates as extra.speakr"]
+        );
+    }
+
+    #[test]
+    fn yaml_error_offset_by_front_matter_start() {
+        let (_, d) = run("---\ntitle: a\ndate: 2020-01-01\ntags: [a, b\n---\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].starts_with("content/cases/a.md:"), "{}", d[0]);
+        let line: usize = d[0].split(':').nth(1).unwrap().parse().unwrap();
+        assert!((4..=6).contains(&line), "{}", d[0]);
+    }
+
+    #[test]
+    fn tags_as_a_string_are_split() {
+        let (fm, _) = run("---\ntitle: a\ndate: 2020-01-01\ntags: 党建，乡村振兴、 党建\n---\n");
+        assert_eq!(fm.unwrap().tags, vec!["党建", "乡村振兴"]);
+    }
+}

@@ -1,0 +1,226 @@
+//! The built site as a value ([`Output`]: path → file), and writing it to
+//! disk so that readers of the output folder never see a half-written site.
+//!
+//! Invariants:
+//! - Nothing is written outside the output folder and its staging sibling.
+//! - The previous output stays complete until the new one is complete: the
+//!   new site is written into a staging folder beside it and swapped in with
+//!   one atomic rename exchange (two renames where the system has none).
+//! - A folder that does not look like zhanting output is never replaced.
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// One output file's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutFile {
+    Bytes(Vec<u8>),
+    /// Built into the binary (theme assets).
+    Static(&'static [u8]),
+    /// Copied from a source file (images, attachments, static/).
+    Copy(PathBuf),
+}
+
+/// The whole site in memory: relative `/`-separated path (not encoded) → file.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub files: BTreeMap<String, OutFile>,
+}
+
+/// Marks a folder as zhanting output, so that it may be replaced.
+pub const MARKER: &str = ".zhanting";
+
+impl Output {
+    pub fn insert(&mut self, path: String, file: OutFile) {
+        self.files.insert(path, file);
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The bytes of a file (reading copied files from disk).
+    pub fn read(&self, path: &str) -> Option<Vec<u8>> {
+        match self.files.get(path)? {
+            OutFile::Bytes(b) => Some(b.clone()),
+            OutFile::Static(b) => Some(b.to_vec()),
+            OutFile::Copy(p) => std::fs::read(p).ok(),
+        }
+    }
+
+    /// Writes every file into `dir`, which must not exist yet.
+    pub fn write_into(&self, dir: &Path) -> Result<()> {
+        for p in &self.files {
+            check_relative(p.0)?;
+        }
+        let folders: BTreeSet<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+            .collect();
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for f in &folders {
+            std::fs::create_dir_all(f).with_context(|| format!("cannot create {}", f.display()))?;
+        }
+        std::fs::write(dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", dir.display()))?;
+        self.files.par_iter().try_for_each(|(rel, file)| {
+            let dest = dir.join(rel);
+            match file {
+                OutFile::Bytes(b) => std::fs::write(&dest, b).map(|_| ()),
+                OutFile::Static(b) => std::fs::write(&dest, b).map(|_| ()),
+                OutFile::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+            }
+            .with_context(|| format!("cannot write {}", dest.display()))
+        })
+    }
+}
+
+/// Refuses paths that would land outside the output folder.
+fn check_relative(p: &str) -> Result<()> {
+    let path = Path::new(p);
+    if p.is_empty() || path.is_absolute() || path.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+        bail!("refusing to write `{p}`: it would land outside the output folder");
+    }
+    Ok(())
+}
+
+/// Publishes `output` at `dest` atomically: write into a staging sibling,
+/// then swap it with the old folder and delete the old one.
+pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
+    if dest.exists() && !is_replaceable(dest)? {
+        bail!(
+            "{} already exists and is not a zhanting output folder; refusing to replace it (choose another --output, or empty the folder first)",
+            dest.display()
+        );
+    }
+    let staging = sibling(dest, "staging")?;
+    remove_if_exists(&staging)?;
+    output.write_into(&staging)?;
+    swap_in(&staging, dest)
+}
+
+/// `PARENT/.NAME.staging` for `PARENT/NAME`.
+pub fn sibling(dest: &Path, what: &str) -> Result<PathBuf> {
+    let name = dest
+        .file_name()
+        .with_context(|| format!("{} is not a folder name", dest.display()))?
+        .to_string_lossy();
+    Ok(dest.with_file_name(format!(".{name}.{what}")))
+}
+
+/// True for a missing or empty folder, or one written by zhanting.
+pub fn is_replaceable(dir: &Path) -> Result<bool> {
+    if !dir.is_dir() {
+        return Ok(!dir.exists());
+    }
+    if dir.join(MARKER).exists() {
+        return Ok(true);
+    }
+    let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
+pub fn remove_if_exists(p: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p).with_context(|| format!("cannot remove {}", p.display())),
+        Ok(_) => std::fs::remove_file(p).with_context(|| format!("cannot remove {}", p.display())),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Puts the complete folder `staging` at `dest`; the old `dest` is removed.
+fn swap_in(staging: &Path, dest: &Path) -> Result<()> {
+    if !dest.exists() {
+        return std::fs::rename(staging, dest).with_context(|| format!("cannot move the new site to {}", dest.display()));
+    }
+    if exchange(staging, dest).is_ok() {
+        // `staging` now holds the previous site.
+        return remove_if_exists(staging);
+    }
+    let old = sibling(dest, "old")?;
+    remove_if_exists(&old)?;
+    std::fs::rename(dest, &old).with_context(|| format!("cannot move {} aside", dest.display()))?;
+    std::fs::rename(staging, dest).with_context(|| format!("cannot move the new site to {}", dest.display()))?;
+    remove_if_exists(&old)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no atomic exchange"))
+}
+
+/// After an interrupted swap on systems without an atomic exchange, the
+/// previous site may sit in `.NAME.old` with no `NAME`: put it back.
+pub fn recover(dest: &Path) -> Result<()> {
+    let old = sibling(dest, "old")?;
+    if !dest.exists() && old.is_dir() {
+        std::fs::rename(&old, dest).with_context(|| format!("cannot restore {}", dest.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(text: &str) -> Output {
+        let mut o = Output::default();
+        o.insert("index.html".into(), OutFile::Bytes(text.as_bytes().to_vec()));
+        o.insert("a/b/c.html".into(), OutFile::Static(b"c"));
+        o
+    }
+
+    #[test]
+    fn writes_and_replaces() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("output");
+        write_atomically(&site("one"), &dest).unwrap();
+        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "one");
+        std::fs::write(dest.join("stale.html"), "x").unwrap();
+        write_atomically(&site("two"), &dest).unwrap();
+        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "two");
+        assert!(!dest.join("stale.html").exists());
+        assert!(dest.join("a/b/c.html").exists());
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("output")]);
+    }
+
+    #[test]
+    fn refuses_foreign_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
+        let err = write_atomically(&site("x"), tmp.path()).unwrap_err();
+        assert!(err.to_string().contains("is not a zhanting output folder"), "{err}");
+        assert!(tmp.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn refuses_climbing_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut o = Output::default();
+        o.insert("../evil.html".into(), OutFile::Bytes(vec![]));
+        assert!(write_atomically(&o, &tmp.path().join("out")).is_err());
+        assert!(!tmp.path().join("evil.html").exists());
+    }
+
+    #[test]
+    fn recovers_after_interrupted_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("output");
+        std::fs::create_dir(tmp.path().join(".output.old")).unwrap();
+        recover(&dest).unwrap();
+        assert!(dest.is_dir());
+    }
+}

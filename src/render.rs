@@ -1,0 +1,665 @@
+//! Rendering: the [`Site`] model through the theme's Tera templates into an
+//! in-memory [`Output`]. Pages are rendered in parallel; nothing is written
+//! to disk here.
+//!
+//! Templates get borrowed views (`*View<'a>`, as Zola's `SerializingPage`),
+//! never the model itself, so the context is exactly what docs/templates.md
+//! lists.
+
+use crate::content::Page;
+use crate::diag::Diagnostic;
+use crate::output::{OutFile, Output};
+use crate::site::{Section, Site, Taxonomy, Term};
+use crate::theme::{template_error, AssetSource, Theme};
+use crate::urls::{encode_path, root_prefix};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// How many pages of each section the home page shows.
+const HOME_LATEST: usize = 6;
+/// Entries in the Atom feed.
+const FEED_ENTRIES: usize = 30;
+
+pub const GENERATOR: &str = concat!("zhanting ", env!("CARGO_PKG_VERSION"));
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    sections: Vec<SectionView<'a>>,
+    taxonomies: Vec<TaxonomyView<'a>>,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    name: &'a str,
+    title: &'a str,
+    kind: &'a str,
+    url: String,
+    count: usize,
+    intro: &'a str,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    title: &'a str,
+    singular: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct TermLink<'a> {
+    name: Cow<'a, str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct DateView {
+    iso: String,
+    cn: String,
+    year: u16,
+}
+
+#[derive(Serialize)]
+struct SummaryView<'a> {
+    title: &'a str,
+    kind: &'a str,
+    kind_title: &'a str,
+    section: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    date: DateView,
+    summary: &'a str,
+    region: Option<TermLink<'a>>,
+    sector: Option<TermLink<'a>>,
+    speaker: Option<TermLink<'a>>,
+    year: TermLink<'a>,
+    tags: Vec<TermLink<'a>>,
+    featured: bool,
+    cover: Option<&'a str>,
+    speaker_title: Option<&'a str>,
+    occasion: Option<&'a str>,
+    organization: Option<&'a str>,
+    branch: Option<&'a str>,
+    brand: Option<&'a str>,
+    slogan: Option<&'a str>,
+    logo: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AttachmentView<'a> {
+    name: &'a str,
+    url: &'a str,
+    size: String,
+    ext: String,
+}
+
+#[derive(Serialize)]
+struct NeighbourView<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    summary: SummaryView<'a>,
+    content: &'a str,
+    toc: &'a [crate::markdown::Heading],
+    reading_minutes: usize,
+    char_count: usize,
+    place: Option<&'a str>,
+    doc_number: Option<&'a str>,
+    secretary: Option<&'a str>,
+    members: Option<u32>,
+    highlights: &'a [String],
+    attachments: Vec<AttachmentView<'a>>,
+    newer: Option<NeighbourView<'a>>,
+    older: Option<NeighbourView<'a>>,
+    extra: &'a std::collections::BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PaginatorView {
+    current: usize,
+    total: usize,
+    items: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// One output file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    Page(usize),
+    /// Section index, list page number (1-based).
+    Section(usize, usize),
+    TaxonomyList(usize),
+    /// Taxonomy index, term index, list page number.
+    Term(usize, usize, usize),
+    Search,
+    NotFound,
+}
+
+/// Reading speed for Chinese text, characters a minute.
+pub const READING_SPEED: usize = 400;
+
+/// Renders the whole site into memory. `tick` is called once per rendered
+/// file (for progress display).
+pub fn render_site(site: &Site, theme: &Theme, tick: &(dyn Fn() + Sync)) -> Result<Output, Vec<Diagnostic>> {
+    let r = Renderer::new(site, theme);
+    let jobs = r.jobs();
+    let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let out = r.render(*job);
+            tick();
+            out
+        })
+        .collect();
+    let mut output = Output::default();
+    let mut errors = vec![];
+    for res in results {
+        match res {
+            Ok((path, html)) => output.insert(path, OutFile::Bytes(html.into_bytes())),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        errors.dedup_by(|a, b| a.message == b.message && a.path == b.path);
+        return Err(errors);
+    }
+    output.insert("feed.xml".into(), OutFile::Bytes(r.feed().into_bytes()));
+    output.insert("sitemap.xml".into(), OutFile::Bytes(r.sitemap(&jobs).into_bytes()));
+    for (path, src) in &theme.assets {
+        output.insert(path.clone(), match src {
+            AssetSource::Builtin(b) => OutFile::Static(b),
+            AssetSource::File(p) => OutFile::Copy(p.clone()),
+        });
+    }
+    for page in &site.pages {
+        for a in &page.assets {
+            output.insert(a.dest.clone(), OutFile::Copy(a.source.clone()));
+        }
+    }
+    for (path, bytes) in r.search_index() {
+        output.insert(path, OutFile::Bytes(bytes));
+    }
+    Ok(output)
+}
+
+/// A template context under construction. Precomputed values go in with
+/// `put` (a clone, no re-serialisation); others are serialised by `insert`.
+#[derive(Default)]
+struct Ctx(serde_json::Map<String, Value>);
+
+impl Ctx {
+    fn put(&mut self, key: &str, value: Value) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.put(key, serde_json::to_value(value).unwrap_or(Value::Null));
+    }
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    site_value: Value,
+    summaries: Vec<Value>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let summaries = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| serde_json::to_value(summary_view(site, i, p)).unwrap_or(Value::Null))
+            .collect();
+        let site_value = serde_json::to_value(site_view(site)).unwrap_or(Value::Null);
+        Renderer {
+            site,
+            theme,
+            site_value,
+            summaries,
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let s = self.site;
+        let per = s.config.paginate;
+        let mut jobs = vec![Job::Home, Job::NotFound];
+        if self.theme.has_template("search.html") {
+            jobs.push(Job::Search);
+        }
+        jobs.extend((0..s.pages.len()).map(Job::Page));
+        for (i, sec) in s.sections.iter().enumerate() {
+            jobs.extend((1..=page_count(sec.pages.len(), per)).map(|n| Job::Section(i, n)));
+        }
+        for (t, tax) in s.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyList(t));
+            for (k, term) in tax.terms.iter().enumerate() {
+                jobs.extend((1..=page_count(term.pages.len(), per)).map(|n| Job::Term(t, k, n)));
+            }
+        }
+        jobs
+    }
+
+    /// Output path of a job, relative to the output root, not encoded.
+    fn path(&self, job: Job) -> String {
+        let s = self.site;
+        match job {
+            Job::Home => "index.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Search => "search/index.html".into(),
+            Job::Page(i) => format!("{}index.html", s.pages[i].dir),
+            Job::Section(i, n) => paged(&format!("{}/", s.sections[i].config.name), n),
+            Job::TaxonomyList(t) => format!("{}/index.html", s.taxonomies[t].name),
+            Job::Term(t, k, n) => paged(&s.taxonomies[t].terms[k].dir(s.taxonomies[t].name), n),
+        }
+    }
+
+    fn render(&self, job: Job) -> Result<(String, String), Diagnostic> {
+        let path = self.path(job);
+        let root = match job {
+            Job::NotFound => self.site.config.base_url.clone(),
+            _ => root_prefix(&path),
+        };
+        let mut ctx = Ctx::default();
+        ctx.put("site", self.site_value.clone());
+        ctx.insert("root", &root);
+        ctx.insert("current_url", &encode_path(&path));
+        ctx.insert("generator", GENERATOR);
+        let (template, active, crumbs) = self.fill(job, &mut ctx);
+        ctx.insert("active_section", active);
+        ctx.insert("breadcrumbs", &crumbs);
+        let html = tera::Context::from_value(Value::Object(ctx.0))
+            .and_then(|ctx| self.theme.tera.render(template, &ctx))
+            .map_err(|e| template_error(&e, &self.theme.origins))?;
+        Ok((path, html))
+    }
+
+    /// Adds the job's own variables; returns its template, active section and breadcrumbs.
+    fn fill(&self, job: Job, ctx: &mut Ctx) -> (&'static str, &'a str, Vec<Crumb<'a>>) {
+        let s = self.site;
+        let per = s.config.paginate;
+        match job {
+            Job::Home => {
+                ctx.insert("intro", &s.home_intro);
+                let featured = (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured).map(|i| self.summaries[i].clone()).collect();
+                ctx.put("featured", Value::Array(featured));
+                let latest: Vec<Value> = s
+                    .sections
+                    .iter()
+                    .map(|sec| {
+                        serde_json::json!({
+                            "section": section_view(sec),
+                            "pages": sec.pages.iter().take(HOME_LATEST).map(|&i| &self.summaries[i]).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                ctx.insert("latest", &latest);
+                ("index.html", "", vec![])
+            }
+            Job::NotFound => ("404.html", "", vec![]),
+            Job::Search => ("search.html", "search", vec![]),
+            Job::Page(i) => {
+                let page = &s.pages[i];
+                ctx.insert("page", &page_view(s, i));
+                let mut crumbs = vec![];
+                let mut active = "";
+                if let Some(sec) = s.section(&page.section) {
+                    active = sec.config.name.as_str();
+                    crumbs.push(Crumb {
+                        title: &sec.config.title,
+                        url: format!("{}/index.html", encode_path(&sec.config.name)),
+                    });
+                }
+                (page.kind.template(), active, crumbs)
+            }
+            Job::Section(i, n) => {
+                let sec = &s.sections[i];
+                ctx.insert("section", &section_view(sec));
+                self.list(ctx, &sec.pages, n, &format!("{}/", sec.config.name));
+                (
+                    "section.html",
+                    sec.config.name.as_str(),
+                    if n > 1 { vec![Crumb { title: &sec.config.title, url: format!("{}/index.html", encode_path(&sec.config.name)) }] } else { vec![] },
+                )
+            }
+            Job::TaxonomyList(t) => {
+                let tax = &s.taxonomies[t];
+                ctx.insert("taxonomy", &taxonomy_view(tax));
+                let mut terms: Vec<&Term> = tax.terms.iter().collect();
+                if tax.name == "years" {
+                    terms.sort_by(|a, b| b.slug.cmp(&a.slug));
+                } else {
+                    terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.slug.cmp(&b.slug)));
+                }
+                let views: Vec<TermView> = terms.iter().map(|term| term_view(tax, term)).collect();
+                ctx.insert("terms", &views);
+                ("taxonomy_list.html", "", vec![])
+            }
+            Job::Term(t, k, n) => {
+                let tax = &s.taxonomies[t];
+                let term = &tax.terms[k];
+                ctx.insert("taxonomy", &taxonomy_view(tax));
+                ctx.insert("term", &term_view(tax, term));
+                self.list(ctx, &term.pages, n, &term.dir(tax.name));
+                let _ = per;
+                (
+                    "taxonomy_term.html",
+                    "",
+                    vec![Crumb {
+                        title: tax.title,
+                        url: format!("{}/index.html", tax.name),
+                    }],
+                )
+            }
+        }
+    }
+
+    /// `pages` and `paginator` for list page `n` of `items` at folder `dir`.
+    fn list(&self, ctx: &mut Ctx, items: &[usize], n: usize, dir: &str) {
+        let per = self.site.config.paginate;
+        let total = page_count(items.len(), per);
+        let pages = items.iter().skip((n - 1) * per).take(per).map(|&i| self.summaries[i].clone()).collect();
+        ctx.put("pages", Value::Array(pages));
+        let url = |k: usize| encode_path(&paged(dir, k));
+        ctx.insert(
+            "paginator",
+            &PaginatorView {
+                current: n,
+                total,
+                items: items.len(),
+                prev_url: (n > 1).then(|| url(n - 1)),
+                next_url: (n < total).then(|| url(n + 1)),
+                pages: (1..=total).map(|k| PagerLink { number: k, url: url(k), current: k == n }).collect(),
+            },
+        );
+    }
+
+    fn feed(&self) -> String {
+        let s = self.site;
+        let base = &s.config.base_url;
+        let entries: Vec<&Page> = s.pages.iter().filter(|p| p.kind != crate::config::Kind::Page).take(FEED_ENTRIES).collect();
+        let updated = entries.first().map(|p| p.meta.date.rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
+        let mut x = String::new();
+        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+        x.push_str(&format!(" xml:lang=\"{}\">\n", xml(&s.config.language)));
+        x.push_str(&format!("  <title>{}</title>\n", xml(&s.config.title)));
+        if !s.config.description.is_empty() {
+            x.push_str(&format!("  <subtitle>{}</subtitle>\n", xml(&s.config.description)));
+        }
+        x.push_str(&format!("  <link href=\"{}feed.xml\" rel=\"self\"/>\n  <link href=\"{}\"/>\n", xml(base), xml(base)));
+        x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>{GENERATOR}</generator>\n", xml(base)));
+        for p in entries {
+            let link = format!("{base}{}", encode_path(&p.dir));
+            let i = s.pages.iter().position(|q| q.source == p.source).unwrap_or(0);
+            let summary = p.meta.summary.as_deref().unwrap_or(&s.rendered[i].summary);
+            x.push_str("  <entry>\n");
+            x.push_str(&format!("    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n", xml(&p.meta.title), xml(&link), xml(&link)));
+            x.push_str(&format!("    <updated>{}</updated>\n", p.meta.date.rfc3339()));
+            if let Some(sp) = &p.meta.speaker {
+                x.push_str(&format!("    <author><name>{}</name></author>\n", xml(sp)));
+            }
+            x.push_str(&format!("    <category term=\"{}\"/>\n", xml(s.kind_title(p))));
+            x.push_str(&format!("    <summary>{}</summary>\n  </entry>\n", xml(summary)));
+        }
+        x.push_str("</feed>\n");
+        x
+    }
+
+    fn sitemap(&self, jobs: &[Job]) -> String {
+        let base = &self.site.config.base_url;
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for job in jobs {
+            if matches!(job, Job::NotFound | Job::Search) {
+                continue;
+            }
+            let path = self.path(*job);
+            let dir = path.strip_suffix("index.html").unwrap_or(&path);
+            x.push_str(&format!("  <url><loc>{}</loc>", xml(&format!("{base}{}", encode_path(dir)))));
+            if let Job::Page(i) = job {
+                x.push_str(&format!("<lastmod>{}</lastmod>", self.site.pages[*i].meta.date.iso()));
+            }
+            x.push_str("</url>\n");
+        }
+        x.push_str("</urlset>\n");
+        x
+    }
+
+    fn search_index(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let s = self.site;
+        let dates: Vec<String> = s.pages.iter().map(|p| p.meta.date.iso()).collect();
+        let docs: Vec<crate::search::SearchDoc> = s
+            .pages
+            .iter()
+            .zip(&s.rendered)
+            .zip(&dates)
+            .map(|((p, r), date)| {
+                let m = &p.meta;
+                let mut meta: Vec<&str> = [&m.speaker, &m.speaker_title, &m.occasion, &m.place, &m.doc_number, &m.organization, &m.branch, &m.brand, &m.slogan, &m.secretary]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                meta.extend(m.tags.iter().map(String::as_str));
+                meta.extend(m.highlights.iter().map(String::as_str));
+                crate::search::SearchDoc {
+                    url: &p.url,
+                    title: &m.title,
+                    kind: p.kind.name(),
+                    date,
+                    region: m.region.as_deref().unwrap_or(""),
+                    sector: m.sector.as_deref().unwrap_or(""),
+                    meta,
+                    body: &r.text,
+                }
+            })
+            .collect();
+        crate::search::build_index(&docs)
+    }
+}
+
+fn page_count(items: usize, per: usize) -> usize {
+    items.div_ceil(per).max(1)
+}
+
+/// `dir/index.html` for list page 1, `dir/page/N/index.html` after.
+fn paged(dir: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("{dir}index.html")
+    } else {
+        format!("{dir}page/{n}/index.html")
+    }
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn site_view(site: &Site) -> SiteView<'_> {
+    let c = &site.config;
+    SiteView {
+        title: &c.title,
+        description: &c.description,
+        language: &c.language,
+        base_url: &c.base_url,
+        sections: site.sections.iter().map(section_view).collect(),
+        taxonomies: site.taxonomies.iter().map(taxonomy_view).collect(),
+        page_count: site.pages.len(),
+    }
+}
+
+fn section_view(sec: &Section) -> SectionView<'_> {
+    SectionView {
+        name: &sec.config.name,
+        title: &sec.config.title,
+        kind: sec.config.kind.name(),
+        url: format!("{}/index.html", encode_path(&sec.config.name)),
+        count: sec.pages.len(),
+        intro: &sec.intro,
+    }
+}
+
+fn taxonomy_view(tax: &Taxonomy) -> TaxonomyView<'_> {
+    TaxonomyView {
+        name: tax.name,
+        title: tax.title,
+        singular: tax.title,
+        url: format!("{}/index.html", tax.name),
+        count: tax.terms.len(),
+    }
+}
+
+fn term_view<'a>(tax: &Taxonomy, term: &'a Term) -> TermView<'a> {
+    TermView {
+        name: &term.name,
+        url: encode_path(&format!("{}index.html", term.dir(tax.name))),
+        count: term.pages.len(),
+    }
+}
+
+fn term_link<'a>(taxonomy: &str, name: impl Into<Cow<'a, str>>) -> TermLink<'a> {
+    let name = name.into();
+    TermLink {
+        url: encode_path(&format!("{taxonomy}/{}/index.html", crate::urls::term_slug(&name))),
+        name,
+    }
+}
+
+fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page) -> SummaryView<'a> {
+    let m = &p.meta;
+    SummaryView {
+        title: &m.title,
+        kind: p.kind.name(),
+        kind_title: site.kind_title(p),
+        section: &p.section,
+        slug: &p.slug,
+        url: &p.url,
+        date: DateView {
+            iso: m.date.iso(),
+            cn: m.date.cn(),
+            year: m.date.year,
+        },
+        summary: m.summary.as_deref().unwrap_or(&site.rendered[i].summary),
+        region: m.region.as_deref().map(|r| term_link("regions", r)),
+        sector: m.sector.as_deref().map(|r| term_link("sectors", r)),
+        speaker: m.speaker.as_deref().map(|r| term_link("speakers", r)),
+        year: term_link("years", m.date.year.to_string()),
+        tags: m.tags.iter().map(|t| term_link("tags", t)).collect(),
+        featured: m.featured,
+        cover: p.cover.as_deref(),
+        speaker_title: m.speaker_title.as_deref(),
+        occasion: m.occasion.as_deref(),
+        organization: m.organization.as_deref(),
+        branch: m.branch.as_deref(),
+        brand: m.brand.as_deref(),
+        slogan: m.slogan.as_deref(),
+        logo: p.logo.as_deref(),
+    }
+}
+
+fn page_view(site: &Site, i: usize) -> PageView<'_> {
+    let p = &site.pages[i];
+    let r = &site.rendered[i];
+    let m = &p.meta;
+    let neighbour = |n: Option<usize>| {
+        n.map(|k| NeighbourView {
+            title: &site.pages[k].meta.title,
+            url: &site.pages[k].url,
+        })
+    };
+    let (newer, older) = site.neighbours[i];
+    PageView {
+        summary: summary_view(site, i, p),
+        content: &r.html,
+        toc: &r.toc,
+        reading_minutes: r.char_count.div_ceil(READING_SPEED).max(1),
+        char_count: r.char_count,
+        place: m.place.as_deref(),
+        doc_number: m.doc_number.as_deref(),
+        secretary: m.secretary.as_deref(),
+        members: m.members,
+        highlights: &m.highlights,
+        attachments: p
+            .attachments
+            .iter()
+            .map(|a| AttachmentView {
+                name: &a.name,
+                url: &a.url,
+                size: human_size(a.bytes),
+                ext: a.name.rsplit_once('.').map(|(_, e)| e.to_uppercase()).unwrap_or_default(),
+            })
+            .collect(),
+        newer: neighbour(newer),
+        older: neighbour(older),
+        extra: &m.extra,
+    }
+}
+
+/// `812 B`, `35 KB`, `1.2 MB`.
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if bytes == 0 {
+        String::new()
+    } else if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.0} KB", (b / KB).max(1.0))
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(812), "812 B");
+        assert_eq!(human_size(35 * 1024 + 100), "35 KB");
+        assert_eq!(human_size(1_260_000), "1.2 MB");
+    }
+
+    #[test]
+    fn paging_paths() {
+        assert_eq!(paged("cases/", 1), "cases/index.html");
+        assert_eq!(paged("tags/党建/", 3), "tags/党建/page/3/index.html");
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(41, 20), 3);
+    }
+}

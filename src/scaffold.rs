@@ -1,0 +1,143 @@
+//! `zhanting init` (a new site from the bundled sample) and `zhanting new`
+//! (a new content file with its front matter).
+
+use anyhow::{bail, Context, Result};
+use include_dir::{include_dir, Dir};
+use std::path::Path;
+
+/// The sample site of this repository: `site.yaml`, `content/`, `static/`.
+static SAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
+static SAMPLE_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+const SAMPLE_CONFIG: &str = include_str!("../site.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Speech,
+    Case,
+    Brand,
+}
+
+/// Creates a site in `dir`, which must be empty or not exist.
+pub fn init(dir: &Path) -> Result<String> {
+    if dir.exists() && std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
+        bail!("{} is not empty; choose a new folder name", dir.display());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(dir.join("site.yaml"), SAMPLE_CONFIG).with_context(|| format!("cannot write {}", dir.join("site.yaml").display()))?;
+    extract(&SAMPLE_CONTENT, &dir.join("content"))?;
+    extract(&SAMPLE_STATIC, &dir.join("static"))?;
+    std::fs::write(dir.join(".gitignore"), "/output\n")?;
+    Ok(format!(
+        "created a new site in {d}\n  edit {d}/site.yaml and the files in {d}/content/, then run:\n  zhanting build --root {d}",
+        d = dir.display()
+    ))
+}
+
+fn extract(src: &Dir<'static>, dest: &Path) -> Result<()> {
+    std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+    for f in src.files() {
+        let p = dest.join(f.path().file_name().unwrap_or_default());
+        std::fs::write(&p, f.contents()).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    for d in src.dirs() {
+        extract(d, &dest.join(d.path().file_name().unwrap_or_default()))?;
+    }
+    Ok(())
+}
+
+/// Writes `content/SECTION/TITLE.md` with the front matter of `kind`.
+pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
+    let config = crate::config::load(root).map_err(|d| anyhow::anyhow!(d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
+    let want = match kind {
+        NewKind::Speech => crate::config::Kind::Speech,
+        NewKind::Case => crate::config::Kind::Case,
+        NewKind::Brand => crate::config::Kind::Brand,
+    };
+    let Some(section) = config.sections.iter().find(|s| s.kind == want) else {
+        bail!("site.yaml has no section of kind {}", want.name());
+    };
+    let title = title.trim();
+    if title.is_empty() {
+        bail!("the title is empty");
+    }
+    let slug = crate::urls::slug_from_file_name(title);
+    let dir = root.join(crate::content::CONTENT_DIR).join(&section.name);
+    let path = dir.join(format!("{slug}.md"));
+    if path.exists() {
+        bail!("{} already exists; choose another title or edit that file", path.display());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(&path, front_matter(kind, title, &today())).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(format!("created {}", path.display()))
+}
+
+fn yaml_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn front_matter(kind: NewKind, title: &str, date: &str) -> String {
+    let specific = match kind {
+        NewKind::Speech => "speaker: \"\"         # 讲话人\nspeaker_title: \"\"   # 职务\noccasion: \"\"        # 会议名称\nplace: \"\"           # 地点\ndoc_number: \"\"      # 文号，如 渭组通[2013]144号\n",
+        NewKind::Case => "organization: \"\"    # 单位\nsector: \"\"          # 领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院\n",
+        NewKind::Brand => "branch: \"\"          # 支部名称\nbrand: \"\"           # 品牌名称\nslogan: \"\"          # 口号\nsector: \"\"          # 领域\nsecretary: \"\"       # 支部书记\nmembers:            # 党员人数\nlogo:               # 标志图片，放在本文件旁边\nhighlights: []      # 亮点\n",
+    };
+    let body = match kind {
+        NewKind::Speech => "同志们：\n\n（正文）\n",
+        _ => "（正文）\n",
+    };
+    format!(
+        "---\ntitle: {}\ndate: {date}\nregion: \"\"          # 地区，如 陕西省渭南市白水县\ntags: []\n{specific}---\n\n{body}",
+        yaml_quote(title)
+    )
+}
+
+/// Today's date in China Standard Time (UTC+8), as `2024-01-15`.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 8 * 3600;
+    let (y, m, d) = civil_from_days((secs / 86400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn new_front_matter_parses() {
+        for kind in [NewKind::Speech, NewKind::Case, NewKind::Brand] {
+            let text = front_matter(kind, "在\"全区\"会议上的讲话", "2024-01-15");
+            let s = crate::frontmatter::split(&text, Path::new("a.md")).unwrap();
+            let raw = crate::frontmatter::parse_raw(s.yaml, s.yaml_line, Path::new("a.md")).unwrap();
+            let mut d = vec![];
+            let (fm, ok) = crate::frontmatter::resolve(raw, s.yaml, s.yaml_line, Path::new("a.md"), &mut d);
+            assert!(ok);
+            assert_eq!(fm.title, "在\"全区\"会议上的讲话");
+            assert!(d.is_empty(), "{d:?}");
+        }
+    }
+}

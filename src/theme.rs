@@ -1,0 +1,152 @@
+//! The theme: the built-in one embedded in the binary, overridable file by
+//! file from `ROOT/themes/NAME/` (as in Zola's `components/templates`).
+
+use crate::diag::Diagnostic;
+use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+/// The built-in theme, from `themes/default/` of this repository.
+pub static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A static asset of the theme.
+#[derive(Debug, Clone)]
+pub enum AssetSource {
+    Builtin(&'static [u8]),
+    File(PathBuf),
+}
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path (relative, `/`-separated) → source.
+    pub assets: BTreeMap<String, AssetSource>,
+    /// Where each template came from, for error messages.
+    pub origins: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}
+
+/// Loads the built-in theme with the site's overrides from `ROOT/themes/NAME/`.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    let mut assets: BTreeMap<String, AssetSource> = BTreeMap::new();
+    let mut errors = vec![];
+
+    for file in files_of(&BUILTIN) {
+        let p = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(t) = p.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            templates.insert(t.to_string(), (Path::new("(built-in theme)").join(&p), text));
+        } else if let Some(s) = p.strip_prefix("static/") {
+            assets.insert(s.to_string(), AssetSource::Builtin(file.contents()));
+        }
+    }
+
+    let site_theme = root.join("themes").join(name);
+    if name != "default" && !site_theme.is_dir() {
+        errors.push(
+            Diagnostic::error("site.yaml", 1, 1, format!("theme `{name}` not found: there is no folder themes/{name}"))
+                .with_hint("create the folder, or remove the `theme:` line to use the built-in theme"),
+        );
+    }
+    for (sub, is_templates) in [("templates", true), ("static", false)] {
+        let dir = site_theme.join(sub);
+        for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let Ok(inner) = e.path().strip_prefix(&dir) else { continue };
+            let inner = inner.to_string_lossy().replace('\\', "/");
+            let shown = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+            if is_templates {
+                match std::fs::read(e.path()).map_err(|e| e.to_string()).and_then(|b| crate::content::decode_text(&b).map_err(|e| e.message)) {
+                    Ok(text) => {
+                        templates.insert(inner, (shown, text));
+                    }
+                    Err(msg) => errors.push(Diagnostic::error(shown, 1, 1, msg)),
+                }
+            } else {
+                assets.insert(inner, AssetSource::File(e.path().to_path_buf()));
+            }
+        }
+    }
+
+    let origins: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let list: Vec<(String, String)> = templates.into_iter().map(|(k, (_, t))| (k, t)).collect();
+    if let Err(e) = tera.add_raw_templates(list) {
+        errors.push(template_error(&e, &origins));
+    }
+    if errors.is_empty() {
+        Ok(Theme { tera, assets, origins })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so URLs stay readable and pages stay small.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn files_of(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<_> = dir.files().collect();
+    for d in dir.dirs() {
+        out.extend(files_of(d));
+    }
+    out.sort_by_key(|f| f.path());
+    out
+}
+
+/// A Tera error as a diagnostic on the template file, with the line and
+/// column Tera gives (`--> 3:5`) when it gives them.
+pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> Diagnostic {
+    let chain = error_chain(e);
+    let name = origins
+        .keys()
+        .find(|k| chain.contains(&format!("'{k}'")))
+        .cloned()
+        .unwrap_or_default();
+    let path = origins.get(&name).cloned().unwrap_or_else(|| PathBuf::from("themes"));
+    let (line, col) = chain
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or((1, 1));
+    let message = chain.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    Diagnostic::error(path, line, col, format!("template error: {message}"))
+}
+
+/// The error and its causes on one line each.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        out.push('\n');
+        out.push_str(&s.to_string());
+        src = s.source();
+    }
+    out
+}

@@ -1,0 +1,133 @@
+//! Positions inside YAML text: where each top-level key sits, and YAML
+//! syntax errors turned into located, plain-words diagnostics.
+
+use crate::diag::Diagnostic;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// 1-based (line, col) of every top-level `key:` in `text`, with `line_offset`
+/// added to the line (the front matter's first line within its file, minus one).
+pub fn key_positions(text: &str, line_offset: usize) -> HashMap<String, (usize, usize)> {
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) || line.is_empty() {
+            continue;
+        }
+        let key_part = match line.find(": ").or_else(|| line.strip_suffix(':').map(|s| s.len())) {
+            Some(end) => &line[..end],
+            None => continue,
+        };
+        let key = key_part.trim().trim_matches(['"', '\'']);
+        out.entry(key.to_string()).or_insert((i + 1 + line_offset, 1));
+    }
+    out
+}
+
+/// A YAML parse error as a diagnostic in the original file, with a hint in
+/// plain words for the usual mistakes. Points at the start of the construct
+/// that went wrong (the opening quote, the line missing its colon) when the
+/// parser names it.
+pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: usize) -> Diagnostic {
+    let raw = e.to_string();
+    let (problem, context) = match raw.split_once(", while ") {
+        Some((p, c)) => (p, Some(c)),
+        None => (raw.as_str(), None),
+    };
+    let problem_at = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+    let context_at = context.and_then(position_in);
+    let what = problem.split(" at line ").next().unwrap_or(problem).trim();
+    let ctx = context.map(|c| c.split(" at line ").next().unwrap_or(c)).unwrap_or("");
+    let line_has_tab = |line: usize| text.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t'));
+
+    let (at, message, hint): ((usize, usize), String, &str) = if line_has_tab(problem_at.0) {
+        (problem_at, "a tab character is not allowed in front matter".into(), "YAML indents with spaces only: replace the tab with spaces")
+    } else if ctx.contains("quoted scalar") {
+        (context_at.unwrap_or(problem_at), "this quote is opened but never closed".into(), "close the value with the same quote mark it starts with, on the same line")
+    } else if ctx.contains("simple key") || what.contains("could not find expected ':'") {
+        (context_at.unwrap_or(problem_at), "this line is not of the form `key: value`".into(), "add a colon and a space after the name, e.g. `date: 2013-09-25`")
+    } else if ctx.contains("flow sequence") {
+        (context_at.unwrap_or(problem_at), "this list in [ ] is not closed".into(), "end the list with ], e.g. `tags: [党建, 乡村振兴]`")
+    } else if what.contains("mapping values are not allowed") {
+        (problem_at, "a value contains `: `, which YAML reads as a new key".into(), "put the whole value in \"double quotes\"")
+    } else if let Some(key) = what.strip_prefix("duplicate entry with key ") {
+        let key = key.trim_matches('"');
+        let second = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(&format!("{key}:")))
+            .nth(1)
+            .map(|(i, _)| (i + 1, 1))
+            .unwrap_or(problem_at);
+        (second, format!("`{key}` is written twice"), "keep only one of the two lines")
+    } else if what.contains("block sequence") || what.contains("did not find expected '-'") {
+        (problem_at, "a list is not written correctly".into(), "write `tags: [党建, 乡村振兴]`, or one `- item` per line indented by two spaces")
+    } else {
+        (problem_at, format!("invalid YAML: {what}"), "compare the line with the examples in README.md (front matter section)")
+    };
+    Diagnostic::error(path, at.0 + line_offset, at.1, message).with_hint(hint)
+}
+
+/// `… at line 3 column 8` → (3, 8).
+fn position_in(s: &str) -> Option<(usize, usize)> {
+    let rest = s.rsplit_once(" at line ")?.1;
+    let (line, col) = rest.split_once(" column ")?;
+    Some((line.trim().parse().ok()?, col.trim().parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_top_level_keys_only() {
+        let k = key_positions("title: a\ntags:\n  - x\nsub:\n  title: b\n\"quoted\": 1\n", 1);
+        assert_eq!(k["title"], (2, 1));
+        assert_eq!(k["tags"], (3, 1));
+        assert_eq!(k["quoted"], (7, 1));
+        assert_eq!(k.len(), 4);
+    }
+
+    #[test]
+    fn unclosed_quote_is_explained() {
+        let e = serde_yaml::from_str::<serde_yaml::Value>("title: \"abc\ndate: 1\n").unwrap_err();
+        let d = yaml_error(&e, "title: \"abc\ndate: 1\n", Path::new("a.md"), 1);
+        assert_eq!((d.line, d.col, d.message.as_str()), (2, 8, "this quote is opened but never closed"));
+    }
+
+    #[test]
+    fn tab_is_explained() {
+        let e = serde_yaml::from_str::<serde_yaml::Value>("tags:\n\t- a\n").unwrap_err();
+        let d = yaml_error(&e, "tags:\n\t- a\n", Path::new("a.md"), 0);
+        assert_eq!(d.message, "a tab character is not allowed in front matter");
+        assert_eq!(d.line, 2);
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    fn err(text: &str) -> Diagnostic {
+        let e = serde_yaml::from_str::<serde_yaml::Value>(text).unwrap_err();
+        yaml_error(&e, text, Path::new("a.md"), 1)
+    }
+
+    #[test]
+    fn missing_colon_points_at_the_line() {
+        let d = err("title: a\ndate 2020\nx: 1\n");
+        assert_eq!((d.line, d.col, d.message.as_str()), (3, 1, "this line is not of the form `key: value`"));
+    }
+
+    #[test]
+    fn unclosed_list() {
+        let d = err("tags: [a, b\nx: 1\n");
+        assert_eq!((d.line, d.col, d.message.as_str()), (2, 7, "this list in [ ] is not closed"));
+    }
+
+    #[test]
+    fn colon_in_value_and_duplicates() {
+        assert_eq!(err("title: a: b\n").message, "a value contains `: `, which YAML reads as a new key");
+        let d = err("a: 1\nb: 2\na: 3\n");
+        assert_eq!((d.line, d.message.as_str()), (4, "`a` is written twice"));
+    }
+}

@@ -1,0 +1,280 @@
+//! `zhanting build`, `check`, `init` and `new` run as a user runs them, on
+//! fixture sites in temp dirs; the HTML they write is parsed and inspected.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn page_text(out: &Path, rel: &str) -> String {
+    let doc = html(&out.join(rel));
+    text_of(&doc, "body")
+}
+
+#[test]
+fn renders_every_front_matter_field() {
+    let (_t, root) = site("full");
+    build(&root, &[]);
+    let out = root.join("output");
+
+    let speech = page_text(&out, "speeches/liangwei/index.html");
+    for want in ["在全镇两委班子建设推进会上的讲话", "赵明远", "县委常委、组织部长", "全镇两委班子建设推进会", "南塬县会议中心", "南组通〔2013〕144号", "2013年9月25日", "陕西省北山市南塬县", "基层党建", "三会一课"] {
+        assert!(speech.contains(want), "speech page lacks {want}");
+    }
+    let full_width = page_text(&out, "speeches/third/index.html");
+    assert!(full_width.contains("南组发〔2018〕7号"));
+
+    let case = page_text(&out, "cases/qingshi/index.html");
+    for want in ["青石村党支部", "农村", "陕西省北山市南塬县", "2016年5月20日"] {
+        assert!(case.contains(want), "case page lacks {want}");
+    }
+
+    let brand_doc = html(&out.join("brands/hongfan/index.html"));
+    let brand = text_of(&brand_doc, "body");
+    for want in ["红帆领航", "电亮万家 党旗飘扬", "南塬县供电公司党支部", "孙红", "38", "党员服务队常年走村入户", "抢修响应时间缩短一半", "建成红色阵地三处", "手册.pdf", "2 KB"] {
+        assert!(brand.contains(want), "brand page lacks {want}");
+    }
+    let logo = select(&brand_doc, "img").into_iter().find(|i| i.value().attr("src") == Some("logo.png")).expect("logo img");
+    assert!(logo.value().attr("alt").unwrap_or("").contains("红帆领航"), "logo alt names the brand");
+    assert!(out.join("brands/hongfan/logo.png").is_file());
+    assert!(out.join("brands/hongfan/photos/cover.png").is_file());
+    assert_eq!(std::fs::read(out.join("brands/hongfan/手册.pdf")).unwrap().len(), 2048);
+
+    let about = page_text(&out, "about/index.html");
+    assert!(about.contains("本平台展示基层党建工作成果"));
+}
+
+#[test]
+fn lists_taxonomies_feed_sitemap_and_404() {
+    let (_t, root) = site("full");
+    build(&root, &[]);
+    let out = root.join("output");
+    // paginate: 2, three published speeches, newest first
+    let first = html(&out.join("speeches/index.html"));
+    let titles: Vec<String> = select(&first, "main a").iter().map(|a| a.text().collect::<String>()).collect();
+    let pos = |t: &str| titles.iter().position(|x| x.contains(t));
+    assert!(pos("在全县组织工作会议上的讲话").is_some() && pos("在机关作风建设会上的讲话").is_some());
+    assert!(pos("在全县组织工作会议上的讲话") < pos("在机关作风建设会上的讲话"), "newest first: {titles:?}");
+    assert!(pos("在全镇两委班子建设推进会上的讲话").is_none(), "third speech is on page 2");
+    assert!(page_text(&out, "speeches/page/2/index.html").contains("在全镇两委班子建设推进会上的讲话"));
+
+    for term_page in ["tags/基层党建/index.html", "tags/基层治理/index.html", "regions/陕西省北山市南塬县/index.html", "sectors/农村/index.html", "years/2013/index.html", "speakers/赵明远/index.html"] {
+        assert!(out.join(term_page).is_file(), "{term_page} missing");
+    }
+    // the tag 基层党建 has two speeches (one written as a comma string)
+    let tag = page_text(&out, "tags/基层党建/index.html");
+    assert!(tag.contains("在机关作风建设会上的讲话") && tag.contains("在全镇两委班子建设推进会上的讲话"));
+    for list in ["tags/index.html", "regions/index.html", "sectors/index.html", "years/index.html", "speakers/index.html"] {
+        assert!(out.join(list).is_file(), "{list} missing");
+    }
+    assert!(page_text(&out, "speakers/index.html").contains("赵明远"));
+
+    let feed = read(&out.join("feed.xml"));
+    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert_eq!(feed.matches("<entry>").count(), 6, "6 published non-plain pages");
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>/cases/%E7%A4%BE%E5%8C%BA%E7%BD%91%E6%A0%BC/</loc>"), "{sitemap}");
+    assert!(out.join("404.html").is_file());
+    let home = page_text(&out, "index.html");
+    assert!(home.contains("测试展厅") && home.contains("欢迎来到测试展厅"));
+}
+
+#[test]
+fn chinese_lines_join_without_spaces_and_latin_keeps_them() {
+    let (_t, root) = site("full");
+    build(&root, &[]);
+    let doc = html(&root.join("output/speeches/liangwei/index.html"));
+    let body = text_of(&doc, "main");
+    assert!(body.contains("主要任务是总结经验、查找不足，部署下一阶段工作。"), "{body}");
+    assert!(body.contains("Latin words stay\nseparate here.") || body.contains("Latin words stay separate here."));
+    // heading anchors work for Chinese headings
+    assert!(select(&doc, "h2[id]").iter().any(|h| h.value().attr("id").unwrap().contains("充分认识班子建设的重要性")));
+    // tables and footnotes
+    assert!(!select(&doc, "main table").is_empty());
+    assert!(body.contains("脚注内容"));
+}
+
+#[test]
+fn markdown_links_to_pages_and_raw_html_is_sanitised() {
+    let (_t, root) = site("full");
+    build(&root, &[]);
+    let out = root.join("output");
+    let doc = html(&out.join("speeches/liangwei/index.html"));
+    let link = select(&doc, "main a").into_iter().find(|a| a.text().collect::<String>() == "青石村案例").expect("link");
+    assert_eq!(link.value().attr("href"), Some("../../cases/qingshi/index.html"));
+
+    let case = read(&out.join("cases/qingshi/index.html"));
+    assert!(!case.contains("alert("), "script or handler survived");
+    assert!(!case.to_lowercase().contains("onerror"));
+}
+
+#[test]
+fn every_internal_link_works_from_disk_and_under_a_sub_path() {
+    let (_t, root) = site("full");
+    build(&root, &["--base-url", "/dangjian/"]);
+    let out = root.join("output");
+    let mut checked = 0;
+    for rel in files(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        let doc = html(&out.join(&rel));
+        for el in select(&doc, "[href], [src]") {
+            let v = el.value();
+            let Some(url) = v.attr("href").or(v.attr("src")) else { continue };
+            if rel == Path::new("404.html") {
+                // shown at any depth: links are absolute under base_url
+                if url.starts_with('#') || url.contains("://") {
+                    continue;
+                }
+                let stripped = url.strip_prefix("/dangjian/").unwrap_or_else(|| panic!("404 link {url} not under base_url"));
+                let target = resolve_link(&out, Path::new("index.html"), stripped).expect("resolvable");
+                assert!(target.is_file() || target.join("index.html").is_file(), "404.html: {url} → {}", target.display());
+                continue;
+            }
+            assert!(!url.starts_with('/'), "{}: absolute link {url} breaks under a sub-path and on file://", rel.display());
+            if let Some(target) = resolve_link(&out, &rel, url) {
+                assert!(target.is_file(), "{}: link {url} → {} is not a file", rel.display(), target.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn output_is_byte_identical_for_the_same_input() {
+    let (t, root) = site("full");
+    let a = t.path().join("a");
+    let b = t.path().join("b");
+    build(&root, &["--output", a.to_str().unwrap()]);
+    build(&root, &["--output", b.to_str().unwrap()]);
+    let fa = files(&a);
+    assert_eq!(fa, files(&b));
+    assert!(fa.len() > 30);
+    for f in fa {
+        assert!(std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(), "{} differs", f.display());
+    }
+}
+
+#[test]
+fn reports_every_mistake_with_file_line_and_column() {
+    let (_t, root) = site("bad");
+    let (code, stdout, stderr) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    let expected = read(&fixture("bad").join("expected-stderr.txt"));
+    let expected = expected.replace("{OUTPUT}", &root.join("output").display().to_string());
+    assert_eq!(stderr, expected);
+    assert!(!root.join("output").exists(), "a failed build writes nothing");
+    let (code, _, check_err) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(check_err.starts_with(expected.lines().next().unwrap()));
+}
+
+#[test]
+fn failed_build_leaves_the_previous_output_untouched() {
+    let (t, root) = site("full");
+    build(&root, &[]);
+    let out = root.join("output");
+    let before: Vec<_> = files(&out).into_iter().map(|f| (std::fs::read(out.join(&f)).unwrap(), f)).collect();
+    std::fs::write(root.join("content/cases/qingshi.md"), "---\ntitle: 坏了\ndate: 明天\n---\n").unwrap();
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("content/cases/qingshi.md:3:1: error: `明天` is not a valid date"), "{err}");
+    let after: Vec<_> = files(&out).into_iter().map(|f| (std::fs::read(out.join(&f)).unwrap(), f)).collect();
+    assert!(before == after, "output changed after a failed build");
+    let siblings: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.starts_with('.')).collect();
+    assert!(siblings.is_empty(), "left over: {siblings:?}");
+    drop(t);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let (_t, root) = site("full");
+    build(&root, &[]);
+    assert!(!root.join("output/speeches/草稿讲话/index.html").exists());
+    assert!(!read(&root.join("output/sitemap.xml")).contains("%E8%8D%89%E7%A8%BF"));
+    build(&root, &["--drafts"]);
+    assert!(root.join("output/speeches/草稿讲话/index.html").is_file());
+}
+
+#[test]
+fn misspelt_fields_warn_but_build() {
+    let (_t, root) = site("full");
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(err.contains("content/cases/qingshi.md:10:1: warning: unknown field `tittle`, did you mean `title`?"), "{err}");
+    assert!(!err.contains("`color`"), "an unknown field unlike any known one is extra, not a warning");
+}
+
+#[test]
+fn unknown_site_yaml_key_names_the_nearest_one() {
+    let (_t, root) = site("full");
+    std::fs::write(root.join("site.yaml"), "title: 测试\nbase_ulr: /x/\n").unwrap();
+    let (code, _, err) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("site.yaml:2:1: error: unknown key `base_ulr` in site.yaml\n  hint: did you mean `base_url`?"), "{err}");
+}
+
+#[test]
+fn slug_and_attachment_that_climb_out_are_errors_and_nothing_is_written_outside() {
+    let (t, root) = site("full");
+    std::fs::write(root.join("content/cases/evil.md"), "---\ntitle: 越界\ndate: 2020-01-01\nslug: ../../../escaped\nattachments: [/../../secret.txt]\n---\n").unwrap();
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("content/cases/evil.md:4:1: error: slug `../../../escaped` would climb out of its folder"), "{err}");
+    assert!(err.contains("content/cases/evil.md:5:15: error: `attachments: /../../secret.txt` points outside the site's static folder"), "{err}");
+    assert!(!t.path().join("escaped").exists());
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let (t, root) = site("full");
+    let precious = t.path().join("documents");
+    std::fs::create_dir(&precious).unwrap();
+    std::fs::write(precious.join("report.docx"), "keep me").unwrap();
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap(), "--output", precious.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is not a zhanting output folder"), "{err}");
+    assert_eq!(read(&precious.join("report.docx")), "keep me");
+}
+
+#[test]
+fn init_creates_a_site_that_builds_and_new_adds_pages() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("我的展厅");
+    let (code, out, err) = run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("created a new site"));
+    build(&dir, &[]);
+    let out_dir = dir.join("output");
+    assert!(out_dir.join("index.html").is_file());
+    assert!(files(&out_dir.join("speeches")).len() >= 4);
+
+    for (kind, title) in [("speech", "在全镇春季工作会议上的讲话"), ("case", "新村党支部积分制管理"), ("brand", "先锋号品牌")] {
+        let (code, out, err) = run(&["new", kind, title, "--root", dir.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(".md"));
+    }
+    assert!(dir.join("content/speeches/在全镇春季工作会议上的讲话.md").is_file());
+    let (code, _, err) = run(&["new", "case", "新村党支部积分制管理", "--root", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "an existing file is not overwritten");
+    assert!(err.contains("already exists"));
+    build(&dir, &[]);
+    assert!(dir.join("output/speeches/在全镇春季工作会议上的讲话/index.html").is_file());
+    let (code, _, _) = run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "init refuses a non-empty folder");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(run(&["build", "--no-such-flag"]).0, 2);
+    assert_eq!(run(&["new", "poem", "x"]).0, 2);
+    assert_eq!(run(&[]).0, 2);
+    assert_eq!(run(&["--version"]).0, 0);
+}
+
+#[test]
+fn missing_site_yaml_says_what_to_do() {
+    let t = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(&["build", "--root", t.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("site.yaml:1:1: error: no site.yaml in"), "{err}");
+    assert!(err.contains("zhanting init"));
+}
