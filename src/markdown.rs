@@ -796,122 +796,74 @@ fn count_chars(text: &str) -> usize {
 }
 
 #[cfg(test)]
-mod scratch {
+mod tests {
     use super::*;
-    use std::time::Instant;
-    fn page() -> String {
-        let para = "我们要坚持以人民为中心的发展思想，把群众的\n急难愁盼作为工作的出发点和落脚点，推动支部建设\n提质增效。In 2024 the branch held 12 meetings.\n\n";
-        let mut s = String::from("同志们：\n\n# 一、总体要求\n\n");
-        while s.len() < 14_000 {
-            s.push_str(para);
-            s.push_str("- 第一条，[链接](../a/b.md#x)\n- **加粗**内容\n\n## 小标题\n\n");
-        }
-        s
+
+    fn md(src: &str) -> Rendered {
+        render(src, Options::default(), &|_| None)
     }
+
     #[test]
-    #[ignore]
-    fn timing_render() {
-        let p = page();
-        let mut n = 0;
-        for _ in 0..5000 { n += render(&p, Options::default(), &|d| Some(format!("/x/{d}"))).html.len(); }
-        println!("{n}");
+    fn chinese_hard_wraps_join_without_space_latin_keeps_one() {
+        let r = md("支部书记带头\n走访群众，\n共计三十户。\n\nthe branch\nmet twice");
+        assert!(r.html.contains("<p>支部书记带头走访群众，共计三十户。</p>"), "{}", r.html);
+        assert!(r.html.contains("the branch\nmet twice") || r.html.contains("the branch met twice"), "{}", r.html);
+        assert!(!r.text.contains("带头 走访"), "{}", r.text);
+        assert!(r.text.contains("the branch met twice"), "{}", r.text);
     }
+
     #[test]
-    #[ignore]
-    fn timing() {
-        let p = page();
-        let t = Instant::now();
-        let mut n = 0;
-        for _ in 0..1000 {
-            n += render(&p, Options::default(), &|d| Some(format!("/x/{d}")))
-                .html
-                .len();
-        }
-        println!("1000 pages: {:?} ({n})", t.elapsed());
-        let t = Instant::now();
-        for _ in 0..1000 {
-            let mut h = String::new();
-            pulldown_cmark::html::push_html(&mut h, Parser::new_ext(&p, parse_options()));
-            n += h.len();
-        }
-        println!("1000 pages pulldown only: {:?} ({n})", t.elapsed());
-        let t = Instant::now();
-        for _ in 0..1000 {
-            let v: Vec<_> = Parser::new_ext(&p, parse_options())
-                .into_offset_iter()
-                .collect();
-            n += v.len();
-        }
-        println!("offset collect: {:?} ({n})", t.elapsed());
-        let v: Vec<_> = Parser::new_ext(&p, parse_options())
-            .into_offset_iter()
-            .collect();
-        let t = Instant::now();
-        for _ in 0..1000 {
-            n += cjk_soft_breaks(&v).len();
-        }
-        println!("joins: {:?} ({n})", t.elapsed());
-        let r = render(&p, Options::default(), &|d| Some(format!("/x/{d}")));
-        let t = Instant::now();
-        for _ in 0..1000 {
-            n += count_chars(&r.text);
-        }
-        println!("count: {:?} ({n})", t.elapsed());
-        let t = Instant::now();
-        for _ in 0..1000 {
-            let mut c = LineCursor::new(&p);
-            n += c.locate(p.len()).0;
-        }
-        println!("cursor: {:?} ({n})", t.elapsed());
-        let t = Instant::now();
-        let mut q = p.clone();
-        q.push_str("\n<b>x</b>\n");
-        for _ in 0..100 {
-            n += render(&q, Options::default(), &|_| None).html.len();
-        }
-        println!("100 html pages: {:?} ({n})", t.elapsed());
+    fn chinese_headings_get_working_unique_ids() {
+        let r = md("## 一、总体要求\n\n正文\n\n## 一、总体要求\n\n### Work Plan 2024\n");
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), 3);
+        assert!(ids[0].contains("总体要求"), "{ids:?}");
+        assert_ne!(ids[0], ids[1], "duplicate headings get distinct ids");
+        assert!(ids.iter().all(|i| !i.contains(' ') && !i.is_empty()), "{ids:?}");
+        assert!(r.html.contains(&format!("id=\"{}\"", ids[0])), "{}", r.html);
+        assert_eq!(r.toc[2].level, 3);
     }
+
     #[test]
-    #[ignore]
-    fn robust() {
-        let big = page().repeat(20_000_000 / 14_000);
-        let t = Instant::now();
-        let r = render(&big, Options::default(), &|_| None);
-        println!("20MB: {:?} {}", t.elapsed(), r.html.len());
-        let t = Instant::now();
-        let mut garbage = Vec::new();
-        let mut x: u32 = 12345;
-        for _ in 0..2_000_000 {
-            x = x.wrapping_mul(1103515245).wrapping_add(12345);
-            garbage.push((x >> 16) as u8);
+    fn extensions_tables_footnotes_strikethrough_tasks() {
+        let r = md("| 项目 | 数量 |\n|---|---|\n| 党员 | 38 |\n\n脚注[^1]\n\n[^1]: 说明\n\n~~删除~~\n\n- [x] 完成\n");
+        for want in ["<table>", "<td>38</td>", "footnote", "<del>删除</del>", "checkbox"] {
+            assert!(r.html.contains(want), "lacks {want}: {}", r.html);
         }
-        let g = String::from_utf8_lossy(&garbage);
-        let r = render(&g, Options::default(), &|_| None);
-        println!("garbage: {:?} {}", t.elapsed(), r.html.len());
-        for depth in [1000usize, 10_000, 20_000] {
-            let t = Instant::now();
-            let mut s = String::new();
-            for i in 0..depth {
-                s.push_str(&"  ".repeat(i));
-                s.push_str("- 项\n");
-            }
-            let r = render(&s, Options::default(), &|_| None);
-            println!(
-                "depth {depth} indented list: {:?} {}",
-                t.elapsed(),
-                r.html.len()
-            );
-            let t = Instant::now();
-            let n = Parser::new_ext(&s, parse_options()).count();
-            println!("depth {depth} pulldown only: {:?} {}", t.elapsed(), n);
-            let t = Instant::now();
-            let q: String = ">".repeat(depth) + " 引用 <b>x</b>\n";
-            let r2 = render(&q, Options::default(), &|_| None);
-            println!("depth {depth} quote: {:?} {}", t.elapsed(), r2.html.len());
-            let t = Instant::now();
-            let l: String = "- ".repeat(depth) + "项 <i>x</i>\n";
-            let r3 = render(&l, Options::default(), &|_| None);
-            println!("depth {depth} list: {:?} {}", t.elapsed(), r3.html.len());
-        }
+    }
+
+    #[test]
+    fn summary_skips_salutation_and_counts_characters() {
+        let r = md("同志们：\n\n今天召开全镇党建工作推进会，主要任务是总结去年工作。");
+        assert!(r.summary.starts_with("今天召开"), "{}", r.summary);
+        let long = "党".repeat(1000);
+        let r = md(&long);
+        assert!(r.summary.chars().count() <= 130, "{}", r.summary.chars().count());
+        assert_eq!(r.char_count, 1000);
+        let mixed = md("全年召开会议12次，QQ群 two words");
+        assert_eq!(mixed.char_count, 6 + 1 + 1 + 1 + 1 + 2, "Chinese characters plus Latin words and numbers");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_unsafe() {
+        let src = "<script>alert(1)</script><img src=\"a.png\" onerror=\"alert(2)\"><b>粗</b>\n\n[点我](javascript:alert(3))";
+        let r = md(src);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onerror"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(r.html.contains("<b>粗</b>"), "{}", r.html);
+        let raw = render(src, Options { unsafe_html: true }, &|_| None);
+        assert!(raw.html.contains("<script>alert(1)</script>"), "{}", raw.html);
+    }
+
+    #[test]
+    fn md_links_are_resolved_and_reported_with_positions() {
+        let r = render("第一行\n\n见[石门村](../cases/石门村.md#做法)和[别处](x.md)", Options::default(), &|d| {
+            d.starts_with("../cases/").then(|| "../../cases/石门村/index.html#做法".to_string())
+        });
+        assert!(r.html.contains("href=\"../../cases/%E7%9F%B3%E9%97%A8%E6%9D%91/index.html#%E5%81%9A%E6%B3%95\""), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert_eq!((r.links[0].line, r.links[0].col), (3, 2));
+        assert_eq!(r.links[1].dest, "x.md");
     }
 }
