@@ -101,7 +101,10 @@ def main_text(path):
     with open(path, encoding="utf-8") as f:
         h = f.read()
     m = re.search(r"<main[^>]*>(.*)</main>", h, re.S)
-    t = re.sub(r"<[^>]+>", "", m.group(1) if m else h)
+    t = m.group(1) if m else h
+    # links to other pages (previous/next) are not this page's text
+    t = re.sub(r'<nav class="neighbours".*?</nav>', "", t, flags=re.S)
+    t = re.sub(r"<[^>]+>", "", t)
     return norm(html.unescape(t))
 
 

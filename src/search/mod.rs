@@ -30,7 +30,8 @@
 //!   from 0, metadata from 4096, body from 65536.
 //! * `search/d/{id}.js` — name `"d/{id}"`: one page: `{u, t, k, d, r, s, m, b}`
 //!   (url relative to the site root, title, kind, date, region, sector,
-//!   metadata strings, body text) for result display and snippets.
+//!   metadata strings — region, sector, date as 2013年9月25日, then the
+//!   rest —, body text) for result display and snippets.
 //!
 //! Page ids are stable: slot `fnv1a(url) % space` (linear probing in URL
 //! order), `space` = next power of two ≥ 2·pages. Shard count is the next
@@ -98,7 +99,8 @@ struct Doc {
 impl Doc {
     fn new(d: &SearchDoc<'_>) -> Doc {
         let mut meta: Vec<String> = Vec::new();
-        for m in [d.region, d.sector].into_iter().chain(d.meta.iter().copied()) {
+        let cn_date = cn_date(d.date);
+        for m in [d.region, d.sector, cn_date.as_str()].into_iter().chain(d.meta.iter().copied()) {
             if !m.trim().is_empty() {
                 meta.push(m.to_string());
             }
@@ -149,6 +151,15 @@ impl Doc {
             "r": self.region, "s": self.sector, "m": self.meta, "b": self.body,
         });
         script(&format!("d/{id}"), &v.to_string())
+    }
+}
+
+/// `2013-09-25` → `2013年9月25日`, as pages show it (so `2013年` finds it).
+fn cn_date(iso: &str) -> String {
+    let parts: Vec<u32> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
+    match parts[..] {
+        [y, m, d] => format!("{y}年{m}月{d}日"),
+        _ => String::new(),
     }
 }
 
