@@ -1,6 +1,55 @@
-//! Build-time search index for the browser (API contract; implementation in progress).
+//! Build-time full-text search index for the browser, and its in-memory
+//! incremental form.
+//!
+//! # Tokenisation (see `tokenize.rs`)
+//! Text is NFKC-normalised and lower-cased per character; each Chinese (or
+//! other non-ASCII alphanumeric) character is one *unit*, each run of ASCII
+//! letters/digits is one unit, everything else separates. The index holds,
+//! with positions, every unit (unigram) and every pair of adjacent units
+//! (bigram). A query term of n units is answered from bigram postings only
+//! (n ≥ 2; a covering subset: offsets 0, 2, 4 … and n−2) by checking that
+//! the positions line up — which gives exact substring semantics: every run
+//! of characters that occurs in a page finds it, characters that only occur
+//! scattered do not, names and rare terms need no dictionary. One-unit terms
+//! use unigram postings. A dictionary segmenter (jieba) was not used: it
+//! cannot find a name it splits differently from the reader, and the
+//! bigram-with-positions scheme has no misses by construction
+//! (BENCHMARKS.md has the figures).
+//!
+//! # Files (all JavaScript that calls `zhanting_shard(name, data)`, so they
+//! load through `<script>` tags — works over HTTP and from `file://`)
+//! * `search/meta.js` — name `"meta"`: `{v, n, space, shards, kinds,
+//!   regions, sectors, docs}` where `docs` is a flat array of 6 integers per
+//!   page in id order: `id, kind, region, sector, date, lenq` (kind/region/
+//!   sector index into the lists, region/sector 1-based with 0 = none;
+//!   date as `yyyymmdd`; `lenq` = round(8·log2(body units + 1)), the body
+//!   length for BM25, quantised so small edits rarely change it).
+//! * `search/p/{h}.js` — name `"p/{h}"`, `h` = hex of `fnv1a(key) % shards`:
+//!   `{key: [id₀, count, pos…, Δid, count, Δpos…, …]}` (ids ascending and
+//!   delta-coded, positions delta-coded within a page). Positions: title
+//!   from 0, metadata from 4096, body from 65536.
+//! * `search/d/{id}.js` — name `"d/{id}"`: one page: `{u, t, k, d, r, s, m, b}`
+//!   (url relative to the site root, title, kind, date, region, sector,
+//!   metadata strings — region, sector, date as 2013年9月25日, then the
+//!   rest —, body text) for result display and snippets.
+//!
+//! Page ids are stable: slot `fnv1a(url) % space` (linear probing in URL
+//! order), `space` = next power of two ≥ 2·pages. Shard count is the next
+//! power of two of (positions / 8192). Both are pure functions of the page
+//! set, so an incremental index equals a fresh build byte for byte.
+//!
+//! # Incremental use
+//! `SearchIndex::build`, `upsert`, `remove`; `files()` gives every file;
+//! `changed_files()` gives only those changed since the previous call
+//! (`None` = delete). Editing one page's body touches its `d/{id}.js`, the
+//! shards of the keys that changed, and `meta.js` only when its facets or
+//! quantised length change.
 
-use std::collections::BTreeMap;
+mod tokenize;
+
+pub use tokenize::{fnv1a, keys, units};
+
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One page as the search index sees it.
 #[derive(Debug, Clone)]
@@ -23,6 +72,366 @@ pub struct SearchDoc<'a> {
 /// The index files, keyed by their path relative to the output root
 /// (`search/…`).
 pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
-    let _ = docs;
-    BTreeMap::new()
+    SearchIndex::build(docs).files()
 }
+
+pub const META_START: u32 = 4096;
+pub const BODY_START: u32 = 65536;
+const KIND_ORDER: [&str; 4] = ["speech", "case", "brand", "page"];
+
+/// An owned page with its index keys.
+#[derive(Debug, Clone, PartialEq)]
+struct Doc {
+    url: String,
+    title: String,
+    kind: String,
+    date: String,
+    region: String,
+    sector: String,
+    meta: Vec<String>,
+    body: String,
+    /// key → positions, ascending.
+    keys: BTreeMap<String, Vec<u32>>,
+    lenq: u32,
+    npos: usize,
+}
+
+impl Doc {
+    fn new(d: &SearchDoc<'_>) -> Doc {
+        let mut meta: Vec<String> = Vec::new();
+        let cn_date = cn_date(d.date);
+        for m in [d.region, d.sector, cn_date.as_str()].into_iter().chain(d.meta.iter().copied()) {
+            if !m.trim().is_empty() {
+                meta.push(m.to_string());
+            }
+        }
+        let mut all = units(d.title, 0).0;
+        let mut pos = META_START;
+        for m in &meta {
+            let (u, next) = units(m, pos);
+            all.extend(u);
+            pos = next + 1;
+        }
+        let (body, _) = units(d.body, BODY_START);
+        let lenq = ((body.len() as f64 + 1.0).log2() * 8.0).round() as u32;
+        all.extend(body);
+        let mut keys_map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let list = keys(&all);
+        let npos = list.len();
+        for (k, p) in list {
+            keys_map.entry(k).or_default().push(p);
+        }
+        Doc {
+            url: d.url.to_string(),
+            title: d.title.to_string(),
+            kind: d.kind.to_string(),
+            date: d.date.to_string(),
+            region: d.region.to_string(),
+            sector: d.sector.to_string(),
+            meta,
+            body: d.body.to_string(),
+            keys: keys_map,
+            lenq,
+            npos,
+        }
+    }
+
+    fn date_num(&self) -> u64 {
+        let digits: String = self.date.chars().filter(char::is_ascii_digit).take(8).collect();
+        if digits.len() == 8 {
+            digits.parse().unwrap_or(0)
+        } else {
+            0
+        }
+    }
+
+    fn file(&self, id: u32) -> Vec<u8> {
+        let v = serde_json::json!({
+            "u": self.url, "t": self.title, "k": self.kind, "d": self.date,
+            "r": self.region, "s": self.sector, "m": self.meta, "b": self.body,
+        });
+        script(&format!("d/{id}"), &v.to_string())
+    }
+}
+
+/// `2013-09-25` → `2013年9月25日`, as pages show it (so `2013年` finds it).
+fn cn_date(iso: &str) -> String {
+    let parts: Vec<u32> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
+    match parts[..] {
+        [y, m, d] => format!("{y}年{m}月{d}日"),
+        _ => String::new(),
+    }
+}
+
+/// `zhanting_shard("name",DATA);` with line separators escaped for old
+/// JavaScript engines.
+fn script(name: &str, json: &str) -> Vec<u8> {
+    let json = json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    format!("zhanting_shard(\"{name}\",{json});\n").into_bytes()
+}
+
+fn id_space(n: usize) -> u32 {
+    (n.max(32) * 2).next_power_of_two() as u32
+}
+
+fn shard_count(total_positions: usize) -> u32 {
+    ((total_positions / 8192).max(8).next_power_of_two() as u32).min(65536)
+}
+
+/// Stable ids: slot `fnv1a(url) % space`, linear probing in URL order.
+fn assign_ids<'a>(urls: impl Iterator<Item = &'a String>, n: usize) -> BTreeMap<String, u32> {
+    let space = id_space(n);
+    let mut taken = vec![false; space as usize];
+    let mut out = BTreeMap::new();
+    for url in urls {
+        let mut slot = fnv1a(url) % space;
+        while taken[slot as usize] {
+            slot = (slot + 1) % space;
+        }
+        taken[slot as usize] = true;
+        out.insert(url.clone(), slot);
+    }
+    out
+}
+
+/// The search index in memory; see the module comment.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    docs: BTreeMap<String, Doc>,
+    ids: BTreeMap<String, u32>,
+    shards: u32,
+    total: usize,
+    /// shard → key → id → positions.
+    postings: BTreeMap<u32, BTreeMap<String, BTreeMap<u32, Vec<u32>>>>,
+    dirty: BTreeSet<String>,
+    last_meta: Vec<u8>,
+}
+
+impl SearchIndex {
+    pub fn build(docs: &[SearchDoc<'_>]) -> SearchIndex {
+        let mut map = BTreeMap::new();
+        for d in docs {
+            map.insert(d.url.to_string(), Doc::new(d));
+        }
+        let mut ix = SearchIndex { docs: map, ..SearchIndex::default() };
+        ix.total = ix.docs.values().map(|d| d.npos).sum();
+        ix.shards = shard_count(ix.total);
+        ix.ids = assign_ids(ix.docs.keys(), ix.docs.len());
+        let pairs: Vec<(u32, String)> = ix.ids.iter().map(|(u, i)| (*i, u.clone())).collect();
+        for (id, url) in pairs {
+            ix.add_postings(&url, id);
+        }
+        ix.last_meta = ix.meta_file();
+        ix.dirty.clear();
+        ix
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    fn add_postings(&mut self, url: &str, id: u32) {
+        let Some(doc) = self.docs.get(url) else { return };
+        for (k, ps) in &doc.keys {
+            let shard = fnv1a(k) % self.shards;
+            self.dirty.insert(format!("search/p/{shard:x}.js"));
+            self.postings.entry(shard).or_default().entry(k.clone()).or_default().insert(id, ps.clone());
+        }
+        self.dirty.insert(format!("search/d/{id}.js"));
+    }
+
+    fn remove_postings(&mut self, doc: &Doc, id: u32) {
+        for k in doc.keys.keys() {
+            let shard = fnv1a(k) % self.shards;
+            self.dirty.insert(format!("search/p/{shard:x}.js"));
+            if let Some(sh) = self.postings.get_mut(&shard) {
+                if let Some(p) = sh.get_mut(k) {
+                    p.remove(&id);
+                    if p.is_empty() {
+                        sh.remove(k);
+                    }
+                }
+                if sh.is_empty() {
+                    self.postings.remove(&shard);
+                }
+            }
+        }
+        self.dirty.insert(format!("search/d/{id}.js"));
+    }
+
+    /// Adds or replaces the page with `doc.url`.
+    pub fn upsert(&mut self, doc: &SearchDoc<'_>) {
+        let new = Doc::new(doc);
+        if let Some(old) = self.docs.get(doc.url) {
+            if *old == new {
+                return;
+            }
+            let old = old.clone();
+            if let Some(&id) = self.ids.get(doc.url) {
+                self.total -= old.npos;
+                self.remove_postings(&old, id);
+            }
+        }
+        self.total += new.npos;
+        self.docs.insert(doc.url.to_string(), new);
+        self.ids.remove(doc.url);
+        self.relayout(Some(doc.url));
+    }
+
+    /// Removes the page with this url (no-op if absent).
+    pub fn remove(&mut self, url: &str) {
+        let Some(old) = self.docs.remove(url) else { return };
+        self.total -= old.npos;
+        if let Some(id) = self.ids.remove(url) {
+            self.remove_postings(&old, id);
+        }
+        self.relayout(None);
+    }
+
+    /// After a change: recompute ids and shard count; move what moved.
+    fn relayout(&mut self, fresh: Option<&str>) {
+        let shards = shard_count(self.total);
+        if shards != self.shards {
+            for s in self.postings.keys() {
+                self.dirty.insert(format!("search/p/{s:x}.js"));
+            }
+            self.postings.clear();
+            self.shards = shards;
+            self.ids.clear();
+        }
+        let ids = assign_ids(self.docs.keys(), self.docs.len());
+        let mut moved: Vec<(String, u32)> = vec![];
+        for (url, &id) in &ids {
+            if self.ids.get(url) != Some(&id) || fresh == Some(url.as_str()) {
+                moved.push((url.clone(), id));
+            }
+        }
+        for (url, _) in &moved {
+            if let Some(&old) = self.ids.get(url) {
+                if let Some(doc) = self.docs.get(url).cloned() {
+                    self.remove_postings(&doc, old);
+                }
+            }
+        }
+        self.ids = ids;
+        for (url, id) in moved {
+            self.add_postings(&url, id);
+        }
+        let meta = self.meta_file();
+        if meta != self.last_meta {
+            self.dirty.insert("search/meta.js".into());
+            self.last_meta = meta;
+        }
+    }
+
+    fn meta_file(&self) -> Vec<u8> {
+        let mut kinds: Vec<&str> = self.docs.values().map(|d| d.kind.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
+        kinds.sort_by_key(|k| (KIND_ORDER.iter().position(|o| o == k).unwrap_or(KIND_ORDER.len()), *k));
+        let regions: Vec<&str> = self.docs.values().map(|d| d.region.as_str()).filter(|r| !r.is_empty()).collect::<BTreeSet<_>>().into_iter().collect();
+        let sectors: Vec<&str> = self.docs.values().map(|d| d.sector.as_str()).filter(|r| !r.is_empty()).collect::<BTreeSet<_>>().into_iter().collect();
+        let pos = |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(0, |i| i + 1);
+        let mut by_id: Vec<(u32, &Doc)> = self.ids.iter().filter_map(|(u, &i)| self.docs.get(u).map(|d| (i, d))).collect();
+        by_id.sort_by_key(|(i, _)| *i);
+        let mut flat: Vec<u64> = Vec::with_capacity(by_id.len() * 6);
+        for (id, d) in by_id {
+            flat.extend([
+                u64::from(id),
+                pos(&kinds, &d.kind).saturating_sub(1) as u64,
+                pos(&regions, &d.region) as u64,
+                pos(&sectors, &d.sector) as u64,
+                d.date_num(),
+                u64::from(d.lenq),
+            ]);
+        }
+        let v = serde_json::json!({
+            "v": 1, "n": self.docs.len(), "space": id_space(self.docs.len()), "shards": self.shards,
+            "kinds": kinds, "regions": regions, "sectors": sectors, "docs": flat,
+        });
+        script("meta", &v.to_string())
+    }
+
+    fn shard_file(&self, shard: u32) -> Option<Vec<u8>> {
+        let keys = self.postings.get(&shard)?;
+        let mut s = String::from("{");
+        for (n, (k, docs)) in keys.iter().enumerate() {
+            if n > 0 {
+                s.push(',');
+            }
+            s.push_str(&serde_json::Value::from(k.as_str()).to_string());
+            s.push_str(":[");
+            let mut prev_id = 0;
+            let mut first = true;
+            for (&id, ps) in docs {
+                let mut push = |v: u32, s: &mut String| {
+                    if !first {
+                        s.push(',');
+                    }
+                    first = false;
+                    s.push_str(&v.to_string());
+                };
+                push(id - prev_id, &mut s);
+                prev_id = id;
+                push(ps.len() as u32, &mut s);
+                let mut prev = 0;
+                for &p in ps {
+                    push(p - prev, &mut s);
+                    prev = p;
+                }
+            }
+            s.push(']');
+        }
+        s.push('}');
+        Some(script(&format!("p/{shard:x}"), &s))
+    }
+
+    fn file(&self, path: &str) -> Option<Vec<u8>> {
+        let rest = path.strip_prefix("search/")?;
+        if rest == "meta.js" {
+            return Some(self.meta_file());
+        }
+        if let Some(h) = rest.strip_prefix("p/").and_then(|r| r.strip_suffix(".js")) {
+            let shard = u32::from_str_radix(h, 16).ok()?;
+            return if shard < self.shards { self.shard_file(shard) } else { None };
+        }
+        if let Some(i) = rest.strip_prefix("d/").and_then(|r| r.strip_suffix(".js")) {
+            let id: u32 = i.parse().ok()?;
+            let url = self.ids.iter().find(|(_, &v)| v == id).map(|(u, _)| u)?;
+            return self.docs.get(url).map(|d| d.file(id));
+        }
+        None
+    }
+
+    /// Every index file, keyed by path relative to the output root.
+    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        out.insert("search/meta.js".to_string(), self.meta_file());
+        for &shard in self.postings.keys() {
+            if let Some(f) = self.shard_file(shard) {
+                out.insert(format!("search/p/{shard:x}.js"), f);
+            }
+        }
+        for (url, &id) in &self.ids {
+            if let Some(d) = self.docs.get(url) {
+                out.insert(format!("search/d/{id}.js"), d.file(id));
+            }
+        }
+        out
+    }
+
+    /// Files changed since the previous call (or since `build`): new
+    /// content, or `None` for a file to delete.
+    pub fn changed_files(&mut self) -> BTreeMap<String, Option<Vec<u8>>> {
+        let dirty = std::mem::take(&mut self.dirty);
+        dirty.into_iter().map(|p| {
+            let f = self.file(&p);
+            (p, f)
+        }).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,211 @@
+use super::*;
+
+struct Owned {
+    url: String,
+    title: String,
+    kind: &'static str,
+    date: String,
+    region: String,
+    body: String,
+    meta: Vec<String>,
+}
+
+impl Owned {
+    fn doc(&self) -> SearchDoc<'_> {
+        SearchDoc {
+            url: &self.url,
+            title: &self.title,
+            kind: self.kind,
+            date: &self.date,
+            region: &self.region,
+            sector: "",
+            meta: self.meta.iter().map(String::as_str).collect(),
+            body: &self.body,
+        }
+    }
+}
+
+fn page(i: usize, body: &str) -> Owned {
+    Owned {
+        url: format!("cases/p{i}/index.html"),
+        title: format!("第{i}个案例"),
+        kind: ["speech", "case", "brand"][i % 3],
+        date: format!("20{:02}-0{}-1{}", 10 + i % 10, 1 + i % 9, i % 10),
+        region: ["陈仓区", "格里坪镇", ""][i % 3].to_string(),
+        body: body.to_string(),
+        meta: vec![format!("书记{i}")],
+    }
+}
+
+fn corpus(n: usize) -> Vec<Owned> {
+    (0..n).map(|i| page(i, &format!("第{i}段：支部建设，QQ群{}人。文建明工作法在此推广。", i * 7))).collect()
+}
+
+fn js_body(f: &[u8], name: &str) -> serde_json::Value {
+    let s = String::from_utf8(f.to_vec()).unwrap();
+    let pre = format!("zhanting_shard(\"{name}\",");
+    let inner = s.strip_prefix(&pre).and_then(|r| r.strip_suffix(");\n")).unwrap_or_else(|| panic!("bad file: {s}"));
+    serde_json::from_str(inner).unwrap()
+}
+
+/// Decodes the postings of `key` from the built files: id → positions.
+fn postings(files: &BTreeMap<String, Vec<u8>>, key: &str) -> BTreeMap<u64, Vec<u64>> {
+    let meta = js_body(&files["search/meta.js"], "meta");
+    let shards = meta["shards"].as_u64().unwrap() as u32;
+    let h = fnv1a(key) % shards;
+    let name = format!("p/{h:x}");
+    let mut out = BTreeMap::new();
+    let Some(f) = files.get(&format!("search/{name}.js")) else { return out };
+    let v = js_body(f, &name);
+    let Some(arr) = v[key].as_array() else { return out };
+    let nums: Vec<u64> = arr.iter().map(|x| x.as_u64().unwrap()).collect();
+    let (mut i, mut id) = (0, 0);
+    while i < nums.len() {
+        id += nums[i];
+        let n = nums[i + 1] as usize;
+        let mut p = 0;
+        let ps: Vec<u64> = nums[i + 2..i + 2 + n].iter().map(|d| { p += d; p }).collect();
+        out.insert(id, ps);
+        i += 2 + n;
+    }
+    out
+}
+
+#[test]
+fn index_has_unigrams_bigrams_with_positions_by_field() {
+    let docs = vec![Owned {
+        url: "a/index.html".into(),
+        title: "陈仓区".into(),
+        kind: "case",
+        date: "2013-09-25".into(),
+        region: "宝鸡".into(),
+        body: "格里坪，陈仓".into(),
+        meta: vec![],
+    }];
+    let d: Vec<SearchDoc> = docs.iter().map(Owned::doc).collect();
+    let files = build_index(&d);
+    let chen_cang = postings(&files, "陈 仓");
+    assert_eq!(chen_cang.len(), 1);
+    let ps = chen_cang.values().next().unwrap();
+    assert_eq!(ps, &vec![0, u64::from(BODY_START) + 4], "title and body hits");
+    assert_eq!(postings(&files, "宝 鸡").values().next().unwrap(), &vec![u64::from(META_START)]);
+    // no bigram across the comma
+    assert!(postings(&files, "坪 陈").is_empty());
+    assert_eq!(postings(&files, "坪").len(), 1);
+    let meta = js_body(&files["search/meta.js"], "meta");
+    assert_eq!(meta["n"], 1);
+    assert_eq!(meta["kinds"], serde_json::json!(["case"]));
+    let docs = meta["docs"].as_array().unwrap();
+    assert_eq!(docs.len(), 6);
+    assert_eq!(docs[4], 20130925);
+    let id = docs[0].as_u64().unwrap();
+    let d = js_body(&files[&format!("search/d/{id}.js")], &format!("d/{id}"));
+    assert_eq!(d["u"], "a/index.html");
+    assert_eq!(d["b"], "格里坪，陈仓");
+}
+
+#[test]
+fn full_width_text_is_indexed_as_half_width() {
+    let mut p = page(1, "ＱＱ群２０１３年");
+    p.title = "x".into();
+    let d = [p.doc()];
+    let files = build_index(&d);
+    assert_eq!(postings(&files, "qq 群").len(), 1);
+    assert_eq!(postings(&files, "2013 年").len(), 1);
+}
+
+#[test]
+fn build_is_deterministic_and_escapes_line_separators() {
+    let mut c = corpus(20);
+    c[3].body.push('\u{2028}');
+    let d: Vec<SearchDoc> = c.iter().map(Owned::doc).collect();
+    let a = build_index(&d);
+    let mut rev = d.clone();
+    rev.reverse();
+    assert_eq!(a, build_index(&rev));
+    assert!(a.values().all(|f| !String::from_utf8_lossy(f).contains('\u{2028}')));
+}
+
+#[test]
+fn ids_are_unique_and_stable() {
+    let c = corpus(300);
+    let urls: Vec<String> = c.iter().map(|o| o.url.clone()).collect();
+    let ids = assign_ids(urls.iter(), urls.len());
+    let set: BTreeSet<u32> = ids.values().copied().collect();
+    assert_eq!(set.len(), 300);
+    assert!(set.iter().all(|&i| i < id_space(300)));
+}
+
+/// Invariant (a): any sequence of upserts/removes gives the same files as a
+/// fresh build of the final pages; and `changed_files` reports exactly the
+/// difference.
+#[test]
+fn incremental_equals_fresh_build() {
+    let mut pages = corpus(40);
+    let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+    let mut ix = SearchIndex::build(&d);
+    let mut on_disk = ix.files();
+    // a deterministic pseudo-random sequence of edits, adds and removes
+    let mut seed: u64 = 7;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for step in 0..120 {
+        match next() % 4 {
+            0 if !pages.is_empty() => {
+                let i = next() % pages.len();
+                let url = pages.remove(i).url;
+                ix.remove(&url);
+            }
+            1 => {
+                let i = 1000 + step;
+                // many pages at once: crosses id-space and shard-count boundaries
+                let n = if step % 30 == 0 { 40 } else { 1 };
+                for j in 0..n {
+                    let p = page(i * 100 + j, &"新增页面正文，党员先锋岗。".repeat(1 + step % 50));
+                    ix.upsert(&p.doc());
+                    pages.push(p);
+                }
+            }
+            _ if !pages.is_empty() => {
+                let i = next() % pages.len();
+                pages[i].body = format!("改写{step}：{}", "格里坪".repeat(step % 5));
+                if step % 7 == 0 {
+                    pages[i].region = "新区".into();
+                }
+                ix.upsert(&pages[i].doc());
+            }
+            _ => {}
+        }
+        for (path, f) in ix.changed_files() {
+            match f {
+                Some(b) => on_disk.insert(path, b),
+                None => on_disk.remove(&path),
+            };
+        }
+        let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+        let fresh = SearchIndex::build(&d).files();
+        assert!(ix.files() == fresh, "files differ after step {step}");
+        assert!(on_disk == fresh, "changed_files missed something after step {step}");
+    }
+}
+
+/// Invariant (b): editing one page's body touches few files.
+#[test]
+fn editing_one_body_changes_few_files() {
+    let mut pages = corpus(200);
+    let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+    let mut ix = SearchIndex::build(&d);
+    let before = ix.files();
+    pages[17].body = "第17段：支部建设，QQ群119人。陈仓区经验在此推广。".into();
+    ix.upsert(&pages[17].doc());
+    let changed = ix.changed_files();
+    let after = ix.files();
+    let differ: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert!(differ.len() <= 12, "{} files changed: {differ:?}", differ.len());
+    assert!(differ.len() * 10 < after.len(), "{} of {}", differ.len(), after.len());
+    for k in differ {
+        assert!(changed.contains_key(k), "{k} changed but not reported");
+    }
+}

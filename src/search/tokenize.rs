@@ -1,0 +1,113 @@
+//! Text → units → index keys. The browser client (`assets/search.js`)
+//! implements exactly the same rules; keep both in step.
+//!
+//! * Every character is NFKC-normalised and lower-cased, so full-width and
+//!   half-width forms are one (`ＱＱ` = `qq`, `２０１３` = `2013`, `，` = `,`).
+//! * A maximal run of ASCII letters/digits is one unit (`qq`, `2013`).
+//! * Every other alphabetic or numeric character (Chinese characters above
+//!   all) is a unit of its own.
+//! * Everything else (spaces, punctuation, line breaks) separates units: it
+//!   advances the position by one more, so no bigram spans it.
+//! * Keys: each unit (`陈`) and each pair of units at adjacent positions
+//!   (`陈 仓`, joined by one space — no unit contains a space).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A unit and its position.
+pub type Unit = (String, u32);
+
+/// Splits `text` into units, positions counting from `start`. Returns the
+/// units and the next free position.
+pub fn units(text: &str, start: u32) -> (Vec<Unit>, u32) {
+    let mut out = Vec::new();
+    let mut pos = start;
+    let mut word = String::new();
+    let mut buf = [0u8; 4];
+    for raw in text.chars() {
+        let s: &str = raw.encode_utf8(&mut buf);
+        for n in s.nfkc() {
+            for c in n.to_lowercase() {
+                if c.is_ascii_alphanumeric() {
+                    word.push(c);
+                    continue;
+                }
+                if !word.is_empty() {
+                    out.push((std::mem::take(&mut word), pos));
+                    pos += 1;
+                }
+                if c.is_alphanumeric() {
+                    out.push((c.to_string(), pos));
+                    pos += 1;
+                } else {
+                    pos += 1;
+                }
+            }
+        }
+    }
+    if !word.is_empty() {
+        out.push((word, pos));
+        pos += 1;
+    }
+    (out, pos)
+}
+
+/// Unigram and adjacent-bigram keys with their positions (a bigram sits at
+/// the position of its first unit).
+pub fn keys(units: &[Unit]) -> Vec<(String, u32)> {
+    let mut out = Vec::with_capacity(units.len() * 2);
+    for (i, (u, p)) in units.iter().enumerate() {
+        out.push((u.clone(), *p));
+        if let Some((v, q)) = units.get(i + 1) {
+            if *q == p + 1 {
+                out.push((format!("{u} {v}"), *p));
+            }
+        }
+    }
+    out
+}
+
+/// 32-bit FNV-1a over the UTF-8 bytes: picks a key's shard and a page's id
+/// slot. The client computes the same.
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(t: &str) -> Vec<String> {
+        units(t, 0).0.into_iter().map(|(u, _)| u).collect()
+    }
+
+    #[test]
+    fn chinese_is_one_unit_per_character_and_latin_runs_are_words() {
+        assert_eq!(names("陈仓区QQ群5130人"), ["陈", "仓", "区", "qq", "群", "5130", "人"]);
+    }
+
+    #[test]
+    fn full_width_equals_half_width() {
+        assert_eq!(names("ＱＱ群２０１３年"), names("qq群2013年"));
+        assert_eq!(units("甲，乙", 0), units("甲,乙", 0));
+    }
+
+    #[test]
+    fn punctuation_breaks_adjacency() {
+        let (u, end) = units("格里，坪", 0);
+        assert_eq!(u, vec![("格".to_string(), 0), ("里".to_string(), 1), ("坪".to_string(), 3)]);
+        assert_eq!(end, 4);
+        let k: Vec<String> = keys(&u).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(k, ["格", "格 里", "里", "坪"]);
+    }
+
+    #[test]
+    fn fnv_matches_reference_values() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+    }
+}

@@ -1,0 +1,381 @@
+/* zhanting site search. Plain JavaScript, no dependencies, works over HTTP
+ * at / or under a sub-path and from file:// (index files are loaded as
+ * <script> tags that call zhanting_shard(name, data)). The index format and
+ * the tokenisation rules are documented in src/search/mod.rs and
+ * src/search/tokenize.rs; units() below must match tokenize.rs exactly.
+ *
+ * API: window.zhanting.search(query, {kind, region, sector, year, limit, offset})
+ *   → Promise<{total, results: [{url, title, kind, date, region, snippet}]}>
+ */
+(function () {
+  'use strict';
+  var META_START = 4096, BODY_START = 65536;
+  var script = document.currentScript;
+  var root = new URL('../', script ? script.src : location.href).href;
+  var data = {}, loading = {}, waiting = {};
+
+  window.zhanting_shard = function (name, d) {
+    data[name] = d;
+    if (waiting[name]) { waiting[name](d); delete waiting[name]; }
+  };
+
+  function load(name) {
+    if (loading[name]) return loading[name];
+    loading[name] = new Promise(function (resolve) {
+      if (name in data) { resolve(data[name]); return; }
+      waiting[name] = resolve;
+      var s = document.createElement('script');
+      s.charset = 'utf-8';
+      s.src = root + 'search/' + name + '.js';
+      var done = function () { if (waiting[name]) { delete waiting[name]; resolve(null); } };
+      s.onload = done;   /* fires after the script ran: a missing call means empty */
+      s.onerror = done;  /* an empty shard is not written */
+      document.head.appendChild(s);
+    });
+    return loading[name];
+  }
+
+  /* ---- tokenisation (mirror of src/search/tokenize.rs) ---- */
+  var ALNUM = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
+  var ASCII = /^[a-z0-9A-Z]$/;
+  /* → [{u, p, s, e}]: unit, position, and its [s, e) code-unit range in text */
+  function units(text, start) {
+    var out = [], pos = start || 0, word = '', ws = 0, i = 0;
+    var flush = function (end) {
+      if (word) { out.push({ u: word, p: pos, s: ws, e: end }); pos++; word = ''; }
+    };
+    for (var raw of text) {
+      var n = raw.normalize('NFKC');
+      for (var c0 of n) {
+        var low = c0.toLowerCase();
+        for (var c of low) {
+          if (ASCII.test(c)) { if (!word) ws = i; word += c; continue; }
+          flush(i);
+          if (ALNUM.test(c)) { out.push({ u: c, p: pos, s: i, e: i + raw.length }); }
+          pos++;
+        }
+      }
+      i += raw.length;
+    }
+    flush(i);
+    return out;
+  }
+
+  /* query → phrases (arrays of unit strings); spaces and punctuation split */
+  function phrases(q) {
+    var out = [], cur = [], last = -2;
+    units(q || '').forEach(function (t) {
+      if (t.p !== last + 1 && cur.length) { out.push(cur); cur = []; }
+      cur.push(t.u); last = t.p;
+    });
+    if (cur.length) out.push(cur);
+    var seen = {};
+    return out.filter(function (p) { var k = p.join(' '); if (seen[k]) return false; seen[k] = 1; return true; });
+  }
+
+  function fnv1a(s) {
+    var b = new TextEncoder().encode(s), h = 0x811c9dc5;
+    for (var i = 0; i < b.length; i++) { h ^= b[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  var metaP = null;
+  function meta() {
+    if (!metaP) metaP = load('meta').then(function (m) {
+      if (!m) throw new Error('search index not found at ' + root + 'search/meta.js');
+      var docs = [], d = m.docs;
+      for (var i = 0; i + 5 < d.length; i += 6) {
+        docs.push({ id: d[i], kind: m.kinds[d[i + 1]] || '', region: m.regions[d[i + 2] - 1] || '',
+          sector: m.sectors[d[i + 3] - 1] || '', date: d[i + 4], year: String(Math.floor(d[i + 4] / 10000)),
+          len: Math.pow(2, d[i + 5] / 8) - 1 });
+      }
+      var byId = {}, sum = 0;
+      docs.forEach(function (x) { byId[x.id] = x; sum += x.len; });
+      m.list = docs; m.byId = byId; m.avg = docs.length ? sum / docs.length : 1;
+      return m;
+    });
+    return metaP;
+  }
+
+  var postingCache = {};
+  /* key → {id: [positions]} */
+  function postings(m, key) {
+    if (postingCache[key]) return Promise.resolve(postingCache[key]);
+    var name = 'p/' + (fnv1a(key) % m.shards).toString(16);
+    return load(name).then(function (shard) {
+      var arr = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
+      var map = new Map(), i = 0, id = 0;
+      while (i < arr.length) {
+        id += arr[i]; var n = arr[i + 1], ps = new Array(n), p = 0;
+        for (var j = 0; j < n; j++) { p += arr[i + 2 + j]; ps[j] = p; }
+        map.set(id, ps); i += 2 + n;
+      }
+      postingCache[key] = map;
+      return map;
+    });
+  }
+
+  function has(sorted, v) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) { var mid = (lo + hi) >> 1; if (sorted[mid] === v) return true; if (sorted[mid] < v) lo = mid + 1; else hi = mid - 1; }
+    return false;
+  }
+
+  /* phrase → Map(id → [start positions]) : exact, consecutive units */
+  function phraseHits(m, ph) {
+    var keys = [];
+    if (ph.length === 1) keys.push([ph[0], 0]);
+    else {
+      for (var o = 0; o <= ph.length - 2; o += 2) keys.push([ph[o] + ' ' + ph[o + 1], o]);
+      if (keys[keys.length - 1][1] < ph.length - 2) keys.push([ph[ph.length - 2] + ' ' + ph[ph.length - 1], ph.length - 2]);
+    }
+    return Promise.all(keys.map(function (k) { return postings(m, k[0]); })).then(function (maps) {
+      var order = maps.map(function (_, i) { return i; }).sort(function (a, b) { return maps[a].size - maps[b].size; });
+      var first = order[0], out = new Map();
+      maps[first].forEach(function (ps, id) {
+        for (var x = 1; x < order.length; x++) if (!maps[order[x]].has(id)) return;
+        var starts = [];
+        ps.forEach(function (p) {
+          var s = p - keys[first][1];
+          for (var y = 0; y < keys.length; y++) {
+            if (y !== first && !has(maps[y].get(id), s + keys[y][1])) return;
+          }
+          starts.push(s);
+        });
+        if (starts.length) out.set(id, starts);
+      });
+      return out;
+    });
+  }
+
+  function passes(d, f) {
+    return (!f.kind || d.kind === f.kind) && (!f.region || d.region === f.region) &&
+      (!f.sector || d.sector === f.sector) && (!f.year || d.year === String(f.year));
+  }
+
+  function esc(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+
+  /* ranges [s, e) in text where any phrase occurs */
+  function matchRanges(text, phs) {
+    var us = units(text), ranges = [];
+    phs.forEach(function (ph) {
+      for (var i = 0; i + ph.length <= us.length; i++) {
+        var ok = true;
+        for (var j = 0; j < ph.length && ok; j++) {
+          ok = us[i + j].u === ph[j] && us[i + j].p === us[i].p + j;
+        }
+        if (ok) ranges.push([us[i].s, us[i + ph.length - 1].e]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]); else merged.push(r.slice());
+    });
+    return merged;
+  }
+
+  /* HTML: text escaped first, then <mark> around the matches */
+  function snippet(doc, phs) {
+    var sources = [doc.b || '', (doc.m || []).join(' · '), doc.t || ''];
+    var text = sources[0], ranges = [];
+    for (var i = 0; i < sources.length; i++) {
+      var r = phs.length ? matchRanges(sources[i], phs) : [];
+      if (r.length) { text = sources[i]; ranges = r; break; }
+    }
+    var before = 30, width = 120;
+    var from = ranges.length ? Math.max(0, ranges[0][0] - before) : 0;
+    var to = Math.min(text.length, from + width);
+    if (from > 0 && text.charCodeAt(from) >= 0xdc00 && text.charCodeAt(from) < 0xe000) from--;
+    if (to < text.length && text.charCodeAt(to) >= 0xdc00 && text.charCodeAt(to) < 0xe000) to++;
+    var out = from > 0 ? '…' : '', at = from;
+    ranges.forEach(function (r) {
+      var s = Math.max(r[0], from), e = Math.min(r[1], to);
+      if (s >= e || s < at) return;
+      out += esc(text.slice(at, s)) + '<mark>' + esc(text.slice(s, e)) + '</mark>';
+      at = e;
+    });
+    out += esc(text.slice(at, to)) + (to < text.length ? '…' : '');
+    return out.replace(/\s*\n\s*/g, ' ');
+  }
+
+  /* relative URL from the current page to a root-relative one */
+  function fromHere(url) {
+    var here = location.href.split(/[?#]/)[0];
+    if (here.indexOf(root) !== 0) return root + url;
+    var depth = here.slice(root.length).split('/').length - 1;
+    var up = ''; for (var i = 0; i < depth; i++) up += '../';
+    return up + url;
+  }
+
+  function fmtDate(n) {
+    if (!n) return '';
+    var s = String(n);
+    return s.slice(0, 4) + '-' + s.slice(4, 6) + '-' + s.slice(6, 8);
+  }
+
+  function search(query, opts) {
+    opts = opts || {};
+    var limit = opts.limit > 0 ? opts.limit : 10, offset = opts.offset > 0 ? opts.offset : 0;
+    var phs = phrases(query);
+    return meta().then(function (m) {
+      var scored;
+      if (!phs.length) {
+        scored = m.list.filter(function (d) { return passes(d, opts); })
+          .map(function (d) { return { d: d, tier: 0, score: 0 }; });
+        return finish(m, scored);
+      }
+      return Promise.all(phs.map(function (ph) { return phraseHits(m, ph); })).then(function (hits) {
+        var byDf = hits.slice().sort(function (a, b) { return a.size - b.size; });
+        var N = m.list.length, k1 = 1.2, b = 0.75;
+        scored = [];
+        byDf[0].forEach(function (_, id) {
+          var d = m.byId[id];
+          if (!d || !passes(d, opts)) return;
+          for (var x = 1; x < byDf.length; x++) if (!byDf[x].has(id)) return;
+          var tier = 0, score = 0;
+          hits.forEach(function (h) {
+            var starts = h.get(id), title = 0, metaHit = 0, body = 0;
+            starts.forEach(function (p) { if (p < META_START) title++; else if (p < BODY_START) metaHit++; else body++; });
+            tier += title ? 2 : metaHit ? 1 : 0;
+            var idf = Math.log(1 + (N - h.size + 0.5) / (h.size + 0.5));
+            score += idf * (body * (k1 + 1) / (body + k1 * (1 - b + b * d.len / m.avg)));
+          });
+          scored.push({ d: d, tier: tier, score: score });
+        });
+        return finish(m, scored);
+      });
+    });
+
+    function finish(m, scored) {
+      scored.sort(function (a, b) {
+        return b.tier - a.tier || b.score - a.score || b.d.date - a.d.date || a.d.id - b.d.id;
+      });
+      var page = scored.slice(offset, offset + limit);
+      return Promise.all(page.map(function (s) { return load('d/' + s.d.id); })).then(function (docs) {
+        var results = [];
+        docs.forEach(function (doc, i) {
+          if (!doc) return;
+          results.push({ url: fromHere(doc.u), title: doc.t, kind: doc.k, date: doc.d || fmtDate(page[i].d.date),
+            region: doc.r, sector: doc.s, snippet: snippet(doc, phs) });
+        });
+        return { total: scored.length, results: results };
+      });
+    }
+  }
+
+  function facets() {
+    return meta().then(function (m) {
+      var years = {};
+      m.list.forEach(function (d) { if (d.date) years[d.year] = 1; });
+      return { kinds: m.kinds.slice(), regions: m.regions.slice(), sectors: m.sectors.slice(),
+        years: Object.keys(years).sort().reverse() };
+    });
+  }
+
+  var z = window.zhanting = window.zhanting || {};
+  z.search = search;
+  z.searchFacets = facets;
+
+  /* ---- the search page ---- */
+  var KIND_LABEL = { speech: '领导讲话', 'case': '典型案例', brand: '一支部一品牌', page: '页面' };
+  function label(kind) { return KIND_LABEL[kind] || kind; }
+
+  function page() {
+    var list = document.getElementById('search-results');
+    if (!list) return;
+    var form = document.querySelector('form.search-form');
+    var status = document.getElementById('search-status');
+    var more = document.querySelector('button.search-more');
+    var FIELDS = ['kind', 'region', 'sector', 'year'];
+    var state = { q: '', limit: 10 };
+    var shown = 0, run = 0;
+
+    function read() {
+      var p = new URLSearchParams(location.search);
+      state.q = p.get('q') || '';
+      FIELDS.forEach(function (f) { state[f] = p.get(f) || ''; });
+    }
+    function fill() {
+      if (!form) return;
+      if (form.elements.q) form.elements.q.value = state.q;
+      FIELDS.forEach(function (f) { if (form.elements[f]) form.elements[f].value = state[f]; });
+    }
+    function fromForm() {
+      state.q = form.elements.q ? form.elements.q.value.trim() : '';
+      FIELDS.forEach(function (f) { state[f] = form.elements[f] ? form.elements[f].value : ''; });
+    }
+    function writeUrl() {
+      var p = new URLSearchParams();
+      p.set('q', state.q);
+      FIELDS.forEach(function (f) { if (state[f]) p.set(f, state[f]); });
+      try { history.replaceState(null, '', '?' + p.toString()); } catch (e) { /* file:// in some browsers */ }
+    }
+    function item(r) {
+      var li = document.createElement('li');
+      li.className = 'search-result';
+      var meta = [label(r.kind), r.date, r.region].filter(Boolean).map(esc).join(' · ');
+      li.innerHTML = '<a class="search-title" href="' + esc(r.url) + '">' + esc(r.title) + '</a>' +
+        '<p class="search-meta">' + meta + '</p><p class="search-snippet">' + r.snippet + '</p>';
+      return li;
+    }
+    function go(append) {
+      var mine = ++run;
+      var filtered = FIELDS.some(function (f) { return state[f]; });
+      if (!append) { list.innerHTML = ''; shown = 0; }
+      if (!state.q && !filtered) {
+        status.textContent = '请输入要查找的词语，或选择分类浏览。';
+        if (more) more.hidden = true;
+        return Promise.resolve();
+      }
+      status.textContent = '正在搜索…';
+      var opts = { kind: state.kind, region: state.region, sector: state.sector, year: state.year,
+        limit: state.limit, offset: shown };
+      return search(state.q, opts).then(function (r) {
+        if (mine !== run) return;
+        r.results.forEach(function (x) { list.appendChild(item(x)); });
+        shown += r.results.length;
+        status.textContent = r.total ? '共找到 ' + r.total + ' 条结果' + (state.q ? '（“' + state.q + '”）' : '') : (state.q ? '没有找到与“' + state.q + '”相关的内容。' : '没有符合条件的内容。');
+        status.setAttribute('data-total', String(r.total));
+        if (more) more.hidden = shown >= r.total;
+      }, function (e) {
+        status.textContent = '搜索暂不可用：' + e.message;
+      });
+    }
+    function options(sel, values, lab) {
+      if (!sel) return;
+      var keep = sel.value;
+      values.forEach(function (v) {
+        var o = document.createElement('option');
+        o.value = v; o.textContent = lab ? lab(v) : v;
+        sel.appendChild(o);
+      });
+      sel.value = keep;
+    }
+    read();
+    facets().then(function (f) {
+      if (form) {
+        options(form.elements.kind, f.kinds, label);
+        options(form.elements.region, f.regions);
+        options(form.elements.sector, f.sectors);
+        options(form.elements.year, f.years, function (y) { return y + '年'; });
+      }
+      fill();
+      return go(false);
+    }, function (e) { status.textContent = '搜索暂不可用：' + e.message; });
+    if (form) {
+      form.addEventListener('submit', function (e) { e.preventDefault(); fromForm(); writeUrl(); go(false); });
+      FIELDS.forEach(function (f) {
+        var el = form.elements[f];
+        if (el) el.addEventListener('change', function () { fromForm(); writeUrl(); go(false); });
+      });
+    }
+    if (more) more.addEventListener('click', function () { go(true); });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', page);
+  else page();
+})();
