@@ -46,6 +46,36 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Build, serve on http://127.0.0.1:1111/, rebuild and reload the browser on every edit
+    Serve {
+        /// Site folder (holding site.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on (127.0.0.1: this computer only)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on (0: any free port)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Rebuild on every edit and publish each good build atomically into a folder
+    Watch {
+        /// Site folder (holding site.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder a web server serves, e.g. /var/www/dangjian
+        #[arg(long)]
+        deploy_to: PathBuf,
+    },
+    /// Publish the current build (ROOT/output) atomically into a folder a web server serves
+    Deploy {
+        /// Site folder (holding site.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder a web server serves, e.g. /var/www/dangjian
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Create a new content file with its front matter
     New {
         /// speech, case or brand
@@ -86,6 +116,9 @@ pub fn run() -> i32 {
             cmd_build(&root, &out, &BuildOptions { drafts, base_url })
         }
         Command::Check { root } => Ok(cmd_check(&root)),
+        Command::Serve { root, bind, port } => crate::serve::run(&crate::serve::ServeOptions { root, bind, port }).map(|_| 0),
+        Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to),
+        Command::Deploy { root, to } => cmd_deploy(&root, &to),
     };
     match result {
         Ok(code) => code,
@@ -112,6 +145,75 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions) -> anyhow::Result<i32
     print_diagnostics(&built.diagnostics);
     output::write_atomically(&built.output, out)?;
     println!("{}", summary(&built, out, start));
+    Ok(0)
+}
+
+/// Publishes ROOT/output into `to`, building first when there is no output.
+fn cmd_deploy(root: &Path, to: &Path) -> anyhow::Result<i32> {
+    let out = root.join("output");
+    check_output_location(root, to)?;
+    output::recover(&out)?;
+    if !out.join(output::MARKER).exists() {
+        let code = cmd_build(root, &out, &BuildOptions::default())?;
+        if code != 0 {
+            eprintln!("nothing was published; {} is unchanged", to.display());
+            return Ok(code);
+        }
+    }
+    let built = crate::deploy::output_from_disk(&out)?;
+    let mut deployer = crate::deploy::Deployer::open(to)?;
+    let r = deployer.publish(&built)?;
+    println!(
+        "published {} into {}: {} written, {} deleted, {} unchanged",
+        out.display(),
+        to.display(),
+        r.written.len(),
+        r.deleted.len(),
+        r.unchanged
+    );
+    Ok(0)
+}
+
+/// Rebuilds on every edit; publishes each good build into `deploy_to`
+/// (and ROOT/output). Runs until interrupted.
+fn cmd_watch(root: &Path, deploy_to: &Path) -> anyhow::Result<i32> {
+    use crate::changes::ChangeKind;
+    use crate::watch::{Rebuilt, Session, Targets, Watcher};
+    let out = root.join("output");
+    check_output_location(root, deploy_to)?;
+    output::recover(&out)?;
+    let mut targets = Targets {
+        output: crate::deploy::Deployer::open_output(&out)?,
+        deploy: Some(crate::deploy::Deployer::open(deploy_to)?),
+    };
+    let mut watcher = Watcher::new(root, &out)?;
+    let mut session = Session::new(root, BuildOptions::default());
+    let mut publish = |r: Rebuilt, since: Instant| -> anyhow::Result<()> {
+        match r {
+            Rebuilt::Ok { output, pages, warnings, .. } => {
+                print_diagnostics(&warnings);
+                let changed = targets.publish(&output)?;
+                println!(
+                    "published {pages} pages into {} ({changed} files changed) in {} ms",
+                    deploy_to.display(),
+                    since.elapsed().as_millis()
+                );
+            }
+            Rebuilt::Failed(diags) => {
+                print_diagnostics(&diags);
+                eprintln!("build failed: nothing was published; {} is unchanged", deploy_to.display());
+            }
+        }
+        Ok(())
+    };
+    publish(session.rebuild(ChangeKind::Config, &[]), Instant::now())?;
+    println!("watching {} for changes (Ctrl-C to stop)", root.display());
+    while let Some(batch) = watcher.next_batch() {
+        let r = session.rebuild(batch.kind, &batch.paths);
+        if let Err(e) = publish(r, batch.first_event) {
+            eprintln!("error: {e:#}");
+        }
+    }
     Ok(0)
 }
 

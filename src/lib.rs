@@ -20,3 +20,7 @@ pub mod render;
 pub mod scaffold;
 pub mod site;
 pub mod theme;
+pub mod changes;
+pub mod deploy;
+pub mod serve;
+pub mod watch;

@@ -1,0 +1,460 @@
+//! Publishing a built site into a folder that a web server is serving.
+//!
+//! # How publishing stays atomic for readers
+//!
+//! The deploy folder is updated in place, file by file, and each file is
+//! replaced with one `rename(2)`: the new content is written to a hidden
+//! temporary file beside its destination (`.NAME.zt-tmp`, same folder, hence
+//! same file system) and renamed over the old one. A reader that opens the
+//! file gets either the whole old file or the whole new one, never a missing
+//! or half-written file; a page that exists before and after a publish is
+//! never a 404. The order is:
+//!
+//! 1. files that are new (so links in updated pages never point at a page
+//!    that is not there yet),
+//! 2. files whose content changed,
+//! 3. the manifest (`.zhanting-deploy`, the list of files this tool owns),
+//! 4. last, deletions of files that are no longer part of the site, then of
+//!    folders they leave empty.
+//!
+//! Unchanged files are not touched (their bytes are compared first), so an
+//! edit to one page rewrites only the handful of files that really changed.
+//!
+//! We chose this over versioned folders switched by an atomic symlink because
+//! it works when the deploy folder *is* the web root an existing nginx/IIS/
+//! Apache configuration points to, with no server reconfiguration, and costs
+//! only the changed files per publish. The trade-off: during a publish a
+//! reader may see an updated list page next to a page that is not updated
+//! yet (each file is consistent; the set of files becomes consistent when the
+//! publish ends, within milliseconds).
+//!
+//! # Which folders may be taken over
+//!
+//! Files that this tool did not publish are never deleted: only paths listed
+//! in the manifest from an earlier publish are candidates for deletion. A
+//! folder is accepted as a target when it is missing or empty, already holds
+//! a manifest, is a zhanting build output (`.zhanting` marker), or holds
+//! nothing but a web server's default placeholder pages (nginx's
+//! `index.html`/`50x.html`, IIS's `iisstart.htm`, …), which are then simply
+//! overwritten or left alone. Any other non-empty folder is refused, so that a
+//! mistyped `--to` never mixes the site into someone's documents.
+//!
+//! A failed build publishes nothing: callers only hand an [`Output`] from a
+//! successful build to [`Deployer::publish`].
+
+use crate::output::{OutFile, Output, MARKER};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Component, Path, PathBuf};
+
+/// Lists the files the last publish wrote, one relative path per line.
+pub const MANIFEST: &str = ".zhanting-deploy";
+
+/// Files a web server ships in a fresh web root; a folder holding only these
+/// may be taken over.
+const PLACEHOLDERS: &[&str] = &[
+    "index.html",
+    "index.htm",
+    "index.nginx-debian.html",
+    "50x.html",
+    "404.html",
+    "iisstart.htm",
+    "iisstart.png",
+    "favicon.ico",
+    "robots.txt",
+];
+
+/// What one publish did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Published {
+    pub written: Vec<String>,
+    pub deleted: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// Cheap identity of a file's content, kept in memory between publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint(u64, u64);
+
+/// Publishes successive builds into one folder, remembering what is there.
+pub struct Deployer {
+    dir: PathBuf,
+    /// Files this tool owns in `dir`; `None` fingerprint = not yet compared
+    /// (compare with the file on disk).
+    owned: BTreeMap<String, Option<Fingerprint>>,
+    /// Also mark the folder as a build output (for `ROOT/output`).
+    mark_output: bool,
+}
+
+impl Deployer {
+    /// Opens `dir` as a deploy target, refusing folders with unrelated files.
+    pub fn open(dir: &Path) -> Result<Deployer> {
+        Self::open_with(dir, false)
+    }
+
+    /// Like [`Deployer::open`] for a build output folder: also accepts and
+    /// keeps the `.zhanting` output marker.
+    pub fn open_output(dir: &Path) -> Result<Deployer> {
+        Self::open_with(dir, true)
+    }
+
+    fn open_with(dir: &Path, mark_output: bool) -> Result<Deployer> {
+        let mut owned = BTreeMap::new();
+        if dir.exists() {
+            if !dir.is_dir() {
+                bail!("{} is a file, not a folder; choose a folder to publish into", dir.display());
+            }
+            let manifest = dir.join(MANIFEST);
+            if manifest.is_file() {
+                let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+                for line in text.lines().filter(|l| !l.is_empty()) {
+                    if check_relative(line).is_ok() {
+                        owned.insert(line.to_string(), None);
+                    }
+                }
+            } else if dir.join(MARKER).exists() {
+                // A build output: every file in it was written by zhanting.
+                for f in list_files(dir)? {
+                    if f != MARKER {
+                        owned.insert(f, None);
+                    }
+                }
+            } else {
+                let foreign: Vec<String> = std::fs::read_dir(dir)
+                    .with_context(|| format!("cannot read {}", dir.display()))?
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !PLACEHOLDERS.contains(&n.as_str()))
+                    .collect();
+                if !foreign.is_empty() {
+                    bail!(
+                        "{} already holds files that zhanting did not publish (for example `{}`); refusing to publish into it. Choose an empty folder, or move those files away first",
+                        dir.display(),
+                        foreign.iter().min().map(String::as_str).unwrap_or("")
+                    );
+                }
+            }
+        }
+        Ok(Deployer {
+            dir: dir.to_path_buf(),
+            owned,
+            mark_output,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Makes `dir` hold exactly `output` (plus files it never owned), writing
+    /// only what changed; see the module documentation for the order.
+    pub fn publish(&mut self, output: &Output) -> Result<Published> {
+        for p in output.files.keys() {
+            check_relative(p)?;
+        }
+        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        if self.mark_output && !self.dir.join(MARKER).exists() {
+            std::fs::write(self.dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", self.dir.display()))?;
+        }
+        // Decide what to write, comparing in parallel.
+        let decisions: Vec<(&String, bool, Option<Fingerprint>, bool)> = output
+            .files
+            .par_iter()
+            .map(|(rel, file)| {
+                let fp = fingerprint(file);
+                let known = self.owned.get(rel);
+                let is_new = known.is_none() && !self.dir.join(rel).exists();
+                let same = match (known, fp) {
+                    (Some(Some(old)), Some(new)) => *old == new,
+                    _ => same_as_disk(file, &self.dir.join(rel)),
+                };
+                (rel, !same, fp, is_new)
+            })
+            .collect();
+        let mut new_files = vec![];
+        let mut changed = vec![];
+        let mut unchanged = 0;
+        for (rel, write, _, is_new) in &decisions {
+            if !write {
+                unchanged += 1;
+            } else if *is_new {
+                new_files.push(rel.as_str());
+            } else {
+                changed.push(rel.as_str());
+            }
+        }
+        let removed: Vec<String> = self.owned.keys().filter(|p| !output.files.contains_key(*p)).cloned().collect();
+
+        // Before anything appears, record it as ours (so an interrupted
+        // publish can still clean up after itself next time).
+        if !new_files.is_empty() {
+            let all: BTreeSet<&str> = self.owned.keys().map(String::as_str).chain(new_files.iter().copied()).collect();
+            self.write_manifest(all.into_iter())?;
+        }
+        self.write_files(output, &new_files)?;
+        self.write_files(output, &changed)?;
+        self.write_manifest(output.files.keys().map(String::as_str))?;
+        let mut folders = BTreeSet::new();
+        for rel in &removed {
+            let p = self.dir.join(rel);
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot delete {}", p.display())),
+            }
+            let mut parent = Path::new(rel).parent();
+            while let Some(d) = parent.filter(|d| !d.as_os_str().is_empty()) {
+                folders.insert(d.to_path_buf());
+                parent = d.parent();
+            }
+        }
+        // Deepest first; a folder still holding anything stays.
+        for d in folders.iter().rev() {
+            let _ = std::fs::remove_dir(self.dir.join(d));
+        }
+        self.owned = decisions.into_iter().map(|(rel, _, fp, _)| (rel.clone(), fp)).collect();
+        let mut written: Vec<String> = new_files.iter().chain(changed.iter()).map(|s| s.to_string()).collect();
+        written.sort();
+        Ok(Published {
+            written,
+            deleted: removed,
+            unchanged,
+        })
+    }
+
+    fn write_files(&self, output: &Output, paths: &[&str]) -> Result<()> {
+        let folders: BTreeSet<PathBuf> = paths.iter().filter_map(|p| Path::new(p).parent().map(|d| self.dir.join(d))).collect();
+        for f in &folders {
+            std::fs::create_dir_all(f).with_context(|| format!("cannot create {}", f.display()))?;
+        }
+        paths.par_iter().try_for_each(|rel| {
+            let Some(file) = output.files.get(*rel) else { return Ok(()) };
+            let dest = self.dir.join(rel);
+            let tmp = temp_beside(&dest);
+            let written = match file {
+                OutFile::Bytes(b) => std::fs::write(&tmp, b),
+                OutFile::Static(b) => std::fs::write(&tmp, b),
+                OutFile::Copy(src) => std::fs::copy(src, &tmp).map(|_| ()),
+            };
+            written
+                .and_then(|_| std::fs::rename(&tmp, &dest))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    e
+                })
+                .with_context(|| format!("cannot write {}", dest.display()))
+        })
+    }
+
+    fn write_manifest<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<()> {
+        let mut text = String::new();
+        for p in paths {
+            text.push_str(p);
+            text.push('\n');
+        }
+        let dest = self.dir.join(MANIFEST);
+        let tmp = temp_beside(&dest);
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &dest))
+            .with_context(|| format!("cannot write {}", dest.display()))
+    }
+}
+
+/// `DIR/.NAME.zt-tmp` beside `DIR/NAME`.
+fn temp_beside(dest: &Path) -> PathBuf {
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    dest.with_file_name(format!(".{name}.zt-tmp"))
+}
+
+fn fingerprint(file: &OutFile) -> Option<Fingerprint> {
+    let mut h1 = std::collections::hash_map::DefaultHasher::new();
+    let mut h2 = std::collections::hash_map::DefaultHasher::new();
+    0xa5u8.hash(&mut h2);
+    match file {
+        OutFile::Bytes(b) => {
+            b.hash(&mut h1);
+            b.hash(&mut h2);
+        }
+        OutFile::Static(b) => {
+            b.hash(&mut h1);
+            b.hash(&mut h2);
+        }
+        OutFile::Copy(src) => {
+            // Path, size and modification time: a copied file is not read
+            // again unless it changed.
+            let meta = std::fs::metadata(src).ok()?;
+            let key = (src, meta.len(), meta.modified().ok()?);
+            key.hash(&mut h1);
+            key.hash(&mut h2);
+        }
+    }
+    Some(Fingerprint(h1.finish(), h2.finish()))
+}
+
+/// True when `dest` already holds exactly `file`'s bytes.
+fn same_as_disk(file: &OutFile, dest: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(dest) else { return false };
+    if !meta.is_file() {
+        return false;
+    }
+    let want_len = match file {
+        OutFile::Bytes(b) => b.len() as u64,
+        OutFile::Static(b) => b.len() as u64,
+        OutFile::Copy(src) => match std::fs::metadata(src) {
+            Ok(m) => m.len(),
+            Err(_) => return false,
+        },
+    };
+    if meta.len() != want_len {
+        return false;
+    }
+    let Ok(have) = std::fs::read(dest) else { return false };
+    match file {
+        OutFile::Bytes(b) => have == *b,
+        OutFile::Static(b) => have == *b,
+        OutFile::Copy(src) => std::fs::read(src).map(|s| s == have).unwrap_or(false),
+    }
+}
+
+/// Refuses paths that would land outside the deploy folder.
+fn check_relative(p: &str) -> Result<()> {
+    let path = Path::new(p);
+    if p.is_empty() || path.is_absolute() || path.components().any(|c| !matches!(c, Component::Normal(_))) || p == MANIFEST {
+        bail!("refusing to publish `{p}`: it would land outside the deploy folder");
+    }
+    Ok(())
+}
+
+/// Every regular file under `dir`, as relative `/`-separated paths.
+fn list_files(dir: &Path) -> Result<Vec<String>> {
+    let mut out = vec![];
+    for e in walkdir::WalkDir::new(dir).follow_links(false) {
+        let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+        if e.file_type().is_file() {
+            if let Ok(rel) = e.path().strip_prefix(dir) {
+                let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The build output folder as an [`Output`] of copies (for `deploy`).
+pub fn output_from_disk(dir: &Path) -> Result<Output> {
+    let mut output = Output::default();
+    for rel in list_files(dir)? {
+        if rel == MARKER || rel == MANIFEST || rel.rsplit('/').next().is_some_and(|n| n.ends_with(".zt-tmp")) {
+            continue;
+        }
+        let src = dir.join(&rel);
+        output.insert(rel, OutFile::Copy(src));
+    }
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(pages: &[(&str, &str)]) -> Output {
+        let mut o = Output::default();
+        for (p, t) in pages {
+            o.insert(p.to_string(), OutFile::Bytes(t.as_bytes().to_vec()));
+        }
+        o
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<_> = list_files(dir).unwrap().into_iter().map(|f| {
+            let t = std::fs::read_to_string(dir.join(&f)).unwrap();
+            (f, t)
+        }).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn publishes_only_changes_and_deletes_last() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("www");
+        let mut d = Deployer::open(&dir).unwrap();
+        let r = d.publish(&site(&[("index.html", "a"), ("讲话/x/index.html", "x")])).unwrap();
+        assert_eq!(r.written.len(), 2);
+        let r = d.publish(&site(&[("index.html", "b"), ("讲话/x/index.html", "x")])).unwrap();
+        assert_eq!(r.written, vec!["index.html".to_string()]);
+        assert_eq!(r.unchanged, 1);
+        let r = d.publish(&site(&[("index.html", "b"), ("y.html", "y")])).unwrap();
+        assert_eq!(r.written, vec!["y.html".to_string()]);
+        assert_eq!(r.deleted, vec!["讲话/x/index.html".to_string()]);
+        assert!(!dir.join("讲话").exists(), "emptied folders are removed");
+        assert_eq!(
+            tree(&dir),
+            vec![(MANIFEST.into(), "index.html\ny.html\n".into()), ("index.html".into(), "b".into()), ("y.html".into(), "y".into())]
+        );
+    }
+
+    #[test]
+    fn a_new_deployer_compares_with_the_disk_and_keeps_foreign_files_it_did_not_publish() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("www");
+        Deployer::open(&dir).unwrap().publish(&site(&[("a.html", "a"), ("b.html", "b")])).unwrap();
+        // Someone drops a file in by hand after the first publish.
+        std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let mut d = Deployer::open(&dir).unwrap();
+        let r = d.publish(&site(&[("a.html", "a")])).unwrap();
+        assert!(r.written.is_empty());
+        assert_eq!(r.deleted, vec!["b.html".to_string()]);
+        assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn refuses_folders_with_unrelated_files_but_takes_over_placeholder_web_roots() {
+        let tmp = tempfile::tempdir().unwrap();
+        let docs = tmp.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("工作总结.docx"), "x").unwrap();
+        let err = Deployer::open(&docs).err().unwrap().to_string();
+        assert!(err.contains("工作总结.docx"), "{err}");
+
+        let www = tmp.path().join("html");
+        std::fs::create_dir(&www).unwrap();
+        std::fs::write(www.join("index.nginx-debian.html"), "Welcome to nginx").unwrap();
+        std::fs::write(www.join("index.html"), "Welcome to nginx").unwrap();
+        let mut d = Deployer::open(&www).unwrap();
+        d.publish(&site(&[("index.html", "site")])).unwrap();
+        assert_eq!(std::fs::read_to_string(www.join("index.html")).unwrap(), "site");
+        assert!(www.join("index.nginx-debian.html").exists(), "files it did not publish are left alone");
+    }
+
+    #[test]
+    fn refuses_climbing_paths_and_leaves_no_temp_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("www");
+        let mut d = Deployer::open(&dir).unwrap();
+        assert!(d.publish(&site(&[("../evil.html", "x")])).is_err());
+        assert!(d.publish(&site(&[(MANIFEST, "x")])).is_err());
+        assert!(!tmp.path().join("evil.html").exists());
+        d.publish(&site(&[("a/b.html", "x")])).unwrap();
+        let names: Vec<String> = list_files(&dir).unwrap();
+        assert!(names.iter().all(|n| !n.ends_with(".zt-tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn copies_files_and_notices_when_they_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("photo.jpg");
+        std::fs::write(&src, "one").unwrap();
+        let dir = tmp.path().join("www");
+        let mut o = Output::default();
+        o.insert("photo.jpg".into(), OutFile::Copy(src.clone()));
+        let mut d = Deployer::open(&dir).unwrap();
+        d.publish(&o).unwrap();
+        assert!(d.publish(&o).unwrap().written.is_empty());
+        std::fs::write(&src, "two!").unwrap();
+        assert_eq!(d.publish(&o).unwrap().written, vec!["photo.jpg".to_string()]);
+        assert_eq!(std::fs::read_to_string(dir.join("photo.jpg")).unwrap(), "two!");
+    }
+}

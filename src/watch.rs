@@ -1,0 +1,216 @@
+//! Rebuilding on every edit: a [`Session`] that rebuilds the site and keeps
+//! the last good build, and a [`Watcher`] that turns the file-system events
+//! notify reports into debounced batches classified by
+//! [`crate::changes::classify`].
+//!
+//! A rebuild currently runs the whole in-memory pipeline (config → content →
+//! site → render, search index included) and then hands the new [`Output`] to
+//! the targets, which compare it with what they hold and write only the files
+//! that changed ([`crate::deploy::Deployer`]), so an edit rewrites a handful
+//! of files however large the site. The seam for finer-grained rebuilds is
+//! [`Session::rebuild`]: it receives the batch's [`ChangeKind`] and the
+//! changed paths; a rebuild restricted to the pages a content edit touches
+//! (and `search::SearchIndex::upsert/remove` for the index) can be added there
+//! without changing the callers, with the full rebuild kept as the fallback
+//! for theme and `site.yaml` changes.
+
+use crate::build::{self, BuildOptions};
+use crate::changes::{classify, ChangeKind};
+use crate::deploy::Deployer;
+use crate::diag::Diagnostic;
+use crate::output::Output;
+use anyhow::{Context, Result};
+use notify::{RecursiveMode, Watcher as _};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Quiet time that ends a batch of events (editors save in several steps).
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// A batch never waits longer than this, even under a stream of events.
+const MAX_BATCH: Duration = Duration::from_millis(500);
+
+/// The result of one rebuild.
+pub enum Rebuilt {
+    Ok {
+        output: Arc<Output>,
+        pages: usize,
+        warnings: Vec<Diagnostic>,
+        elapsed: Duration,
+    },
+    /// The build failed; the last good output stays in place.
+    Failed(Vec<Diagnostic>),
+}
+
+/// A site being rebuilt again and again.
+pub struct Session {
+    root: PathBuf,
+    opts: BuildOptions,
+    last_good: Option<Arc<Output>>,
+}
+
+impl Session {
+    pub fn new(root: &Path, opts: BuildOptions) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            opts,
+            last_good: None,
+        }
+    }
+
+    /// The last successful build, if any.
+    pub fn last_good(&self) -> Option<&Arc<Output>> {
+        self.last_good.as_ref()
+    }
+
+    /// Rebuilds after a change of `kind` to `paths` (empty for the first build).
+    pub fn rebuild(&mut self, kind: ChangeKind, paths: &[PathBuf]) -> Rebuilt {
+        // Every kind takes the full (always correct) path for now; see the
+        // module documentation.
+        let _ = (kind, paths);
+        let start = Instant::now();
+        match build::build(&self.root, &self.opts, &build::Quiet) {
+            Ok(built) => {
+                let output = Arc::new(built.output);
+                self.last_good = Some(output.clone());
+                Rebuilt::Ok {
+                    output,
+                    pages: built.site.pages.len(),
+                    warnings: built.diagnostics,
+                    elapsed: start.elapsed(),
+                }
+            }
+            Err(diags) => Rebuilt::Failed(diags),
+        }
+    }
+}
+
+/// A batch of relevant changes.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub kind: ChangeKind,
+    pub paths: Vec<PathBuf>,
+    /// When the first event of the batch arrived.
+    pub first_event: Instant,
+}
+
+/// Watches `site.yaml`, `content/`, `static/` and `themes/` of a site.
+pub struct Watcher {
+    watcher: notify::RecommendedWatcher,
+    rx: Receiver<notify::Result<notify::Event>>,
+    root: PathBuf,
+    output: PathBuf,
+    watched: Vec<PathBuf>,
+}
+
+const WATCHED_FOLDERS: &[&str] = &["content", "static", "themes"];
+
+impl Watcher {
+    /// Starts watching the site at `root`; `output` (its build output) is ignored.
+    pub fn new(root: &Path, output: &Path) -> Result<Watcher> {
+        let root = root.canonicalize().with_context(|| format!("cannot open the site folder {}", root.display()))?;
+        let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+        let output = output.canonicalize().unwrap_or(output);
+        let (tx, rx) = channel();
+        let mut watcher = notify::recommended_watcher(move |ev| {
+            let _ = tx.send(ev);
+        })
+        .context("cannot watch the site folder for changes")?;
+        watcher
+            .watch(&root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch {}", root.display()))?;
+        let mut w = Watcher {
+            watcher,
+            rx,
+            root,
+            output,
+            watched: vec![],
+        };
+        w.watch_folders();
+        Ok(w)
+    }
+
+    /// Watches the site's folders that exist and are not watched yet (they
+    /// may be created after the start).
+    fn watch_folders(&mut self) {
+        for name in WATCHED_FOLDERS {
+            let dir = self.root.join(name);
+            if dir.is_dir() && !self.watched.contains(&dir) && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                self.watched.push(dir);
+            } else if !dir.is_dir() && self.watched.contains(&dir) {
+                let _ = self.watcher.unwatch(&dir);
+                self.watched.retain(|d| d != &dir);
+            }
+        }
+    }
+
+    fn relevant(&self, ev: notify::Result<notify::Event>, kind: &mut ChangeKind, paths: &mut Vec<PathBuf>) {
+        let Ok(ev) = ev else {
+            // The watcher lost track (e.g. event overflow): rebuild fully.
+            *kind = kind.merge(ChangeKind::Config);
+            return;
+        };
+        if matches!(ev.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        for p in ev.paths {
+            let k = classify(&self.root, &self.output, &p);
+            if k != ChangeKind::Ignore {
+                *kind = kind.merge(k);
+                if !paths.contains(&p) {
+                    paths.push(p);
+                }
+            }
+        }
+    }
+
+    /// Waits for the next batch of relevant changes; `None` when the
+    /// watcher stopped.
+    pub fn next_batch(&mut self) -> Option<Batch> {
+        loop {
+            let ev = self.rx.recv().ok()?;
+            let first_event = Instant::now();
+            let mut kind = ChangeKind::Ignore;
+            let mut paths = vec![];
+            self.relevant(ev, &mut kind, &mut paths);
+            if kind == ChangeKind::Ignore {
+                continue;
+            }
+            loop {
+                let left = MAX_BATCH.saturating_sub(first_event.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                match self.rx.recv_timeout(DEBOUNCE.min(left)) {
+                    Ok(ev) => self.relevant(ev, &mut kind, &mut paths),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            self.watch_folders();
+            paths.sort();
+            return Some(Batch { kind, paths, first_event });
+        }
+    }
+}
+
+/// Where each good build goes.
+pub struct Targets {
+    pub output: Deployer,
+    pub deploy: Option<Deployer>,
+}
+
+impl Targets {
+    /// Writes `output` to the deploy folder first (that is what readers
+    /// see), then to the build output folder. Returns how many files changed
+    /// (written or deleted) in the first of them.
+    pub fn publish(&mut self, output: &Output) -> Result<usize> {
+        let mut first = None;
+        for d in self.deploy.iter_mut().chain(std::iter::once(&mut self.output)) {
+            let r = d.publish(output)?;
+            first.get_or_insert(r.written.len() + r.deleted.len());
+        }
+        Ok(first.unwrap_or(0))
+    }
+}
