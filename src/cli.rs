@@ -56,6 +56,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Convert Word (.docx) and text (.txt) files into pages, guessing their front matter
+    Import {
+        /// Files or folders (searched for .txt and .docx)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// speech, case or brand [default: guessed from the text]
+        #[arg(long)]
+        kind: Option<scaffold::NewKind>,
+        /// Site folder (holding site.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 /// Runs the command line and returns the exit status.
@@ -86,6 +98,7 @@ pub fn run() -> i32 {
             cmd_build(&root, &out, &BuildOptions { drafts, base_url })
         }
         Command::Check { root } => Ok(cmd_check(&root)),
+        Command::Import { files, kind, root } => crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind)),
     };
     match result {
         Ok(code) => code,

@@ -20,3 +20,4 @@ pub mod render;
 pub mod scaffold;
 pub mod site;
 pub mod theme;
+pub mod import;
