@@ -86,6 +86,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Convert Word (.docx) and text (.txt) files into pages, guessing their front matter
+    Import {
+        /// Files or folders (searched for .txt and .docx)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// speech, case or brand [default: guessed from the text]
+        #[arg(long)]
+        kind: Option<scaffold::NewKind>,
+        /// Site folder (holding site.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 /// Runs the command line and returns the exit status.
@@ -119,6 +131,7 @@ pub fn run() -> i32 {
         Command::Serve { root, bind, port } => crate::serve::run(&crate::serve::ServeOptions { root, bind, port }).map(|_| 0),
         Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to),
         Command::Deploy { root, to } => cmd_deploy(&root, &to),
+        Command::Import { files, kind, root } => crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind)),
     };
     match result {
         Ok(code) => code,

@@ -24,3 +24,4 @@ pub mod changes;
 pub mod deploy;
 pub mod serve;
 pub mod watch;
+pub mod import;

@@ -17,6 +17,17 @@ pub enum NewKind {
     Brand,
 }
 
+impl NewKind {
+    /// The content kind this stands for.
+    pub fn kind(self) -> crate::config::Kind {
+        match self {
+            NewKind::Speech => crate::config::Kind::Speech,
+            NewKind::Case => crate::config::Kind::Case,
+            NewKind::Brand => crate::config::Kind::Brand,
+        }
+    }
+}
+
 /// Creates a site in `dir`, which must be empty or not exist.
 pub fn init(dir: &Path) -> Result<String> {
     if dir.exists() && std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {

@@ -1,0 +1,321 @@
+//! Word (.docx) in: reads `word/document.xml` with quick-xml out of the zip
+//! and keeps what matters for a showcase page — headings (by style),
+//! bold, list items, tables (as Markdown tables) and images (extracted as
+//! files for the page bundle).
+
+use super::text::escape_inline;
+use super::Line;
+use anyhow::{Context, Result};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// A Word document as lines plus the images it holds.
+pub struct Docx {
+    pub lines: Vec<Line>,
+    /// (file name, bytes) of each image, in order of appearance.
+    pub images: Vec<(String, Vec<u8>)>,
+}
+
+fn read_entry<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Option<Vec<u8>>> {
+    let mut f = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {name} inside the Word file")),
+    };
+    let mut buf = vec![];
+    f.read_to_end(&mut buf).with_context(|| format!("cannot read {name} inside the Word file"))?;
+    Ok(Some(buf))
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value.to_string())
+}
+
+/// styleId → heading level (0 for Title), from word/styles.xml.
+fn heading_styles(xml: &str) -> HashMap<String, u8> {
+    let mut out = HashMap::new();
+    let mut reader = Reader::from_str(xml);
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.name().as_ref() {
+                "w:style" => current = attr(&e, "w:styleId"),
+                "w:name" => {
+                    if let (Some(id), Some(name)) = (&current, attr(&e, "w:val")) {
+                        if let Some(level) = level_of(&name) {
+                            out.insert(id.clone(), level);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn level_of(style: &str) -> Option<u8> {
+    let s = style.to_ascii_lowercase().replace(' ', "");
+    if s == "title" || s == "标题" {
+        return Some(0);
+    }
+    let n = s.strip_prefix("heading").or_else(|| s.strip_prefix("标题"))?;
+    n.parse::<u8>().ok().filter(|n| (1..=6).contains(n))
+}
+
+#[derive(Default)]
+struct Para {
+    runs: Vec<(String, bool)>,
+    run_text: String,
+    run_bold: bool,
+    style: Option<String>,
+    list_level: Option<usize>,
+    images: Vec<String>,
+}
+
+impl Para {
+    fn end_run(&mut self) {
+        if !self.run_text.is_empty() {
+            let t = std::mem::take(&mut self.run_text);
+            match self.runs.last_mut() {
+                Some((prev, b)) if *b == self.run_bold => prev.push_str(&t),
+                _ => self.runs.push((t, self.run_bold)),
+            }
+        }
+        self.run_bold = false;
+    }
+    fn plain(&self) -> String {
+        self.runs.iter().map(|(t, _)| t.as_str()).collect()
+    }
+    fn markdown(&self) -> String {
+        let mut out = String::new();
+        for (t, bold) in &self.runs {
+            let trimmed = t.trim();
+            if *bold && !trimmed.is_empty() {
+                let lead = &t[..t.len() - t.trim_start().len()];
+                let trail = &t[t.trim_end().len()..];
+                out.push_str(&format!("{lead}**{}**{trail}", escape_inline(trimmed)));
+            } else {
+                out.push_str(&escape_inline(t));
+            }
+        }
+        for img in &self.images {
+            out.push_str(&format!("![]({img})"));
+        }
+        out.trim().to_string()
+    }
+}
+
+/// Reads a .docx file.
+pub fn read(bytes: &[u8]) -> Result<Docx> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
+    let doc = read_entry(&mut zip, "word/document.xml")?.context("this .docx has no word/document.xml; open it in Word and save it again")?;
+    let doc = String::from_utf8(doc).context("word/document.xml is not UTF-8")?;
+    let styles = read_entry(&mut zip, "word/styles.xml")?.map(|b| heading_styles(&String::from_utf8_lossy(&b))).unwrap_or_default();
+    let rels = read_entry(&mut zip, "word/_rels/document.xml.rels")?.map(|b| relationships(&String::from_utf8_lossy(&b))).unwrap_or_default();
+
+    let mut lines = vec![];
+    let mut images: Vec<(String, Vec<u8>)> = vec![];
+    let mut para: Option<Para> = None;
+    let mut in_rpr = false;
+    let mut in_text = false;
+    // table state: rows of cells; the cell being filled
+    let mut table: Option<Vec<Vec<String>>> = None;
+    let mut table_depth = 0usize;
+    let mut cell: Option<String> = None;
+    let mut reader = Reader::from_str(&doc);
+    loop {
+        let ev = reader.read_event().context("word/document.xml is damaged; open the file in Word and save it again")?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                match e.name().as_ref() {
+                    "w:tbl" if !empty => {
+                        table_depth += 1;
+                        if table_depth == 1 {
+                            table = Some(vec![]);
+                        }
+                    }
+                    "w:tr" if table_depth == 1 && !empty => {
+                        if let Some(t) = table.as_mut() {
+                            t.push(vec![]);
+                        }
+                    }
+                    "w:tc" if table_depth == 1 && !empty => cell = Some(String::new()),
+                    "w:p" => {
+                        if !empty {
+                            para = Some(Para::default());
+                        }
+                    }
+                    "w:pStyle" => {
+                        if let Some(p) = para.as_mut() {
+                            p.style = attr(e, "w:val");
+                        }
+                    }
+                    "w:ilvl" => {
+                        if let Some(p) = para.as_mut() {
+                            p.list_level = Some(attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0));
+                        }
+                    }
+                    "w:numPr" => {
+                        if let Some(p) = para.as_mut() {
+                            p.list_level.get_or_insert(0);
+                        }
+                    }
+                    "w:r" if !empty => {
+                        if let Some(p) = para.as_mut() {
+                            p.end_run();
+                        }
+                    }
+                    "w:rPr" if !empty => in_rpr = true,
+                    "w:b" if in_rpr => {
+                        if let Some(p) = para.as_mut() {
+                            p.run_bold = !matches!(attr(e, "w:val").as_deref(), Some("0" | "false" | "off"));
+                        }
+                    }
+                    "w:t" if !empty => in_text = true,
+                    "w:tab" | "w:br" => {
+                        if let Some(p) = para.as_mut() {
+                            p.run_text.push(' ');
+                        }
+                    }
+                    "a:blip" => {
+                        if let (Some(p), Some(target)) = (para.as_mut(), attr(e, "r:embed").and_then(|id| rels.get(&id).cloned())) {
+                            let path = if let Some(t) = target.strip_prefix('/') { t.to_string() } else { format!("word/{target}") };
+                            if let Some(data) = read_entry(&mut zip, &path)? {
+                                let name = image_name(&target, images.len());
+                                images.push((name.clone(), data));
+                                p.images.push(name);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_text => {
+                if let Some(p) = para.as_mut() {
+                    p.run_text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Some(p) = para.as_mut() {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        _ => match r.as_ref() {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                    };
+                    p.run_text.extend(c);
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                "w:t" => in_text = false,
+                "w:rPr" => in_rpr = false,
+                "w:r" => {
+                    if let Some(p) = para.as_mut() {
+                        p.end_run();
+                    }
+                }
+                "w:p" => {
+                    if let Some(mut p) = para.take() {
+                        p.end_run();
+                        if let Some(c) = cell.as_mut() {
+                            let md = p.markdown();
+                            if !md.is_empty() {
+                                if !c.is_empty() {
+                                    c.push_str("<br>");
+                                }
+                                c.push_str(&md.replace('|', "\\|"));
+                            }
+                        } else if table_depth == 0 {
+                            lines.push(paragraph_line(&p, &styles));
+                        }
+                    }
+                }
+                "w:tc" if table_depth == 1 => {
+                    if let (Some(t), Some(c)) = (table.as_mut(), cell.take()) {
+                        if let Some(row) = t.last_mut() {
+                            row.push(c);
+                        }
+                    }
+                }
+                "w:tbl" => {
+                    table_depth = table_depth.saturating_sub(1);
+                    if table_depth == 0 {
+                        if let Some(rows) = table.take() {
+                            lines.extend(table_line(&rows));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(Docx { lines, images })
+}
+
+fn image_name(target: &str, index: usize) -> String {
+    let base = target.rsplit('/').next().unwrap_or(target);
+    let safe = crate::urls::slug_from_file_name(base);
+    if safe == "page" || !safe.contains('.') {
+        format!("image{}.png", index + 1)
+    } else {
+        safe
+    }
+}
+
+fn paragraph_line(p: &Para, styles: &HashMap<String, u8>) -> Line {
+    let plain = p.plain();
+    let level = p.style.as_ref().and_then(|s| styles.get(s).copied().or_else(|| level_of(s)));
+    let md = p.markdown();
+    let block = match (level, p.list_level) {
+        (Some(0), _) => None,
+        (Some(n), _) if !plain.trim().is_empty() => Some(format!("{} {}", "#".repeat((n as usize + 1).min(6)), escape_inline(plain.trim()))),
+        (_, Some(depth)) if !md.is_empty() => Some(format!("{}- {md}", "  ".repeat(depth.min(4)))),
+        _ if p.runs.iter().any(|(t, b)| *b && !t.trim().is_empty()) || !p.images.is_empty() => Some(md),
+        _ => None,
+    };
+    Line { text: plain, block }
+}
+
+fn table_line(rows: &[Vec<String>]) -> Option<Line> {
+    let width = rows.iter().map(Vec::len).max().filter(|w| *w > 0)?;
+    let fmt_row = |r: &Vec<String>| {
+        let mut cells: Vec<String> = r.iter().map(|c| c.trim().to_string()).collect();
+        cells.resize(width, String::new());
+        format!("| {} |", cells.join(" | "))
+    };
+    let mut md = vec![fmt_row(&rows[0]), format!("|{}", " --- |".repeat(width))];
+    md.extend(rows[1..].iter().map(fmt_row));
+    let text = rows.iter().flatten().map(|c| c.as_str()).collect::<Vec<_>>().join(" ");
+    Some(Line { text, block: Some(md.join("\n")) })
+}
+
+/// Relationship id → target, from word/_rels/document.xml.rels.
+fn relationships(xml: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut reader = Reader::from_str(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.name().as_ref() == "Relationship" => {
+                if let (Some(id), Some(t)) = (attr(&e, "Id"), attr(&e, "Target")) {
+                    out.insert(id, t);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}

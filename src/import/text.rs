@@ -1,0 +1,219 @@
+//! Plain text in: detecting the encoding (UTF-8 with or without BOM,
+//! UTF-16 with or without BOM, GBK/GB18030) and turning cleaned-up lines into
+//! Markdown: indents removed, hard-wrapped lines joined, 一、 → `##`,
+//! （一） → `###`, `1.` kept as a numbered paragraph (escaped so Markdown
+//! does not renumber it), the salutation kept as its own paragraph.
+
+use super::guess::{clean, is_numbered, is_salutation};
+use super::Line;
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Which encoding a text file was in, for the report.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return (UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return (UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
+    }
+    // UTF-16 without BOM: Chinese and ASCII text has a zero byte in most pairs
+    let sample = &bytes[..bytes.len().min(4000) & !1];
+    if sample.len() >= 4 {
+        let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+        let odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let pairs = sample.len() / 2;
+        if odd * 4 > pairs && even * 20 < pairs {
+            return (UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16");
+        }
+        if even * 4 > pairs && odd * 20 < pairs {
+            return (UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16");
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => (GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
+    }
+}
+
+/// Splits decoded text into lines, without line-end characters.
+pub fn lines(text: &str) -> Vec<Line> {
+    text.split('\n').map(|l| Line::plain(l.trim_end_matches('\r'))).collect()
+}
+
+const END: &[char] = &['。', '；', '：', ':', '！', '？', '!', '?', '”', '」', '』', '）', ')', ';', '…'];
+
+static CN_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]{1,3}、").unwrap_or_else(|e| panic!("{e}")));
+static CN_SUBHEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[（(][一二三四五六七八九十]{1,3}[)）]").unwrap_or_else(|e| panic!("{e}")));
+static ASCII_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,3})([.)])").unwrap_or_else(|e| panic!("{e}")));
+
+/// Escapes what Markdown would read as markup inside running text.
+pub fn escape_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '*' | '_' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a paragraph: inline markup, and a start that Markdown would read
+/// as a heading, quote, list or rule (`1.` → `1\.`).
+pub fn escape_paragraph(s: &str) -> String {
+    let e = escape_inline(s);
+    if let Some(c) = ASCII_NUMBER.captures(&e) {
+        let (n, p) = (&c[1], &c[2]);
+        return format!("{n}\\{p}{}", &e[c[0].len()..]);
+    }
+    if e.starts_with(['#', '>', '-', '+', '=', '|', '~']) {
+        return format!("\\{e}");
+    }
+    e
+}
+
+/// The first sentence of a numbered heading line when the line goes on with
+/// a paragraph (`一、标题。正文……`), else the whole line when it is short.
+fn split_heading(l: &str) -> Option<(String, Option<String>)> {
+    let n = l.chars().count();
+    if n <= 40 && !l.ends_with(['，', ',', '；', ';']) {
+        return Some((l.trim_end_matches(['。', '.']).to_string(), None));
+    }
+    let cut = l.find('。')?;
+    let head = &l[..cut];
+    if head.chars().count() > 40 {
+        return None;
+    }
+    let rest = l[cut + '。'.len_utf8()..].trim();
+    Some((head.to_string(), (!rest.is_empty()).then(|| rest.to_string())))
+}
+
+fn short_heading(l: &str) -> bool {
+    let n = l.chars().count();
+    (4..=24).contains(&n) && !l.ends_with(END) && !l.ends_with(['，', ',', '、']) && !is_numbered(l)
+}
+
+/// Turns body lines into Markdown blocks separated by blank lines.
+pub fn to_markdown(lines: &[Line]) -> String {
+    let plain: Vec<&str> = lines.iter().map(|l| clean(&l.text)).collect();
+    let has_h2 = lines.iter().any(|l| l.block.is_none() && CN_HEADING.is_match(clean(&l.text)));
+    let mut blocks: Vec<String> = vec![];
+    let mut para = String::new();
+    let mut para_open_wrapped = false;
+    let flush = |para: &mut String, blocks: &mut Vec<String>| {
+        if !para.is_empty() {
+            blocks.push(escape_paragraph(para));
+            para.clear();
+        }
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let l = plain[i];
+        if let Some(b) = &line.block {
+            flush(&mut para, &mut blocks);
+            para_open_wrapped = false;
+            blocks.push(b.clone());
+            continue;
+        }
+        if l.is_empty() {
+            flush(&mut para, &mut blocks);
+            para_open_wrapped = false;
+            continue;
+        }
+        let starts_structure = is_numbered(l) || is_salutation(l);
+        if para_open_wrapped && !starts_structure {
+            // a hard-wrapped line goes on
+            para.push_str(l);
+            para_open_wrapped = !l.ends_with(END) && l.chars().count() >= 20;
+            continue;
+        }
+        flush(&mut para, &mut blocks);
+        if CN_HEADING.is_match(l) || CN_SUBHEADING.is_match(l) {
+            let level = if CN_HEADING.is_match(l) { "##" } else { "###" };
+            if let Some((head, rest)) = split_heading(l) {
+                blocks.push(format!("{level} {}", escape_inline(&head)));
+                if let Some(rest) = rest {
+                    para.push_str(&rest);
+                    para_open_wrapped = !rest.ends_with(END) && rest.chars().count() >= 20;
+                }
+                continue;
+            }
+        }
+        let next = plain.get(i + 1).copied().unwrap_or("");
+        if short_heading(l) && !starts_structure && next.chars().count() > 40 {
+            blocks.push(format!("{} {}", if has_h2 { "###" } else { "##" }, escape_inline(l)));
+            para_open_wrapped = false;
+            continue;
+        }
+        para.push_str(l);
+        para_open_wrapped = !starts_structure_end(l) && l.chars().count() >= 20;
+    }
+    flush(&mut para, &mut blocks);
+    let mut out = blocks.join("\n\n");
+    out.push('\n');
+    out
+}
+
+fn starts_structure_end(l: &str) -> bool {
+    l.ends_with(END)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> String {
+        to_markdown(&lines(s))
+    }
+
+    #[test]
+    fn decodes_every_encoding() {
+        let s = "第一行：党建\n第二行";
+        assert_eq!(decode(s.as_bytes()), (s.to_string(), "UTF-8"));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(s.as_bytes());
+        assert_eq!(decode(&bom).0, s);
+        let (gbk, _, _) = GB18030.encode(s);
+        assert_eq!(decode(&gbk), (s.to_string(), "GBK/GB18030"));
+        let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode(&le), (s.to_string(), "UTF-16"));
+        let mut le_bom = vec![0xFF, 0xFE];
+        le_bom.extend_from_slice(&le);
+        assert_eq!(decode(&le_bom).0, s);
+        let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(&be).0, s);
+    }
+
+    #[test]
+    fn headings_numbers_and_indents() {
+        let out = md("同志们：\n\u{3000}\u{3000}今天我们在这里开会，讨论一件事情。\n一、统一思想认识\n（一）抓好学习\n1.要加强领导。具体做法如下。\n2、要落实责任。");
+        assert_eq!(out, "同志们：\n\n今天我们在这里开会，讨论一件事情。\n\n## 一、统一思想认识\n\n### （一）抓好学习\n\n1\\.要加强领导。具体做法如下。\n\n2、要落实责任。\n");
+    }
+
+    #[test]
+    fn joins_hard_wrapped_lines() {
+        let out = md("这是一段很长很长的文字，它在排版时被硬换行了，所以下一行\n还是同一段的内容。\n这是新的一段。");
+        assert_eq!(out, "这是一段很长很长的文字，它在排版时被硬换行了，所以下一行还是同一段的内容。\n\n这是新的一段。\n");
+    }
+
+    #[test]
+    fn long_numbered_line_splits_into_heading_and_paragraph() {
+        let out = md("二、存在的问题。当前的问题主要有以下几个方面，需要认真对待，逐项加以解决落实到位。");
+        assert_eq!(out, "## 二、存在的问题\n\n当前的问题主要有以下几个方面，需要认真对待，逐项加以解决落实到位。\n");
+    }
+
+    #[test]
+    fn short_line_before_a_paragraph_is_a_subheading_and_markup_is_escaped() {
+        let out = md("创新服务方式\n我们把*支部*建在产业链上，<b>效果</b>很好，群众满意度不断提高，各项工作都走在前列。\n- 不是列表");
+        assert!(out.starts_with("## 创新服务方式\n\n我们把\\*支部\\*建在产业链上，&lt;b>效果&lt;/b>"), "{out}");
+        assert!(out.ends_with("\\- 不是列表\n"), "{out}");
+    }
+}
