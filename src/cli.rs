@@ -3,7 +3,8 @@
 //! the outcome into the exit status (0 ok, 1 content errors, 2 usage).
 
 use crate::build::{self, BuildOptions, Built, Progress};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Lang};
+use crate::msg::Say;
 use crate::{output, scaffold};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,8 +15,28 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(name = "zhanting", version, about = "展厅: turns folders of Markdown speeches, model cases and branch brand profiles into a searchable static showcase site")]
 pub struct Cli {
+    /// Language of messages: zh (default) or en [default: site.yaml's `language`]
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl Cli {
+    /// `--lang`, else the site's `language`, else Chinese.
+    fn lang(&self, root: &Path) -> Lang {
+        match self.lang {
+            Some(LangArg::Zh) => Lang::Zh,
+            Some(LangArg::En) => Lang::En,
+            None => crate::config::language_of(root),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -67,6 +88,11 @@ pub fn run() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    let root = match &cli.command {
+        Command::Build { root, .. } | Command::Check { root } | Command::New { root, .. } => root.clone(),
+        Command::Init { .. } => PathBuf::from("."),
+    };
+    let lang = cli.lang(&root);
     let result = match cli.command {
         Command::Init { dir } => scaffold::init(&dir).map(|msg| {
             println!("{msg}");
@@ -83,9 +109,9 @@ pub fn run() -> i32 {
             base_url,
         } => {
             let out = output.unwrap_or_else(|| root.join("output"));
-            cmd_build(&root, &out, &BuildOptions { drafts, base_url })
+            cmd_build(&root, &out, &BuildOptions { drafts, base_url }, lang)
         }
-        Command::Check { root } => Ok(cmd_check(&root)),
+        Command::Check { root } => Ok(cmd_check(&root, lang)),
     };
     match result {
         Ok(code) => code,
@@ -96,7 +122,7 @@ pub fn run() -> i32 {
     }
 }
 
-fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions) -> anyhow::Result<i32> {
+fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow::Result<i32> {
     let start = Instant::now();
     check_output_location(root, out)?;
     output::recover(out)?;
@@ -104,38 +130,37 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions) -> anyhow::Result<i32
     let built = match build::build(root, opts, &bar) {
         Ok(b) => b,
         Err(diags) => {
-            print_diagnostics(&diags);
-            eprintln!("build failed: nothing was written; {} is unchanged", out.display());
+            print_diagnostics(&diags, lang);
+            eprintln!("{}", Say::BuildFailed { output: &out.display().to_string() }.text().get(lang));
             return Ok(1);
         }
     };
-    print_diagnostics(&built.diagnostics);
+    print_diagnostics(&built.diagnostics, lang);
     output::write_atomically(&built.output, out)?;
-    println!("{}", summary(&built, out, start));
+    println!("{}", summary(&built, out, start).get(lang));
     Ok(0)
 }
 
-fn summary(built: &Built, out: &Path, start: Instant) -> String {
-    let warnings = built.diagnostics.len();
-    format!(
-        "built {} pages ({} files) in {:.2} s into {}{}",
-        built.site.pages.len(),
-        built.output.len(),
-        start.elapsed().as_secs_f64(),
-        out.display(),
-        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
-    )
+fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
+    Say::Built {
+        pages: built.site.pages.len(),
+        files: built.output.len(),
+        seconds: start.elapsed().as_secs_f64(),
+        output: &out.display().to_string(),
+        warnings: built.diagnostics.len(),
+    }
+    .text()
 }
 
-fn cmd_check(root: &Path) -> i32 {
+fn cmd_check(root: &Path, lang: Lang) -> i32 {
     match build::build(root, &BuildOptions::default(), &build::Quiet) {
         Ok(b) => {
-            print_diagnostics(&b.diagnostics);
-            println!("checked {} pages: no errors{}", b.site.pages.len(), if b.diagnostics.is_empty() { String::new() } else { format!(", {} warning(s)", b.diagnostics.len()) });
+            print_diagnostics(&b.diagnostics, lang);
+            println!("{}", Say::Checked { pages: b.site.pages.len(), warnings: b.diagnostics.len() }.text().get(lang));
             0
         }
         Err(d) => {
-            print_diagnostics(&d);
+            print_diagnostics(&d, lang);
             1
         }
     }
@@ -153,13 +178,13 @@ fn check_output_location(root: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_diagnostics(diags: &[Diagnostic]) {
+fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        eprintln!("{d}");
+        eprintln!("{}", d.in_lang(lang));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
-        eprintln!("{errors} error(s), {} warning(s)", diags.len() - errors);
+        eprintln!("{}", Say::Totals { errors, warnings: diags.len() - errors }.text().get(lang));
     }
 }
 

@@ -4,7 +4,7 @@
 //! path. Nothing here renders Markdown.
 
 use crate::config::{Config, Kind, PAGES_FOLDER};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, M};
 use crate::frontmatter::{self, FrontMatter, Located};
 use crate::urls;
 use rayon::prelude::*;
@@ -145,7 +145,7 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
             Ok(e) => e,
             Err(e) => {
                 let p = e.path().map(|p| rel(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                diags.push(Diagnostic::error(p, 1, 1, format!("cannot read: {e}")));
+                diags.push(Diagnostic::err(p, 1, 1, M::CannotReadFile { error: &e.to_string() }));
                 continue;
             }
         };
@@ -177,10 +177,7 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
                     None => {
                         if inner.len() == 2 || !out.iter().any(|f: &Found| f.source.starts_with(Path::new(CONTENT_DIR).join(section))) {
                             diags.push(
-                                Diagnostic::warning(&source, 1, 1, format!("`content/{section}` is not a section, so this file is left out"))
-                                    .with_hint(format!(
-                                        "move the file into content/speeches, content/cases, content/brands or content/pages, or add `{section}` under `sections:` in site.yaml"
-                                    )),
+                                Diagnostic::warn(&source, 1, 1, M::NotASection { section }),
                             );
                         }
                         continue;
@@ -213,18 +210,25 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 pub struct DecodeError {
     pub line: usize,
     pub col: usize,
-    pub message: String,
+    /// `M::NotUtf8`, `M::BinaryFile` or `M::DamagedUtf16`.
+    pub problem: M<'static>,
 }
 
+/// In English (for logs); users see [`DecodeError::diagnostic`].
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.problem.texts().0.en)
     }
 }
 
 impl DecodeError {
-    fn at_start(message: &str) -> Self {
-        DecodeError { line: 1, col: 1, message: message.into() }
+    fn at_start(problem: M<'static>) -> Self {
+        DecodeError { line: 1, col: 1, problem }
+    }
+
+    /// The error, with its hint, located in `path`.
+    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
+        Diagnostic::err(path, self.line, self.col, self.problem.clone())
     }
 }
 
@@ -245,22 +249,22 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
         });
         return char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|_| DecodeError::at_start("the file is damaged UTF-16 text"));
+            .map_err(|_| DecodeError::at_start(M::DamagedUtf16));
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) if s.contains('\0') => Err(DecodeError::at_start("this is not a text file (it contains binary data)")),
+        Ok(s) if s.contains('\0') => Err(DecodeError::at_start(M::BinaryFile)),
         Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n")),
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             if bytes.iter().take(8000).any(|b| *b == 0) {
-                return Err(DecodeError::at_start("this is not a text file (it contains binary data)"));
+                return Err(DecodeError::at_start(M::BinaryFile));
             }
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, col) = crate::diag::line_col(valid, valid.len());
             Err(DecodeError {
                 line,
                 col,
-                message: "the file is not saved as UTF-8 text; it is probably GBK, as saved by older Windows programs".into(),
+                problem: M::NotUtf8,
             })
         }
     }
@@ -271,16 +275,14 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
     let bytes = match std::fs::read(root.join(path)) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(path, 1, 1, format!("cannot read the file: {e}")));
+            diags.push(Diagnostic::err(path, 1, 1, M::CannotReadFile { error: &e.to_string() }));
             return None;
         }
     };
     let text = match decode_text(&bytes) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error(path, e.line, e.col, e.message).with_hint(
-                "open the file in a text editor (Notepad: 另存为, encoding UTF-8) and save it as UTF-8",
-            ));
+            diags.push(e.diagnostic(path));
             return None;
         }
     };
@@ -341,10 +343,7 @@ fn load_page(
                     .get("slug")
                     .copied()
                     .unwrap_or((1, 1));
-                diags.push(
-                    Diagnostic::error(path, line, col, format!("slug `{slug}` {why}"))
-                        .with_hint("a slug is one URL segment: letters, digits, Chinese characters and dashes, without / or .."),
-                );
+                diags.push(Diagnostic::err(path, line, col, M::BadSlug { slug, why }));
                 // Keep going with a harmless slug so the file's other mistakes are reported too.
                 slug_ok = false;
                 urls::slug_from_file_name(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
@@ -436,8 +435,8 @@ impl PageFiles<'_> {
         }
     }
 
-    fn error(&mut self, at: &Located<String>, msg: String, hint: &str) {
-        self.diags.push(Diagnostic::error(self.page_path, at.line, at.col, msg).with_hint(hint));
+    fn error(&mut self, at: &Located<String>, m: M) {
+        self.diags.push(Diagnostic::err(self.page_path, at.line, at.col, m));
         self.ok = false;
     }
 
@@ -456,11 +455,7 @@ impl PageFiles<'_> {
         let joined = match normalize(&base.join(rest)) {
             Some(p) if !looks_absolute && p.starts_with(area) && p != Path::new(area) => p,
             _ => {
-                self.error(
-                    at,
-                    format!("`{field}: {v}` points outside the site's {area} folder"),
-                    "give a path next to the page (e.g. `photo.jpg`), or `/files/x.pdf` for a file in static/",
-                );
+                self.error(at, M::PathOutside { field, value: v, area });
                 return None;
             }
         };
@@ -473,18 +468,14 @@ impl PageFiles<'_> {
                 match (target, root) {
                     (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_file() => Some(FileRef::Local(joined)),
                     _ => {
-                        self.error(at, format!("`{field}: {v}` is a link to a file outside the site"), "copy the file into the site folder instead of linking to it");
+                        self.error(at, M::SymlinkOutside { field, value: v });
                         None
                     }
                 }
             }
             _ => {
                 let shown = crate::diag::display_path(&joined);
-                self.error(
-                    at,
-                    format!("`{field}`: the file {shown} does not exist"),
-                    "check the spelling of the file name, and put the file next to the page",
-                );
+                self.error(at, M::FileMissing { field, file: &shown });
                 None
             }
         }
@@ -516,11 +507,7 @@ impl PageFiles<'_> {
     fn image(&mut self, field: &str, at: &Located<String>) -> Option<String> {
         match self.resolve(field, at)? {
             FileRef::External(_) => {
-                self.error(
-                    at,
-                    format!("`{field}` must be a file in the site, not a web address"),
-                    "readers on the intranet cannot load outside images: save the image next to the page",
-                );
+                self.error(at, M::ImageIsWebAddress { field });
                 None
             }
             FileRef::Local(p) => Some(urls::encode_path(&self.publish(&p))),
@@ -582,10 +569,10 @@ mod tests {
     fn gbk_and_binary_are_explained() {
         // "中文" in GBK
         let e = decode_text(b"ab\n\xe4\xb8\xadc\xD6\xD0\xCE\xC4").unwrap_err();
-        assert!(e.message.contains("GBK"), "{e}");
+        assert_eq!(e.problem, M::NotUtf8, "{e}");
         assert_eq!((e.line, e.col), (2, 3));
         let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
-        assert!(e.message.contains("not a text file"), "{e}");
+        assert_eq!(e.problem, M::BinaryFile, "{e}");
     }
 
     #[test]

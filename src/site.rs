@@ -4,7 +4,7 @@
 
 use crate::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::content::{normalize, Intro, Library, Page};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, M};
 use crate::markdown::{self, Rendered};
 use crate::urls;
 use rayon::prelude::*;
@@ -196,19 +196,13 @@ fn claim_urls(pages: BTreeMap<PathBuf, Page>, config: &Config, diags: &mut Vec<D
         let top = page.dir.split('/').next().unwrap_or("");
         if page.kind == Kind::Page && reserved.iter().any(|r| r == top) {
             diags.push(
-                Diagnostic::error(&source, 1, 1, format!("the page's address /{} is already used by the site itself", page.dir))
-                    .with_hint("give the page another slug, e.g. `slug: about-us`"),
+                Diagnostic::err(&source, 1, 1, M::ReservedAddress { dir: &page.dir }),
             );
             continue;
         }
         if let Some(first) = claimed.get(&page.dir) {
             diags.push(
-                Diagnostic::error(&source, 1, 1, format!(
-                    "this page has the same address /{} as {}",
-                    page.dir,
-                    crate::diag::display_path(first)
-                ))
-                .with_hint("give one of them another `slug:` in its front matter, or rename the file"),
+                Diagnostic::err(&source, 1, 1, M::SameAddress { dir: &page.dir, other: &crate::diag::display_path(first) }),
             );
             continue;
         }
@@ -243,8 +237,7 @@ fn render_page(page: &Page, opts: markdown::Options, by_source: &HashMap<&Path, 
         let is_md = dest.ends_with(".md") && !dest.contains("://") && !dest.starts_with('/');
         if is_md && resolve(&link.dest).is_none() {
             diags.push(
-                Diagnostic::warning(&page.source, page.body_line + link.line - 1, link.col, format!("the link to `{}` leads to no page", link.dest))
-                    .with_hint("check the file name; links to other pages are written relative to this file, e.g. `../cases/石门村.md`"),
+                Diagnostic::warn(&page.source, page.body_line + link.line - 1, link.col, M::BrokenPageLink { dest: &link.dest }),
             );
         }
     }
