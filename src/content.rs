@@ -55,6 +55,9 @@ pub struct Page {
     pub attachments: Vec<Attachment>,
     pub cover: Option<String>,
     pub logo: Option<String>,
+    /// Where each region, sector, speaker and tag value is written in the
+    /// source file (line, col), for messages about taxonomy terms.
+    pub term_at: Vec<(String, usize, usize)>,
 }
 
 /// Intro text of the home page or a section (`_index.md`).
@@ -375,6 +378,7 @@ fn load_page(
         attachments: vec![],
         cover: None,
         logo: None,
+        term_at: term_positions(&meta, s.yaml, s.yaml_line),
         meta,
     };
     let mut files = PageFiles {
@@ -383,6 +387,7 @@ fn load_page(
         page_path: path,
         dir: &page.dir,
         assets: vec![],
+        refused: vec![],
         ok: true,
         diags,
     };
@@ -397,6 +402,72 @@ fn load_page(
     ok.then_some(page)
 }
 
+/// An SVG file that could run code when opened from the site: scripts,
+/// event handlers, `javascript:` links or embedded HTML. Such files are
+/// refused rather than cleaned, so what is published is what was written.
+pub fn is_unsafe_svg(path: &Path) -> bool {
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz")) {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    svg_has_active_content(&String::from_utf8_lossy(&bytes))
+}
+
+fn svg_has_active_content(svg: &str) -> bool {
+    let lower = svg.to_lowercase();
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "data:text/html", "<!entity"]
+        .iter()
+        .any(|bad| compact.contains(bad))
+    {
+        return true;
+    }
+    // on…= attributes: `onload=`, `onclick =`, …
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = lower[i..].find("on") {
+        let at = i + pos;
+        let before_ok = at > 0 && (b[at - 1].is_ascii_whitespace() || b[at - 1] == b'/' || b[at - 1] == b'"' || b[at - 1] == b'\'');
+        let mut j = at + 2;
+        while j < b.len() && b[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if before_ok && j > at + 2 && j < b.len() && b[j] == b'=' {
+            return true;
+        }
+        i = at + 2;
+    }
+    false
+}
+
+/// Positions of the taxonomy values in the front matter: the first
+/// occurrence of each value at or after its key's line.
+fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(String, usize, usize)> {
+    let keys = crate::yamlpos::key_positions(yaml, yaml_line - 1);
+    let lines: Vec<&str> = yaml.lines().collect();
+    let fields: [(&str, Vec<&String>); 4] = [
+        ("region", meta.region.iter().collect()),
+        ("sector", meta.sector.iter().collect()),
+        ("speaker", meta.speaker.iter().collect()),
+        ("tags", meta.tags.iter().collect()),
+    ];
+    let mut out = vec![];
+    for (key, values) in fields {
+        let Some(&(key_line, _)) = keys.get(key) else { continue };
+        for v in values {
+            let at = lines.iter().enumerate().skip(key_line - yaml_line).find_map(|(i, l)| {
+                l.find(v.as_str()).map(|b| (yaml_line + i, l[..b].chars().count() + 1))
+            });
+            let (line, col) = at.unwrap_or((key_line, 1));
+            out.push((v.clone(), line, col));
+        }
+    }
+    out
+}
+
 /// Resolves the files a page refers to and collects what must be copied.
 struct PageFiles<'a> {
     root: &'a Path,
@@ -406,6 +477,8 @@ struct PageFiles<'a> {
     /// The page's output folder.
     dir: &'a str,
     assets: Vec<Asset>,
+    /// Bundle files refused (and reported) already.
+    refused: Vec<PathBuf>,
     ok: bool,
     diags: &'a mut Vec<Diagnostic>,
 }
@@ -421,8 +494,31 @@ enum FileRef {
 impl PageFiles<'_> {
     fn bundle_assets(&mut self) {
         let abs = self.root.join(self.folder);
+        let root = std::fs::canonicalize(self.root).ok();
         for e in WalkDir::new(&abs).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e.file_name())).flatten() {
-            if !e.file_type().is_file() || e.path().extension().is_some_and(|x| x == "md") {
+            if e.path_is_symlink() {
+                // A link is published only when it leads to a file inside the site.
+                let inside = match (std::fs::canonicalize(e.path()), &root) {
+                    (Ok(t), Some(r)) => t.starts_with(r) && t.is_file(),
+                    _ => false,
+                };
+                if !inside {
+                    let shown = crate::diag::display_path(&rel(self.root, e.path()));
+                    self.diags.push(Diagnostic::err(&shown, 1, 1, M::BundleSymlinkOutside { file: &shown }));
+                    self.ok = false;
+                    continue;
+                }
+            } else if !e.file_type().is_file() {
+                continue;
+            }
+            if e.path().extension().is_some_and(|x| x == "md") {
+                continue;
+            }
+            if is_unsafe_svg(e.path()) {
+                let shown = crate::diag::display_path(&rel(self.root, e.path()));
+                self.diags.push(Diagnostic::err(&shown, 1, 1, M::UnsafeSvg { file: &shown }));
+                self.ok = false;
+                self.refused.push(e.path().to_path_buf());
                 continue;
             }
             if let Ok(inner) = e.path().strip_prefix(&abs) {
@@ -510,7 +606,19 @@ impl PageFiles<'_> {
                 self.error(at, M::ImageIsWebAddress { field });
                 None
             }
-            FileRef::Local(p) => Some(urls::encode_path(&self.publish(&p))),
+            FileRef::Local(p) => {
+                let abs = self.root.join(&p);
+                if self.refused.contains(&abs) {
+                    self.ok = false;
+                    return None;
+                }
+                if is_unsafe_svg(&abs) {
+                    let shown = crate::diag::display_path(&p);
+                    self.error(at, M::UnsafeImage { field, file: &shown });
+                    return None;
+                }
+                Some(urls::encode_path(&self.publish(&p)))
+            }
         }
     }
 
@@ -573,6 +681,16 @@ mod tests {
         assert_eq!((e.line, e.col), (2, 3));
         let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
         assert_eq!(e.problem, M::BinaryFile, "{e}");
+    }
+
+    #[test]
+    fn active_svg_is_recognised() {
+        assert!(svg_has_active_content("<svg><script>alert(1)</script></svg>"));
+        assert!(svg_has_active_content("<svg onload=\"alert(1)\"></svg>"));
+        assert!(svg_has_active_content("<svg><a xlink:href=\"java\nscript:alert(1)\">x</a></svg>"));
+        assert!(svg_has_active_content("<svg><rect ONCLICK = 'x'/></svg>"));
+        assert!(svg_has_active_content("<svg><foreignObject><body/></foreignObject></svg>"));
+        assert!(!svg_has_active_content("<svg viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#c00\"/><text>党建 online</text></svg>"));
     }
 
     #[test]

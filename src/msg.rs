@@ -134,12 +134,15 @@ pub enum M<'a> {
     FileMissing { field: &'a str, file: &'a str },
     ImageIsWebAddress { field: &'a str },
     UnsafeImage { field: &'a str, file: &'a str },
+    UnsafeSvg { file: &'a str },
     ReservedAddress { dir: &'a str },
     SameAddress { dir: &'a str, other: &'a str },
     // --- the Markdown body ---
     BrokenPageLink { dest: &'a str },
     LinkOutside { dest: &'a str },
     BodyImageMissing { dest: &'a str },
+    LinkedFileMissing { dest: &'a str },
+    BundleSymlinkOutside { file: &'a str },
     // --- taxonomies ---
     TermSpellings { taxonomy: &'a str, first: &'a str, first_file: &'a str, second: &'a str },
 }
@@ -385,6 +388,10 @@ impl M<'_> {
                 m(format!("`{field}`：SVG 图片 {file} 含有脚本或事件代码，不能使用"), format!("`{field}`: the SVG image {file} contains scripts or event handlers")),
                 Some(m("请改用 PNG 或 JPG 图片，或用绘图软件重新导出不含脚本的 SVG", "use a PNG or JPG image instead, or export the SVG again without scripts")),
             ),
+            UnsafeSvg { file } => (
+                m(format!("SVG 图片 {file} 含有脚本或事件代码，不能发布"), format!("the SVG image {file} contains scripts or event handlers, so it cannot be published")),
+                Some(m("请改用 PNG 或 JPG 图片，或用绘图软件重新导出不含脚本的 SVG", "use a PNG or JPG image instead, or export the SVG again without scripts")),
+            ),
             ReservedAddress { dir } => (
                 m(format!("这个页面的网址 /{dir} 已被网站自身占用"), format!("the page's address /{dir} is already used by the site itself")),
                 Some(m("给页面另起一个 slug，例如 `slug: about-us`", "give the page another slug, e.g. `slug: about-us`")),
@@ -410,17 +417,40 @@ impl M<'_> {
             BodyImageMissing { dest } => (
                 m(format!("图片 `{dest}` 不存在"), format!("the image `{dest}` does not exist")),
                 Some(m(
-                    "检查文件名的写法，并把图片放在页面旁边（或 static/ 里，用 /images/x.png 引用）",
-                    "check the spelling of the file name, and put the image next to the page (or in static/, written /images/x.png)",
+                    "检查文件名的写法；图片要放在页面旁边，并把页面改为文件夹形式（NAME/index.md，图片放在同一文件夹）",
+                    "check the spelling of the file name; images go next to the page in a page folder (NAME/index.md with the image beside it)",
                 )),
             ),
-            TermSpellings { taxonomy, first, first_file, second } => (
-                m(
-                    format!("{taxonomy}“{second}”与 {first_file} 中的“{first}”只差全角/半角或空格，会被当成两个"),
-                    format!("{taxonomy} `{second}` differs from `{first}` in {first_file} only by width or spacing, so they are listed apart"),
-                ),
-                Some(m(format!("统一写成“{first}”"), format!("write it the same way, `{first}`, in both files"))),
+            LinkedFileMissing { dest } => (
+                m(format!("链接的文件 `{dest}` 不在网站里"), format!("the linked file `{dest}` is not part of the site")),
+                Some(m(
+                    "把文件放在页面旁边并把页面改为文件夹形式（NAME/index.md），或列入 `attachments:`",
+                    "put the file next to the page in a page folder (NAME/index.md), or list it under `attachments:`",
+                )),
             ),
+            BundleSymlinkOutside { file } => (
+                m(format!("{file} 是指向网站以外文件的链接，不会发布"), format!("{file} is a link to a file outside the site, so it is not published")),
+                Some(m("把文件复制到网站文件夹里，不要用快捷链接", "copy the file into the site folder instead of linking to it")),
+            ),
+            TermSpellings { taxonomy, first, first_file, second } => {
+                let (zh, en) = match taxonomy {
+                    "tags" => ("标签", "tag"),
+                    "regions" => ("地区", "region"),
+                    "sectors" => ("领域", "sector"),
+                    "speakers" => ("讲话人", "speaker"),
+                    other => (other, other),
+                };
+                (
+                    m(
+                        format!("{zh}“{second}”与 {first_file} 中的“{first}”只差全角/半角、大小写或空格"),
+                        format!("{en} `{second}` differs from `{first}` in {first_file} only by width, case or spacing"),
+                    ),
+                    Some(m(
+                        format!("两处写法统一为“{first}”，否则读者会看到两种写法"),
+                        format!("write it the same way, `{first}`, in both files, or readers see two spellings"),
+                    )),
+                )
+            }
         };
         (message, hint)
     }
@@ -482,7 +512,7 @@ mod tests {
             M::UnclosedQuote,
             M::MissingColon,
             M::BadSlug { slug: "../x", why: SlugProblem::ClimbsOut },
-            M::TermSpellings { taxonomy: "地区", first: "陈仓区", first_file: "a.md", second: "陈仓区 " },
+            M::TermSpellings { taxonomy: "regions", first: "陈仓区", first_file: "a.md", second: "陈仓区 " },
         ];
         for m in all {
             let (msg, hint) = m.texts();
