@@ -3,7 +3,8 @@
 //! the outcome into the exit status (0 ok, 1 content errors, 2 usage).
 
 use crate::build::{self, BuildOptions, Built, Progress};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Lang};
+use crate::msg::Say;
 use crate::{output, scaffold};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,8 +15,28 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(name = "zhanting", version, about = "展厅: turns folders of Markdown speeches, model cases and branch brand profiles into a searchable static showcase site")]
 pub struct Cli {
+    /// Language of messages: zh (default) or en [default: site.yaml's `language`]
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl Cli {
+    /// `--lang`, else the site's `language`, else Chinese.
+    fn lang(&self, root: &Path) -> Lang {
+        match self.lang {
+            Some(LangArg::Zh) => Lang::Zh,
+            Some(LangArg::En) => Lang::En,
+            None => crate::config::language_of(root),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,6 +130,17 @@ pub fn run() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    let root = match &cli.command {
+        Command::Build { root, .. }
+        | Command::Check { root }
+        | Command::New { root, .. }
+        | Command::Serve { root, .. }
+        | Command::Watch { root, .. }
+        | Command::Deploy { root, .. }
+        | Command::Import { root, .. } => root.clone(),
+        Command::Init { .. } => PathBuf::from("."),
+    };
+    let lang = cli.lang(&root);
     let result = match cli.command {
         Command::Init { dir } => scaffold::init(&dir).map(|msg| {
             println!("{msg}");
@@ -125,12 +157,12 @@ pub fn run() -> i32 {
             base_url,
         } => {
             let out = output.unwrap_or_else(|| root.join("output"));
-            cmd_build(&root, &out, &BuildOptions { drafts, base_url })
+            cmd_build(&root, &out, &BuildOptions { drafts, base_url }, lang)
         }
-        Command::Check { root } => Ok(cmd_check(&root)),
+        Command::Check { root } => Ok(cmd_check(&root, lang)),
         Command::Serve { root, bind, port } => crate::serve::run(&crate::serve::ServeOptions { root, bind, port }).map(|_| 0),
-        Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to),
-        Command::Deploy { root, to } => cmd_deploy(&root, &to),
+        Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to, lang),
+        Command::Deploy { root, to } => cmd_deploy(&root, &to, lang),
         Command::Import { files, kind, root } => crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind)),
     };
     match result {
@@ -142,7 +174,7 @@ pub fn run() -> i32 {
     }
 }
 
-fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions) -> anyhow::Result<i32> {
+fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow::Result<i32> {
     let start = Instant::now();
     check_output_location(root, out)?;
     output::recover(out)?;
@@ -150,24 +182,24 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions) -> anyhow::Result<i32
     let built = match build::build(root, opts, &bar) {
         Ok(b) => b,
         Err(diags) => {
-            print_diagnostics(&diags);
-            eprintln!("build failed: nothing was written; {} is unchanged", out.display());
+            print_diagnostics(&diags, lang);
+            eprintln!("{}", Say::BuildFailed { output: &out.display().to_string() }.text().get(lang));
             return Ok(1);
         }
     };
-    print_diagnostics(&built.diagnostics);
+    print_diagnostics(&built.diagnostics, lang);
     output::write_atomically(&built.output, out)?;
-    println!("{}", summary(&built, out, start));
+    println!("{}", summary(&built, out, start).get(lang));
     Ok(0)
 }
 
 /// Publishes ROOT/output into `to`, building first when there is no output.
-fn cmd_deploy(root: &Path, to: &Path) -> anyhow::Result<i32> {
+fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
     let out = root.join("output");
     check_output_location(root, to)?;
     output::recover(&out)?;
     if !out.join(output::MARKER).exists() {
-        let code = cmd_build(root, &out, &BuildOptions::default())?;
+        let code = cmd_build(root, &out, &BuildOptions::default(), lang)?;
         if code != 0 {
             eprintln!("nothing was published; {} is unchanged", to.display());
             return Ok(code);
@@ -189,7 +221,7 @@ fn cmd_deploy(root: &Path, to: &Path) -> anyhow::Result<i32> {
 
 /// Rebuilds on every edit; publishes each good build into `deploy_to`
 /// (and ROOT/output). Runs until interrupted.
-fn cmd_watch(root: &Path, deploy_to: &Path) -> anyhow::Result<i32> {
+fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
     use crate::changes::ChangeKind;
     use crate::watch::{Rebuilt, Session, Targets, Watcher};
     let out = root.join("output");
@@ -204,7 +236,7 @@ fn cmd_watch(root: &Path, deploy_to: &Path) -> anyhow::Result<i32> {
     let mut publish = |r: Rebuilt, since: Instant| -> anyhow::Result<()> {
         match r {
             Rebuilt::Ok { output, pages, warnings, .. } => {
-                print_diagnostics(&warnings);
+                print_diagnostics(&warnings, lang);
                 let changed = targets.publish(&output)?;
                 println!(
                     "published {pages} pages into {} ({changed} files changed) in {} ms",
@@ -213,7 +245,7 @@ fn cmd_watch(root: &Path, deploy_to: &Path) -> anyhow::Result<i32> {
                 );
             }
             Rebuilt::Failed(diags) => {
-                print_diagnostics(&diags);
+                print_diagnostics(&diags, lang);
                 eprintln!("build failed: nothing was published; {} is unchanged", deploy_to.display());
             }
         }
@@ -230,27 +262,26 @@ fn cmd_watch(root: &Path, deploy_to: &Path) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn summary(built: &Built, out: &Path, start: Instant) -> String {
-    let warnings = built.diagnostics.len();
-    format!(
-        "built {} pages ({} files) in {:.2} s into {}{}",
-        built.site.pages.len(),
-        built.output.len(),
-        start.elapsed().as_secs_f64(),
-        out.display(),
-        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
-    )
+fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
+    Say::Built {
+        pages: built.site.pages.len(),
+        files: built.output.len(),
+        seconds: start.elapsed().as_secs_f64(),
+        output: &out.display().to_string(),
+        warnings: built.diagnostics.len(),
+    }
+    .text()
 }
 
-fn cmd_check(root: &Path) -> i32 {
+fn cmd_check(root: &Path, lang: Lang) -> i32 {
     match build::build(root, &BuildOptions::default(), &build::Quiet) {
         Ok(b) => {
-            print_diagnostics(&b.diagnostics);
-            println!("checked {} pages: no errors{}", b.site.pages.len(), if b.diagnostics.is_empty() { String::new() } else { format!(", {} warning(s)", b.diagnostics.len()) });
+            print_diagnostics(&b.diagnostics, lang);
+            println!("{}", Say::Checked { pages: b.site.pages.len(), warnings: b.diagnostics.len() }.text().get(lang));
             0
         }
         Err(d) => {
-            print_diagnostics(&d);
+            print_diagnostics(&d, lang);
             1
         }
     }
@@ -268,13 +299,13 @@ fn check_output_location(root: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_diagnostics(diags: &[Diagnostic]) {
+fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        eprintln!("{d}");
+        eprintln!("{}", d.in_lang(lang));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
-        eprintln!("{errors} error(s), {} warning(s)", diags.len() - errors);
+        eprintln!("{}", Say::Totals { errors, warnings: diags.len() - errors }.text().get(lang));
     }
 }
 

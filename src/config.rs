@@ -2,7 +2,7 @@
 //! [`Config`] with defaults filled in. Every problem becomes a
 //! [`Diagnostic`] at its line in `site.yaml`.
 
-use crate::diag::{nearest, Diagnostic};
+use crate::diag::{nearest, Diagnostic, M};
 use crate::yamlpos::{key_positions, yaml_error};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;
@@ -122,16 +122,26 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::error(shown, 1, 1, format!("no {FILE_NAME} in {}", root.display()))
-                .with_hint("run the command inside a site folder, pass --root DIR, or create a site with `zhanting init DIR`")]);
+            return Err(vec![Diagnostic::err(shown, 1, 1, M::NoSiteYaml { root: &root.display().to_string() })]);
         }
-        Err(e) => return Err(vec![Diagnostic::error(shown, 1, 1, format!("cannot read {FILE_NAME}: {e}"))]),
+        Err(e) => return Err(vec![Diagnostic::err(shown, 1, 1, M::CannotRead { file: FILE_NAME, error: &e.to_string() })]),
     };
     let text = match crate::content::decode_text(&bytes) {
         Ok(t) => t,
-        Err(e) => return Err(vec![Diagnostic::error(shown, e.line, e.col, e.message)]),
+        Err(e) => return Err(vec![e.diagnostic(shown)]),
     };
     parse(&text, shown)
+}
+
+/// The language site.yaml asks for (`language: en` → English), Chinese
+/// when it says nothing usable or cannot be read.
+pub fn language_of(root: &Path) -> crate::msg::Lang {
+    std::fs::read(root.join(FILE_NAME))
+        .ok()
+        .and_then(|b| crate::content::decode_text(&b).ok())
+        .and_then(|t| serde_yaml::from_str::<Value>(&t).ok())
+        .and_then(|v| v.get("language").and_then(Value::as_str).and_then(crate::msg::Lang::from_code))
+        .unwrap_or_default()
 }
 
 /// Parses the text of a `site.yaml`.
@@ -145,8 +155,7 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
         _ => {
-            return Err(vec![Diagnostic::error(shown, 1, 1, format!("{FILE_NAME} must be a list of `key: value` lines"))
-                .with_hint("start with a line such as `title: 基层党建展示平台`")])
+            return Err(vec![Diagnostic::err(shown, 1, 1, M::SiteYamlNotMap)])
         }
     };
     let positions = key_positions(text, 0);
@@ -156,11 +165,11 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
 
     for (k, v) in &map {
         let Some(key) = k.as_str() else {
-            errors.push(Diagnostic::error(shown, 1, 1, "a key in site.yaml is not text"));
+            errors.push(Diagnostic::err(shown, 1, 1, M::KeyNotText));
             continue;
         };
         let (line, col) = at(key);
-        let err = |msg: String| Diagnostic::error(shown, line, col, msg);
+        let err = |m: M| Diagnostic::err(shown, line, col, m);
         match key {
             "title" | "description" | "language" | "theme" | "base_url" => match scalar_string(v) {
                 Some(s) => {
@@ -171,7 +180,7 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
                         "language" => cfg.language = s,
                         "theme" => {
                             if s.is_empty() || s.contains(['/', '\\']) || s.starts_with('.') {
-                                errors.push(err(format!("theme `{s}` is not a folder name under themes/")));
+                                errors.push(err(M::ThemeNotFolderName { theme: &s }));
                             } else {
                                 cfg.theme = s
                             }
@@ -179,24 +188,21 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
                         _ => cfg.base_url = normalize_base_url(&s),
                     }
                 }
-                None => errors.push(err(format!("`{key}` must be text"))),
+                None => errors.push(err(M::SiteValueNotText { key })),
             },
             "paginate" => match v.as_u64() {
                 Some(n) if n > 0 => cfg.paginate = n as usize,
-                _ => errors.push(
-                    err("`paginate` must be a whole number greater than 0".into())
-                        .with_hint("for example `paginate: 20` shows 20 pages per list page"),
-                ),
+                _ => errors.push(err(M::PaginateNotPositive)),
             },
             "unsafe_html" => match v.as_bool() {
                 Some(b) => cfg.unsafe_html = b,
-                None => errors.push(err("`unsafe_html` must be true or false".into())),
+                None => errors.push(err(M::SiteValueNotBool { key })),
             },
             "sections" => match parse_sections(v, text, shown) {
                 Ok(s) => cfg.sections = s,
                 Err(mut e) => errors.append(&mut e),
             },
-            other => errors.push(unknown_key(shown, line, col, other, KEYS, "site.yaml")),
+            other => errors.push(unknown_key(shown, line, col, other, KEYS, None)),
         }
     }
     if errors.is_empty() {
@@ -206,31 +212,25 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
-fn unknown_key(shown: &Path, line: usize, col: usize, key: &str, known: &[&str], place: &str) -> Diagnostic {
-    let d = Diagnostic::error(shown, line, col, format!("unknown key `{key}` in {place}"));
-    match nearest(key, known) {
-        Some(k) => d.with_hint(format!("did you mean `{k}`? Known keys: {}", known.join(", "))),
-        None => d.with_hint(format!("known keys: {}", known.join(", "))),
-    }
+fn unknown_key(shown: &Path, line: usize, col: usize, key: &str, known: &[&str], section: Option<&str>) -> Diagnostic {
+    Diagnostic::err(shown, line, col, M::UnknownKey { key, section, nearest: nearest(key, known), known })
 }
 
 fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConfig>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let Value::Mapping(m) = v else {
-        return Err(vec![Diagnostic::error(shown, line_of(text, "sections"), 1, "`sections` must be a map of folder names")
-            .with_hint("for example:\n    sections:\n      cases: { title: 典型案例, kind: case }")]);
+        return Err(vec![Diagnostic::err(shown, line_of(text, "sections"), 1, M::SectionsNotMap)]);
     };
     for (k, sv) in m {
         let name = scalar_string(k).unwrap_or_default();
         let line = line_of(text, &format!("{name}:"));
         if name.is_empty() || name.contains(['/', '\\', '.']) || name == PAGES_FOLDER {
-            errors.push(Diagnostic::error(shown, line, 1, format!("`{name}` cannot be a section folder name")));
+            errors.push(Diagnostic::err(shown, line, 1, M::BadSectionName { name: &name }));
             continue;
         }
         let Value::Mapping(sm) = sv else {
-            errors.push(Diagnostic::error(shown, line, 1, format!("section `{name}` needs a title and a kind"))
-                .with_hint(format!("write `{name}: {{ title: 典型案例, kind: case }}`")));
+            errors.push(Diagnostic::err(shown, line, 1, M::SectionNeedsTitleAndKind { name: &name }));
             continue;
         };
         let mut title = None;
@@ -241,18 +241,14 @@ fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConf
                 "title" => title = scalar_string(sval),
                 "kind" => match sval.as_str().and_then(Kind::parse) {
                     Some(k) if k != Kind::Page => kind = Some(k),
-                    _ => errors.push(
-                        Diagnostic::error(shown, line, 1, format!("section `{name}` has an unknown kind"))
-                            .with_hint("kind must be one of: speech, case, brand"),
-                    ),
+                    _ => errors.push(Diagnostic::err(shown, line, 1, M::SectionUnknownKind { name: &name })),
                 },
-                other => errors.push(unknown_key(shown, line, 1, other, SECTION_KEYS, &format!("section `{name}`"))),
+                other => errors.push(unknown_key(shown, line, 1, other, SECTION_KEYS, Some(&name))),
             }
         }
         let Some(kind) = kind else {
             if errors.is_empty() {
-                errors.push(Diagnostic::error(shown, line, 1, format!("section `{name}` has no kind"))
-                    .with_hint("add `kind: speech`, `kind: case` or `kind: brand`"));
+                errors.push(Diagnostic::err(shown, line, 1, M::SectionNoKind { name: &name }));
             }
             continue;
         };
@@ -334,7 +330,7 @@ mod tests {
         let e = parse("title: x\npaginat: 3\n", p()).unwrap_err();
         assert_eq!(e.len(), 1);
         assert_eq!(
-            e[0].to_string(),
+            e[0].in_lang(crate::msg::Lang::En).to_string(),
             "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html"
         );
     }
@@ -342,7 +338,7 @@ mod tests {
     #[test]
     fn all_errors_at_once() {
         let e = parse("paginate: 0\nunsafe_html: maybe\ncolour: red\n", p()).unwrap_err();
-        let lines: Vec<_> = e.iter().map(|d| (d.line, d.message.clone())).collect();
+        let lines: Vec<_> = e.iter().map(|d| (d.line, d.message.en.clone())).collect();
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].0, 1);
         assert_eq!(lines[1].0, 2);

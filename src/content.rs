@@ -4,7 +4,7 @@
 //! path. Nothing here renders Markdown.
 
 use crate::config::{Config, Kind, PAGES_FOLDER};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, M};
 use crate::frontmatter::{self, FrontMatter, Located};
 use crate::urls;
 use rayon::prelude::*;
@@ -55,6 +55,9 @@ pub struct Page {
     pub attachments: Vec<Attachment>,
     pub cover: Option<String>,
     pub logo: Option<String>,
+    /// Where each region, sector, speaker and tag value is written in the
+    /// source file (line, col), for messages about taxonomy terms.
+    pub term_at: Vec<(String, usize, usize)>,
 }
 
 /// Intro text of the home page or a section (`_index.md`).
@@ -145,7 +148,7 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
             Ok(e) => e,
             Err(e) => {
                 let p = e.path().map(|p| rel(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                diags.push(Diagnostic::error(p, 1, 1, format!("cannot read: {e}")));
+                diags.push(Diagnostic::err(p, 1, 1, M::CannotReadFile { error: &e.to_string() }));
                 continue;
             }
         };
@@ -177,10 +180,7 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
                     None => {
                         if inner.len() == 2 || !out.iter().any(|f: &Found| f.source.starts_with(Path::new(CONTENT_DIR).join(section))) {
                             diags.push(
-                                Diagnostic::warning(&source, 1, 1, format!("`content/{section}` is not a section, so this file is left out"))
-                                    .with_hint(format!(
-                                        "move the file into content/speeches, content/cases, content/brands or content/pages, or add `{section}` under `sections:` in site.yaml"
-                                    )),
+                                Diagnostic::warn(&source, 1, 1, M::NotASection { section }),
                             );
                         }
                         continue;
@@ -213,18 +213,25 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 pub struct DecodeError {
     pub line: usize,
     pub col: usize,
-    pub message: String,
+    /// `M::NotUtf8`, `M::BinaryFile` or `M::DamagedUtf16`.
+    pub problem: M<'static>,
 }
 
+/// In English (for logs); users see [`DecodeError::diagnostic`].
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.problem.texts().0.en)
     }
 }
 
 impl DecodeError {
-    fn at_start(message: &str) -> Self {
-        DecodeError { line: 1, col: 1, message: message.into() }
+    fn at_start(problem: M<'static>) -> Self {
+        DecodeError { line: 1, col: 1, problem }
+    }
+
+    /// The error, with its hint, located in `path`.
+    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
+        Diagnostic::err(path, self.line, self.col, self.problem.clone())
     }
 }
 
@@ -245,22 +252,22 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
         });
         return char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|_| DecodeError::at_start("the file is damaged UTF-16 text"));
+            .map_err(|_| DecodeError::at_start(M::DamagedUtf16));
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) if s.contains('\0') => Err(DecodeError::at_start("this is not a text file (it contains binary data)")),
+        Ok(s) if s.contains('\0') => Err(DecodeError::at_start(M::BinaryFile)),
         Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n")),
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             if bytes.iter().take(8000).any(|b| *b == 0) {
-                return Err(DecodeError::at_start("this is not a text file (it contains binary data)"));
+                return Err(DecodeError::at_start(M::BinaryFile));
             }
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, col) = crate::diag::line_col(valid, valid.len());
             Err(DecodeError {
                 line,
                 col,
-                message: "the file is not saved as UTF-8 text; it is probably GBK, as saved by older Windows programs".into(),
+                problem: M::NotUtf8,
             })
         }
     }
@@ -271,16 +278,14 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
     let bytes = match std::fs::read(root.join(path)) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(path, 1, 1, format!("cannot read the file: {e}")));
+            diags.push(Diagnostic::err(path, 1, 1, M::CannotReadFile { error: &e.to_string() }));
             return None;
         }
     };
     let text = match decode_text(&bytes) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error(path, e.line, e.col, e.message).with_hint(
-                "open the file in a text editor (Notepad: 另存为, encoding UTF-8) and save it as UTF-8",
-            ));
+            diags.push(e.diagnostic(path));
             return None;
         }
     };
@@ -341,10 +346,7 @@ fn load_page(
                     .get("slug")
                     .copied()
                     .unwrap_or((1, 1));
-                diags.push(
-                    Diagnostic::error(path, line, col, format!("slug `{slug}` {why}"))
-                        .with_hint("a slug is one URL segment: letters, digits, Chinese characters and dashes, without / or .."),
-                );
+                diags.push(Diagnostic::err(path, line, col, M::BadSlug { slug, why }));
                 // Keep going with a harmless slug so the file's other mistakes are reported too.
                 slug_ok = false;
                 urls::slug_from_file_name(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
@@ -376,6 +378,7 @@ fn load_page(
         attachments: vec![],
         cover: None,
         logo: None,
+        term_at: term_positions(&meta, s.yaml, s.yaml_line),
         meta,
     };
     let mut files = PageFiles {
@@ -384,6 +387,7 @@ fn load_page(
         page_path: path,
         dir: &page.dir,
         assets: vec![],
+        refused: vec![],
         ok: true,
         diags,
     };
@@ -398,6 +402,72 @@ fn load_page(
     ok.then_some(page)
 }
 
+/// An SVG file that could run code when opened from the site: scripts,
+/// event handlers, `javascript:` links or embedded HTML. Such files are
+/// refused rather than cleaned, so what is published is what was written.
+pub fn is_unsafe_svg(path: &Path) -> bool {
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz")) {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    svg_has_active_content(&String::from_utf8_lossy(&bytes))
+}
+
+fn svg_has_active_content(svg: &str) -> bool {
+    let lower = svg.to_lowercase();
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "data:text/html", "<!entity"]
+        .iter()
+        .any(|bad| compact.contains(bad))
+    {
+        return true;
+    }
+    // on…= attributes: `onload=`, `onclick =`, …
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = lower[i..].find("on") {
+        let at = i + pos;
+        let before_ok = at > 0 && (b[at - 1].is_ascii_whitespace() || b[at - 1] == b'/' || b[at - 1] == b'"' || b[at - 1] == b'\'');
+        let mut j = at + 2;
+        while j < b.len() && b[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if before_ok && j > at + 2 && j < b.len() && b[j] == b'=' {
+            return true;
+        }
+        i = at + 2;
+    }
+    false
+}
+
+/// Positions of the taxonomy values in the front matter: the first
+/// occurrence of each value at or after its key's line.
+fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(String, usize, usize)> {
+    let keys = crate::yamlpos::key_positions(yaml, yaml_line - 1);
+    let lines: Vec<&str> = yaml.lines().collect();
+    let fields: [(&str, Vec<&String>); 4] = [
+        ("region", meta.region.iter().collect()),
+        ("sector", meta.sector.iter().collect()),
+        ("speaker", meta.speaker.iter().collect()),
+        ("tags", meta.tags.iter().collect()),
+    ];
+    let mut out = vec![];
+    for (key, values) in fields {
+        let Some(&(key_line, _)) = keys.get(key) else { continue };
+        for v in values {
+            let at = lines.iter().enumerate().skip(key_line - yaml_line).find_map(|(i, l)| {
+                l.find(v.as_str()).map(|b| (yaml_line + i, l[..b].chars().count() + 1))
+            });
+            let (line, col) = at.unwrap_or((key_line, 1));
+            out.push((v.clone(), line, col));
+        }
+    }
+    out
+}
+
 /// Resolves the files a page refers to and collects what must be copied.
 struct PageFiles<'a> {
     root: &'a Path,
@@ -407,6 +477,8 @@ struct PageFiles<'a> {
     /// The page's output folder.
     dir: &'a str,
     assets: Vec<Asset>,
+    /// Bundle files refused (and reported) already.
+    refused: Vec<PathBuf>,
     ok: bool,
     diags: &'a mut Vec<Diagnostic>,
 }
@@ -422,8 +494,31 @@ enum FileRef {
 impl PageFiles<'_> {
     fn bundle_assets(&mut self) {
         let abs = self.root.join(self.folder);
+        let root = std::fs::canonicalize(self.root).ok();
         for e in WalkDir::new(&abs).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e.file_name())).flatten() {
-            if !e.file_type().is_file() || e.path().extension().is_some_and(|x| x == "md") {
+            if e.path_is_symlink() {
+                // A link is published only when it leads to a file inside the site.
+                let inside = match (std::fs::canonicalize(e.path()), &root) {
+                    (Ok(t), Some(r)) => t.starts_with(r) && t.is_file(),
+                    _ => false,
+                };
+                if !inside {
+                    let shown = crate::diag::display_path(&rel(self.root, e.path()));
+                    self.diags.push(Diagnostic::err(&shown, 1, 1, M::BundleSymlinkOutside { file: &shown }));
+                    self.ok = false;
+                    continue;
+                }
+            } else if !e.file_type().is_file() {
+                continue;
+            }
+            if e.path().extension().is_some_and(|x| x == "md") {
+                continue;
+            }
+            if is_unsafe_svg(e.path()) {
+                let shown = crate::diag::display_path(&rel(self.root, e.path()));
+                self.diags.push(Diagnostic::err(&shown, 1, 1, M::UnsafeSvg { file: &shown }));
+                self.ok = false;
+                self.refused.push(e.path().to_path_buf());
                 continue;
             }
             if let Ok(inner) = e.path().strip_prefix(&abs) {
@@ -436,8 +531,8 @@ impl PageFiles<'_> {
         }
     }
 
-    fn error(&mut self, at: &Located<String>, msg: String, hint: &str) {
-        self.diags.push(Diagnostic::error(self.page_path, at.line, at.col, msg).with_hint(hint));
+    fn error(&mut self, at: &Located<String>, m: M) {
+        self.diags.push(Diagnostic::err(self.page_path, at.line, at.col, m));
         self.ok = false;
     }
 
@@ -456,11 +551,7 @@ impl PageFiles<'_> {
         let joined = match normalize(&base.join(rest)) {
             Some(p) if !looks_absolute && p.starts_with(area) && p != Path::new(area) => p,
             _ => {
-                self.error(
-                    at,
-                    format!("`{field}: {v}` points outside the site's {area} folder"),
-                    "give a path next to the page (e.g. `photo.jpg`), or `/files/x.pdf` for a file in static/",
-                );
+                self.error(at, M::PathOutside { field, value: v, area });
                 return None;
             }
         };
@@ -473,18 +564,14 @@ impl PageFiles<'_> {
                 match (target, root) {
                     (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_file() => Some(FileRef::Local(joined)),
                     _ => {
-                        self.error(at, format!("`{field}: {v}` is a link to a file outside the site"), "copy the file into the site folder instead of linking to it");
+                        self.error(at, M::SymlinkOutside { field, value: v });
                         None
                     }
                 }
             }
             _ => {
                 let shown = crate::diag::display_path(&joined);
-                self.error(
-                    at,
-                    format!("`{field}`: the file {shown} does not exist"),
-                    "check the spelling of the file name, and put the file next to the page",
-                );
+                self.error(at, M::FileMissing { field, file: &shown });
                 None
             }
         }
@@ -516,14 +603,22 @@ impl PageFiles<'_> {
     fn image(&mut self, field: &str, at: &Located<String>) -> Option<String> {
         match self.resolve(field, at)? {
             FileRef::External(_) => {
-                self.error(
-                    at,
-                    format!("`{field}` must be a file in the site, not a web address"),
-                    "readers on the intranet cannot load outside images: save the image next to the page",
-                );
+                self.error(at, M::ImageIsWebAddress { field });
                 None
             }
-            FileRef::Local(p) => Some(urls::encode_path(&self.publish(&p))),
+            FileRef::Local(p) => {
+                let abs = self.root.join(&p);
+                if self.refused.contains(&abs) {
+                    self.ok = false;
+                    return None;
+                }
+                if is_unsafe_svg(&abs) {
+                    let shown = crate::diag::display_path(&p);
+                    self.error(at, M::UnsafeImage { field, file: &shown });
+                    return None;
+                }
+                Some(urls::encode_path(&self.publish(&p)))
+            }
         }
     }
 
@@ -582,10 +677,20 @@ mod tests {
     fn gbk_and_binary_are_explained() {
         // "中文" in GBK
         let e = decode_text(b"ab\n\xe4\xb8\xadc\xD6\xD0\xCE\xC4").unwrap_err();
-        assert!(e.message.contains("GBK"), "{e}");
+        assert_eq!(e.problem, M::NotUtf8, "{e}");
         assert_eq!((e.line, e.col), (2, 3));
         let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
-        assert!(e.message.contains("not a text file"), "{e}");
+        assert_eq!(e.problem, M::BinaryFile, "{e}");
+    }
+
+    #[test]
+    fn active_svg_is_recognised() {
+        assert!(svg_has_active_content("<svg><script>alert(1)</script></svg>"));
+        assert!(svg_has_active_content("<svg onload=\"alert(1)\"></svg>"));
+        assert!(svg_has_active_content("<svg><a xlink:href=\"java\nscript:alert(1)\">x</a></svg>"));
+        assert!(svg_has_active_content("<svg><rect ONCLICK = 'x'/></svg>"));
+        assert!(svg_has_active_content("<svg><foreignObject><body/></foreignObject></svg>"));
+        assert!(!svg_has_active_content("<svg viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#c00\"/><text>党建 online</text></svg>"));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use crate::msg::{Lang, Msg, M};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -21,13 +23,26 @@ pub struct Diagnostic {
     pub line: usize,
     pub col: usize,
     pub severity: Severity,
-    pub message: String,
+    /// What is wrong, in Chinese and English (see [`crate::msg`]).
+    pub message: Msg,
     /// How to fix it, in plain words. Printed on its own line.
-    pub hint: Option<String>,
+    pub hint: Option<Msg>,
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    /// An error from the message catalogue: text and hint in both languages.
+    pub fn err(path: impl Into<PathBuf>, line: usize, col: usize, m: M) -> Self {
+        let (message, hint) = m.texts();
+        Diagnostic { hint, ..Diagnostic::error(path, line, col, message) }
+    }
+
+    /// A warning from the message catalogue.
+    pub fn warn(path: impl Into<PathBuf>, line: usize, col: usize, m: M) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::err(path, line, col, m) }
+    }
+
+    /// An error whose text is not in the catalogue (the same in every language).
+    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<Msg>) -> Self {
         Diagnostic {
             path: path.into(),
             line: line.max(1),
@@ -38,14 +53,14 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<Msg>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, col, message)
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Msg>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -53,27 +68,41 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The diagnostic as printed in `lang`: `path:line:col: error: …` and,
+    /// on the next line, the hint. `error`/`warning` stay in English in
+    /// both languages, as editors look for them.
+    pub fn in_lang(&self, lang: Lang) -> InLang<'_> {
+        InLang(self, lang)
+    }
 }
 
-impl fmt::Display for Diagnostic {
+/// A [`Diagnostic`] shown in one language.
+pub struct InLang<'a>(&'a Diagnostic, Lang);
+
+impl fmt::Display for InLang<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
+        let (d, lang) = (self.0, self.1);
+        let sev = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            display_path(&self.path),
-            self.line,
-            self.col,
-            sev,
-            self.message
-        )?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+        write!(f, "{}:{}:{}: {}: {}", display_path(&d.path), d.line, d.col, sev, d.message.get(lang))?;
+        if let Some(hint) = &d.hint {
+            let label = match lang {
+                Lang::Zh => "提示：",
+                Lang::En => "hint: ",
+            };
+            write!(f, "\n  {label}{}", hint.get(lang))?;
         }
         Ok(())
+    }
+}
+
+/// Chinese, the default language.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.in_lang(Lang::Zh).fmt(f)
     }
 }
 
@@ -167,7 +196,8 @@ mod tests {
 
     #[test]
     fn display_is_compiler_style() {
-        let d = Diagnostic::error("content/a.md", 3, 7, "bad date").with_hint("write 2013-09-25");
-        assert_eq!(d.to_string(), "content/a.md:3:7: error: bad date\n  hint: write 2013-09-25");
+        let d = Diagnostic::err("content/a.md", 3, 7, M::InvalidDate { value: "2013-02-30" });
+        assert_eq!(d.in_lang(Lang::En).to_string(), "content/a.md:3:7: error: `2013-02-30` is not a valid date\n  hint: write the date as 2013-09-25 or 2013年9月25日");
+        assert_eq!(d.to_string(), "content/a.md:3:7: error: 日期 `2013-02-30` 不存在\n  提示：日期请写成 2013-09-25 或 2013年9月25日");
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::config::scalar_string;
 use crate::date::Date;
-use crate::diag::{nearest, Diagnostic};
+use crate::diag::{nearest, Diagnostic, M};
 use crate::yamlpos::{key_positions, yaml_error};
 use serde::Deserialize;
 use serde_yaml::Value;
@@ -131,9 +131,7 @@ pub struct Split<'a> {
 pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
-        return Err(Diagnostic::error(path, 1, 1, "the file does not start with front matter").with_hint(
-            "put the page's details at the very top, between two lines of three dashes:\n    ---\n    title: 标题\n    date: 2024-01-15\n    ---",
-        ));
+        return Err(Diagnostic::err(path, 1, 1, M::NoFrontMatter));
     }
     let mut pos = first_end;
     let mut line = 2;
@@ -151,8 +149,7 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         pos = end;
         line += 1;
     }
-    Err(Diagnostic::error(path, 1, 1, "the front matter is not closed")
-        .with_hint("add a line of three dashes `---` after the last front matter line"))
+    Err(Diagnostic::err(path, 1, 1, M::FrontMatterNotClosed))
 }
 
 /// Parses the YAML of a front matter block. `yaml_line` is its first line in the file.
@@ -168,8 +165,7 @@ pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMa
     match value {
         Value::Mapping(_) => serde_yaml::from_value(value).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1)),
         Value::Null => Ok(RawFrontMatter::default()),
-        _ => Err(Diagnostic::error(path, yaml_line, 1, "front matter must be `key: value` lines")
-            .with_hint("for example `title: 标题` on one line and `date: 2024-01-15` on the next")),
+        _ => Err(Diagnostic::err(path, yaml_line, 1, M::FrontMatterNotMap)),
     }
 }
 
@@ -276,9 +272,9 @@ impl Resolver<'_> {
         self.positions.get(key).copied().unwrap_or((self.yaml_line, 1))
     }
 
-    fn error(&mut self, key: &str, message: String, hint: &str) {
+    fn error(&mut self, key: &str, m: M) {
         let (line, col) = self.at(key);
-        self.diags.push(Diagnostic::error(self.path, line, col, message).with_hint(hint));
+        self.diags.push(Diagnostic::err(self.path, line, col, m));
         self.ok = false;
     }
 
@@ -291,11 +287,7 @@ impl Resolver<'_> {
                     (!s.is_empty()).then_some(s)
                 }
                 None => {
-                    self.error(
-                        key,
-                        format!("`{key}` must be a single piece of text, not a list or a map"),
-                        &format!("write it on one line: `{key}: …`"),
-                    );
+                    self.error(key, M::NotSingleText { key });
                     None
                 }
             },
@@ -307,8 +299,7 @@ impl Resolver<'_> {
         if t.is_none() && self.ok {
             let line = self.yaml_line;
             self.diags.push(
-                Diagnostic::error(self.path, line, 1, format!("the front matter has no `{key}`"))
-                    .with_hint(format!("add a line such as `{example}`")),
+                Diagnostic::err(self.path, line, 1, M::MissingField { key, example }),
             );
             self.ok = false;
         }
@@ -321,25 +312,23 @@ impl Resolver<'_> {
     }
 
     fn date(&mut self, v: Option<Value>) -> Option<Date> {
-        let hint = "write the date as 2013-09-25 or 2013年9月25日";
         match v.as_ref().and_then(scalar_string) {
             None if v.is_none() || v == Some(Value::Null) => {
                 let line = self.yaml_line;
                 self.diags.push(
-                    Diagnostic::error(self.path, line, 1, "the front matter has no `date`")
-                        .with_hint("add a line such as `date: 2013-09-25` (or `date: 2013年9月25日`)"),
+                    Diagnostic::err(self.path, line, 1, M::MissingDate),
                 );
                 self.ok = false;
                 None
             }
             None => {
-                self.error("date", "`date` must be a date".into(), hint);
+                self.error("date", M::DateNotText);
                 None
             }
             Some(s) => match Date::parse(&s) {
                 Some(d) => Some(d),
                 None => {
-                    self.error("date", format!("`{s}` is not a valid date"), hint);
+                    self.error("date", M::InvalidDate { value: &s });
                     None
                 }
             },
@@ -361,11 +350,7 @@ impl Resolver<'_> {
                     match scalar_string(&item) {
                         Some(s) => out.push(s),
                         None => {
-                            self.error(
-                                key,
-                                format!("every item of `{key}` must be a piece of text"),
-                                &format!("write `{key}: [第一项, 第二项]`"),
-                            );
+                            self.error(key, M::ListItemNotText { key });
                             return vec![];
                         }
                     }
@@ -375,11 +360,7 @@ impl Resolver<'_> {
             Some(v) => match scalar_string(&v) {
                 Some(s) => s.split([',', '，', '、', ';', '；']).map(str::to_string).collect(),
                 None => {
-                    self.error(
-                        key,
-                        format!("`{key}` must be a list"),
-                        &format!("write `{key}: [第一项, 第二项]` or one `- 项` per line"),
-                    );
+                    self.error(key, M::NotAList { key });
                     return vec![];
                 }
             },
@@ -411,7 +392,7 @@ impl Resolver<'_> {
             Some(Value::String(s)) if matches!(s.as_str(), "是" | "yes" | "true") => true,
             Some(Value::String(s)) if matches!(s.as_str(), "否" | "no" | "false") => false,
             Some(_) => {
-                self.error(key, format!("`{key}` must be true or false"), &format!("write `{key}: true`"));
+                self.error(key, M::NotBool { key });
                 false
             }
         }
@@ -429,11 +410,7 @@ impl Resolver<'_> {
                 match n.and_then(|n| u32::try_from(n).ok()) {
                     Some(n) => Some(n),
                     None => {
-                        self.error(
-                            key,
-                            format!("`{key}` must be a whole number"),
-                            &format!("write digits only, for example `{key}: 36`"),
-                        );
+                        self.error(key, M::NotWholeNumber { key });
                         None
                     }
                 }
@@ -447,8 +424,7 @@ impl Resolver<'_> {
             if let Some(known) = nearest(&key, KNOWN_FIELDS) {
                 let (line, col) = self.at(&key);
                 self.diags.push(
-                    Diagnostic::warning(self.path, line, col, format!("unknown field `{key}`, did you mean `{known}`?"))
-                        .with_hint(format!("rename it to `{known}`; as written it is only passed to templates as extra.{key}")),
+                    Diagnostic::warn(self.path, line, col, M::MisspeltField { key: &key, known }),
                 );
             }
             let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
@@ -468,10 +444,10 @@ mod tests {
         let mut diags = vec![];
         let raw = match parse_raw(s.yaml, s.yaml_line, path) {
             Ok(r) => r,
-            Err(d) => return (None, vec![d.to_string()]),
+            Err(d) => return (None, vec![d.in_lang(crate::msg::Lang::En).to_string()]),
         };
         let (fm, ok) = resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
-        (ok.then_some(fm), diags.iter().map(|d| d.to_string()).collect())
+        (ok.then_some(fm), diags.iter().map(|d| d.in_lang(crate::msg::Lang::En).to_string()).collect())
     }
 
     #[test]
@@ -487,9 +463,9 @@ mod tests {
     fn missing_front_matter_is_explained() {
         let e = split("# 标题\n", Path::new("a.md")).unwrap_err();
         assert_eq!(e.line, 1);
-        assert_eq!(e.message, "the file does not start with front matter");
+        assert_eq!(e.message.en, "the file does not start with front matter");
         let e = split("---\ntitle: a\n", Path::new("a.md")).unwrap_err();
-        assert_eq!(e.message, "the front matter is not closed");
+        assert_eq!(e.message.en, "the front matter is not closed");
     }
 
     #[test]
@@ -516,7 +492,7 @@ mod tests {
             vec![
                 "content/cases/a.md:2:1: error: `title` must be a single piece of text, not a list or a map\n  hint: write it on one line: `title: …`",
                 "content/cases/a.md:3:1: error: `2013-02-30` is not a valid date\n  hint: write the date as 2013-09-25 or 2013年9月25日",
-                "content/cases/a.md:5:1: error: `featured` must be true or false\n  hint: write `featured: true`",
+                "content/cases/a.md:5:1: error: `featured` must be true or false\n  hint: write `featured: true` or `featured: false`",
                 "content/cases/a.md:4:1: error: `members` must be a whole number\n  hint: write digits only, for example `members: 36`",
             ]
         );

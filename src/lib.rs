@@ -5,6 +5,7 @@
 //! `config` → `content` → `markdown` → `site` → `render` → `output`.
 
 pub mod diag;
+pub mod msg;
 pub mod markdown;
 pub mod search;
 pub mod config;

@@ -102,7 +102,30 @@ pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
     let staging = sibling(dest, "staging")?;
     remove_if_exists(&staging)?;
     output.write_into(&staging)?;
-    swap_in(&staging, dest)
+    // On power loss, a renamed folder must not hold files whose data never
+    // reached the disk: flush everything before the swap, and the swap itself.
+    flush(&staging);
+    swap_in(&staging, dest)?;
+    if let Some(parent) = dest.parent() {
+        flush(if parent.as_os_str().is_empty() { Path::new(".") } else { parent });
+    }
+    Ok(())
+}
+
+/// Flushes the file system holding `dir` to disk (best effort: a failure
+/// only weakens the power-loss guarantee, it does not lose the build).
+#[cfg(target_os = "linux")]
+fn flush(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = rustix::fs::syncfs(&f);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn flush(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
 }
 
 /// `PARENT/.NAME.staging` for `PARENT/NAME`.

@@ -4,10 +4,11 @@
 
 use crate::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::content::{normalize, Intro, Library, Page};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, M};
 use crate::markdown::{self, Rendered};
 use crate::urls;
 use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -92,6 +93,7 @@ impl Site {
     pub fn build(config: Config, library: Library, diags: &mut Vec<Diagnostic>) -> Site {
         let Library { pages, intros } = library;
         let mut pages = claim_urls(pages, &config, diags);
+        check_term_spellings(&pages, diags);
         pages.sort_by(|a, b| {
             b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)).then_with(|| a.source.cmp(&b.source))
         });
@@ -196,19 +198,13 @@ fn claim_urls(pages: BTreeMap<PathBuf, Page>, config: &Config, diags: &mut Vec<D
         let top = page.dir.split('/').next().unwrap_or("");
         if page.kind == Kind::Page && reserved.iter().any(|r| r == top) {
             diags.push(
-                Diagnostic::error(&source, 1, 1, format!("the page's address /{} is already used by the site itself", page.dir))
-                    .with_hint("give the page another slug, e.g. `slug: about-us`"),
+                Diagnostic::err(&source, 1, 1, M::ReservedAddress { dir: &page.dir }),
             );
             continue;
         }
         if let Some(first) = claimed.get(&page.dir) {
             diags.push(
-                Diagnostic::error(&source, 1, 1, format!(
-                    "this page has the same address /{} as {}",
-                    page.dir,
-                    crate::diag::display_path(first)
-                ))
-                .with_hint("give one of them another `slug:` in its front matter, or rename the file"),
+                Diagnostic::err(&source, 1, 1, M::SameAddress { dir: &page.dir, other: &crate::diag::display_path(first) }),
             );
             continue;
         }
@@ -239,14 +235,87 @@ fn render_page(page: &Page, opts: markdown::Options, by_source: &HashMap<&Path, 
     let rendered = markdown::render(&page.body, opts, &resolve);
     let mut diags = vec![];
     for link in &rendered.links {
-        let dest = link.dest.split('#').next().unwrap_or("");
-        let is_md = dest.ends_with(".md") && !dest.contains("://") && !dest.starts_with('/');
-        if is_md && resolve(&link.dest).is_none() {
-            diags.push(
-                Diagnostic::warning(&page.source, page.body_line + link.line - 1, link.col, format!("the link to `{}` leads to no page", link.dest))
-                    .with_hint("check the file name; links to other pages are written relative to this file, e.g. `../cases/石门村.md`"),
-            );
+        let (line, col) = (page.body_line + link.line - 1, link.col);
+        let Some(path) = local_path(&link.dest) else { continue };
+        if normalize(&folder.join(path.as_str())).is_none_or(|t| !t.starts_with(crate::content::CONTENT_DIR)) {
+            diags.push(Diagnostic::err(&page.source, line, col, M::LinkOutside { dest: &link.dest }));
+            continue;
+        }
+        if path.ends_with(".md") {
+            if resolve(&link.dest).is_none() {
+                diags.push(Diagnostic::warn(&page.source, line, col, M::BrokenPageLink { dest: &link.dest }));
+            }
+            continue;
+        }
+        let has_extension = Path::new(path.as_str()).extension().is_some_and(|e| e != "html" && e != "htm");
+        if !link.is_image && !has_extension {
+            continue;
+        }
+        // A file the page links to must be published next to the page.
+        let published = normalize(&Path::new(&page.dir).join(path.as_str()))
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .is_some_and(|p| page.assets.iter().any(|a| a.dest == p));
+        if !published {
+            diags.push(if link.is_image {
+                Diagnostic::err(&page.source, line, col, M::BodyImageMissing { dest: &link.dest })
+            } else {
+                Diagnostic::warn(&page.source, line, col, M::LinkedFileMissing { dest: &link.dest })
+            });
         }
     }
     (rendered, diags)
+}
+
+/// The path part of a link written relative to the page (`photos/a.png`,
+/// `../cases/x.md#做法`), percent-decoded; `None` for web addresses, other
+/// schemes, `#fragments` and `/root` paths.
+fn local_path(dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '/', '\\', '?']) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let before_slash = path.split('/').next().unwrap_or("");
+    if before_slash.contains(':') || path.is_empty() {
+        return None;
+    }
+    Some(percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned())
+}
+
+/// Taxonomy values that differ only by full/half width, case or spaces
+/// (`陈仓区` and `陈仓　区`) are listed apart; each later spelling is a
+/// warning naming the first one and its file.
+pub fn check_term_spellings(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut order: Vec<&Page> = pages.iter().collect();
+    order.sort_by(|a, b| a.source.cmp(&b.source));
+    for taxonomy in ["tags", "regions", "sectors", "speakers"] {
+        // loose key → (first spelling, its file)
+        let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
+        for page in &order {
+            for name in terms_of(page, taxonomy) {
+                let loose: String = name
+                    .nfkc()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                let Some(&(first_name, first_file)) = first.get(&loose) else {
+                    let name_ref = page.term_at.iter().find(|t| t.0 == name).map(|t| t.0.as_str());
+                    if let Some(n) = name_ref {
+                        first.insert(loose, (n, page.source.as_path()));
+                    }
+                    continue;
+                };
+                if first_name == name {
+                    continue;
+                }
+                let (line, col) = page.term_at.iter().find(|t| t.0 == name).map(|t| (t.1, t.2)).unwrap_or((1, 1));
+                diags.push(Diagnostic::warn(
+                    &page.source,
+                    line,
+                    col,
+                    M::TermSpellings { taxonomy, first: first_name, first_file: &crate::diag::display_path(first_file), second: &name },
+                ));
+            }
+        }
+    }
 }

@@ -50,8 +50,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let site_theme = root.join("themes").join(name);
     if name != "default" && !site_theme.is_dir() {
         errors.push(
-            Diagnostic::error("site.yaml", 1, 1, format!("theme `{name}` not found: there is no folder themes/{name}"))
-                .with_hint("create the folder, or remove the `theme:` line to use the built-in theme"),
+            Diagnostic::err("site.yaml", 1, 1, crate::diag::M::ThemeNotFound { name }),
         );
     }
     for (sub, is_templates) in [("templates", true), ("static", false)] {
@@ -64,7 +63,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             let inner = inner.to_string_lossy().replace('\\', "/");
             let shown = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
             if is_templates {
-                match std::fs::read(e.path()).map_err(|e| e.to_string()).and_then(|b| crate::content::decode_text(&b).map_err(|e| e.message)) {
+                match std::fs::read(e.path()).map_err(|e| crate::diag::Msg::from(e.to_string())).and_then(|b| crate::content::decode_text(&b).map_err(|e| e.problem.texts().0)) {
                     Ok(text) => {
                         templates.insert(inner, (shown, text));
                     }

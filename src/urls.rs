@@ -24,15 +24,16 @@ pub fn encode_path(path: &str) -> String {
 }
 
 /// Why a slug written in front matter cannot be used, if it cannot.
-pub fn check_slug(slug: &str) -> Result<(), &'static str> {
+pub fn check_slug(slug: &str) -> Result<(), crate::msg::SlugProblem> {
+    use crate::msg::SlugProblem;
     if slug.contains("..") || slug.contains(['/', '\\']) {
-        return Err("would climb out of its folder");
+        return Err(SlugProblem::ClimbsOut);
     }
     if slug.starts_with('.') {
-        return Err("cannot start with a dot");
+        return Err(SlugProblem::StartsWithDot);
     }
     if slug.chars().any(|c| is_unsafe(c) || c.is_whitespace()) {
-        return Err("contains a space or a character that is not allowed in a web address (? # % : \" < > | *)");
+        return Err(SlugProblem::BadCharacter);
     }
     Ok(())
 }

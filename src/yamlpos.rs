@@ -1,7 +1,7 @@
 //! Positions inside YAML text: where each top-level key sits, and YAML
 //! syntax errors turned into located, plain-words diagnostics.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, M};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -39,18 +39,18 @@ pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: u
     let ctx = context.map(|c| c.split(" at line ").next().unwrap_or(c)).unwrap_or("");
     let line_has_tab = |line: usize| text.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t'));
 
-    let (at, message, hint): ((usize, usize), String, &str) = if line_has_tab(problem_at.0) {
-        (problem_at, "a tab character is not allowed in front matter".into(), "YAML indents with spaces only: replace the tab with spaces")
+    let dup_key = what.strip_prefix("duplicate entry with key ").map(|k| k.trim_matches('"'));
+    let (at, m): ((usize, usize), M) = if line_has_tab(problem_at.0) {
+        (problem_at, M::Tab)
     } else if ctx.contains("quoted scalar") {
-        (context_at.unwrap_or(problem_at), "this quote is opened but never closed".into(), "close the value with the same quote mark it starts with, on the same line")
+        (context_at.unwrap_or(problem_at), M::UnclosedQuote)
     } else if ctx.contains("simple key") || what.contains("could not find expected ':'") {
-        (context_at.unwrap_or(problem_at), "this line is not of the form `key: value`".into(), "add a colon and a space after the name, e.g. `date: 2013-09-25`")
+        (context_at.unwrap_or(problem_at), M::MissingColon)
     } else if ctx.contains("flow sequence") {
-        (context_at.unwrap_or(problem_at), "this list in [ ] is not closed".into(), "end the list with ], e.g. `tags: [党建, 乡村振兴]`")
+        (context_at.unwrap_or(problem_at), M::UnclosedList)
     } else if what.contains("mapping values are not allowed") {
-        (problem_at, "a value contains `: `, which YAML reads as a new key".into(), "put the whole value in \"double quotes\"")
-    } else if let Some(key) = what.strip_prefix("duplicate entry with key ") {
-        let key = key.trim_matches('"');
+        (problem_at, M::ColonInValue)
+    } else if let Some(key) = dup_key {
         let second = text
             .lines()
             .enumerate()
@@ -58,13 +58,13 @@ pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: u
             .nth(1)
             .map(|(i, _)| (i + 1, 1))
             .unwrap_or(problem_at);
-        (second, format!("`{key}` is written twice"), "keep only one of the two lines")
+        (second, M::DuplicateKey { key })
     } else if what.contains("block sequence") || what.contains("did not find expected '-'") {
-        (problem_at, "a list is not written correctly".into(), "write `tags: [党建, 乡村振兴]`, or one `- item` per line indented by two spaces")
+        (problem_at, M::BadList)
     } else {
-        (problem_at, format!("invalid YAML: {what}"), "compare the line with the examples in README.md (front matter section)")
+        (problem_at, M::OtherYaml { parser: what })
     };
-    Diagnostic::error(path, at.0 + line_offset, at.1, message).with_hint(hint)
+    Diagnostic::err(path, at.0 + line_offset, at.1, m)
 }
 
 /// `… at line 3 column 8` → (3, 8).
@@ -91,14 +91,14 @@ mod tests {
     fn unclosed_quote_is_explained() {
         let e = serde_yaml::from_str::<serde_yaml::Value>("title: \"abc\ndate: 1\n").unwrap_err();
         let d = yaml_error(&e, "title: \"abc\ndate: 1\n", Path::new("a.md"), 1);
-        assert_eq!((d.line, d.col, d.message.as_str()), (2, 8, "this quote is opened but never closed"));
+        assert_eq!((d.line, d.col, d.message.en.as_str()), (2, 8, "this quote is opened but never closed"));
     }
 
     #[test]
     fn tab_is_explained() {
         let e = serde_yaml::from_str::<serde_yaml::Value>("tags:\n\t- a\n").unwrap_err();
         let d = yaml_error(&e, "tags:\n\t- a\n", Path::new("a.md"), 0);
-        assert_eq!(d.message, "a tab character is not allowed in front matter");
+        assert_eq!(d.message.en, "a tab character is not allowed in front matter");
         assert_eq!(d.line, 2);
     }
 }
@@ -115,19 +115,19 @@ mod more_tests {
     #[test]
     fn missing_colon_points_at_the_line() {
         let d = err("title: a\ndate 2020\nx: 1\n");
-        assert_eq!((d.line, d.col, d.message.as_str()), (3, 1, "this line is not of the form `key: value`"));
+        assert_eq!((d.line, d.col, d.message.en.as_str()), (3, 1, "this line is not of the form `key: value`"));
     }
 
     #[test]
     fn unclosed_list() {
         let d = err("tags: [a, b\nx: 1\n");
-        assert_eq!((d.line, d.col, d.message.as_str()), (2, 7, "this list in [ ] is not closed"));
+        assert_eq!((d.line, d.col, d.message.en.as_str()), (2, 7, "this list in [ ] is not closed"));
     }
 
     #[test]
     fn colon_in_value_and_duplicates() {
-        assert_eq!(err("title: a: b\n").message, "a value contains `: `, which YAML reads as a new key");
+        assert_eq!(err("title: a: b\n").message.en, "a value contains `: `, which YAML reads as a new key");
         let d = err("a: 1\nb: 2\na: 3\n");
-        assert_eq!((d.line, d.message.as_str()), (4, "`a` is written twice"));
+        assert_eq!((d.line, d.message.en.as_str()), (4, "`a` is written twice"));
     }
 }

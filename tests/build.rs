@@ -165,6 +165,22 @@ fn reports_every_mistake_with_file_line_and_column() {
     let (code, _, check_err) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(check_err.starts_with(expected.lines().next().unwrap()));
+
+    // the same findings in English, with --lang en before or after the command
+    let expected_en = read(&fixture("bad").join("expected-stderr.en.txt")).replace("{OUTPUT}", &root.join("output").display().to_string());
+    let (code, _, stderr) = run(&["--lang", "en", "build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr, expected_en);
+    let (_, _, stderr) = run(&["build", "--root", root.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(stderr, expected_en);
+    // or with `language: en` in site.yaml
+    let yaml = read(&root.join("site.yaml"));
+    std::fs::write(root.join("site.yaml"), format!("{yaml}\nlanguage: en\n")).unwrap();
+    let (_, _, stderr) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(stderr, expected_en);
+    // and --lang wins over site.yaml
+    let (_, _, stderr) = run(&["build", "--root", root.to_str().unwrap(), "--lang", "zh"]);
+    assert_eq!(stderr, expected);
 }
 
 #[test]
@@ -176,7 +192,7 @@ fn failed_build_leaves_the_previous_output_untouched() {
     std::fs::write(root.join("content/cases/qingshi.md"), "---\ntitle: 坏了\ndate: 明天\n---\n").unwrap();
     let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("content/cases/qingshi.md:3:1: error: `明天` is not a valid date"), "{err}");
+    assert!(err.contains("content/cases/qingshi.md:3:1: error: 日期 `明天` 不存在"), "{err}");
     let after: Vec<_> = files(&out).into_iter().map(|f| (std::fs::read(out.join(&f)).unwrap(), f)).collect();
     assert!(before == after, "output changed after a failed build");
     let siblings: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.starts_with('.')).collect();
@@ -197,7 +213,7 @@ fn drafts_are_left_out_unless_asked_for() {
 #[test]
 fn misspelt_fields_warn_but_build() {
     let (_t, root) = site("full");
-    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(code, 0);
     assert!(err.contains("content/cases/qingshi.md:10:1: warning: unknown field `tittle`, did you mean `title`?"), "{err}");
     assert!(!err.contains("`color`"), "an unknown field unlike any known one is extra, not a warning");
@@ -209,6 +225,8 @@ fn unknown_site_yaml_key_names_the_nearest_one() {
     std::fs::write(root.join("site.yaml"), "title: 测试\nbase_ulr: /x/\n").unwrap();
     let (code, _, err) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
+    assert!(err.starts_with("site.yaml:2:1: error: site.yaml 中没有 `base_ulr` 这一项\n  提示：是不是想写 `base_url`？"), "{err}");
+    let (_, _, err) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert!(err.starts_with("site.yaml:2:1: error: unknown key `base_ulr` in site.yaml\n  hint: did you mean `base_url`?"), "{err}");
 }
 
@@ -216,7 +234,7 @@ fn unknown_site_yaml_key_names_the_nearest_one() {
 fn slug_and_attachment_that_climb_out_are_errors_and_nothing_is_written_outside() {
     let (t, root) = site("full");
     std::fs::write(root.join("content/cases/evil.md"), "---\ntitle: 越界\ndate: 2020-01-01\nslug: ../../../escaped\nattachments: [/../../secret.txt]\n---\n").unwrap();
-    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(code, 1);
     assert!(err.contains("content/cases/evil.md:4:1: error: slug `../../../escaped` would climb out of its folder"), "{err}");
     assert!(err.contains("content/cases/evil.md:5:15: error: `attachments: /../../secret.txt` points outside the site's static folder"), "{err}");
@@ -275,6 +293,6 @@ fn missing_site_yaml_says_what_to_do() {
     let t = tempfile::tempdir().unwrap();
     let (code, _, err) = run(&["build", "--root", t.path().to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("site.yaml:1:1: error: no site.yaml in"), "{err}");
+    assert!(err.contains("site.yaml:1:1: error: ") && err.contains("中没有 site.yaml"), "{err}");
     assert!(err.contains("zhanting init"));
 }

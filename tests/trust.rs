@@ -1,0 +1,309 @@
+//! Trust: hostile content reaches no built page, nothing climbs out of the
+//! site, and an interrupted build never damages the previous output.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------
+// No injection
+
+const ATTACK_BODY: &str = r#"
+正文第一段。
+
+<script>alert('XSS-body')</script>
+
+<img src="x.png" onerror="alert('XSS-onerror')">
+
+<p onclick="alert('XSS-onclick')" style="color:red">点我</p>
+
+<a href="javascript:alert('XSS-href')">链接</a> <a href="JaVaScRiPt:alert('XSS-case')">大小写</a>
+<a href="&#106;avascript:alert('XSS-entity')">实体</a> <a href=" javascript:alert('XSS-space')">空格</a>
+
+[Markdown 链接](javascript:alert('XSS-md'))
+[数据链接](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+![Markdown 图片](javascript:alert('XSS-img'))
+![数据图片](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)
+
+<iframe src="https://evil.example/"></iframe>
+<object data="evil.swf"></object><embed src="evil.swf">
+<svg><script>alert('XSS-svg')</script><a xlink:href="javascript:alert('XSS-xlink')"><text>x</text></a></svg>
+<math><mi xlink:href="javascript:alert('XSS-math')">x</mi></math>
+<form action="javascript:alert('XSS-form')"><button formaction="javascript:alert('XSS-formaction')">提交</button></form>
+<details open ontoggle="alert('XSS-toggle')"><summary>s</summary></details>
+<div style="background:url(javascript:alert('XSS-style'))">样式</div>
+<meta http-equiv="refresh" content="0;url=javascript:alert('XSS-meta')">
+<base href="javascript:alert('XSS-base')//">
+<table><tr><td background="javascript:alert('XSS-bg')">表格</td></tr></table>
+
+</p><script>alert('XSS-close')</script>
+"#;
+
+const ATTACK_FRONT_MATTER: &str = r#"---
+title: '"><script>alert(''XSS-title'')</script>'
+date: 2020-05-01
+summary: '<img src=x onerror=alert("XSS-summary")>摘要'
+region: '"><svg onload=alert("XSS-region")>'
+tags: ['<script>alert("XSS-tag")</script>', '" onmouseover="alert(1)']
+speaker: "</title><script>alert('XSS-speaker')</script>"
+speaker_title: "' onfocus='alert(1)' autofocus='"
+occasion: '<iframe src="javascript:alert(1)">'
+doc_number: "{{ 7 * 7 }}{% raw %}"
+colour: '<script>alert("XSS-extra")</script>'
+---
+"#;
+
+/// Inline script bodies the attacks try to run; a theme script never is one of these.
+fn is_attack_script(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("alert(") || t.contains("XSS-")
+}
+
+/// Every way a built HTML file could run injected code, as readable findings.
+fn dangers(out: &Path) -> Vec<String> {
+    let mut found = vec![];
+    for rel in files(out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        let doc = html(&out.join(&rel));
+        let at = rel.display().to_string();
+        for el in select(&doc, "*") {
+            let v = el.value();
+            let name = v.name();
+            if name == "script" {
+                match v.attr("src") {
+                    Some(src) if src.trim_start_matches("../").trim_start_matches('/').starts_with("assets/") && src.ends_with(".js") => {}
+                    Some(src) => found.push(format!("{at}: <script src={src}>")),
+                    None => {
+                        let text: String = el.text().collect();
+                        if is_attack_script(&text) || v.attr("type").is_none_or(|t| t != "application/json") && text.contains("alert(") {
+                            found.push(format!("{at}: inline <script>{text}"));
+                        }
+                    }
+                }
+            }
+            if matches!(name, "iframe" | "object" | "embed" | "base" | "frame" | "applet") {
+                found.push(format!("{at}: <{name}>"));
+            }
+            if name == "meta" && v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) {
+                found.push(format!("{at}: <meta http-equiv=refresh>"));
+            }
+            for (attr, value) in v.attrs() {
+                if attr.starts_with("on") {
+                    found.push(format!("{at}: <{name} {attr}=…>"));
+                }
+                let compact: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
+                if ["javascript:", "vbscript:", "data:text/html"].iter().any(|s| compact.contains(s))
+                    || (matches!(attr, "href" | "src" | "action" | "formaction" | "xlink:href" | "background" | "poster") && compact.starts_with("data:") && !compact.starts_with("data:image/png") && !compact.starts_with("data:image/jpeg"))
+                {
+                    found.push(format!("{at}: <{name} {attr}={value}>"));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn attack_site() -> (tempfile::TempDir, PathBuf) {
+    let (t, root) = site("full");
+    std::fs::write(root.join("content/cases/attack.md"), format!("{ATTACK_FRONT_MATTER}{ATTACK_BODY}")).unwrap();
+    std::fs::write(root.join("content/speeches/attack.md"), format!("{ATTACK_FRONT_MATTER}{ATTACK_BODY}").replace("date: 2020-05-01", "date: 2020-05-02\nslug: attack2")).unwrap();
+    (t, root)
+}
+
+#[test]
+fn no_attack_reaches_any_built_page() {
+    let (_t, root) = attack_site();
+    build(&root, &[]);
+    let out = root.join("output");
+    let found = dangers(&out);
+    assert!(found.is_empty(), "dangerous HTML in the output:\n{}", found.join("\n"));
+
+    // the front matter is shown as written, escaped, not lost
+    let doc = html(&out.join("cases/attack/index.html"));
+    let h1 = text_of(&doc, "h1");
+    assert!(h1.contains(r#""><script>alert('XSS-title')</script>"#), "title shown literally: {h1}");
+    assert!(text_of(&doc, "body").contains("正文第一段"));
+    let speech = text_of(&html(&out.join("speeches/attack2/index.html")), "body");
+    assert!(speech.contains("{{ 7 * 7 }}{% raw %}"), "template syntax in values is text, not code");
+    assert!(speech.contains("</title><script>alert('XSS-speaker')</script>"), "speaker shown literally");
+    // harmless formatting survives the sanitiser
+    assert!(!select(&doc, "main table").is_empty(), "tables are kept");
+    // nothing was built from an attack into a file name
+    assert!(files(&out).iter().all(|f| !f.to_string_lossy().contains('<')));
+}
+
+/// The scanner itself finds the attacks when sanitising is switched off, so
+/// the test above cannot pass by looking in the wrong place.
+#[test]
+fn the_scanner_sees_raw_html_when_unsafe_html_is_on() {
+    let (_t, root) = attack_site();
+    let yaml = read(&root.join("site.yaml"));
+    std::fs::write(root.join("site.yaml"), format!("{yaml}unsafe_html: true\n")).unwrap();
+    build(&root, &[]);
+    let found = dangers(&root.join("output"));
+    let all = found.join("\n");
+    for want in ["inline <script>alert('XSS-body')", "onerror=", "onclick=", "<iframe>"] {
+        assert!(all.contains(want), "scanner missed {want}:\n{all}");
+    }
+    // front matter stays escaped even then
+    assert!(!all.contains("XSS-title") && !all.contains("XSS-region") && !all.contains("XSS-speaker"), "{all}");
+}
+
+#[test]
+fn svg_logo_with_script_is_refused_with_a_clear_error() {
+    let (_t, root) = site("full");
+    let dir = root.join("content/brands/evil");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.md"), "---\ntitle: 脚本标志\ndate: 2020-01-01\nbrand: 品牌\nlogo: logo.svg\ncover: /img/cover.svg\n---\n正文\n").unwrap();
+    std::fs::write(dir.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>").unwrap();
+    std::fs::create_dir_all(root.join("static/img")).unwrap();
+    std::fs::write(root.join("static/img/cover.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onclick=\"alert(1)\"/></svg>").unwrap();
+    let (code, _, err) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("content/brands/evil/logo.svg:1:1: error: SVG 图片 content/brands/evil/logo.svg 含有脚本"), "{err}");
+    assert!(err.contains("content/brands/evil/index.md:6:1: error: `cover`：SVG 图片 static/img/cover.svg 含有脚本"), "{err}");
+    // a clean SVG is fine
+    std::fs::write(dir.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>").unwrap();
+    std::fs::write(root.join("static/img/cover.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>").unwrap();
+    build(&root, &[]);
+    assert!(root.join("output/brands/evil/logo.svg").is_file());
+}
+
+// ---------------------------------------------------------------------------
+// No climbing out
+
+fn check_err(root: &Path) -> String {
+    let (code, _, err) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 1, "{err}");
+    err
+}
+
+#[test]
+fn markdown_links_and_images_that_climb_out_are_errors() {
+    let (t, root) = site("full");
+    std::fs::write(t.path().join("secret.png"), "x").unwrap();
+    std::fs::write(
+        root.join("content/cases/climb.md"),
+        "---\ntitle: 越界\ndate: 2020-01-01\n---\n看图：![图](../../../secret.png)\n\n[文件](../../site.yaml) 和 [页面](../../../x.md)\n",
+    )
+    .unwrap();
+    let err = check_err(&root);
+    assert!(err.contains("content/cases/climb.md:5:4: error: the link `../../../secret.png` points outside the site"), "{err}");
+    assert!(err.contains("content/cases/climb.md:7:1: error: the link `../../site.yaml` points outside the site"), "{err}");
+    assert!(err.contains("content/cases/climb.md:7:25: error: the link `../../../x.md` points outside the site"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_to_outside_files_are_refused() {
+    let (t, root) = site("full");
+    let secret = t.path().join("secret.pdf");
+    std::fs::write(&secret, "secret").unwrap();
+    // as an attachment
+    std::os::unix::fs::symlink(&secret, root.join("content/cases/link.pdf")).unwrap();
+    std::fs::write(root.join("content/cases/sym.md"), "---\ntitle: 链接\ndate: 2020-01-01\nattachments: [link.pdf]\n---\n正文\n").unwrap();
+    // inside a page bundle
+    std::os::unix::fs::symlink(&secret, root.join("content/brands/hongfan/leak.pdf")).unwrap();
+    let err = check_err(&root);
+    assert!(err.contains("content/cases/sym.md:4:15: error: `attachments: link.pdf` is a link to a file outside the site"), "{err}");
+    assert!(err.contains("content/brands/hongfan/leak.pdf:1:1: error: content/brands/hongfan/leak.pdf is a link to a file outside the site"), "{err}");
+    // a symlinked page file outside content/ is not read at all
+    std::fs::remove_file(root.join("content/cases/link.pdf")).unwrap();
+    std::fs::remove_file(root.join("content/cases/sym.md")).unwrap();
+    std::fs::remove_file(root.join("content/brands/hongfan/leak.pdf")).unwrap();
+    std::fs::write(t.path().join("outside.md"), "---\ntitle: 外部文件\ndate: 2020-01-01\n---\n外部内容\n").unwrap();
+    std::os::unix::fs::symlink(t.path().join("outside.md"), root.join("content/cases/outside.md")).unwrap();
+    build(&root, &[]);
+    assert!(!root.join("output/cases/outside").exists());
+    // a symlink inside the site is fine
+    std::fs::remove_file(root.join("content/cases/outside.md")).unwrap();
+    std::os::unix::fs::symlink(root.join("content/brands/hongfan/logo.png"), root.join("content/brands/hongfan/logo-link.png")).unwrap();
+    build(&root, &[]);
+    assert!(root.join("output/brands/hongfan/logo-link.png").is_file());
+}
+
+#[test]
+fn slugs_that_climb_or_hide_are_errors() {
+    let (_t, root) = site("full");
+    for (i, slug) in ["../x", "a/b", "..", ".hidden", "a\\\\b"].iter().enumerate() {
+        std::fs::write(root.join(format!("content/cases/s{i}.md")), format!("---\ntitle: t{i}\ndate: 2020-01-01\nslug: \"{slug}\"\n---\n")).unwrap();
+    }
+    let err = check_err(&root);
+    assert_eq!(err.matches(": error: slug `").count(), 5, "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Nothing lost: SIGKILL at random moments
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files(dir).into_iter().map(|f| {
+        let bytes = std::fs::read(dir.join(&f)).unwrap();
+        (f, bytes)
+    }).collect()
+}
+
+fn write_corpus(root: &Path, variant: &str) {
+    for i in 0..150 {
+        let body: String = (0..20).map(|p| format!("第{p}段：{variant}，基层党建工作扎实推进，服务群众能力不断增强。\n\n")).collect();
+        std::fs::write(
+            root.join(format!("content/cases/案例{i:03}.md")),
+            format!("---\ntitle: 案例{i}（{variant}）\ndate: 2019-{:02}-{:02}\nregion: 陕西省某县\ntags: [党建, 标签{}]\n---\n{body}", i % 12 + 1, i % 28 + 1, i % 17),
+        )
+        .unwrap();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_builds_leave_the_previous_output_complete() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let (t, root) = site("full");
+    let out = root.join("output");
+    let r = root.to_str().unwrap();
+
+    // the two complete outputs the folder may hold: variant A and variant B
+    let mut complete = BTreeMap::new();
+    let mut duration = Duration::ZERO;
+    for v in ["甲", "乙"] {
+        write_corpus(&root, v);
+        let start = Instant::now();
+        let other = t.path().join(format!("ref-{v}"));
+        build(&root, &["--output", other.to_str().unwrap()]);
+        duration = duration.max(start.elapsed());
+        complete.insert(v, snapshot(&other));
+    }
+    assert_ne!(complete["甲"], complete["乙"]);
+    write_corpus(&root, "甲");
+    build(&root, &[]);
+    assert!(snapshot(&out) == complete["甲"]);
+
+    let mut rng = fastrand::Rng::with_seed(20260522);
+    let mut current = "甲";
+    let mut swapped = 0;
+    let mut written = current;
+    for i in 0..30 {
+        let next = if current == "甲" { "乙" } else { "甲" };
+        write_corpus(&root, next);
+        written = next;
+        let mut child = Command::new(BIN).args(["build", "--root", r]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(rng.u64(0..=duration.as_micros() as u64)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let now = snapshot(&out);
+        if now == complete[next] {
+            current = next;
+            swapped += 1;
+        } else {
+            assert!(now == complete[current], "iteration {i}: the output is neither the previous nor the new site ({} files)", now.len());
+        }
+        let siblings: Vec<String> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".output")).collect();
+        assert!(siblings.iter().all(|n| n == ".output.staging" || n == ".output.old"), "{siblings:?}");
+    }
+    // the next build completes and leaves no staging folder behind
+    build(&root, &[]);
+    let siblings: Vec<String> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
+    assert!(siblings.is_empty(), "left over after a complete build: {siblings:?}");
+    assert!(snapshot(&out) == complete[written]);
+    eprintln!("{swapped} of 30 killed builds had completed the swap; build time {duration:?}");
+}
