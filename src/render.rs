@@ -178,19 +178,24 @@ pub const READING_SPEED: usize = 400;
 pub fn render_site(site: &Site, theme: &Theme, tick: &(dyn Fn() + Sync)) -> Result<Output, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
     let jobs = r.jobs();
-    let results: Vec<Result<(String, String), Diagnostic>> = jobs
+    // Each thread renders into one reused buffer and keeps an exact-size copy:
+    // no growing reallocations, no spare capacity held for the whole build.
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .par_iter()
-        .map(|job| {
-            let out = r.render(*job);
-            tick();
-            out
-        })
+        .map_init(
+            || Vec::with_capacity(64 * 1024),
+            |buf, job| {
+                let out = r.render(*job, buf);
+                tick();
+                out
+            },
+        )
         .collect();
     let mut output = Output::default();
     let mut errors = vec![];
     for res in results {
         match res {
-            Ok((path, html)) => output.insert(path, OutFile::Bytes(html.into_bytes())),
+            Ok((path, html)) => output.insert(path, OutFile::Bytes(html)),
             Err(d) => errors.push(d),
         }
     }
@@ -289,7 +294,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render(&self, job: Job) -> Result<(String, String), Diagnostic> {
+    /// Renders `job` (using `buf` as scratch space); returns its output path and bytes.
+    fn render(&self, job: Job, buf: &mut Vec<u8>) -> Result<(String, Vec<u8>), Diagnostic> {
         let path = self.path(job);
         let root = match job {
             Job::NotFound => self.site.config.base_url.clone(),
@@ -303,10 +309,11 @@ impl<'a> Renderer<'a> {
         let (template, active, crumbs) = self.fill(job, &mut ctx);
         ctx.insert("active_section", active);
         ctx.insert("breadcrumbs", &crumbs);
-        let html = tera::Context::from_value(Value::Object(ctx.0))
-            .and_then(|ctx| self.theme.tera.render(template, &ctx))
+        buf.clear();
+        tera::Context::from_value(Value::Object(ctx.0))
+            .and_then(|ctx| self.theme.tera.render_to(template, &ctx, &mut *buf))
             .map_err(|e| template_error(&e, &self.theme.origins))?;
-        Ok((path, html))
+        Ok((path, buf.as_slice().to_vec()))
     }
 
     /// Adds the job's own variables; returns its template, active section and breadcrumbs.
