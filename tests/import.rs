@@ -49,7 +49,8 @@ fn check_and_build(root: &Path) {
 
 /// Every index.md under content/SECTION, sorted.
 fn pages(root: &Path, section: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = files(&root.join("content").join(section)).into_iter().filter(|p| p.ends_with("index.md")).collect();
+    let dir = root.join("content").join(section);
+    let mut v: Vec<PathBuf> = files(&dir).into_iter().filter(|p| p.ends_with("index.md")).map(|p| dir.join(p)).collect();
     v.sort();
     v
 }

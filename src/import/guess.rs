@@ -60,10 +60,10 @@ static SUBTITLE_OCCASION: LazyLock<Regex> = LazyLock::new(|| re(r"在(.{2,60}?)�
 static NAME_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"([\p{Han}]{2,3})同志在"));
 static POST_BEFORE_ZAI: LazyLock<Regex> = LazyLock::new(|| re(r"^([\p{Han}]{2,12}?(?:书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长))在"));
 static POST_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"((?:[\p{Han}]{1,12}?、)*[\p{Han}]{1,12}?(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s*([\p{Han}]{2,3})同志")
+    re(r"((?:[\p{Han}]{1,12}?、)*[\p{Han}]{0,12}?(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s*([\p{Han}]{2,3})同志")
 });
 static POST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{1,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$")
+    re(r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{0,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$")
 });
 static LEADING_VERB: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:现将|现把|特将|将|把|由|请|对|经|是|为|同意)"));
 static ORG_REGION: LazyLock<Regex> = LazyLock::new(|| re(r"中共([\p{Han}]{2,6}?(?:省|市|县|区|州|旗))委"));
@@ -94,7 +94,7 @@ pub fn is_debris(line: &str) -> bool {
         || l.starts_with("首页 >")
         || l.starts_with("发布时间")
         || l.starts_with("发布日期")
-        || (l.starts_with("来源") && chars(l) < 40)
+        || ((l.starts_with("来源：") || l.starts_with("来源:")) && chars(l) < 60)
 }
 
 fn hanzi_digit(c: char) -> Option<u32> {
@@ -187,8 +187,8 @@ pub fn published_date(line: &str) -> Option<FoundDate> {
 /// `渭组通[2013]144号` style numbers, in the bracket form zhanting prints (〔〕).
 pub fn doc_number(line: &str) -> Option<String> {
     let m = DOC_NUMBER.find(line)?;
-    let s: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
-    let s = s.replace(['[', '［', '【', '(', '（'], "〔").replace([']', '］', '】', ')', '）'], "〕").replace("〔第", "〔");
+    let s: String = m.as_str().nfkc().filter(|c| !c.is_whitespace()).collect();
+    let s = s.replace(['[', '［', '【', '(', '（'], "〔").replace([']', '］', '】', ')', '）'], "〕").replace("〕第", "〕");
     Some(s)
 }
 
@@ -581,7 +581,7 @@ mod tests {
     fn doc_numbers() {
         assert_eq!(doc_number("某组发[2019]12号"), Some("某组发〔2019〕12号".into()));
         assert_eq!(doc_number("某办字〔2020〕第7号"), Some("某办字〔2020〕7号".into()));
-        assert_eq!(doc_number("某组通（2018）３号"), None);
+        assert_eq!(doc_number("某组通（2018）３号"), Some("某组通〔2018〕3号".into()));
         assert_eq!(doc_number("2019年共发文12号"), None);
     }
 

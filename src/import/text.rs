@@ -21,22 +21,49 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return (UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
     }
-    // UTF-16 without BOM: Chinese and ASCII text has a zero byte in most pairs
-    let sample = &bytes[..bytes.len().min(4000) & !1];
-    if sample.len() >= 4 {
-        let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
-        let odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-        let pairs = sample.len() / 2;
-        if odd * 4 > pairs && even * 20 < pairs {
-            return (UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16");
-        }
-        if even * 4 > pairs && odd * 20 < pairs {
-            return (UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16");
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !s.contains('\0') {
+            return (s.to_string(), "UTF-8");
         }
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => (GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
+    // GBK, or UTF-16 without BOM: keep the reading that looks most like Chinese text
+    let candidates = [
+        (GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
+        (UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16"),
+        (UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16"),
+    ];
+    let mut best = 0;
+    let mut best_score = f64::MIN;
+    for (i, (text, _)) in candidates.iter().enumerate() {
+        let score = plausibility(text);
+        if score > best_score {
+            best = i;
+            best_score = score;
+        }
+    }
+    let [a, b, c] = candidates;
+    match best {
+        0 => a,
+        1 => b,
+        _ => c,
+    }
+}
+
+/// The share of characters usual in Chinese documents: common CJK
+/// ideographs, ASCII text, CJK and full-width punctuation.
+fn plausibility(text: &str) -> f64 {
+    let (mut good, mut all) = (0usize, 0usize);
+    for c in text.chars().take(20_000) {
+        all += 1;
+        let u = c as u32;
+        if (0x4E00..=0x9FA5).contains(&u) || (0x20..0x7F).contains(&u) || matches!(c, '\n' | '\r' | '\t') || (0x3000..=0x303F).contains(&u) || (0xFF01..=0xFF5E).contains(&u) || (0x2010..=0x201F).contains(&u) {
+            good += 1;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        good as f64 / all as f64
     }
 }
 
