@@ -340,7 +340,7 @@ pub fn is_numbered(line: &str) -> bool {
 fn title_like(line: &str) -> bool {
     let l = clean(line);
     let n = chars(l);
-    n >= 2 && n <= 45 && !l.ends_with(END_PUNCT) && !is_salutation(l) && !is_numbered(l) && date_line(l).is_none()
+    (2..=45).contains(&n) && !l.ends_with(END_PUNCT) && !is_salutation(l) && !is_numbered(l) && date_line(l).is_none()
 }
 
 fn norm(s: &str) -> String {
