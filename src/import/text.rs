@@ -126,7 +126,7 @@ fn split_heading(l: &str) -> Option<(String, Option<String>)> {
 
 fn short_heading(l: &str) -> bool {
     let n = l.chars().count();
-    (4..=24).contains(&n) && !l.ends_with(END) && !l.ends_with(['，', ',', '、']) && !is_numbered(l)
+    (4..=24).contains(&n) && !l.ends_with(['。', '；', '：', ':', '！', '？', '!', '?', ';', '…', '，', ',', '、']) && !is_numbered(l)
 }
 
 /// Turns body lines into Markdown blocks separated by blank lines.
@@ -239,6 +239,8 @@ mod tests {
 
     #[test]
     fn short_line_before_a_paragraph_is_a_subheading_and_markup_is_escaped() {
+        let quoted = md("打造“红色引擎”\n我们把支部建在产业链上，效果很好，群众满意度不断提高，各项工作都走在全县前列，受到上级充分肯定。");
+        assert!(quoted.starts_with("## 打造“红色引擎”\n\n"), "{quoted}");
         let out = md("创新服务方式\n我们把*支部*建在产业链上，<b>效果</b>很好，群众满意度不断提高，各项工作都走在前列。\n- 不是列表");
         assert!(out.starts_with("## 创新服务方式\n\n我们把\\*支部\\*建在产业链上，&lt;b>效果&lt;/b>"), "{out}");
         assert!(out.ends_with("\\- 不是列表\n"), "{out}");
