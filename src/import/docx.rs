@@ -147,11 +147,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                         }
                     }
                     "w:tc" if table_depth == 1 && !empty => cell = Some(String::new()),
-                    "w:p" => {
-                        if !empty {
-                            para = Some(Para::default());
-                        }
-                    }
+                    "w:p" if !empty => para = Some(Para::default()),
                     "w:pStyle" => {
                         if let Some(p) = para.as_mut() {
                             p.style = attr(e, "w:val");
@@ -283,6 +279,8 @@ fn paragraph_line(p: &Para, styles: &HashMap<String, u8>) -> Line {
         (Some(0), _) => None,
         (Some(n), _) if !plain.trim().is_empty() => Some(format!("{} {}", "#".repeat((n as usize + 1).min(6)), escape_inline(plain.trim()))),
         (_, Some(depth)) if !md.is_empty() => Some(format!("{}- {md}", "  ".repeat(depth.min(4)))),
+        // a paragraph in bold throughout is a heading the text rules recognise
+        _ if p.images.is_empty() && p.runs.iter().all(|(t, b)| *b || t.trim().is_empty()) => None,
         _ if p.runs.iter().any(|(t, b)| *b && !t.trim().is_empty()) || !p.images.is_empty() => Some(md),
         _ => None,
     };

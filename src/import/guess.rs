@@ -60,14 +60,13 @@ static SUBTITLE_OCCASION: LazyLock<Regex> = LazyLock::new(|| re(r"在(.{2,60}?)�
 static NAME_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"([\p{Han}]{2,3})同志在"));
 static POST_BEFORE_ZAI: LazyLock<Regex> = LazyLock::new(|| re(r"^([\p{Han}]{2,12}?(?:书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长))在"));
 static POST_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"((?:[\p{Han}]{1,12}?、)*[\p{Han}]{1,12}?(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s*([\p{Han}]{2,3})同志")
+    re(r"((?:[\p{Han}]{1,12}?、)*[\p{Han}]{0,12}?(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s*([\p{Han}]{2,3})同志")
 });
 static POST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{1,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$")
+    re(r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{0,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$")
 });
 static LEADING_VERB: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:现将|现把|特将|将|把|由|请|对|经|是|为|同意)"));
 static ORG_REGION: LazyLock<Regex> = LazyLock::new(|| re(r"中共([\p{Han}]{2,6}?(?:省|市|县|区|州|旗))委"));
-static PLACE: LazyLock<Regex> = LazyLock::new(|| re(r"([\p{Han}]{2,3}?(?:省|市|县|区))"));
 static ARTICLE: LazyLock<Regex> = LazyLock::new(|| re(r"^第([一二三四五六七八九十百零〇]{1,4}|\d{1,3})篇\s*[:：、.．]?\s*(.*)$"));
 
 /// Words that end like a place name but are not one.
@@ -95,7 +94,7 @@ pub fn is_debris(line: &str) -> bool {
         || l.starts_with("首页 >")
         || l.starts_with("发布时间")
         || l.starts_with("发布日期")
-        || (l.starts_with("来源") && chars(l) < 40)
+        || ((l.starts_with("来源：") || l.starts_with("来源:")) && chars(l) < 60)
 }
 
 fn hanzi_digit(c: char) -> Option<u32> {
@@ -188,8 +187,8 @@ pub fn published_date(line: &str) -> Option<FoundDate> {
 /// `渭组通[2013]144号` style numbers, in the bracket form zhanting prints (〔〕).
 pub fn doc_number(line: &str) -> Option<String> {
     let m = DOC_NUMBER.find(line)?;
-    let s: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
-    let s = s.replace(['[', '［', '【', '(', '（'], "〔").replace([']', '］', '】', ')', '）'], "〕").replace("〔第", "〔");
+    let s: String = m.as_str().nfkc().filter(|c| !c.is_whitespace()).collect();
+    let s = s.replace(['[', '［', '【', '(', '（'], "〔").replace([']', '］', '】', ')', '）'], "〕").replace("〕第", "〕");
     Some(s)
 }
 
@@ -235,7 +234,40 @@ pub fn post_in_title(title: &str) -> Option<String> {
 }
 
 fn is_place(p: &str) -> bool {
-    chars(p) >= 2 && !NOT_PLACES.iter().any(|n| p.ends_with(n) && (chars(p) == chars(n) || n.chars().count() > 2)) && !p.starts_with(['全', '本', '我', '各', '该', '在', '和', '与', '的'])
+    chars(p) >= 2
+        && !NOT_PLACES.iter().any(|n| p.ends_with(n))
+        && !p.contains(['和', '与', '及', '的', '在'])
+        && !p.contains("中央")
+        && !p.starts_with(['全', '本', '我', '各', '该', '是', '到', '了', '对', '从'])
+}
+
+/// Three-character place names (`某某县`) standing after a break or a
+/// small word, so that a name is not cut out of the middle of a phrase.
+fn places(text: &str) -> Vec<(String, usize)> {
+    const BOUNDARY: &str = "的在是到和与及对了从为据把将由向我你他全";
+    let cs: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = vec![];
+    for k in 2..cs.len() {
+        if !matches!(cs[k].1, '县' | '区' | '市') {
+            continue;
+        }
+        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        if !han(cs[k - 1].1) || !han(cs[k - 2].1) {
+            continue;
+        }
+        if k >= 3 && han(cs[k - 3].1) && !BOUNDARY.contains(cs[k - 3].1) {
+            continue;
+        }
+        if cs.get(k + 1).is_some_and(|(_, c)| "委级域划长直属内外".contains(*c)) {
+            continue;
+        }
+        let end = cs.get(k + 1).map_or(text.len(), |(i, _)| *i);
+        let p = &text[cs[k - 2].0..end];
+        if is_place(p) {
+            out.push((p.to_string(), cs[k - 2].0));
+        }
+    }
+    out
 }
 
 /// The region a text names: the party committee in a signature
@@ -243,28 +275,20 @@ fn is_place(p: &str) -> bool {
 /// keeps naming.
 pub fn region(title: &str, header: &[&str], body: &str) -> Option<String> {
     for l in header.iter().copied().chain([body]) {
-        if let Some(c) = ORG_REGION.captures(l) {
-            let p = c.get(1)?.as_str();
-            if is_place(p) {
+        for c in ORG_REGION.captures_iter(l) {
+            if let Some(p) = c.get(1).map(|m| m.as_str()).filter(|p| is_place(p)) {
                 return Some(p.to_string());
             }
         }
     }
-    for m in PLACE.find_iter(title) {
-        if is_place(m.as_str()) {
-            return Some(m.as_str().to_string());
-        }
+    if let Some((p, _)) = places(title).into_iter().next() {
+        return Some(p);
     }
     let mut counts: Vec<(String, usize, usize)> = vec![];
-    for m in PLACE.find_iter(body) {
-        let p = m.as_str();
-        // "…的武陵区" but not "…区委": place names stand before a break or a noun
-        if !is_place(p) || body[m.end()..].starts_with(['委', '级', '域', '划', '长', '直']) {
-            continue;
-        }
-        match counts.iter_mut().find(|(n, _, _)| n == p) {
+    for (p, at) in places(body) {
+        match counts.iter_mut().find(|(n, _, _)| *n == p) {
             Some(c) => c.1 += 1,
-            None => counts.push((p.to_string(), 1, m.start())),
+            None => counts.push((p, 1, at)),
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
@@ -316,7 +340,7 @@ pub fn is_numbered(line: &str) -> bool {
 fn title_like(line: &str) -> bool {
     let l = clean(line);
     let n = chars(l);
-    n >= 2 && n <= 45 && !l.ends_with(END_PUNCT) && !is_salutation(l) && !is_numbered(l) && date_line(l).is_none()
+    (2..=45).contains(&n) && !l.ends_with(END_PUNCT) && !is_salutation(l) && !is_numbered(l) && date_line(l).is_none()
 }
 
 fn norm(s: &str) -> String {
@@ -557,7 +581,7 @@ mod tests {
     fn doc_numbers() {
         assert_eq!(doc_number("某组发[2019]12号"), Some("某组发〔2019〕12号".into()));
         assert_eq!(doc_number("某办字〔2020〕第7号"), Some("某办字〔2020〕7号".into()));
-        assert_eq!(doc_number("某组通（2018）３号"), None);
+        assert_eq!(doc_number("某组通（2018）３号"), Some("某组通〔2018〕3号".into()));
         assert_eq!(doc_number("2019年共发文12号"), None);
     }
 
@@ -566,7 +590,7 @@ mod tests {
         assert_eq!(region("", &["中共安平县委组织部"], ""), Some("安平县".into()));
         assert_eq!(region("清河区推进网格党建的做法", &[], ""), Some("清河区".into()));
         assert_eq!(region("全区党建工作会议上的讲话", &[], "全区各社区要抓好。全区上下要努力。"), None);
-        assert_eq!(region("会议讲话", &[], "我们青峰县是山区。青峰县的党员很多。"), Some("青峰县".into()));
+        assert_eq!(region("会议讲话", &[], "青峰县是山区。在青峰县的党员很多。我们要把城市建设好。"), Some("青峰县".into()));
     }
 
     #[test]

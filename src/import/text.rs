@@ -21,22 +21,49 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return (UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
     }
-    // UTF-16 without BOM: Chinese and ASCII text has a zero byte in most pairs
-    let sample = &bytes[..bytes.len().min(4000) & !1];
-    if sample.len() >= 4 {
-        let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
-        let odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-        let pairs = sample.len() / 2;
-        if odd * 4 > pairs && even * 20 < pairs {
-            return (UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16");
-        }
-        if even * 4 > pairs && odd * 20 < pairs {
-            return (UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16");
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !s.contains('\0') {
+            return (s.to_string(), "UTF-8");
         }
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => (GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
+    // GBK, or UTF-16 without BOM: keep the reading that looks most like Chinese text
+    let candidates = [
+        (GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
+        (UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16"),
+        (UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16"),
+    ];
+    let mut best = 0;
+    let mut best_score = f64::MIN;
+    for (i, (text, _)) in candidates.iter().enumerate() {
+        let score = plausibility(text);
+        if score > best_score {
+            best = i;
+            best_score = score;
+        }
+    }
+    let [a, b, c] = candidates;
+    match best {
+        0 => a,
+        1 => b,
+        _ => c,
+    }
+}
+
+/// The share of characters usual in Chinese documents: common CJK
+/// ideographs, ASCII text, CJK and full-width punctuation.
+fn plausibility(text: &str) -> f64 {
+    let (mut good, mut all) = (0usize, 0usize);
+    for c in text.chars().take(20_000) {
+        all += 1;
+        let u = c as u32;
+        if (0x4E00..=0x9FA5).contains(&u) || (0x20..0x7F).contains(&u) || matches!(c, '\n' | '\r' | '\t') || (0x3000..=0x303F).contains(&u) || (0xFF01..=0xFF5E).contains(&u) || (0x2010..=0x201F).contains(&u) {
+            good += 1;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        good as f64 / all as f64
     }
 }
 
@@ -99,7 +126,7 @@ fn split_heading(l: &str) -> Option<(String, Option<String>)> {
 
 fn short_heading(l: &str) -> bool {
     let n = l.chars().count();
-    (4..=24).contains(&n) && !l.ends_with(END) && !l.ends_with(['，', ',', '、']) && !is_numbered(l)
+    (4..=24).contains(&n) && !l.ends_with(['。', '；', '：', ':', '！', '？', '!', '?', ';', '…', '，', ',', '、']) && !is_numbered(l)
 }
 
 /// Turns body lines into Markdown blocks separated by blank lines.
@@ -212,6 +239,8 @@ mod tests {
 
     #[test]
     fn short_line_before_a_paragraph_is_a_subheading_and_markup_is_escaped() {
+        let quoted = md("打造“红色引擎”\n我们把支部建在产业链上，效果很好，群众满意度不断提高，各项工作都走在全县前列，受到上级充分肯定。");
+        assert!(quoted.starts_with("## 打造“红色引擎”\n\n"), "{quoted}");
         let out = md("创新服务方式\n我们把*支部*建在产业链上，<b>效果</b>很好，群众满意度不断提高，各项工作都走在前列。\n- 不是列表");
         assert!(out.starts_with("## 创新服务方式\n\n我们把\\*支部\\*建在产业链上，&lt;b>效果&lt;/b>"), "{out}");
         assert!(out.ends_with("\\- 不是列表\n"), "{out}");
