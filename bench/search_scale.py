@@ -41,6 +41,7 @@ PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>s
     t0 = performance.now();
     r = await window.zhanting.search(q, { limit: 10 });
     out.push({ q, cold, warm: performance.now() - t0, total: r.total });
+    await fetch('/mark');
   }
   await fetch('/result', { method: 'POST', body: JSON.stringify(out) });
 })();
@@ -73,11 +74,12 @@ def main():
     idx, nfiles = du(os.path.join(out, "search"))
     post, npost = du(os.path.join(out, "search", "p"))
     docs, _ = du(os.path.join(out, "search", "d"))
+    parts, _ = du(os.path.join(out, "search", "b"))
     meta = os.path.getsize(os.path.join(out, "search", "meta.js"))
     mb = 1024 * 1024
     print(f"{a.pages} pages, text (content/*.md) {text / mb:.1f} MB; build {build_s:.1f} s (whole site)")
     print(f"index {idx / mb:.1f} MB in {nfiles} files = {idx / text:.2f}x text; postings {post / mb:.1f} MB in {npost} shards "
-          f"(avg {post / max(npost, 1) / 1024:.0f} KB), page store {docs / mb:.1f} MB, meta.js {meta / 1024:.0f} KB")
+          f"(avg {post / max(npost, 1) / 1024:.0f} KB), page records {docs / mb:.1f} MB, body parts {parts / mb:.1f} MB, meta.js {meta / 1024:.0f} KB")
 
     with open(os.path.join(out, "scale.html"), "w", encoding="utf-8") as f:
         f.write(PAGE.replace("QUERIES", json.dumps(QUERIES, ensure_ascii=False)))
@@ -132,7 +134,7 @@ def main():
           f"{os.path.getsize(os.path.join(out, 'assets', 'search.js')) / 1024:.0f} KB")
     print(f"{'query':16} {'hits':>6} {'cold ms':>8} {'warm ms':>8} {'KB loaded':>10}")
     for i, r in enumerate(rows[1:]):
-        kb = size(log[marks[1 + 2 * i]:marks[2 + 2 * i]]) / 1024 if 2 + 2 * i < len(marks) else 0
+        kb = size(log[marks[1 + 2 * i]:marks[2 + 2 * i]]) / 1024
         print(f"{r['q']:16} {r['total']:6} {r['cold']:8.1f} {r['warm']:8.1f} {kb:10.0f}")
 
 
