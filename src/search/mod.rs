@@ -19,19 +19,28 @@
 //! # Files (all JavaScript that calls `zhanting_shard(name, data)`, so they
 //! load through `<script>` tags — works over HTTP and from `file://`)
 //! * `search/meta.js` — name `"meta"`: `{v, n, space, shards, kinds,
-//!   regions, sectors, docs}` where `docs` is a flat array of 6 integers per
+//!   regions, sectors, w, docs}` where `docs` is a string of fixed-width
+//!   base-64 numbers (digits `0-9A-Za-z-_`, column widths in `w`), 6 per
 //!   page in id order: `id, kind, region, sector, date, lenq` (kind/region/
 //!   sector index into the lists, region/sector 1-based with 0 = none;
-//!   date as `yyyymmdd`; `lenq` = round(8·log2(body units + 1)), the body
-//!   length for BM25, quantised so small edits rarely change it).
+//!   date as `(y−1900)·512 + m·32 + d`; `lenq` = round(8·log2(body units
+//!   + 1)), the body length for BM25, quantised so small edits rarely change
+//!   it). 12 bytes per page: loading it is what lets filters, ranking and
+//!   browsing work without any other file.
 //! * `search/p/{h}.js` — name `"p/{h}"`, `h` = hex of `fnv1a(key) % shards`:
 //!   `{key: [id₀, count, pos…, Δid, count, Δpos…, …]}` (ids ascending and
 //!   delta-coded, positions delta-coded within a page). Positions: title
-//!   from 0, metadata from 4096, body from 65536.
-//! * `search/d/{id}.js` — name `"d/{id}"`: one page: `{u, t, k, d, r, s, m, b}`
+//!   from 0, metadata from 4096, body from 65536. Unigram keys (no space)
+//!   carry no positions — a one-unit term needs none —, instead
+//!   `[Δid, body count, flags]` with flags 1 = in title, 2 = in metadata:
+//!   that halves the index.
+//! * `search/b/{id}-{k}.js` — name `"b/{id}-{k}"`: part k of the page's
+//!   body text (~1500 characters, cut at line breaks), a JSON string; the
+//!   client loads only the part holding the first match, for the snippet.
+//! * `search/d/{id}.js` — name `"d/{id}"`: one page: `{u, t, k, d, r, s, m, p}`
 //!   (url relative to the site root, title, kind, date, region, sector,
 //!   metadata strings — region, sector, date as 2013年9月25日, then the
-//!   rest —, body text) for result display and snippets.
+//!   rest —, and `p`: the position of the first unit of each body part).
 //!
 //! Page ids are stable: slot `fnv1a(url) % space` (linear probing in URL
 //! order), `space` = next power of two ≥ 2·pages. Shard count is the next
@@ -92,6 +101,8 @@ struct Doc {
     body: String,
     /// key → positions, ascending.
     keys: BTreeMap<String, Vec<u32>>,
+    /// The body in parts: (text, position of its first unit).
+    parts: Vec<(String, u32)>,
     lenq: u32,
     npos: usize,
 }
@@ -130,28 +141,92 @@ impl Doc {
             sector: d.sector.to_string(),
             meta,
             body: d.body.to_string(),
+            parts: parts(d.body),
             keys: keys_map,
             lenq,
             npos,
         }
     }
 
+    /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
+    /// the date, small enough for three base-64 digits.
     fn date_num(&self) -> u64 {
-        let digits: String = self.date.chars().filter(char::is_ascii_digit).take(8).collect();
-        if digits.len() == 8 {
-            digits.parse().unwrap_or(0)
-        } else {
-            0
+        let p: Vec<u64> = self.date.split('-').filter_map(|x| x.parse().ok()).collect();
+        match p[..] {
+            [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => (y - 1900) * 512 + m * 32 + d,
+            _ => 0,
         }
+    }
+
+    fn part_file(&self, id: u32, k: usize) -> Option<Vec<u8>> {
+        let (text, _) = self.parts.get(k)?;
+        Some(script(&format!("b/{id}-{k}"), &serde_json::Value::from(text.as_str()).to_string()))
     }
 
     fn file(&self, id: u32) -> Vec<u8> {
         let v = serde_json::json!({
             "u": self.url, "t": self.title, "k": self.kind, "d": self.date,
-            "r": self.region, "s": self.sector, "m": self.meta, "b": self.body,
+            "r": self.region, "s": self.sector, "m": self.meta,
+            "p": self.parts.iter().map(|(_, u)| u).collect::<Vec<_>>(),
         });
         script(&format!("d/{id}"), &v.to_string())
     }
+}
+
+/// Parts of the body are about this many characters.
+const PART_CHARS: usize = 1500;
+
+/// Splits the body into parts of about `PART_CHARS` characters, after a
+/// line break or, in a very long paragraph, before a Chinese character —
+/// places where tokenising the parts one after the other gives exactly the
+/// units of the whole. Each part carries the position of its first unit.
+fn parts(body: &str) -> Vec<(String, u32)> {
+    let mut cuts = vec![0];
+    let mut n = 0;
+    for (i, c) in body.char_indices() {
+        if n >= 2 * PART_CHARS && ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            cuts.push(i);
+            n = 0;
+        }
+        n += 1;
+        if n >= PART_CHARS && c == '\n' {
+            cuts.push(i + 1);
+            n = 0;
+        }
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut pos = BODY_START;
+    for w in cuts.windows(2) {
+        let text = &body[w[0]..w[1]];
+        out.push((text.to_string(), pos));
+        pos = units(text, pos).1;
+    }
+    if out.is_empty() {
+        out.push((String::new(), BODY_START));
+    }
+    out
+}
+
+/// Base-64 digits for the compact columns of `meta.js`.
+const B64: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+fn b64(mut v: u64, width: usize, out: &mut String) {
+    let mut buf = vec![b'0'; width];
+    for slot in buf.iter_mut().rev() {
+        *slot = B64[(v % 64) as usize];
+        v /= 64;
+    }
+    out.push_str(std::str::from_utf8(&buf).unwrap_or(""));
+}
+
+fn b64_width(max: u64) -> usize {
+    let mut w = 1;
+    while max >= 64u64.pow(w as u32) {
+        w += 1;
+    }
+    w
 }
 
 /// `2013-09-25` → `2013年9月25日`, as pages show it (so `2013年` finds it).
@@ -242,6 +317,9 @@ impl SearchIndex {
             self.postings.entry(shard).or_default().entry(k.clone()).or_default().insert(id, ps.clone());
         }
         self.dirty.insert(format!("search/d/{id}.js"));
+        for k in 0..doc.parts.len() {
+            self.dirty.insert(format!("search/b/{id}-{k}.js"));
+        }
     }
 
     fn remove_postings(&mut self, doc: &Doc, id: u32) {
@@ -261,6 +339,9 @@ impl SearchIndex {
             }
         }
         self.dirty.insert(format!("search/d/{id}.js"));
+        for k in 0..doc.parts.len() {
+            self.dirty.insert(format!("search/b/{id}-{k}.js"));
+        }
     }
 
     /// Adds or replaces the page with `doc.url`.
@@ -336,9 +417,9 @@ impl SearchIndex {
         let pos = |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(0, |i| i + 1);
         let mut by_id: Vec<(u32, &Doc)> = self.ids.iter().filter_map(|(u, &i)| self.docs.get(u).map(|d| (i, d))).collect();
         by_id.sort_by_key(|(i, _)| *i);
-        let mut flat: Vec<u64> = Vec::with_capacity(by_id.len() * 6);
+        let mut rows: Vec<[u64; 6]> = Vec::with_capacity(by_id.len());
         for (id, d) in by_id {
-            flat.extend([
+            rows.push([
                 u64::from(id),
                 pos(&kinds, &d.kind).saturating_sub(1) as u64,
                 pos(&regions, &d.region) as u64,
@@ -347,9 +428,16 @@ impl SearchIndex {
                 u64::from(d.lenq),
             ]);
         }
+        let widths: Vec<usize> = (0..6).map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0))).collect();
+        let mut flat = String::with_capacity(rows.len() * widths.iter().sum::<usize>());
+        for r in &rows {
+            for (v, w) in r.iter().zip(&widths) {
+                b64(*v, *w, &mut flat);
+            }
+        }
         let v = serde_json::json!({
             "v": 1, "n": self.docs.len(), "space": id_space(self.docs.len()), "shards": self.shards,
-            "kinds": kinds, "regions": regions, "sectors": sectors, "docs": flat,
+            "kinds": kinds, "regions": regions, "sectors": sectors, "w": widths, "docs": flat,
         });
         script("meta", &v.to_string())
     }
@@ -365,6 +453,7 @@ impl SearchIndex {
             s.push_str(":[");
             let mut prev_id = 0;
             let mut first = true;
+            let unigram = !k.contains(' ');
             for (&id, ps) in docs {
                 let mut push = |v: u32, s: &mut String| {
                     if !first {
@@ -375,6 +464,15 @@ impl SearchIndex {
                 };
                 push(id - prev_id, &mut s);
                 prev_id = id;
+                if unigram {
+                    // no positions: body count and field flags suffice
+                    let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
+                    let flags = u32::from(ps.iter().any(|&p| p < META_START))
+                        | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
+                    push(body, &mut s);
+                    push(flags, &mut s);
+                    continue;
+                }
                 push(ps.len() as u32, &mut s);
                 let mut prev = 0;
                 for &p in ps {
@@ -402,6 +500,11 @@ impl SearchIndex {
             let url = self.ids.iter().find(|(_, &v)| v == id).map(|(u, _)| u)?;
             return self.docs.get(url).map(|d| d.file(id));
         }
+        if let Some((i, k)) = rest.strip_prefix("b/").and_then(|r| r.strip_suffix(".js")).and_then(|r| r.split_once('-')) {
+            let (id, k): (u32, usize) = (i.parse().ok()?, k.parse().ok()?);
+            let url = self.ids.iter().find(|(_, &v)| v == id).map(|(u, _)| u)?;
+            return self.docs.get(url).and_then(|d| d.part_file(id, k));
+        }
         None
     }
 
@@ -417,6 +520,11 @@ impl SearchIndex {
         for (url, &id) in &self.ids {
             if let Some(d) = self.docs.get(url) {
                 out.insert(format!("search/d/{id}.js"), d.file(id));
+                for k in 0..d.parts.len() {
+                    if let Some(f) = d.part_file(id, k) {
+                        out.insert(format!("search/b/{id}-{k}.js"), f);
+                    }
+                }
             }
         }
         out

@@ -60,6 +60,11 @@ fn postings(files: &BTreeMap<String, Vec<u8>>, key: &str) -> BTreeMap<u64, Vec<u
     let Some(arr) = v[key].as_array() else { return out };
     let nums: Vec<u64> = arr.iter().map(|x| x.as_u64().unwrap()).collect();
     let (mut i, mut id) = (0, 0);
+    while i < nums.len() && !key.contains(' ') {
+        id += nums[i];
+        out.insert(id, vec![nums[i + 1], nums[i + 2]]);
+        i += 3;
+    }
     while i < nums.len() {
         id += nums[i];
         let n = nums[i + 1] as usize;
@@ -89,19 +94,30 @@ fn index_has_unigrams_bigrams_with_positions_by_field() {
     let ps = chen_cang.values().next().unwrap();
     assert_eq!(ps, &vec![0, u64::from(BODY_START) + 4], "title and body hits");
     assert_eq!(postings(&files, "宝 鸡").values().next().unwrap(), &vec![u64::from(META_START)]);
+    // unigrams: [body count, flags]: 陈 is in the title (1) and once in the body
+    assert_eq!(postings(&files, "陈").values().next().unwrap(), &vec![1, 1]);
+    assert_eq!(postings(&files, "宝").values().next().unwrap(), &vec![0, 2]);
     // no bigram across the comma
     assert!(postings(&files, "坪 陈").is_empty());
     assert_eq!(postings(&files, "坪").len(), 1);
     let meta = js_body(&files["search/meta.js"], "meta");
     assert_eq!(meta["n"], 1);
     assert_eq!(meta["kinds"], serde_json::json!(["case"]));
-    let docs = meta["docs"].as_array().unwrap();
-    assert_eq!(docs.len(), 6);
-    assert_eq!(docs[4], 20130925);
-    let id = docs[0].as_u64().unwrap();
+    let w: Vec<usize> = meta["w"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect();
+    let docs = meta["docs"].as_str().unwrap();
+    assert_eq!(docs.len(), w.iter().sum::<usize>());
+    let mut cols = vec![];
+    let mut at = 0;
+    for n in &w {
+        cols.push(docs[at..at + n].bytes().fold(0u64, |v, b| v * 64 + B64.iter().position(|&x| x == b).unwrap() as u64));
+        at += n;
+    }
+    assert_eq!(cols[4], (2013 - 1900) * 512 + 9 * 32 + 25);
+    let id = cols[0];
     let d = js_body(&files[&format!("search/d/{id}.js")], &format!("d/{id}"));
     assert_eq!(d["u"], "a/index.html");
-    assert_eq!(d["b"], "格里坪，陈仓");
+    assert_eq!(d["p"], serde_json::json!([BODY_START]));
+    assert_eq!(js_body(&files[&format!("search/b/{id}-0.js")], &format!("b/{id}-0")), "格里坪，陈仓");
 }
 
 #[test]
@@ -207,5 +223,24 @@ fn editing_one_body_changes_few_files() {
     assert!(differ.len() * 10 < after.len(), "{} of {}", differ.len(), after.len());
     for k in differ {
         assert!(changed.contains_key(k), "{k} changed but not reported");
+    }
+}
+
+#[test]
+fn body_parts_tokenise_like_the_whole_body() {
+    let para = "格里坪镇的干部把群众的事当成自己的事，ＱＱ群里5130人。\n".repeat(120);
+    let long = "很长的段落没有换行".repeat(800);
+    for body in [para.clone(), long.clone(), format!("{para}{long}QQ群"), String::new()] {
+        let ps = parts(&body);
+        assert_eq!(ps.iter().map(|(t, _)| t.as_str()).collect::<String>(), body);
+        let mut joined = vec![];
+        for (t, start) in &ps {
+            assert!(t.chars().count() <= 2 * PART_CHARS + 1);
+            joined.extend(units(t, *start).0);
+        }
+        assert_eq!(joined, units(&body, BODY_START).0);
+        if body.len() > 10_000 {
+            assert!(ps.len() >= 3, "{} parts", ps.len());
+        }
     }
 }

@@ -24,13 +24,26 @@
     loading[name] = new Promise(function (resolve) {
       if (name in data) { resolve(data[name]); return; }
       waiting[name] = resolve;
-      var s = document.createElement('script');
-      s.charset = 'utf-8';
-      s.src = root + 'search/' + name + '.js';
-      var done = function () { if (waiting[name]) { delete waiting[name]; resolve(null); } };
-      s.onload = done;   /* fires after the script ran: a missing call means empty */
-      s.onerror = done;  /* an empty shard is not written */
-      document.head.appendChild(s);
+      var tries = 0;
+      var attempt = function () {
+        var s = document.createElement('script'), timer;
+        s.charset = 'utf-8';
+        s.src = root + 'search/' + name + '.js' + (tries ? '?retry=' + tries : '');
+        var done = function () {
+          clearTimeout(timer);
+          if (waiting[name]) { delete waiting[name]; resolve(null); }
+        };
+        s.onload = done;   /* fires after the script ran: a missing call means empty */
+        s.onerror = done;  /* an empty shard is not written */
+        /* a request the server never answers: ask again, then give up */
+        timer = setTimeout(function () {
+          if (!waiting[name]) return;
+          s.onload = s.onerror = null;
+          if (++tries < 3) attempt(); else done();
+        }, 3000 * (tries + 1));
+        document.head.appendChild(s);
+      };
+      attempt();
     });
     return loading[name];
   }
@@ -83,11 +96,21 @@
   function meta() {
     if (!metaP) metaP = load('meta').then(function (m) {
       if (!m) throw new Error('search index not found at ' + root + 'search/meta.js');
-      var docs = [], d = m.docs;
-      for (var i = 0; i + 5 < d.length; i += 6) {
-        docs.push({ id: d[i], kind: m.kinds[d[i + 1]] || '', region: m.regions[d[i + 2] - 1] || '',
-          sector: m.sectors[d[i + 3] - 1] || '', date: d[i + 4], year: String(Math.floor(d[i + 4] / 10000)),
-          len: Math.pow(2, d[i + 5] / 8) - 1 });
+      /* fixed-width base-64 columns: id, kind, region, sector, date, lenq */
+      var docs = [], s = m.docs, w = m.w, step = 0, at = 0, c = [0, 0, 0, 0, 0, 0];
+      var B = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_', val = {};
+      for (var v = 0; v < 64; v++) val[B.charAt(v)] = v;
+      w.forEach(function (x) { step += x; });
+      for (; at + step <= s.length;) {
+        for (var col = 0; col < 6; col++) {
+          var n = 0;
+          for (var j = 0; j < w[col]; j++) n = n * 64 + val[s.charAt(at++)];
+          c[col] = n;
+        }
+        var y = Math.floor(c[4] / 512) + 1900, mo = Math.floor(c[4] / 32) % 16, da = c[4] % 32;
+        docs.push({ id: c[0], kind: m.kinds[c[1]] || '', region: m.regions[c[2] - 1] || '',
+          sector: m.sectors[c[3] - 1] || '', date: c[4] ? y * 10000 + mo * 100 + da : 0,
+          year: c[4] ? String(y) : '', len: Math.pow(2, c[5] / 8) - 1 });
       }
       var byId = {}, sum = 0;
       docs.forEach(function (x) { byId[x.id] = x; sum += x.len; });
@@ -105,6 +128,19 @@
     return load(name).then(function (shard) {
       var arr = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
       var map = new Map(), i = 0, id = 0;
+      if (key.indexOf(' ') < 0) {
+        /* unigram: [Δid, body count, flags] → synthetic start positions */
+        for (; i + 2 < arr.length; i += 3) {
+          id += arr[i];
+          var st = [];
+          if (arr[i + 2] & 1) st.push(0);
+          if (arr[i + 2] & 2) st.push(META_START);
+          for (var b = 0; b < arr[i + 1]; b++) st.push(BODY_START);
+          map.set(id, st);
+        }
+        postingCache[key] = map;
+        return map;
+      }
       while (i < arr.length) {
         id += arr[i]; var n = arr[i + 1], ps = new Array(n), p = 0;
         for (var j = 0; j < n; j++) { p += arr[i + 2 + j]; ps[j] = p; }
@@ -179,8 +215,8 @@
   }
 
   /* HTML: text escaped first, then <mark> around the matches */
-  function snippet(doc, phs) {
-    var sources = [doc.b || '', (doc.m || []).join(' · '), doc.t || ''];
+  function snippet(doc, body, phs) {
+    var sources = [body, (doc.m || []).join(' · '), doc.t || ''];
     var text = sources[0], ranges = [];
     for (var i = 0; i < sources.length; i++) {
       var r = phs.length ? matchRanges(sources[i], phs) : [];
@@ -236,15 +272,18 @@
           var d = m.byId[id];
           if (!d || !passes(d, opts)) return;
           for (var x = 1; x < byDf.length; x++) if (!byDf[x].has(id)) return;
-          var tier = 0, score = 0;
+          var tier = 0, score = 0, first = -1;
           hits.forEach(function (h) {
             var starts = h.get(id), title = 0, metaHit = 0, body = 0;
-            starts.forEach(function (p) { if (p < META_START) title++; else if (p < BODY_START) metaHit++; else body++; });
+            starts.forEach(function (p) {
+              if (p < META_START) title++; else if (p < BODY_START) metaHit++;
+              else { body++; if (first < 0 || p < first) first = p; }
+            });
             tier += title ? 2 : metaHit ? 1 : 0;
             var idf = Math.log(1 + (N - h.size + 0.5) / (h.size + 0.5));
             score += idf * (body * (k1 + 1) / (body + k1 * (1 - b + b * d.len / m.avg)));
           });
-          scored.push({ d: d, tier: tier, score: score });
+          scored.push({ d: d, tier: tier, score: score, first: first });
         });
         return finish(m, scored);
       });
@@ -255,12 +294,21 @@
         return b.tier - a.tier || b.score - a.score || b.d.date - a.d.date || a.d.id - b.d.id;
       });
       var page = scored.slice(offset, offset + limit);
-      return Promise.all(page.map(function (s) { return load('d/' + s.d.id); })).then(function (docs) {
+      /* the page record, then the one body part that holds the first match */
+      return Promise.all(page.map(function (s) {
+        return load('d/' + s.d.id).then(function (doc) {
+          if (!doc) return null;
+          var k = 0, p = doc.p || [];
+          if (s.first >= 0) while (k + 1 < p.length && p[k + 1] <= s.first) k++;
+          return load('b/' + s.d.id + '-' + k).then(function (text) { return { doc: doc, text: text || '' }; });
+        });
+      })).then(function (docs) {
         var results = [];
-        docs.forEach(function (doc, i) {
-          if (!doc) return;
+        docs.forEach(function (x, i) {
+          if (!x) return;
+          var doc = x.doc;
           results.push({ url: fromHere(doc.u), title: doc.t, kind: doc.k, date: doc.d || fmtDate(page[i].d.date),
-            region: doc.r, sector: doc.s, snippet: snippet(doc, phs) });
+            region: doc.r, sector: doc.s, snippet: snippet(doc, x.text, phs) });
         });
         return { total: scored.length, results: results };
       });
