@@ -265,9 +265,8 @@ impl Deployer {
             };
             written
                 .and_then(|_| std::fs::rename(&tmp, &dest))
-                .map_err(|e| {
+                .inspect_err(|_| {
                     let _ = std::fs::remove_file(&tmp);
-                    e
                 })
                 .with_context(|| format!("cannot write {}", dest.display()))
         })
