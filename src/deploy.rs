@@ -39,6 +39,9 @@
 //! overwritten or left alone. Any other non-empty folder is refused, so that a
 //! mistyped `--to` never mixes the site into someone's documents.
 //!
+//! Temporary files an interrupted publish leaves behind are removed when the
+//! folder is next opened.
+//!
 //! A failed build publishes nothing: callers only hand an [`Output`] from a
 //! successful build to [`Deployer::publish`].
 
@@ -146,6 +149,7 @@ impl Deployer {
                 }
             }
         }
+        remove_stale_temps(dir);
         Ok(Deployer {
             dir: dir.to_path_buf(),
             owned,
@@ -283,6 +287,18 @@ impl Deployer {
         std::fs::write(&tmp, text)
             .and_then(|_| std::fs::rename(&tmp, &dest))
             .with_context(|| format!("cannot write {}", dest.display()))
+    }
+}
+
+/// Removes temporary files an interrupted publish left behind.
+fn remove_stale_temps(dir: &Path) {
+    if !dir.is_dir() {
+        return;
+    }
+    for e in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_map(|e| e.ok()) {
+        if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".zt-tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
@@ -451,6 +467,10 @@ mod tests {
         d.publish(&site(&[("a/b.html", "x")])).unwrap();
         let names: Vec<String> = list_files(&dir).unwrap();
         assert!(names.iter().all(|n| !n.ends_with(".zt-tmp")), "{names:?}");
+        // Left over by an interrupted publish: cleaned up on the next start.
+        std::fs::write(dir.join("a/.b.html.zt-tmp"), "half").unwrap();
+        Deployer::open(&dir).unwrap();
+        assert!(!dir.join("a/.b.html.zt-tmp").exists());
     }
 
     #[test]
