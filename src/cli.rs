@@ -205,7 +205,7 @@ fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
             return Ok(code);
         }
     }
-    let built = crate::deploy::output_from_disk(&out)?;
+    let built = std::sync::Arc::new(crate::deploy::output_from_disk(&out)?);
     let mut deployer = crate::deploy::Deployer::open(to)?;
     let r = deployer.publish(&built)?;
     println!(

@@ -39,6 +39,9 @@
 //! overwritten or left alone. Any other non-empty folder is refused, so that a
 //! mistyped `--to` never mixes the site into someone's documents.
 //!
+//! Temporary files an interrupted publish leaves behind are removed when the
+//! folder is next opened.
+//!
 //! A failed build publishes nothing: callers only hand an [`Output`] from a
 //! successful build to [`Deployer::publish`].
 
@@ -46,8 +49,8 @@ use crate::output::{OutFile, Output, MARKER};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Lists the files the last publish wrote, one relative path per line.
 pub const MANIFEST: &str = ".zhanting-deploy";
@@ -74,16 +77,25 @@ pub struct Published {
     pub unchanged: usize,
 }
 
-/// Cheap identity of a file's content, kept in memory between publishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Fingerprint(u64, u64);
+/// What is known about a file this tool published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stamp {
+    /// Not compared yet: compare with the file on disk.
+    Unknown,
+    /// Holds the bytes of the same path in the last published output.
+    Published,
+    /// A copy of this source file as it was (size, modification time).
+    Copied(PathBuf, u64, Option<std::time::SystemTime>),
+}
 
 /// Publishes successive builds into one folder, remembering what is there.
 pub struct Deployer {
     dir: PathBuf,
-    /// Files this tool owns in `dir`; `None` fingerprint = not yet compared
-    /// (compare with the file on disk).
-    owned: BTreeMap<String, Option<Fingerprint>>,
+    /// Files this tool owns in `dir`.
+    owned: BTreeMap<String, Stamp>,
+    /// The last output published (shared with the caller, not copied):
+    /// unchanged files are found by comparing with it in memory.
+    last: Option<Arc<Output>>,
     /// Also mark the folder as a build output (for `ROOT/output`).
     mark_output: bool,
 }
@@ -111,14 +123,14 @@ impl Deployer {
                 let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
                 for line in text.lines().filter(|l| !l.is_empty()) {
                     if check_relative(line).is_ok() {
-                        owned.insert(line.to_string(), None);
+                        owned.insert(line.to_string(), Stamp::Unknown);
                     }
                 }
             } else if dir.join(MARKER).exists() {
                 // A build output: every file in it was written by zhanting.
                 for f in list_files(dir)? {
                     if f != MARKER {
-                        owned.insert(f, None);
+                        owned.insert(f, Stamp::Unknown);
                     }
                 }
             } else {
@@ -137,9 +149,11 @@ impl Deployer {
                 }
             }
         }
+        remove_stale_temps(dir);
         Ok(Deployer {
             dir: dir.to_path_buf(),
             owned,
+            last: None,
             mark_output,
         })
     }
@@ -150,7 +164,19 @@ impl Deployer {
 
     /// Makes `dir` hold exactly `output` (plus files it never owned), writing
     /// only what changed; see the module documentation for the order.
-    pub fn publish(&mut self, output: &Output) -> Result<Published> {
+    pub fn publish(&mut self, output: &Arc<Output>) -> Result<Published> {
+        let r = self.try_publish(output);
+        if r.is_err() {
+            // Whatever was half done, the disk is the truth next time.
+            self.last = None;
+            for s in self.owned.values_mut() {
+                *s = Stamp::Unknown;
+            }
+        }
+        r
+    }
+
+    fn try_publish(&mut self, output: &Arc<Output>) -> Result<Published> {
         for p in output.files.keys() {
             check_relative(p)?;
         }
@@ -159,18 +185,20 @@ impl Deployer {
             std::fs::write(self.dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", self.dir.display()))?;
         }
         // Decide what to write, comparing in parallel.
-        let decisions: Vec<(&String, bool, Option<Fingerprint>, bool)> = output
+        let last = self.last.as_deref();
+        let decisions: Vec<(&String, bool, Stamp, bool)> = output
             .files
             .par_iter()
             .map(|(rel, file)| {
-                let fp = fingerprint(file);
+                let stamp = stamp(file);
                 let known = self.owned.get(rel);
                 let is_new = known.is_none() && !self.dir.join(rel).exists();
-                let same = match (known, fp) {
-                    (Some(Some(old)), Some(new)) => *old == new,
+                let same = match known {
+                    Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => last.and_then(|l| l.files.get(rel)) == Some(file),
+                    Some(old @ Stamp::Copied(..)) => *old == stamp,
                     _ => same_as_disk(file, &self.dir.join(rel)),
                 };
-                (rel, !same, fp, is_new)
+                (rel, !same, stamp, is_new)
             })
             .collect();
         let mut new_files = vec![];
@@ -214,7 +242,8 @@ impl Deployer {
         for d in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.dir.join(d));
         }
-        self.owned = decisions.into_iter().map(|(rel, _, fp, _)| (rel.clone(), fp)).collect();
+        self.owned = decisions.into_iter().map(|(rel, _, stamp, _)| (rel.clone(), stamp)).collect();
+        self.last = Some(output.clone());
         let mut written: Vec<String> = new_files.iter().chain(changed.iter()).map(|s| s.to_string()).collect();
         written.sort();
         Ok(Published {
@@ -240,9 +269,8 @@ impl Deployer {
             };
             written
                 .and_then(|_| std::fs::rename(&tmp, &dest))
-                .map_err(|e| {
+                .inspect_err(|_| {
                     let _ = std::fs::remove_file(&tmp);
-                    e
                 })
                 .with_context(|| format!("cannot write {}", dest.display()))
         })
@@ -262,35 +290,34 @@ impl Deployer {
     }
 }
 
+/// Removes temporary files an interrupted publish left behind.
+fn remove_stale_temps(dir: &Path) {
+    if !dir.is_dir() {
+        return;
+    }
+    for e in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_map(|e| e.ok()) {
+        if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".zt-tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// `DIR/.NAME.zt-tmp` beside `DIR/NAME`.
 fn temp_beside(dest: &Path) -> PathBuf {
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     dest.with_file_name(format!(".{name}.zt-tmp"))
 }
 
-fn fingerprint(file: &OutFile) -> Option<Fingerprint> {
-    let mut h1 = std::collections::hash_map::DefaultHasher::new();
-    let mut h2 = std::collections::hash_map::DefaultHasher::new();
-    0xa5u8.hash(&mut h2);
+fn stamp(file: &OutFile) -> Stamp {
     match file {
-        OutFile::Bytes(b) => {
-            b.hash(&mut h1);
-            b.hash(&mut h2);
-        }
-        OutFile::Static(b) => {
-            b.hash(&mut h1);
-            b.hash(&mut h2);
-        }
-        OutFile::Copy(src) => {
+        OutFile::Copy(src) => match std::fs::metadata(src) {
             // Path, size and modification time: a copied file is not read
             // again unless it changed.
-            let meta = std::fs::metadata(src).ok()?;
-            let key = (src, meta.len(), meta.modified().ok()?);
-            key.hash(&mut h1);
-            key.hash(&mut h2);
-        }
+            Ok(m) => Stamp::Copied(src.clone(), m.len(), m.modified().ok()),
+            Err(_) => Stamp::Unknown,
+        },
+        _ => Stamp::Published,
     }
-    Some(Fingerprint(h1.finish(), h2.finish()))
 }
 
 /// True when `dest` already holds exactly `file`'s bytes.
@@ -359,12 +386,12 @@ pub fn output_from_disk(dir: &Path) -> Result<Output> {
 mod tests {
     use super::*;
 
-    fn site(pages: &[(&str, &str)]) -> Output {
+    fn site(pages: &[(&str, &str)]) -> Arc<Output> {
         let mut o = Output::default();
         for (p, t) in pages {
             o.insert(p.to_string(), OutFile::Bytes(t.as_bytes().to_vec()));
         }
-        o
+        Arc::new(o)
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {
@@ -440,6 +467,10 @@ mod tests {
         d.publish(&site(&[("a/b.html", "x")])).unwrap();
         let names: Vec<String> = list_files(&dir).unwrap();
         assert!(names.iter().all(|n| !n.ends_with(".zt-tmp")), "{names:?}");
+        // Left over by an interrupted publish: cleaned up on the next start.
+        std::fs::write(dir.join("a/.b.html.zt-tmp"), "half").unwrap();
+        Deployer::open(&dir).unwrap();
+        assert!(!dir.join("a/.b.html.zt-tmp").exists());
     }
 
     #[test]
@@ -450,6 +481,7 @@ mod tests {
         let dir = tmp.path().join("www");
         let mut o = Output::default();
         o.insert("photo.jpg".into(), OutFile::Copy(src.clone()));
+        let o = Arc::new(o);
         let mut d = Deployer::open(&dir).unwrap();
         d.publish(&o).unwrap();
         assert!(d.publish(&o).unwrap().written.is_empty());

@@ -205,7 +205,7 @@ impl Targets {
     /// Writes `output` to the deploy folder first (that is what readers
     /// see), then to the build output folder. Returns how many files changed
     /// (written or deleted) in the first of them.
-    pub fn publish(&mut self, output: &Output) -> Result<usize> {
+    pub fn publish(&mut self, output: &Arc<Output>) -> Result<usize> {
         let mut first = None;
         for d in self.deploy.iter_mut().chain(std::iter::once(&mut self.output)) {
             let r = d.publish(output)?;

@@ -111,7 +111,7 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
     let added = root.join("content/speeches/新增讲话.md");
     for i in 0..12 {
         match i % 4 {
-            0 => std::fs::write(&page, text.replace("同志们：", &format!("同志们（第{i}次修改）：")).repeat(1)).unwrap(),
+            0 => std::fs::write(&page, text.replace("同志们：", &format!("同志们（第{i}次修改）："))).unwrap(),
             1 => std::fs::write(&page, text.replace("在机关作风建设会上的讲话", &format!("在机关作风建设会上的讲话（{i}）"))).unwrap(),
             2 => std::fs::write(&added, format!("---\ntitle: 新增讲话{i}\ndate: 2015-05-0{}\nspeaker: 钱立新\nregion: 陕西省北山市北湖区\ntags: 作风建设\n---\n同志们：\n\n{}\n", i % 9 + 1, "新的内容。".repeat(200))).unwrap(),
             _ => std::fs::remove_file(&added).unwrap(),

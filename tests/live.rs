@@ -58,14 +58,13 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
     assert!(encoded.contains("%E"), "{encoded}");
     let r = get(port, &format!("/{}", encoded.trim_end_matches("index.html")));
     assert_eq!(r.status, 200, "{case}");
-    assert_eq!(r.body.len() > 100, true);
+    assert!(r.body.len() > 100, "{} bytes", r.body.len());
     // A folder without its slash redirects to it.
     let r = get(port, &format!("/{}", encoded.trim_end_matches("/index.html")));
     assert_eq!(r.status, 301);
     // The site's own 404 page, with a 404 status.
     let r = get(port, "/no/such/page/");
     assert_eq!(r.status, 404);
-    assert_eq!(r.text().replace("<script id=\"zhanting-live\">", "").len() > 0, true);
     let own404 = std::fs::read_to_string(root.join("output/404.html")).unwrap();
     assert!(r.text().starts_with(&own404[..own404.find("</body>").unwrap()]), "the site's 404.html is served");
 
