@@ -1,0 +1,41 @@
+//! A content file of any bytes: decoding, front matter (split, YAML, typed
+//! fields, error positions) and Markdown → HTML must never panic, and every
+//! diagnostic must point inside the file.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+use zhanting::{content, frontmatter, markdown};
+
+fuzz_target!(|data: &[u8]| {
+    let path = Path::new("content/cases/fuzz.md");
+    let Ok(text) = content::decode_text(data) else { return };
+    let lines = text.lines().count().max(1) + 1;
+    let mut diags = vec![];
+    let body = match frontmatter::split(&text, path) {
+        Ok(s) => {
+            match frontmatter::parse_raw(s.yaml, s.yaml_line, path) {
+                Ok(raw) => {
+                    let _ = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
+                }
+                Err(d) => diags.push(d),
+            }
+            s.body
+        }
+        Err(d) => {
+            diags.push(d);
+            text.as_str()
+        }
+    };
+    for d in &diags {
+        assert!(d.line >= 1 && d.line <= lines, "{d} is outside a file of {lines} lines");
+        let _ = d.in_lang(zhanting::diag::Lang::En).to_string();
+    }
+    for unsafe_html in [false, true] {
+        let r = markdown::render(body, markdown::Options { unsafe_html }, &|d| Some(format!("../{d}")));
+        if !unsafe_html {
+            let lower = r.html.to_lowercase();
+            assert!(!lower.contains("<script"), "script survived: {}", r.html);
+            assert!(!lower.contains("javascript:"), "javascript: URL survived: {}", r.html);
+        }
+    }
+});
