@@ -61,6 +61,12 @@ pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: u
         (second, M::DuplicateKey { key })
     } else if what.contains("block sequence") || what.contains("did not find expected '-'") {
         (problem_at, M::BadList)
+    } else if what.contains("did not find expected key") || ctx.contains("block mapping") {
+        (problem_at, M::BadIndent)
+    } else if what.contains("cannot start any token") || what.contains("unknown anchor") || what.contains("undefined alias") || ctx.contains("alias") || ctx.contains("anchor") {
+        (problem_at, M::SpecialStart)
+    } else if what.contains("recursion limit") || what.contains("repetition limit") {
+        (problem_at, M::TooComplex)
     } else {
         (problem_at, M::OtherYaml { parser: what })
     };

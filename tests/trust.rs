@@ -458,3 +458,33 @@ fn deeply_nested_and_pathological_markdown() {
     assert_eq!(code, 0, "{err}");
     assert!(read(&root.join("output/cases/nested/index.html")).contains("深"));
 }
+
+// ---------------------------------------------------------------------------
+// Messages: exact text, file, line and column, in Chinese and English
+
+#[test]
+fn every_site_yaml_mistake_is_explained_in_both_languages() {
+    let (_t, root) = site("bad-config");
+    let r = root.to_str().unwrap();
+    for (args, expected) in [(vec!["check", "--root", r], "expected-stderr.txt"), (vec!["check", "--root", r, "--lang", "en"], "expected-stderr.en.txt")] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 1, "{stdout}");
+        assert_eq!(stderr, read(&fixture("bad-config").join(expected)), "{expected}");
+    }
+    // a broken site.yaml does not stop --lang en from working, nor `language: en` from being read
+    let (_, _, stderr) = run(&["build", "--root", r, "--lang", "en"]);
+    assert!(stderr.starts_with("site.yaml:1:1: error: `title` must be text\n  hint: "), "{stderr}");
+}
+
+#[test]
+fn check_writes_nothing_and_reports_warnings_with_success() {
+    let (_t, root) = site("full");
+    let before = files(&root);
+    let (code, stdout, stderr) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("检查了 7 个页面：没有错误，1 个警告"), "{stdout}");
+    assert!(stderr.contains("content/cases/qingshi.md:10:1: warning: "), "{stderr}");
+    assert_eq!(files(&root), before, "check wrote files");
+    let (_, stdout, _) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
+    assert!(stdout.starts_with("checked 7 pages: no errors, 1 warning(s)"), "{stdout}");
+}
