@@ -98,6 +98,8 @@ pub enum M<'a> {
     SectionUnknownKind { name: &'a str },
     SectionNoKind { name: &'a str },
     ThemeNotFound { name: &'a str },
+    /// The template engine's own words, which stay in English.
+    TemplateError { message: &'a str },
     // --- reading files ---
     CannotReadFile { error: &'a str },
     NotASection { section: &'a str },
@@ -230,6 +232,7 @@ impl M<'_> {
                 m(format!("找不到主题 `{name}`：没有 themes/{name} 文件夹"), format!("theme `{name}` not found: there is no folder themes/{name}")),
                 Some(m("建好这个文件夹，或删去 `theme:` 这一行以使用内置主题", "create the folder, or remove the `theme:` line to use the built-in theme")),
             ),
+            TemplateError { message } => (m(format!("模板错误：{message}"), format!("template error: {message}")), None),
             CannotReadFile { error } => (m(format!("无法读取这个文件：{error}"), format!("cannot read the file: {error}")), None),
             NotASection { section } => (
                 m(format!("`content/{section}` 不是栏目，这个文件不会发布"), format!("`content/{section}` is not a section, so this file is left out")),
