@@ -131,6 +131,19 @@ mod more_tests {
     }
 
     #[test]
+    fn indentation_reserved_characters_and_alias_bombs() {
+        let d = err("title: a\ntags:\n  - x\n - y\n");
+        assert_eq!((d.line, d.col, d.message.en.as_str()), (5, 2, "this line is not indented like the lines above it"));
+        let d = err("title: @张三\n");
+        assert_eq!((d.line, d.col), (2, 8));
+        assert!(d.message.zh.contains("特殊字符"), "{}", d.message.zh);
+        let d = err("title: `x`\n");
+        assert_eq!(d.message, M::SpecialStart.texts().0);
+        let d = err("title: *nothing\n");
+        assert_eq!(d.message, M::SpecialStart.texts().0);
+    }
+
+    #[test]
     fn colon_in_value_and_duplicates() {
         assert_eq!(err("title: a: b\n").message.en, "a value contains `: `, which YAML reads as a new key");
         let d = err("a: 1\nb: 2\na: 3\n");
