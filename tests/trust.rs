@@ -488,3 +488,49 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
     let (_, stdout, _) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert!(stdout.starts_with("checked 7 pages: no errors, 1 warning(s)"), "{stdout}");
 }
+
+// ---------------------------------------------------------------------------
+// Inputs found by fuzzing (fuzz/run.sh) stay harmless
+
+/// The `page` fuzz target's checks, on every file in tests/fixtures/fuzz.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    use zhanting::{content, frontmatter, markdown};
+    let dir = fixture("fuzz");
+    let mut n = 0;
+    for f in files(&dir) {
+        let data = std::fs::read(dir.join(&f)).unwrap();
+        let path = Path::new("content/cases/fuzz.md");
+        let Ok(text) = content::decode_text(&data) else { continue };
+        let lines = text.lines().count().max(1) + 1;
+        let mut diags = vec![];
+        let body = match frontmatter::split(&text, path) {
+            Ok(s) => {
+                match frontmatter::parse_raw(s.yaml, s.yaml_line, path) {
+                    Ok(raw) => {
+                        let _ = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
+                    }
+                    Err(d) => diags.push(d),
+                }
+                s.body
+            }
+            Err(d) => {
+                diags.push(d);
+                text.as_str()
+            }
+        };
+        for d in &diags {
+            assert!(d.line >= 1 && d.line <= lines, "{}: {d}", f.display());
+        }
+        let r = markdown::render(body, markdown::Options::default(), &|d| Some(format!("../{d}")));
+        // Text never holds a raw `<` (it is escaped), so every `<…>` is a tag.
+        for tag in r.html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+            let compact: String = tag.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(!compact.starts_with("script") && !compact.contains("javascript:"), "{}: <{tag}>", f.display());
+        }
+        let doc = scraper::Html::parse_fragment(&r.html);
+        assert!(select(&doc, "script").is_empty(), "{}", f.display());
+        n += 1;
+    }
+    assert!(n >= 1);
+}
