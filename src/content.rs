@@ -272,11 +272,14 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
         });
         return char::decode_utf16(units)
             .collect::<Result<String, _>>()
+            .map(|s| if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s })
             .map_err(|_| DecodeError::at_start(M::DamagedUtf16));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) if s.contains('\0') => Err(DecodeError::at_start(M::BinaryFile)),
-        Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n")),
+        // Windows (\r\n) and old Mac (\r) line ends become \n, so that every
+        // line number (ours and the YAML parser's) counts the same lines.
+        Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n").replace('\r', "\n")),
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             if bytes.iter().take(8000).any(|b| *b == 0) {
@@ -698,6 +701,7 @@ mod tests {
     fn decodes_utf8_bom_and_utf16() {
         assert_eq!(decode_text(b"\xEF\xBB\xBFab").unwrap(), "ab");
         assert_eq!(decode_text(b"a\r\nb").unwrap(), "a\nb");
+        assert_eq!(decode_text(b"a\r\rb\r\n").unwrap(), "a\n\nb\n");
         let utf16le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("中a".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode_text(&utf16le).unwrap(), "中a");
     }
