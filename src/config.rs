@@ -225,12 +225,13 @@ fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConf
     for (k, sv) in m {
         let name = scalar_string(k).unwrap_or_default();
         let line = line_of(text, &format!("{name}:"));
+        let col = text.lines().nth(line - 1).map(|l| l.len() - l.trim_start().len() + 1).unwrap_or(1);
         if name.is_empty() || name.contains(['/', '\\', '.']) || name == PAGES_FOLDER {
-            errors.push(Diagnostic::err(shown, line, 1, M::BadSectionName { name: &name }));
+            errors.push(Diagnostic::err(shown, line, col, M::BadSectionName { name: &name }));
             continue;
         }
         let Value::Mapping(sm) = sv else {
-            errors.push(Diagnostic::err(shown, line, 1, M::SectionNeedsTitleAndKind { name: &name }));
+            errors.push(Diagnostic::err(shown, line, col, M::SectionNeedsTitleAndKind { name: &name }));
             continue;
         };
         let mut title = None;
@@ -241,14 +242,14 @@ fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConf
                 "title" => title = scalar_string(sval),
                 "kind" => match sval.as_str().and_then(Kind::parse) {
                     Some(k) if k != Kind::Page => kind = Some(k),
-                    _ => errors.push(Diagnostic::err(shown, line, 1, M::SectionUnknownKind { name: &name })),
+                    _ => errors.push(Diagnostic::err(shown, line, col, M::SectionUnknownKind { name: &name })),
                 },
-                other => errors.push(unknown_key(shown, line, 1, other, SECTION_KEYS, Some(&name))),
+                other => errors.push(unknown_key(shown, line, col, other, SECTION_KEYS, Some(&name))),
             }
         }
         let Some(kind) = kind else {
             if errors.is_empty() {
-                errors.push(Diagnostic::err(shown, line, 1, M::SectionNoKind { name: &name }));
+                errors.push(Diagnostic::err(shown, line, col, M::SectionNoKind { name: &name }));
             }
             continue;
         };

@@ -208,6 +208,23 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// Files that are certainly not text: a known binary format (images,
+/// PDF, Word and Office files, archives), or many control characters.
+fn looks_binary(bytes: &[u8]) -> bool {
+    const MAGIC: &[&[u8]] = &[
+        b"\x89PNG", b"\xFF\xD8\xFF", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"\xD0\xCF\x11\xE0", b"Rar!", b"\x1F\x8B", b"7z\xBC\xAF", b"RIFF",
+    ];
+    if MAGIC.iter().any(|m| bytes.starts_with(m)) {
+        return true;
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return false; // UTF-16 text has zero bytes
+    }
+    let head = &bytes[..bytes.len().min(8000)];
+    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
+    head.contains(&0) || control * 20 > head.len()
+}
+
 /// Why a file could not be read as text, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
@@ -241,6 +258,9 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return decode_text(rest);
     }
+    if looks_binary(bytes) {
+        return Err(DecodeError::at_start(M::BinaryFile));
+    }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let le = bytes[0] == 0xFF;
         let units = bytes[2..].chunks_exact(2).map(|c| {
@@ -252,11 +272,14 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
         });
         return char::decode_utf16(units)
             .collect::<Result<String, _>>()
+            .map(|s| if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s })
             .map_err(|_| DecodeError::at_start(M::DamagedUtf16));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) if s.contains('\0') => Err(DecodeError::at_start(M::BinaryFile)),
-        Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n")),
+        // Windows (\r\n) and old Mac (\r) line ends become \n, so that every
+        // line number (ours and the YAML parser's) counts the same lines.
+        Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n").replace('\r', "\n")),
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             if bytes.iter().take(8000).any(|b| *b == 0) {
@@ -457,12 +480,21 @@ fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(Stri
     let mut out = vec![];
     for (key, values) in fields {
         let Some(&(key_line, _)) = keys.get(key) else { continue };
+        // (line index, byte, chars before byte): each value is looked for
+        // after the previous one, so a long list costs one pass.
+        let mut from = (key_line - yaml_line, 0, 0);
         for v in values {
-            let at = lines.iter().enumerate().skip(key_line - yaml_line).find_map(|(i, l)| {
-                l.find(v.as_str()).map(|b| (yaml_line + i, l[..b].chars().count() + 1))
+            let at = lines.iter().enumerate().skip(from.0).find_map(|(i, l)| {
+                let (start, chars) = if i == from.0 && l.is_char_boundary(from.1.min(l.len())) { (from.1.min(l.len()), from.2) } else { (0, 0) };
+                l[start..].find(v.as_str()).map(|b| (i, start + b, chars + l[start..start + b].chars().count()))
             });
-            let (line, col) = at.unwrap_or((key_line, 1));
-            out.push((v.clone(), line, col));
+            match at {
+                Some((i, byte, chars)) => {
+                    out.push((v.clone(), yaml_line + i, chars + 1));
+                    from = (i, byte + v.len(), chars + v.chars().count());
+                }
+                None => out.push((v.clone(), key_line, 1)),
+            }
         }
     }
     out
@@ -669,6 +701,7 @@ mod tests {
     fn decodes_utf8_bom_and_utf16() {
         assert_eq!(decode_text(b"\xEF\xBB\xBFab").unwrap(), "ab");
         assert_eq!(decode_text(b"a\r\nb").unwrap(), "a\nb");
+        assert_eq!(decode_text(b"a\r\rb\r\n").unwrap(), "a\n\nb\n");
         let utf16le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("中a".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode_text(&utf16le).unwrap(), "中a");
     }
@@ -681,6 +714,11 @@ mod tests {
         assert_eq!((e.line, e.col), (2, 3));
         let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
         assert_eq!(e.problem, M::BinaryFile, "{e}");
+        for magic in [&b"\x89PNG\r\n\x1a\nfake"[..], b"%PDF-1.4\n", b"PK\x03\x04word/document.xml", b"\xD0\xCF\x11\xE0\xA1\xB1"] {
+            assert_eq!(decode_text(magic).unwrap_err().problem, M::BinaryFile);
+        }
+        assert_eq!(decode_text(b"\x01\x02\x03\x04abc").unwrap_err().problem, M::BinaryFile);
+        assert!(decode_text(b"---\ntitle: a\x0c\n---\n").is_ok());
     }
 
     #[test]

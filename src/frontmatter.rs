@@ -337,11 +337,31 @@ impl Resolver<'_> {
 
     /// A list of strings; a single string is split at commas and 、.
     fn list(&mut self, key: &str, v: Option<Value>) -> Vec<String> {
-        self.located_list(key, v).into_iter().map(|l| l.value).collect()
+        self.items(key, v)
     }
 
     fn located_list(&mut self, key: &str, v: Option<Value>) -> Vec<Located<String>> {
         let (line, col) = self.at(key);
+        // Each item is looked for after the previous one, so a long list
+        // costs one pass over the text.
+        let mut from = (line, 0, 0);
+        self.items(key, v)
+            .into_iter()
+            .map(|value| {
+                let (line, col) = match self.find_after(from, &value) {
+                    Some((l, c, end)) => {
+                        from = (l, end, c - 1 + value.chars().count());
+                        (l, c)
+                    }
+                    None => (line, col),
+                };
+                Located { value, line, col }
+            })
+            .collect()
+    }
+
+    /// The trimmed, de-duplicated items of a list field.
+    fn items(&mut self, key: &str, v: Option<Value>) -> Vec<String> {
         let items: Vec<String> = match v {
             None | Some(Value::Null) => vec![],
             Some(Value::Sequence(seq)) => {
@@ -370,18 +390,17 @@ impl Resolver<'_> {
             .into_iter()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty() && seen.insert(s.clone()))
-            .map(|value| {
-                let (line, col) = self.find_after(line, &value).unwrap_or((line, col));
-                Located { value, line, col }
-            })
             .collect()
     }
 
-    /// Line and column of the first occurrence of `needle` at or after file line `from`.
-    fn find_after(&self, from: usize, needle: &str) -> Option<(usize, usize)> {
+    /// Line, column and end byte (within its line) of the first occurrence
+    /// of `needle` at or after byte `from.1` of file line `from.0`; `from.2`
+    /// is the number of characters before that byte.
+    fn find_after(&self, from: (usize, usize, usize), needle: &str) -> Option<(usize, usize, usize)> {
         let first = self.yaml_line;
-        self.yaml.lines().enumerate().skip(from.saturating_sub(first)).find_map(|(i, l)| {
-            l.find(needle).map(|b| (first + i, l[..b].chars().count() + 1))
+        self.yaml.lines().enumerate().skip(from.0.saturating_sub(first)).find_map(|(i, l)| {
+            let (start, chars) = if first + i == from.0 && l.is_char_boundary(from.1.min(l.len())) { (from.1.min(l.len()), from.2) } else { (0, 0) };
+            l[start..].find(needle).map(|b| (first + i, chars + l[start..start + b].chars().count() + 1, start + b + needle.len()))
         })
     }
 

@@ -98,6 +98,8 @@ pub enum M<'a> {
     SectionUnknownKind { name: &'a str },
     SectionNoKind { name: &'a str },
     ThemeNotFound { name: &'a str },
+    /// The template engine's own words, which stay in English.
+    TemplateError { message: &'a str },
     // --- reading files ---
     CannotReadFile { error: &'a str },
     NotASection { section: &'a str },
@@ -126,6 +128,9 @@ pub enum M<'a> {
     ColonInValue,
     DuplicateKey { key: &'a str },
     BadList,
+    BadIndent,
+    SpecialStart,
+    TooComplex,
     OtherYaml { parser: &'a str },
     // --- files and addresses ---
     BadSlug { slug: &'a str, why: SlugProblem },
@@ -227,6 +232,7 @@ impl M<'_> {
                 m(format!("找不到主题 `{name}`：没有 themes/{name} 文件夹"), format!("theme `{name}` not found: there is no folder themes/{name}")),
                 Some(m("建好这个文件夹，或删去 `theme:` 这一行以使用内置主题", "create the folder, or remove the `theme:` line to use the built-in theme")),
             ),
+            TemplateError { message } => (m(format!("模板错误：{message}"), format!("template error: {message}")), None),
             CannotReadFile { error } => (m(format!("无法读取这个文件：{error}"), format!("cannot read the file: {error}")), None),
             NotASection { section } => (
                 m(format!("`content/{section}` 不是栏目，这个文件不会发布"), format!("`content/{section}` is not a section, so this file is left out")),
@@ -343,6 +349,21 @@ impl M<'_> {
                     "写成 `tags: [党建, 乡村振兴]`，或每行一个 `- 项`，前面缩进两个空格",
                     "write `tags: [党建, 乡村振兴]`, or one `- item` per line indented by two spaces",
                 )),
+            ),
+            BadIndent => (
+                m("这一行的缩进与上面的行对不齐", "this line is not indented like the lines above it"),
+                Some(m(
+                    "`名称: 值` 行顶格写；列表的每一项 `- 项` 用同样多的空格缩进",
+                    "start `key: value` lines at the left edge, and indent every `- item` of a list by the same number of spaces",
+                )),
+            ),
+            SpecialStart => (
+                m("这个值以 YAML 的特殊字符开头（如 @ ` % * & !）", "this value starts with a character YAML reserves (such as @ ` % * & !)"),
+                Some(m("把整个值放在英文双引号 \"…\" 里", "put the whole value in \"double quotes\"")),
+            ),
+            TooComplex => (
+                m("页面信息里的引用（& 和 *）重复或嵌套过多", "the front matter repeats or nests references (& and *) too much"),
+                Some(m("不要用 & 和 *，每个值直接写出来", "do not use & and *: write each value out")),
             ),
             OtherYaml { parser } => (
                 m(format!("YAML 格式有误（{parser}）"), format!("invalid YAML: {parser}")),

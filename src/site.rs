@@ -292,6 +292,7 @@ pub fn check_term_spellings(pages: &[Page], diags: &mut Vec<Diagnostic>) {
         // loose key → (first spelling, its file)
         let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
         for page in &order {
+            let at: HashMap<&str, (usize, usize)> = page.term_at.iter().rev().map(|t| (t.0.as_str(), (t.1, t.2))).collect();
             for name in terms_of(page, taxonomy) {
                 let loose: String = name
                     .nfkc()
@@ -299,8 +300,7 @@ pub fn check_term_spellings(pages: &[Page], diags: &mut Vec<Diagnostic>) {
                     .flat_map(char::to_lowercase)
                     .collect();
                 let Some(&(first_name, first_file)) = first.get(&loose) else {
-                    let name_ref = page.term_at.iter().find(|t| t.0 == name).map(|t| t.0.as_str());
-                    if let Some(n) = name_ref {
+                    if let Some((n, _)) = at.get_key_value(name.as_str()) {
                         first.insert(loose, (n, page.source.as_path()));
                     }
                     continue;
@@ -308,7 +308,7 @@ pub fn check_term_spellings(pages: &[Page], diags: &mut Vec<Diagnostic>) {
                 if first_name == name {
                     continue;
                 }
-                let (line, col) = page.term_at.iter().find(|t| t.0 == name).map(|t| (t.1, t.2)).unwrap_or((1, 1));
+                let (line, col) = at.get(name.as_str()).copied().unwrap_or((1, 1));
                 diags.push(Diagnostic::warn(
                     &page.source,
                     line,

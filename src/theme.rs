@@ -135,7 +135,7 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> D
         })
         .unwrap_or((1, 1));
     let message = chain.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    Diagnostic::error(path, line, col, format!("template error: {message}"))
+    Diagnostic::err(path, line, col, crate::diag::M::TemplateError { message: &message })
 }
 
 /// The error and its causes on one line each.

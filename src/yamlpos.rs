@@ -61,6 +61,12 @@ pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: u
         (second, M::DuplicateKey { key })
     } else if what.contains("block sequence") || what.contains("did not find expected '-'") {
         (problem_at, M::BadList)
+    } else if what.contains("did not find expected key") || ctx.contains("block mapping") {
+        (problem_at, M::BadIndent)
+    } else if what.contains("cannot start any token") || what.contains("unknown anchor") || what.contains("undefined alias") || ctx.contains("alias") || ctx.contains("anchor") {
+        (problem_at, M::SpecialStart)
+    } else if what.contains("recursion limit") || what.contains("repetition limit") {
+        (problem_at, M::TooComplex)
     } else {
         (problem_at, M::OtherYaml { parser: what })
     };
@@ -122,6 +128,19 @@ mod more_tests {
     fn unclosed_list() {
         let d = err("tags: [a, b\nx: 1\n");
         assert_eq!((d.line, d.col, d.message.en.as_str()), (2, 7, "this list in [ ] is not closed"));
+    }
+
+    #[test]
+    fn indentation_reserved_characters_and_alias_bombs() {
+        let d = err("title: a\ntags:\n  - x\n - y\n");
+        assert_eq!((d.line, d.col, d.message.en.as_str()), (5, 2, "this line is not indented like the lines above it"));
+        let d = err("title: @张三\n");
+        assert_eq!((d.line, d.col), (2, 8));
+        assert!(d.message.zh.contains("特殊字符"), "{}", d.message.zh);
+        let d = err("title: `x`\n");
+        assert_eq!(d.message, M::SpecialStart.texts().0);
+        let d = err("title: *nothing\n");
+        assert_eq!(d.message, M::SpecialStart.texts().0);
     }
 
     #[test]

@@ -307,3 +307,231 @@ fn killed_builds_leave_the_previous_output_complete() {
     assert!(snapshot(&out) == complete[written]);
     eprintln!("{swapped} of 30 killed builds had completed the swap; build time {duration:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Hostile and huge input: a clear error or a correct page, never a panic or a hang
+
+/// Runs zhanting, killing it if it takes longer than `limit` (a hang).
+fn run_within(args: &[&str], limit: std::time::Duration) -> (i32, String, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut s = String::new();
+        out.read_to_string(&mut s).ok();
+        s
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = String::new();
+        err.read_to_string(&mut s).ok();
+        s
+    });
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > limit {
+            child.kill().ok();
+            panic!("zhanting {args:?} hung for more than {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let (stdout, stderr) = (t_out.join().unwrap(), t_err.join().unwrap());
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    (status.code().unwrap_or(-1), stdout, stderr)
+}
+
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
+
+#[test]
+fn a_20_mb_markdown_file_builds() {
+    let (_t, root) = site("full");
+    let para = "全区各级党组织认真落实“三会一课”制度，扎实开展主题党日活动，推动基层党建工作提质增效。**重点**工作有：[链接](../cases/qingshi.md)。\n\n";
+    let mut body = String::with_capacity(21 << 20);
+    let mut n = 0;
+    while body.len() < 20 << 20 {
+        if n % 200 == 0 {
+            body.push_str(&format!("## 第{n}部分\n\n- 要点一\n- 要点二\n\n| 项目 | 数量 |\n|---|---|\n| 支部 | {n} |\n\n"));
+        }
+        body.push_str(para);
+        n += 1;
+    }
+    std::fs::write(root.join("content/cases/huge.md"), format!("---\ntitle: 超长文件\ndate: 2020-01-01\n---\n{body}")).unwrap();
+    let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(root.join("output/cases/huge/index.html")).unwrap();
+    assert!(page.len() > 20 << 20);
+    assert!(page.contains(&format!("第{}部分", (n - 1) / 200 * 200)), "the end of the text is on the page");
+}
+
+#[test]
+fn a_5000_character_title_and_1000_tags() {
+    long_title_and_tags(1000);
+}
+
+/// Rendering is quadratic in the tags of one page: each of the 10,000 tag
+/// pages lists the page with all its tags (render.rs `summaries`, the theme's
+/// cards). Run with `--ignored` once list cards show a bounded number of tags.
+#[test]
+#[ignore = "term pages repeat every tag of the page: quadratic in render"]
+fn a_5000_character_title_and_10000_tags() {
+    long_title_and_tags(10_000);
+}
+
+fn long_title_and_tags(count: usize) {
+    let (_t, root) = site("full");
+    let title: String = "党建引领基层治理".chars().cycle().take(5000).collect();
+    let tags: Vec<String> = (0..count).map(|i| format!("标签{i}")).collect();
+    std::fs::write(
+        root.join("content/cases/long.md"),
+        format!("---\ntitle: {title}\ndate: 2020-01-01\ntags: [{}]\n---\n正文。\n", tags.join(", ")),
+    )
+    .unwrap();
+    let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 0, "{err}");
+    let out = root.join("output");
+    let doc = html(&out.join("cases/long/index.html"));
+    assert!(text_of(&doc, "h1").contains(&title));
+    assert!(out.join(format!("tags/标签{}/index.html", count - 1)).is_file());
+    assert!(read(&out.join("tags/标签0/index.html")).contains("cases/long/index.html"));
+}
+
+#[test]
+fn binary_utf16_and_gbk_files() {
+    let (_t, root) = site("full");
+    let dir = root.join("content/cases");
+    // binary garbage named .md
+    let mut rng = fastrand::Rng::with_seed(7);
+    let garbage: Vec<u8> = (0..100_000).map(|_| rng.u8(..)).collect();
+    std::fs::write(dir.join("garbage.md"), &garbage).unwrap();
+    // a PNG saved as .md
+    std::fs::copy(root.join("content/brands/hongfan/logo.png"), dir.join("image.md")).unwrap();
+    // GBK: "---\ntitle: 中文\n" in GBK bytes
+    let mut gbk = b"---\ntitle: ".to_vec();
+    gbk.extend_from_slice(&[0xD6, 0xD0, 0xCE, 0xC4]);
+    gbk.extend_from_slice(b"\ndate: 2020-01-01\n---\n");
+    std::fs::write(dir.join("gbk.md"), gbk).unwrap();
+    let (code, _, err) = run_within(&["check", "--root", root.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 1);
+    assert!(err.contains("content/cases/garbage.md:1:1: error: 这不是文本文件"), "{err}");
+    assert!(err.contains("content/cases/image.md:1:1: error: 这不是文本文件"), "{err}");
+    assert!(err.contains("content/cases/gbk.md:2:8: error: 这个文件不是以 UTF-8 编码保存的"), "{err}");
+    assert_eq!(err.matches(": error: ").count(), 3, "{err}");
+
+    // UTF-16 (as Notepad saves "Unicode") is read correctly
+    for f in ["garbage.md", "image.md", "gbk.md"] {
+        std::fs::remove_file(dir.join(f)).unwrap();
+    }
+    let text = "---\r\ntitle: 统一编码的页面\r\ndate: 2020年3月1日\r\n---\r\n正文是 UTF-16 编码。\r\n";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.join("utf16le.md"), le).unwrap();
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.replace("统一", "大端").encode_utf16().flat_map(u16::to_be_bytes));
+    std::fs::write(dir.join("utf16be.md"), be).unwrap();
+    let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 0, "{err}");
+    let page = text_of(&html(&root.join("output/cases/utf16le/index.html")), "body");
+    assert!(page.contains("统一编码的页面") && page.contains("正文是 UTF-16 编码。"), "{page}");
+    assert!(text_of(&html(&root.join("output/cases/utf16be/index.html")), "h1").contains("大端编码的页面"));
+}
+
+#[test]
+fn deeply_nested_and_pathological_markdown() {
+    let (_t, root) = site("full");
+    let nested = format!("{}深{}", "> ".repeat(5000), "");
+    let brackets = "[".repeat(50_000);
+    let emphasis = "*a ".repeat(30_000);
+    let list: String = (0..3000).map(|i| format!("{}- 项\n", "  ".repeat(i % 200))).collect();
+    let yaml_bomb = "---\ntitle: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\ndate: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nregion: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nsummary: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nsector: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nspeaker: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ntags: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n---\n";
+    std::fs::write(root.join("content/cases/nested.md"), format!("---\ntitle: 嵌套\ndate: 2020-01-01\n---\n{nested}\n\n{brackets}\n\n{emphasis}\n\n{list}")).unwrap();
+    std::fs::write(root.join("content/cases/bomb.md"), yaml_bomb).unwrap();
+    let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 1, "the YAML bomb is an error: {err}");
+    assert!(err.contains("content/cases/bomb.md:"), "{err}");
+    assert!(!err.contains("nested.md"), "{err}");
+    std::fs::remove_file(root.join("content/cases/bomb.md")).unwrap();
+    let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 0, "{err}");
+    assert!(read(&root.join("output/cases/nested/index.html")).contains("深"));
+}
+
+// ---------------------------------------------------------------------------
+// Messages: exact text, file, line and column, in Chinese and English
+
+#[test]
+fn every_site_yaml_mistake_is_explained_in_both_languages() {
+    let (_t, root) = site("bad-config");
+    let r = root.to_str().unwrap();
+    for (args, expected) in [(vec!["check", "--root", r], "expected-stderr.txt"), (vec!["check", "--root", r, "--lang", "en"], "expected-stderr.en.txt")] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 1, "{stdout}");
+        assert_eq!(stderr, read(&fixture("bad-config").join(expected)), "{expected}");
+    }
+    // a broken site.yaml does not stop --lang en from working, nor `language: en` from being read
+    let (_, _, stderr) = run(&["build", "--root", r, "--lang", "en"]);
+    assert!(stderr.starts_with("site.yaml:1:1: error: `title` must be text\n  hint: "), "{stderr}");
+}
+
+#[test]
+fn check_writes_nothing_and_reports_warnings_with_success() {
+    let (_t, root) = site("full");
+    let before = files(&root);
+    let (code, stdout, stderr) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("检查了 7 个页面：没有错误，1 个警告"), "{stdout}");
+    assert!(stderr.contains("content/cases/qingshi.md:10:1: warning: "), "{stderr}");
+    assert_eq!(files(&root), before, "check wrote files");
+    let (_, stdout, _) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
+    assert!(stdout.starts_with("checked 7 pages: no errors, 1 warning(s)"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------
+// Inputs found by fuzzing (fuzz/run.sh) stay harmless
+
+/// The `page` fuzz target's checks, on every file in tests/fixtures/fuzz.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    use zhanting::{content, frontmatter, markdown};
+    let dir = fixture("fuzz");
+    let mut n = 0;
+    for f in files(&dir) {
+        let data = std::fs::read(dir.join(&f)).unwrap();
+        let path = Path::new("content/cases/fuzz.md");
+        let Ok(text) = content::decode_text(&data) else { continue };
+        let lines = text.lines().count().max(1) + 1;
+        let mut diags = vec![];
+        let body = match frontmatter::split(&text, path) {
+            Ok(s) => {
+                match frontmatter::parse_raw(s.yaml, s.yaml_line, path) {
+                    Ok(raw) => {
+                        let _ = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
+                    }
+                    Err(d) => diags.push(d),
+                }
+                s.body
+            }
+            Err(d) => {
+                diags.push(d);
+                text.as_str()
+            }
+        };
+        for d in &diags {
+            assert!(d.line >= 1 && d.line <= lines, "{}: {d}", f.display());
+        }
+        let r = markdown::render(body, markdown::Options::default(), &|d| Some(format!("../{d}")));
+        // Text never holds a raw `<` (it is escaped), so every `<…>` is a tag.
+        for tag in r.html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+            let compact: String = tag.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+            let js_value = compact.split("=\"").skip(1).any(|v| v.starts_with("javascript:"));
+            assert!(!compact.starts_with("script") && !js_value, "{}: <{tag}>", f.display());
+        }
+        let doc = scraper::Html::parse_fragment(&r.html);
+        assert!(select(&doc, "script").is_empty(), "{}", f.display());
+        n += 1;
+    }
+    assert!(n >= 1);
+}
