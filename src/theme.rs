@@ -19,7 +19,8 @@ pub enum AssetSource {
 
 pub struct Theme {
     pub tera: Tera,
-    /// Output path (relative, `/`-separated) → source.
+    /// Output path (relative, `/`-separated) → source: theme assets and the
+    /// site's `static/` files.
     pub assets: BTreeMap<String, AssetSource>,
     /// Where each template came from, for error messages.
     pub origins: BTreeMap<String, PathBuf>,
@@ -53,8 +54,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             Diagnostic::err("site.yaml", 1, 1, crate::diag::M::ThemeNotFound { name }),
         );
     }
-    for (sub, is_templates) in [("templates", true), ("static", false)] {
-        let dir = site_theme.join(sub);
+    // Later sources win: the built-in theme, the site's theme, the site's
+    // own `static/` folder (copied verbatim to the output root).
+    let site_static = root.join(crate::content::STATIC_DIR);
+    for (dir, is_templates) in [(site_theme.join("templates"), true), (site_theme.join("static"), false), (site_static, false)] {
         for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
             if !e.file_type().is_file() {
                 continue;
