@@ -174,7 +174,11 @@ fn bold(t: &str) -> String {
     format!("<w:r><w:rPr><w:b/></w:rPr><w:t>{t}</w:t></w:r>")
 }
 fn item(t: &str) -> String {
-    format!("<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>{}</w:p>", run_(t))
+    numbered(1, 0, t)
+}
+/// A paragraph of Word list `num` at `level` (the number is not in the text).
+fn numbered(num: u32, level: u32, t: &str) -> String {
+    format!("<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{num}\"/></w:numPr></w:pPr>{}</w:p>", run_(t))
 }
 fn cell(t: &str) -> String {
     format!("<w:tc>{}</w:tc>", para(None, &run_(t)))
@@ -190,6 +194,10 @@ fn make_docx(path: &Path) {
         para(None, &format!("{}{}{}", run_("我们要"), bold("突出重点"), run_("，把各项工作落到实处，确保取得实效 &amp; 长效。"))),
         item("第一项任务"),
         item("第二项任务"),
+        numbered(3, 0, "明确目标"),
+        numbered(2, 0, "要加强理论学习，提高思想认识。"),
+        numbered(2, 1, "每月集中学习一次。"),
+        numbered(2, 0, "要压实工作责任，层层抓好落实。"),
         format!("<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>", cell("支部"), cell("党员数"), cell("第一支部"), cell("36")),
         para(None, "<w:r><w:drawing><wp:inline><a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed=\"rId9\"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"),
         para(None, &run_("以上是我的意见。")),
@@ -199,11 +207,13 @@ fn make_docx(path: &Path) {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>{body}</w:body></w:document>"#
     );
     let styles = r#"<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style></w:styles>"#;
+    // list 1: bullets; list 2: 1. with (1) below it; list 3: 一、
+    let numbering = r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num><w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num></w:numbering>"#;
     let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>"#;
     let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="png" ContentType="image/png"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let opts = zip::write::SimpleFileOptions::default();
-    for (name, data) in [("[Content_Types].xml", types.as_bytes()), ("word/document.xml", document.as_bytes()), ("word/styles.xml", styles.as_bytes()), ("word/_rels/document.xml.rels", rels.as_bytes()), ("word/media/image1.png", PNG)] {
+    for (name, data) in [("[Content_Types].xml", types.as_bytes()), ("word/document.xml", document.as_bytes()), ("word/styles.xml", styles.as_bytes()), ("word/numbering.xml", numbering.as_bytes()), ("word/_rels/document.xml.rels", rels.as_bytes()), ("word/media/image1.png", PNG)] {
         zip.start_file(name, opts).unwrap();
         zip.write_all(data).unwrap();
     }
@@ -222,7 +232,7 @@ fn imports_a_word_file_with_its_structure_and_images() {
     let page = read(&dir.join("index.md"));
     assert_eq!(field(&page, "date"), Some("2021-03-08"));
     assert_eq!(field(&page, "occasion"), Some("某镇党建工作推进会"));
-    for want in ["\n## 抓好支部建设\n", "我们要**突出重点**，", "实效 &amp; 长效", "\n- 第一项任务\n", "| 支部 | 党员数 |\n| --- | --- |\n| 第一支部 | 36 |", "![](image1.png)", "同志们：\n"] {
+    for want in ["\n## 抓好支部建设\n", "我们要**突出重点**，", "实效 &amp; 长效", "\n- 第一项任务\n", "\n## 一、明确目标\n", "\n1\\.要加强理论学习，提高思想认识。\n\n（1）每月集中学习一次。\n\n2\\.要压实工作责任，层层抓好落实。\n", "| 支部 | 党员数 |\n| --- | --- |\n| 第一支部 | 36 |", "![](image1.png)", "同志们：\n"] {
         let want = want.replace("&amp;", "&");
         assert!(page.contains(&want), "missing {want:?} in\n{page}");
     }
@@ -234,6 +244,7 @@ fn imports_a_word_file_with_its_structure_and_images() {
     assert!(built.join("image1.png").is_file() && built.join("推进会讲话.docx").is_file());
     let html = read(&built.join("index.html"));
     assert!(html.contains("<table") && html.contains("<strong>突出重点</strong>") && html.contains("image1.png"));
+    assert!(!html.contains("<li>要加强") && html.contains("<p>1.要加强理论学习") && html.contains("<p>2.要压实工作责任"), "numbered paragraphs keep their numbers:\n{html}");
 
     // a second import never overwrites: it gets a new name
     import(&root, &[docx.to_str().unwrap()]);

@@ -74,6 +74,8 @@ struct Para {
     run_bold: bool,
     style: Option<String>,
     list_level: Option<usize>,
+    /// `w:numId` of a numbered or bulleted paragraph (`0` = none).
+    num_id: Option<String>,
     images: Vec<String>,
 }
 
@@ -116,6 +118,8 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
     let doc = read_entry(&mut zip, "word/document.xml")?.context("this .docx has no word/document.xml; open it in Word and save it again")?;
     let doc = String::from_utf8(doc).context("word/document.xml is not UTF-8")?;
     let styles = read_entry(&mut zip, "word/styles.xml")?.map(|b| heading_styles(&String::from_utf8_lossy(&b))).unwrap_or_default();
+    let numbering = read_entry(&mut zip, "word/numbering.xml")?.map(|b| Numbering::parse(&String::from_utf8_lossy(&b))).unwrap_or_default();
+    let mut counters = Counters::default();
     let rels = read_entry(&mut zip, "word/_rels/document.xml.rels")?.map(|b| relationships(&String::from_utf8_lossy(&b))).unwrap_or_default();
 
     let mut lines = vec![];
@@ -156,6 +160,11 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                     "w:ilvl" => {
                         if let Some(p) = para.as_mut() {
                             p.list_level = Some(attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0));
+                        }
+                    }
+                    "w:numId" => {
+                        if let Some(p) = para.as_mut() {
+                            p.num_id = attr(e, "w:val");
                         }
                     }
                     "w:numPr" => {
@@ -234,7 +243,8 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                                 c.push_str(&md.replace('|', "\\|"));
                             }
                         } else if table_depth == 0 {
-                            lines.push(paragraph_line(&p, &styles));
+                            let number = counters.next(&p, &numbering);
+                            lines.push(paragraph_line(&p, &styles, number));
                         }
                     }
                 }
@@ -271,10 +281,20 @@ fn image_name(target: &str, index: usize) -> String {
     }
 }
 
-fn paragraph_line(p: &Para, styles: &HashMap<String, u8>) -> Line {
+/// `number`: the text Word shows before a numbered paragraph (`1.`, `一、`,
+/// `（1）`), which is not in the paragraph's own text.
+fn paragraph_line(p: &Para, styles: &HashMap<String, u8>, number: Option<String>) -> Line {
     let plain = p.plain();
     let level = p.style.as_ref().and_then(|s| styles.get(s).copied().or_else(|| level_of(s)));
     let md = p.markdown();
+    if let Some(n) = number.filter(|_| level.is_none()) {
+        // Written out as the reader sees it; the text rules then make `一、`
+        // a heading and keep `1.` a numbered paragraph that never renumbers.
+        let text = format!("{n}{}", plain.trim_start());
+        let plain_runs = p.images.is_empty() && p.runs.iter().all(|(_, b)| !*b);
+        let block = (!plain_runs).then(|| format!("{}{}", super::text::escape_paragraph(&n), md.trim_start()));
+        return Line { text, block };
+    }
     let block = match (level, p.list_level) {
         (Some(0), _) => None,
         (Some(n), _) if !plain.trim().is_empty() => Some(format!("{} {}", "#".repeat((n as usize + 1).min(6)), escape_inline(plain.trim()))),
@@ -316,4 +336,142 @@ fn relationships(xml: &str) -> HashMap<String, String> {
         }
     }
     out
+}
+
+/// One level of a Word list: its number format, text template and start.
+#[derive(Debug, Clone)]
+struct Level {
+    fmt: String,
+    text: String,
+    start: u32,
+}
+
+/// `word/numbering.xml`: numId → abstract list → levels.
+#[derive(Debug, Default)]
+struct Numbering {
+    abstracts: HashMap<String, HashMap<usize, Level>>,
+    nums: HashMap<String, String>,
+}
+
+impl Numbering {
+    fn parse(xml: &str) -> Numbering {
+        let mut n = Numbering::default();
+        let mut reader = Reader::from_str(xml);
+        let (mut abs, mut lvl, mut num): (Option<String>, Option<(usize, Level)>, Option<String>) = (None, None, None);
+        loop {
+            let ev = match reader.read_event() {
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(ev) => ev,
+            };
+            match ev {
+                Event::Start(ref e) | Event::Empty(ref e) => match e.name().as_ref() {
+                    "w:abstractNum" => abs = attr(e, "w:abstractNumId"),
+                    "w:lvl" => {
+                        let i = attr(e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                        lvl = Some((i, Level { fmt: "decimal".into(), text: format!("%{}.", i + 1), start: 1 }));
+                    }
+                    "w:start" => {
+                        if let Some((_, l)) = lvl.as_mut() {
+                            l.start = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                        }
+                    }
+                    "w:numFmt" => {
+                        if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr(e, "w:val")) {
+                            l.fmt = v;
+                        }
+                    }
+                    "w:lvlText" => {
+                        if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr(e, "w:val")) {
+                            l.text = v;
+                        }
+                    }
+                    "w:num" => num = attr(e, "w:numId"),
+                    "w:abstractNumId" => {
+                        if let (Some(id), Some(a)) = (num.as_ref(), attr(e, "w:val")) {
+                            n.nums.insert(id.clone(), a);
+                        }
+                    }
+                    _ => {}
+                },
+                Event::End(ref e) => match e.name().as_ref() {
+                    "w:lvl" => {
+                        if let (Some(a), Some((i, l))) = (abs.as_ref(), lvl.take()) {
+                            n.abstracts.entry(a.clone()).or_default().insert(i, l);
+                        }
+                    }
+                    "w:abstractNum" => abs = None,
+                    "w:num" => num = None,
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        n
+    }
+
+    fn levels(&self, num_id: &str) -> Option<&HashMap<usize, Level>> {
+        self.abstracts.get(self.nums.get(num_id)?)
+    }
+}
+
+/// Running counters of each list, per level, as Word counts them.
+#[derive(Default)]
+struct Counters(HashMap<String, Vec<u32>>);
+
+impl Counters {
+    /// The number shown before `p`, or `None` when it is not a numbered
+    /// paragraph (bullets stay Markdown list items).
+    fn next(&mut self, p: &Para, numbering: &Numbering) -> Option<String> {
+        let id = p.num_id.as_deref().filter(|id| *id != "0")?;
+        let levels = numbering.levels(id)?;
+        let depth = p.list_level.unwrap_or(0).min(8);
+        let level = levels.get(&depth)?;
+        if level.fmt == "bullet" || level.fmt == "none" {
+            return None;
+        }
+        let counts = self.0.entry(id.to_string()).or_default();
+        counts.resize(9, 0);
+        for (i, c) in counts.iter_mut().enumerate().take(depth + 1) {
+            if *c == 0 {
+                *c = levels.get(&i).map_or(1, |l| l.start.max(1)) - u32::from(i == depth);
+            }
+        }
+        counts[depth] += 1;
+        for c in counts.iter_mut().skip(depth + 1) {
+            *c = 0;
+        }
+        let mut text = level.text.clone();
+        for i in 0..=depth {
+            let fmt = levels.get(&i).map_or("decimal", |l| l.fmt.as_str());
+            text = text.replace(&format!("%{}", i + 1), &format_number(counts[i], fmt));
+        }
+        Some(text)
+    }
+}
+
+/// A list number in one of Word's formats.
+fn format_number(n: u32, fmt: &str) -> String {
+    const CN: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let chinese = |n: u32| -> String {
+        match n {
+            0..=9 => CN[n as usize].to_string(),
+            10..=19 => format!("十{}", if n > 10 { CN[(n % 10) as usize] } else { "" }),
+            20..=99 => format!("{}十{}", CN[(n / 10) as usize], if n % 10 > 0 { CN[(n % 10) as usize] } else { "" }),
+            _ => n.to_string(),
+        }
+    };
+    let letter = |n: u32, base: u8| -> String {
+        if (1..=26).contains(&n) {
+            char::from(base + (n - 1) as u8).to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    match fmt {
+        "chineseCounting" | "chineseCountingThousand" | "ideographTraditional" | "japaneseCounting" | "taiwaneseCountingThousand" => chinese(n),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => char::from_u32(0x2460 + n - 1).map_or(n.to_string(), String::from),
+        "lowerLetter" => letter(n, b'a'),
+        "upperLetter" => letter(n, b'A'),
+        _ => n.to_string(),
+    }
 }
