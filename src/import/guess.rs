@@ -42,6 +42,11 @@ pub struct Guess {
     pub occasion: Option<String>,
     pub doc_number: Option<String>,
     pub region: Option<String>,
+    /// A case's 单位 and 领域, a brand's 支部 and 品牌名称, when the text says.
+    pub organization: Option<String>,
+    pub sector: Option<&'static str>,
+    pub branch: Option<String>,
+    pub brand: Option<String>,
     /// Index of the first body line.
     pub body_start: usize,
     /// Header lines (before `body_start`) that stay in the body anyway.
@@ -493,7 +498,58 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
     let body: String = lines.iter().map(|l| clean(l)).collect::<Vec<_>>().join("\n");
     let header: Vec<&str> = head.iter().take(i).copied().chain(g.speaker_title.as_deref()).collect();
     g.region = region(&title, &header, &body);
+    g.organization = organization(&title);
+    g.sector = sector(&title, &body);
+    let head_text: String = header.iter().copied().chain([title.as_str()]).collect::<Vec<_>>().join("\n");
+    g.branch = branch(&head_text).or_else(|| branch(&body.chars().take(600).collect::<String>()));
+    g.brand = brand(&title).or_else(|| brand(&body.chars().take(600).collect::<String>()));
     g
+}
+
+static ORG_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^([\p{Han}]{2,20}?(?:村|社区|区|县|市|镇|乡|街道|公司|集团|党支部|党总支|支部|党委|学校|中学|小学|大学|医院|局|委员会|组织部))(?:在|以|把|坚持|推行|探索|创新|着力|实施|聚焦|打造|：|:|——)")
+});
+static BRANCH: LazyLock<Regex> = LazyLock::new(|| re(r"((?:中共)?[\p{Han}]{2,24}?(?:党支部|党总支|支部委员会))"));
+static BRAND: LazyLock<Regex> = LazyLock::new(|| re(r#"[“"「]([^”"」\n]{2,12})[”"」]\s*(?:党建)?(?:服务)?品牌"#));
+
+/// The unit a case is about when the title starts with it
+/// (`青石村以“四议两公开”…` → 青石村).
+pub fn organization(title: &str) -> Option<String> {
+    let c = ORG_IN_TITLE.captures(title.trim())?;
+    let org = c.get(1)?.as_str();
+    (!NOT_PLACES.contains(&org)).then(|| org.to_string())
+}
+
+/// A brand's branch: the first `…党支部` the title or header names.
+pub fn branch(text: &str) -> Option<String> {
+    BRANCH.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()).find(|b| !b.starts_with("基层") && !b.starts_with("各")).map(str::to_string)
+}
+
+/// A brand's name: the quoted words before 品牌 (`打造“红帆领航”品牌`).
+pub fn brand(text: &str) -> Option<String> {
+    BRAND.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string())
+}
+
+/// The 领域 the text is clearly about, by its words (title words count ten
+/// times); `None` when no field stands out.
+pub fn sector(title: &str, body: &str) -> Option<&'static str> {
+    const WORDS: &[(&str, &[&str])] = &[
+        ("农村", &["农村", "村党支部", "村民", "农民", "村级", "乡村", "村集体"]),
+        ("社区", &["社区", "街道", "居民", "网格"]),
+        ("机关", &["机关"]),
+        ("国有企业", &["国有企业", "国企", "国资"]),
+        ("非公企业", &["非公", "民营企业", "私营企业"]),
+        ("社会组织", &["社会组织", "行业协会"]),
+        ("学校", &["学校", "高校", "中学", "小学", "教师", "师生"]),
+        ("医院", &["医院", "医务", "卫生院", "医护"]),
+    ];
+    let mut scores: Vec<(usize, &'static str)> = WORDS
+        .iter()
+        .map(|(name, words)| (words.iter().map(|w| title.matches(w).count() * 10 + body.matches(w).count()).sum(), *name))
+        .collect();
+    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    let (best, second) = (scores[0], scores[1]);
+    (best.0 >= 5 && best.0 >= 2 * second.0).then_some(best.1)
 }
 
 /// The kind a text reads as: 讲话 → speech, 品牌 → brand, 案例/经验/做法 → case.
@@ -583,6 +639,20 @@ mod tests {
         assert_eq!(doc_number("某办字〔2020〕第7号"), Some("某办字〔2020〕7号".into()));
         assert_eq!(doc_number("某组通（2018）３号"), Some("某组通〔2018〕3号".into()));
         assert_eq!(doc_number("2019年共发文12号"), None);
+    }
+
+    #[test]
+    fn case_and_brand_fields() {
+        assert_eq!(organization("青石村以“四议两公开”推进村务决策"), Some("青石村".into()));
+        assert_eq!(organization("陈仓区在创新机制中推进基层党建工作出成效"), Some("陈仓区".into()));
+        assert_eq!(organization("全区在创新中推进工作"), None);
+        assert_eq!(organization("在创新中加强和改进基层党建工作"), None);
+        assert_eq!(brand("禾塘村党支部打造“稻香先锋”党建品牌"), Some("稻香先锋".into()));
+        assert_eq!(brand("没有品牌的文字"), None);
+        assert_eq!(branch("中共禾塘村支部委员会\n禾塘村党支部打造品牌"), Some("中共禾塘村支部委员会".into()));
+        assert_eq!(sector("青石村四议两公开", "村民代表会议。村级事务。农民增收。农村发展。乡村振兴。"), Some("农村"));
+        assert_eq!(sector("加强城市基层党建", "社区党组织。居民服务。街道社区。网格员。机关党建。"), Some("社区"));
+        assert_eq!(sector("一点思考", "农村和社区，机关和学校。"), None);
     }
 
     #[test]

@@ -280,6 +280,18 @@ fn yaml_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A field guessed from the text (marked for checking), or left empty with
+/// a comment saying what to write.
+fn guessed(y: &mut String, checks: &mut Vec<String>, key: &str, label: &str, value: Option<&str>, missing: &str) {
+    match value {
+        Some(v) => {
+            y.push_str(&format!("{key}: {}  # 根据正文推测，请核对\n", yaml_quote(v)));
+            checks.push(format!("{label}（推测为 {v}）"));
+        }
+        None => y.push_str(&format!("{key}:  # {missing}\n")),
+    }
+}
+
 /// The front matter text and the list of things the user should check.
 fn front_matter(title: &str, kind: Kind, g: &Guess, fallback: Option<Date>, original: &str, title_from_file: bool) -> (String, Vec<String>) {
     let mut checks = vec![];
@@ -330,10 +342,13 @@ fn front_matter(title: &str, kind: Kind, g: &Guess, fallback: Option<Date>, orig
             }
         }
         Kind::Case => {
-            y.push_str("organization:  # 单位，请填写\nsector:  # 领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院\n");
+            guessed(&mut y, &mut checks, "organization", "单位", g.organization.as_deref(), "单位，请填写");
+            guessed(&mut y, &mut checks, "sector", "领域", g.sector, "领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院");
         }
         Kind::Brand => {
-            y.push_str("branch:  # 支部名称，请填写\nbrand:  # 品牌名称，请填写\nsector:  # 领域\n");
+            guessed(&mut y, &mut checks, "branch", "支部", g.branch.as_deref(), "支部名称，请填写");
+            guessed(&mut y, &mut checks, "brand", "品牌名称", g.brand.as_deref(), "品牌名称，请填写");
+            guessed(&mut y, &mut checks, "sector", "领域", g.sector, "领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院");
         }
         Kind::Page => {}
     }
