@@ -119,6 +119,8 @@ fn search_page_under_sub_path() {
     let mark = eval(&tab, "document.querySelector('#search-results li.search-result p.search-snippet mark').textContent");
     assert_eq!(mark, "格里坪");
     assert_eq!(eval(&tab, "document.querySelector('.search-form input[name=q]').value"), "格里坪");
+    let meta = eval(&tab, "document.querySelector('#search-results li.search-result p.search-meta').textContent");
+    assert!(meta.as_str().is_some_and(|m| m.starts_with("典型案例 · ") && m.contains("2016年5月20日")), "kind and date in Chinese form: {meta}");
 
     // typing a query; the URL keeps it; more results
     eval(&tab, "document.getElementById('search-q').value = '网格'; document.querySelector('form.search-form').requestSubmit(); 1");

@@ -189,6 +189,11 @@
       (!f.sector || d.sector === f.sector) && (!f.year || d.year === String(f.year));
   }
 
+  /* 2013-09-25 → 2013年9月25日, as the pages show dates */
+  function cnDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+    return m ? m[1] + '年' + (+m[2]) + '月' + (+m[3]) + '日' : iso;
+  }
   function esc(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   }
@@ -365,7 +370,7 @@
     function item(r) {
       var li = document.createElement('li');
       li.className = 'search-result';
-      var meta = [label(r.kind), r.date, r.region].filter(Boolean).map(esc).join(' · ');
+      var meta = [label(r.kind), cnDate(r.date), r.region].filter(Boolean).map(esc).join(' · ');
       li.innerHTML = '<a class="search-title" href="' + esc(r.url) + '">' + esc(r.title) + '</a>' +
         '<p class="search-meta">' + meta + '</p><p class="search-snippet">' + r.snippet + '</p>';
       return li;
