@@ -441,9 +441,9 @@ impl Counters {
             *c = 0;
         }
         let mut text = level.text.clone();
-        for i in 0..=depth {
+        for (i, &count) in counts.iter().enumerate().take(depth + 1) {
             let fmt = levels.get(&i).map_or("decimal", |l| l.fmt.as_str());
-            text = text.replace(&format!("%{}", i + 1), &format_number(counts[i], fmt));
+            text = text.replace(&format!("%{}", i + 1), &format_number(count, fmt));
         }
         Some(text)
     }
@@ -456,7 +456,7 @@ fn format_number(n: u32, fmt: &str) -> String {
         match n {
             0..=9 => CN[n as usize].to_string(),
             10..=19 => format!("十{}", if n > 10 { CN[(n % 10) as usize] } else { "" }),
-            20..=99 => format!("{}十{}", CN[(n / 10) as usize], if n % 10 > 0 { CN[(n % 10) as usize] } else { "" }),
+            20..=99 => format!("{}十{}", CN[(n / 10) as usize], if !n.is_multiple_of(10) { CN[(n % 10) as usize] } else { "" }),
             _ => n.to_string(),
         }
     };

@@ -547,7 +547,7 @@ pub fn sector(title: &str, body: &str) -> Option<&'static str> {
         .iter()
         .map(|(name, words)| (words.iter().map(|w| title.matches(w).count() * 10 + body.matches(w).count()).sum(), *name))
         .collect();
-    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    scores.sort_by_key(|s| std::cmp::Reverse(s.0));
     let (best, second) = (scores[0], scores[1]);
     (best.0 >= 5 && best.0 >= 2 * second.0).then_some(best.1)
 }

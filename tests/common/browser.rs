@@ -102,8 +102,8 @@ pub fn wait_for(tab: &Tab, js: &str, secs: u64) -> serde_json::Value {
     loop {
         let v = tab.evaluate(js, true).ok().and_then(|r| r.value).unwrap_or(serde_json::Value::Null);
         let truthy = !matches!(&v, serde_json::Value::Null | serde_json::Value::Bool(false))
-            && v != serde_json::Value::from(0)
-            && v != serde_json::Value::from("");
+            && v != 0
+            && v != "";
         if truthy {
             return v;
         }
