@@ -73,11 +73,17 @@ pub fn build(root: &Path, opts: &BuildOptions, progress: &dyn Progress) -> Resul
     progress.finish();
     clock.lap("render");
     match output {
-        Ok(output) => Ok(Built {
+        Ok(mut output) => {
+            for (path, bytes) in render::search_files(&site) {
+                output.insert(path, crate::output::OutFile::Bytes(bytes));
+            }
+            clock.lap("search index");
+            Ok(Built {
             site,
             output,
             diagnostics: diags.sorted(),
-        }),
+            })
+        }
         Err(e) => {
             diags.extend(e);
             Err(diags.sorted())

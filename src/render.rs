@@ -216,11 +216,10 @@ pub fn render_site(site: &Site, theme: &Theme, tick: &(dyn Fn() + Sync)) -> Resu
             output.insert(a.dest.clone(), OutFile::Copy(a.source.clone()));
         }
     }
-    for (path, bytes) in r.search_index() {
-        output.insert(path, OutFile::Bytes(bytes));
-    }
     Ok(output)
 }
+
+
 
 /// A template context under construction. Precomputed values go in with
 /// `put` (a clone, no re-serialisation); others are serialised by `insert`.
@@ -465,38 +464,38 @@ impl<'a> Renderer<'a> {
         x.push_str("</urlset>\n");
         x
     }
+}
 
-    fn search_index(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
-        let s = self.site;
-        let dates: Vec<String> = s.pages.iter().map(|p| p.meta.date.iso()).collect();
-        let docs: Vec<crate::search::SearchDoc> = s
-            .pages
-            .iter()
-            .zip(&s.rendered)
-            .zip(&dates)
-            .map(|((p, r), date)| {
-                let m = &p.meta;
-                let mut meta: Vec<&str> = [&m.speaker, &m.speaker_title, &m.occasion, &m.place, &m.doc_number, &m.organization, &m.branch, &m.brand, &m.slogan, &m.secretary]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
-                meta.extend(m.tags.iter().map(String::as_str));
-                meta.extend(m.highlights.iter().map(String::as_str));
-                crate::search::SearchDoc {
-                    url: &p.url,
-                    title: &m.title,
-                    kind: p.kind.name(),
-                    date,
-                    region: m.region.as_deref().unwrap_or(""),
-                    sector: m.sector.as_deref().unwrap_or(""),
-                    meta,
-                    body: &r.text,
-                }
-            })
-            .collect();
-        crate::search::build_index(&docs)
-    }
+/// The search index files (`search/…`) of the site.
+pub fn search_files(s: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let dates: Vec<String> = s.pages.iter().map(|p| p.meta.date.iso()).collect();
+    let docs: Vec<crate::search::SearchDoc> = s
+        .pages
+        .iter()
+        .zip(&s.rendered)
+        .zip(&dates)
+        .map(|((p, r), date)| {
+            let m = &p.meta;
+            let mut meta: Vec<&str> = [&m.speaker, &m.speaker_title, &m.occasion, &m.place, &m.doc_number, &m.organization, &m.branch, &m.brand, &m.slogan, &m.secretary]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            meta.extend(m.tags.iter().map(String::as_str));
+            meta.extend(m.highlights.iter().map(String::as_str));
+            crate::search::SearchDoc {
+                url: &p.url,
+                title: &m.title,
+                kind: p.kind.name(),
+                date,
+                region: m.region.as_deref().unwrap_or(""),
+                sector: m.sector.as_deref().unwrap_or(""),
+                meta,
+                body: &r.text,
+            }
+        })
+        .collect();
+    crate::search::build_index(&docs)
 }
 
 fn page_count(items: usize, per: usize) -> usize {

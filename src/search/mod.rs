@@ -80,8 +80,151 @@ pub struct SearchDoc<'a> {
 
 /// The index files, keyed by their path relative to the output root
 /// (`search/…`).
+///
+/// Byte for byte the same as `SearchIndex::build(docs).files()`, built in
+/// parallel without holding every posting at once: pages are tokenised in
+/// parallel, then the shards are filled and written in independent groups.
 pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
-    SearchIndex::build(docs).files()
+    use rayon::prelude::*;
+    let prepared: Vec<(Doc, PageKeys)> = docs
+        .par_iter()
+        .map(|d| {
+            let (doc, list) = Doc::prepare(d);
+            (doc, PageKeys::new(list))
+        })
+        .collect();
+    let mut ix = SearchIndex::default();
+    let mut page_keys: BTreeMap<String, PageKeys> = BTreeMap::new();
+    for (doc, k) in prepared {
+        ix.total += doc.npos;
+        page_keys.insert(doc.url.clone(), k);
+        ix.docs.insert(doc.url.clone(), doc);
+    }
+    ix.shards = shard_count(ix.total);
+    ix.ids = assign_ids(ix.docs.keys(), ix.docs.len());
+    let shards = ix.shards;
+    let mut by_id: Vec<(u32, PageKeys)> = page_keys.into_iter().filter_map(|(u, k)| Some((*ix.ids.get(&u)?, k.with_shards(shards)))).collect();
+    by_id.sort_by_key(|(id, _)| *id);
+
+    // Shards in groups: each group reads every page's keys of its shards.
+    let groups = (shards as usize).min(256);
+    let per = (shards as usize).div_ceil(groups) as u32;
+    let mut files: BTreeMap<String, Vec<u8>> = (0..groups as u32)
+        .into_par_iter()
+        .flat_map_iter(|g| shard_group(&by_id, g * per, ((g + 1) * per).min(shards)))
+        .collect();
+    drop(by_id);
+    files.insert("search/meta.js".to_string(), ix.meta_file());
+    let pages: Vec<(String, Vec<u8>)> = ix
+        .ids
+        .par_iter()
+        .flat_map_iter(|(url, &id)| {
+            let d = &ix.docs[url];
+            std::iter::once((format!("search/d/{id}.js"), d.file(id)))
+                .chain((0..d.parts.len()).filter_map(move |k| Some((format!("search/b/{id}-{k}.js"), d.part_file(id, k)?))))
+        })
+        .collect();
+    files.extend(pages);
+    files
+}
+
+/// One page's index keys, compactly: grouped by shard, each key with its
+/// positions (ascending), all in two flat buffers.
+struct PageKeys {
+    /// (shard, key start, key end, positions start, positions end)
+    entries: Vec<(u32, u32, u32, u32, u32)>,
+    text: String,
+    positions: Vec<u32>,
+}
+
+impl PageKeys {
+    fn new(list: Vec<(String, u32)>) -> PageKeys {
+        // key → positions, in order of first appearance (no string sorting)
+        let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(list.len() / 2);
+        let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
+        for (k, p) in &list {
+            let i = *slot.entry(k.as_str()).or_insert_with(|| {
+                groups.push((k.as_str(), Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1.push(*p);
+        }
+        let mut pk = PageKeys { entries: Vec::with_capacity(groups.len()), text: String::new(), positions: Vec::with_capacity(list.len()) };
+        for (k, ps) in groups {
+            let (ks, pstart) = (pk.text.len() as u32, pk.positions.len() as u32);
+            pk.text.push_str(k);
+            pk.positions.extend(ps);
+            // shard filled in by `with_shards` once the shard count is known
+            pk.entries.push((0, ks, pk.text.len() as u32, pstart, pk.positions.len() as u32));
+        }
+        pk
+    }
+
+    fn with_shards(mut self, shards: u32) -> PageKeys {
+        for e in &mut self.entries {
+            e.0 = fnv1a(&self.text[e.1 as usize..e.2 as usize]) % shards;
+        }
+        self.entries.sort_unstable_by_key(|e| e.0);
+        self
+    }
+}
+
+/// The files of shards `lo..hi`, from every page's keys (pages in id order).
+fn shard_group(pages: &[(u32, PageKeys)], lo: u32, hi: u32) -> Vec<(String, Vec<u8>)> {
+    // shard → key → (last id, encoded postings so far)
+    type Postings<'a> = std::collections::HashMap<&'a str, (u32, String)>;
+    let mut postings: BTreeMap<u32, Postings<'_>> = BTreeMap::new();
+    for (id, pk) in pages {
+        let start = pk.entries.partition_point(|e| e.0 < lo);
+        for e in pk.entries[start..].iter().take_while(|e| e.0 < hi) {
+            let key = &pk.text[e.1 as usize..e.2 as usize];
+            let ps = &pk.positions[e.3 as usize..e.4 as usize];
+            let (last, s) = postings.entry(e.0).or_default().entry(key).or_insert((0, String::new()));
+            if !s.is_empty() {
+                s.push(',');
+            }
+            encode_posting(s, id - *last, ps, !key.contains(' '));
+            *last = *id;
+        }
+    }
+    postings
+        .into_iter()
+        .map(|(shard, keys)| {
+            let mut keys: Vec<(&str, (u32, String))> = keys.into_iter().collect();
+            keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut s = String::from("{");
+            for (n, (k, (_, list))) in keys.into_iter().enumerate() {
+                if n > 0 {
+                    s.push(',');
+                }
+                s.push_str(&serde_json::Value::from(k).to_string());
+                s.push_str(":[");
+                s.push_str(&list);
+                s.push(']');
+            }
+            s.push('}');
+            (format!("search/p/{shard:x}.js"), script(&format!("p/{shard:x}"), &s))
+        })
+        .collect()
+}
+
+/// One page's entry in a key's postings: `Δid, body count, flags` for a
+/// unigram, `Δid, count, Δpos…` for a bigram.
+fn encode_posting(s: &mut String, delta_id: u32, ps: &[u32], unigram: bool) {
+    use std::fmt::Write;
+    let _ = write!(s, "{delta_id}");
+    if unigram {
+        let body = ps.iter().filter(|&&p| p >= BODY_START).count();
+        let flags = u32::from(ps.iter().any(|&p| p < META_START)) | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
+        let _ = write!(s, ",{body},{flags}");
+        return;
+    }
+    let _ = write!(s, ",{}", ps.len());
+    let mut prev = 0;
+    for &p in ps {
+        let _ = write!(s, ",{}", p - prev);
+        prev = p;
+    }
 }
 
 pub const META_START: u32 = 4096;
@@ -108,7 +251,9 @@ struct Doc {
 }
 
 impl Doc {
-    fn new(d: &SearchDoc<'_>) -> Doc {
+    /// The page's fields and its index keys with their positions, in
+    /// position order (a key may repeat).
+    fn prepare(d: &SearchDoc<'_>) -> (Doc, Vec<(String, u32)>) {
         let mut meta: Vec<String> = Vec::new();
         let cn_date = cn_date(d.date);
         for m in [d.region, d.sector, cn_date.as_str()].into_iter().chain(d.meta.iter().copied()) {
@@ -126,13 +271,8 @@ impl Doc {
         let (body, _) = units(d.body, BODY_START);
         let lenq = ((body.len() as f64 + 1.0).log2() * 8.0).round() as u32;
         all.extend(body);
-        let mut keys_map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         let list = keys(&all);
-        let npos = list.len();
-        for (k, p) in list {
-            keys_map.entry(k).or_default().push(p);
-        }
-        Doc {
+        let doc = Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
             kind: d.kind.to_string(),
@@ -142,10 +282,19 @@ impl Doc {
             meta,
             body: d.body.to_string(),
             parts: parts(d.body),
-            keys: keys_map,
+            keys: BTreeMap::new(),
             lenq,
-            npos,
+            npos: list.len(),
+        };
+        (doc, list)
+    }
+
+    fn new(d: &SearchDoc<'_>) -> Doc {
+        let (mut doc, list) = Doc::prepare(d);
+        for (k, p) in list {
+            doc.keys.entry(k).or_default().push(p);
         }
+        doc
     }
 
     /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
@@ -452,33 +601,12 @@ impl SearchIndex {
             s.push_str(&serde_json::Value::from(k.as_str()).to_string());
             s.push_str(":[");
             let mut prev_id = 0;
-            let mut first = true;
-            let unigram = !k.contains(' ');
-            for (&id, ps) in docs {
-                let mut push = |v: u32, s: &mut String| {
-                    if !first {
-                        s.push(',');
-                    }
-                    first = false;
-                    s.push_str(&v.to_string());
-                };
-                push(id - prev_id, &mut s);
+            for (n, (&id, ps)) in docs.iter().enumerate() {
+                if n > 0 {
+                    s.push(',');
+                }
+                encode_posting(&mut s, id - prev_id, ps, !k.contains(' '));
                 prev_id = id;
-                if unigram {
-                    // no positions: body count and field flags suffice
-                    let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
-                    let flags = u32::from(ps.iter().any(|&p| p < META_START))
-                        | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
-                    push(body, &mut s);
-                    push(flags, &mut s);
-                    continue;
-                }
-                push(ps.len() as u32, &mut s);
-                let mut prev = 0;
-                for &p in ps {
-                    push(p - prev, &mut s);
-                    prev = p;
-                }
             }
             s.push(']');
         }

@@ -244,3 +244,23 @@ fn body_parts_tokenise_like_the_whole_body() {
         }
     }
 }
+
+#[test]
+fn fast_build_equals_the_incremental_index() {
+    // Varied bodies so that many shards and long postings are exercised.
+    let text = "陈仓区推行“支部+协会”模式，QQ群5130人，２０１３年文建明工作法。格里坪镇党支部书记带头，三会一课常态化。\n";
+    let pages: Vec<Owned> = (0..400)
+        .map(|i| {
+            let body: String = text.chars().cycle().skip(i * 7 % 50).take(200 + i % 300).collect();
+            page(i, &format!("{body}\n第{i}页 code{i}"))
+        })
+        .collect();
+    let docs: Vec<SearchDoc<'_>> = pages.iter().map(Owned::doc).collect();
+    let fast = build_index(&docs);
+    let reference = SearchIndex::build(&docs).files();
+    assert!(fast.len() > 100, "{} files", fast.len());
+    assert_eq!(fast.keys().collect::<Vec<_>>(), reference.keys().collect::<Vec<_>>());
+    for (path, bytes) in &reference {
+        assert!(fast[path] == *bytes, "{path} differs");
+    }
+}
