@@ -235,12 +235,13 @@ fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
     let mut session = Session::new(root, BuildOptions::default());
     let mut publish = |r: Rebuilt, since: Instant| -> anyhow::Result<()> {
         match r {
-            Rebuilt::Ok { output, pages, warnings, .. } => {
+            Rebuilt::Ok { output, pages, rendered, warnings, elapsed } => {
                 print_diagnostics(&warnings, lang);
                 let changed = targets.publish(&output)?;
                 println!(
-                    "published {pages} pages into {} ({changed} files changed) in {} ms",
+                    "published {pages} pages into {} ({rendered} rendered, {changed} files changed; rebuilt in {} ms) in {} ms",
                     deploy_to.display(),
+                    elapsed.as_millis(),
                     since.elapsed().as_millis()
                 );
             }

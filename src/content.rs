@@ -8,8 +8,9 @@ use crate::diag::{Diagnostic, M};
 use crate::frontmatter::{self, FrontMatter, Located};
 use crate::urls;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 pub const CONTENT_DIR: &str = "content";
@@ -72,7 +73,8 @@ pub struct Intro {
 /// Everything under `content/`, keyed by source path.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    pub pages: BTreeMap<PathBuf, Page>,
+    /// Shared with the cache of the next load, which reuses unchanged pages.
+    pub pages: BTreeMap<PathBuf, Arc<Page>>,
     /// `""` for `content/_index.md`, else the section name.
     pub intros: BTreeMap<String, Intro>,
 }
@@ -86,28 +88,114 @@ pub struct LoadOptions {
 /// Reads every page under `ROOT/content`. Problems go to `diags`; pages with
 /// errors are left out.
 pub fn load(root: &Path, config: &Config, opts: LoadOptions, diags: &mut Vec<Diagnostic>) -> Library {
-    let files = discover(root, config, diags);
-    let results: Vec<(Result<Loaded, ()>, Vec<Diagnostic>)> = files
+    load_with(root, config, opts, &mut Cache::default(), &Changed::Everything, diags)
+}
+
+/// Files loaded by an earlier run, kept to be reused while unchanged.
+/// Valid for one `site.yaml` and one set of [`LoadOptions`].
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<PathBuf, Cached>,
+    /// The content files the last walk found, when it found them without
+    /// errors.
+    found: Option<Vec<Found>>,
+}
+
+struct Cached {
+    loaded: Option<Loaded>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Which files changed since the run that filled the cache.
+pub enum Changed<'a> {
+    /// Unknown: load everything again.
+    Everything,
+    /// These paths (relative to the site folder): files created, written
+    /// or deleted, or folders created, renamed or deleted.
+    Paths(&'a [PathBuf]),
+}
+
+impl Changed<'_> {
+    /// True when the set of content files may differ from the one `cache`
+    /// holds: a folder changed, or a `.md` file appeared or went away.
+    /// Writing a known page, or any file that is not Markdown, does not.
+    fn may_change_files(&self, root: &Path, cache: &Cache) -> bool {
+        let Changed::Paths(paths) = self else { return true };
+        paths.iter().any(|p| match std::fs::symlink_metadata(root.join(p)) {
+            Ok(m) if m.is_file() => p.extension().is_some_and(|e| e == "md") && !cache.files.contains_key(p),
+            Ok(_) => true,
+            // Gone: it mattered if it was a known file or a folder of them.
+            Err(_) => cache.files.keys().any(|k| k.starts_with(p)),
+        })
+    }
+
+    /// True when the cached load of `source` may be out of date.
+    fn affects(&self, source: &Path, cached: &Cached) -> bool {
+        let Changed::Paths(paths) = self else { return true };
+        // Files with messages are read again: a missing image may be there now.
+        if !cached.diags.is_empty() {
+            return true;
+        }
+        let bundle = match &cached.loaded {
+            Some(Loaded::Page(_)) if source.file_name().is_some_and(|n| n == "index.md") && source.components().count() >= 4 => source.parent(),
+            _ => None,
+        };
+        let assets: Vec<&Path> = match &cached.loaded {
+            Some(Loaded::Page(p)) => p.assets.iter().map(|a| a.source.as_path()).collect(),
+            _ => vec![],
+        };
+        paths.iter().any(|p| {
+            source.starts_with(p)
+                || bundle.is_some_and(|b| p.starts_with(b))
+                || assets.iter().any(|a| a.ends_with(p))
+        })
+    }
+}
+
+/// Loads `content/` like [`load`], reusing from `cache` every file that
+/// `changed` does not affect, and leaving this run's files in `cache`.
+pub fn load_with(root: &Path, config: &Config, opts: LoadOptions, cache: &mut Cache, changed: &Changed<'_>, diags: &mut Vec<Diagnostic>) -> Library {
+    let files = match &cache.found {
+        Some(found) if !changed.may_change_files(root, cache) => found.clone(),
+        _ => {
+            let mut walk = vec![];
+            let files = discover(root, config, &mut walk);
+            cache.found = walk.is_empty().then(|| files.clone());
+            diags.extend(walk);
+            files
+        }
+    };
+    let mut old = std::mem::take(&mut cache.files);
+    let reused: Vec<Option<Cached>> = files
+        .iter()
+        .map(|f| old.remove(&f.source).filter(|c| !changed.affects(&f.source, c)))
+        .collect();
+    drop(old);
+    let results: Vec<Cached> = files
         .par_iter()
-        .map(|f| {
-            let mut d = vec![];
-            let r = load_file(root, f, &mut d).ok_or(());
-            (r, d)
+        .zip(reused)
+        .map(|(f, reused)| {
+            reused.unwrap_or_else(|| {
+                let mut d = vec![];
+                let loaded = load_file(root, f, &mut d);
+                Cached { loaded, diags: d }
+            })
         })
         .collect();
     let mut lib = Library::default();
-    for (r, d) in results {
-        diags.extend(d);
-        match r {
-            Ok(Loaded::Page(p)) if p.meta.draft && !opts.drafts => {}
-            Ok(Loaded::Page(p)) => {
-                lib.pages.insert(p.source.clone(), *p);
+    for (f, c) in files.into_iter().zip(results) {
+        diags.extend(c.diags.iter().cloned());
+        match &c.loaded {
+            Some(Loaded::Page(p)) if p.meta.draft && !opts.drafts => {}
+            Some(Loaded::Page(p)) => {
+                lib.pages.insert(p.source.clone(), p.clone());
             }
-            Ok(Loaded::Intro(key, intro)) => {
-                lib.intros.insert(key, intro);
+            Some(Loaded::Intro(key, intro)) => {
+                lib.intros.insert(key.clone(), intro.clone());
             }
-            Err(()) => {}
+            None => {}
         }
+        cache.files.insert(f.source, c);
     }
     lib
 }
@@ -132,7 +220,7 @@ enum Role {
 }
 
 enum Loaded {
-    Page(Box<Page>),
+    Page(Arc<Page>),
     Intro(String, Intro),
 }
 
@@ -316,7 +404,7 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
         Role::Intro(key) => Some(Loaded::Intro(key.clone(), load_intro(&text, path, diags)?)),
         Role::Page { section, kind, bundle } => {
             let page = load_page(root, &text, path, section, *kind, *bundle, diags)?;
-            Some(Loaded::Page(Box::new(page)))
+            Some(Loaded::Page(Arc::new(page)))
         }
     }
 }

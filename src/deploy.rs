@@ -98,6 +98,8 @@ pub struct Deployer {
     last: Option<Arc<Output>>,
     /// Also mark the folder as a build output (for `ROOT/output`).
     mark_output: bool,
+    /// The manifest on disk lists exactly the paths in `owned`.
+    manifest_current: bool,
 }
 
 impl Deployer {
@@ -114,6 +116,7 @@ impl Deployer {
 
     fn open_with(dir: &Path, mark_output: bool) -> Result<Deployer> {
         let mut owned = BTreeMap::new();
+        let mut manifest_current = false;
         if dir.exists() {
             if !dir.is_dir() {
                 bail!("{} is a file, not a folder; choose a folder to publish into", dir.display());
@@ -126,6 +129,7 @@ impl Deployer {
                         owned.insert(line.to_string(), Stamp::Unknown);
                     }
                 }
+                manifest_current = owned.len() == text.lines().filter(|l| !l.is_empty()).count();
             } else if dir.join(MARKER).exists() {
                 // A build output: every file in it was written by zhanting.
                 for f in list_files(dir)? {
@@ -155,6 +159,7 @@ impl Deployer {
             owned,
             last: None,
             mark_output,
+            manifest_current,
         })
     }
 
@@ -169,6 +174,7 @@ impl Deployer {
         if r.is_err() {
             // Whatever was half done, the disk is the truth next time.
             self.last = None;
+            self.manifest_current = false;
             for s in self.owned.values_mut() {
                 *s = Stamp::Unknown;
             }
@@ -184,17 +190,32 @@ impl Deployer {
         if self.mark_output && !self.dir.join(MARKER).exists() {
             std::fs::write(self.dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", self.dir.display()))?;
         }
-        // Decide what to write, comparing in parallel.
-        let last = self.last.as_deref();
-        let decisions: Vec<(&String, bool, Stamp, bool)> = output
-            .files
-            .par_iter()
-            .map(|(rel, file)| {
+        // Pair each file with what is known about its path (both maps are
+        // sorted by path: one walk, no lookups), then compare in parallel.
+        let mut owned = self.owned.iter().peekable();
+        let mut last = self.last.as_deref().map(|l| l.files.iter().peekable());
+        let mut removed: Vec<String> = vec![];
+        let mut pairs: Vec<(&String, &OutFile, Option<&Stamp>, Option<&OutFile>)> = Vec::with_capacity(output.files.len());
+        for (rel, file) in &output.files {
+            while let Some((gone, _)) = owned.next_if(|(k, _)| *k < rel) {
+                removed.push(gone.clone());
+            }
+            let known = owned.next_if(|(k, _)| *k == rel).map(|(_, s)| s);
+            let before = last.as_mut().and_then(|l| {
+                while l.next_if(|(k, _)| *k < rel).is_some() {}
+                l.next_if(|(k, _)| *k == rel).map(|(_, f)| f)
+            });
+            pairs.push((rel, file, known, before));
+        }
+        removed.extend(owned.map(|(k, _)| k.clone()));
+        let all_known = pairs.iter().all(|p| p.2.is_some());
+        let decisions: Vec<(&String, bool, Stamp, bool)> = pairs
+            .into_par_iter()
+            .map(|(rel, file, known, before)| {
                 let stamp = stamp(file);
-                let known = self.owned.get(rel);
                 let is_new = known.is_none() && !self.dir.join(rel).exists();
                 let same = match known {
-                    Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => last.and_then(|l| l.files.get(rel)) == Some(file),
+                    Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
                     Some(old @ Stamp::Copied(..)) => *old == stamp,
                     _ => same_as_disk(file, &self.dir.join(rel)),
                 };
@@ -213,7 +234,6 @@ impl Deployer {
                 changed.push(rel.as_str());
             }
         }
-        let removed: Vec<String> = self.owned.keys().filter(|p| !output.files.contains_key(*p)).cloned().collect();
 
         // Before anything appears, record it as ours (so an interrupted
         // publish can still clean up after itself next time).
@@ -223,7 +243,12 @@ impl Deployer {
         }
         self.write_files(output, &new_files)?;
         self.write_files(output, &changed)?;
-        self.write_manifest(output.files.keys().map(String::as_str))?;
+        // The manifest lists the files: rewritten when that list changed.
+        let listed = self.manifest_current && removed.is_empty() && all_known;
+        if !listed {
+            self.write_manifest(output.files.keys().map(String::as_str))?;
+            self.manifest_current = true;
+        }
         let mut folders = BTreeSet::new();
         for rel in &removed {
             let p = self.dir.join(rel);
@@ -263,7 +288,7 @@ impl Deployer {
             let dest = self.dir.join(rel);
             let tmp = temp_beside(&dest);
             let written = match file {
-                OutFile::Bytes(b) => std::fs::write(&tmp, b),
+                OutFile::Bytes(b) => std::fs::write(&tmp, &b[..]),
                 OutFile::Static(b) => std::fs::write(&tmp, b),
                 OutFile::Copy(src) => std::fs::copy(src, &tmp).map(|_| ()),
             };
@@ -339,7 +364,7 @@ fn same_as_disk(file: &OutFile, dest: &Path) -> bool {
     }
     let Ok(have) = std::fs::read(dest) else { return false };
     match file {
-        OutFile::Bytes(b) => have == *b,
+        OutFile::Bytes(b) => have[..] == b[..],
         OutFile::Static(b) => have == *b,
         OutFile::Copy(src) => std::fs::read(src).map(|s| s == have).unwrap_or(false),
     }
@@ -389,7 +414,7 @@ mod tests {
     fn site(pages: &[(&str, &str)]) -> Arc<Output> {
         let mut o = Output::default();
         for (p, t) in pages {
-            o.insert(p.to_string(), OutFile::Bytes(t.as_bytes().to_vec()));
+            o.insert(p.to_string(), OutFile::Bytes(t.as_bytes().into()));
         }
         Arc::new(o)
     }

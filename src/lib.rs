@@ -4,6 +4,10 @@
 //! The build is a chain of stages passing plain data (see ARCHITECTURE.md):
 //! `config` → `content` → `markdown` → `site` → `render` → `output`.
 
+// A `Diagnostic` (file, line, column, message) is the error of most
+// stages: it is returned, not boxed.
+#![allow(clippy::result_large_err)]
+
 pub mod diag;
 pub mod msg;
 pub mod markdown;

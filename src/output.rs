@@ -14,13 +14,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// One output file's content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub enum OutFile {
-    Bytes(Vec<u8>),
+    /// Shared: an unchanged file is carried from one build to the next
+    /// without copying (and compares equal by pointer first).
+    Bytes(std::sync::Arc<[u8]>),
     /// Built into the binary (theme assets).
     Static(&'static [u8]),
     /// Copied from a source file (images, attachments, static/).
     Copy(PathBuf),
+}
+
+impl PartialEq for OutFile {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            // The same shared bytes are equal without reading them.
+            (OutFile::Bytes(a), OutFile::Bytes(b)) => std::sync::Arc::ptr_eq(a, b) || a[..] == b[..],
+            (OutFile::Static(a), OutFile::Static(b)) => a == b,
+            (OutFile::Copy(a), OutFile::Copy(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// The whole site in memory: relative `/`-separated path (not encoded) → file.
@@ -48,7 +62,7 @@ impl Output {
     /// The bytes of a file (reading copied files from disk).
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
         match self.files.get(path)? {
-            OutFile::Bytes(b) => Some(b.clone()),
+            OutFile::Bytes(b) => Some(b.to_vec()),
             OutFile::Static(b) => Some(b.to_vec()),
             OutFile::Copy(p) => std::fs::read(p).ok(),
         }
@@ -72,7 +86,7 @@ impl Output {
         self.files.par_iter().try_for_each(|(rel, file)| {
             let dest = dir.join(rel);
             match file {
-                OutFile::Bytes(b) => std::fs::write(&dest, b).map(|_| ()),
+                OutFile::Bytes(b) => std::fs::write(&dest, &b[..]).map(|_| ()),
                 OutFile::Static(b) => std::fs::write(&dest, b).map(|_| ()),
                 OutFile::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
             }
@@ -200,7 +214,7 @@ mod tests {
 
     fn site(text: &str) -> Output {
         let mut o = Output::default();
-        o.insert("index.html".into(), OutFile::Bytes(text.as_bytes().to_vec()));
+        o.insert("index.html".into(), OutFile::Bytes(text.as_bytes().to_vec().into()));
         o.insert("a/b/c.html".into(), OutFile::Static(b"c"));
         o
     }
@@ -233,7 +247,7 @@ mod tests {
     fn refuses_climbing_paths() {
         let tmp = tempfile::tempdir().unwrap();
         let mut o = Output::default();
-        o.insert("../evil.html".into(), OutFile::Bytes(vec![]));
+        o.insert("../evil.html".into(), OutFile::Bytes(vec![].into()));
         assert!(write_atomically(&o, &tmp.path().join("out")).is_err());
         assert!(!tmp.path().join("evil.html").exists());
     }

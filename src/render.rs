@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// How many pages of each section the home page shows.
 const HOME_LATEST: usize = 6;
@@ -173,18 +174,47 @@ pub enum Job {
 /// Reading speed for Chinese text, characters a minute.
 pub const READING_SPEED: usize = 400;
 
+/// What the last successful render leaves for the next one: for every
+/// output file, a key naming everything it was rendered from, and the
+/// summaries of pages by rev. Valid for one theme and one `site.yaml`.
+#[derive(Default)]
+pub struct Memo {
+    keys: HashMap<String, u64>,
+    summaries: HashMap<u64, Value>,
+}
+
 /// Renders the whole site into memory. `tick` is called once per rendered
 /// file (for progress display).
-pub fn render_site(site: &Site, theme: &Theme, tick: &(dyn Fn() + Sync)) -> Result<Output, Vec<Diagnostic>> {
-    let r = Renderer::new(site, theme);
+///
+/// With a `previous` output (and the `memo` of the render that made it), a
+/// file whose key is unchanged is taken over from it instead of rendered:
+/// the key of each file is its dependency list — the site-wide values every
+/// template sees, and the revs of exactly the pages the file shows (the
+/// page and its neighbours; the pages of a list window) — hashed.
+/// Returns the output and how many files were rendered (not taken over).
+pub fn render_site(site: &Site, theme: &Theme, memo: &mut Memo, previous: Option<&Output>, tick: &(dyn Fn() + Sync)) -> Result<(Output, usize), Vec<Diagnostic>> {
+    let known = std::mem::take(&mut memo.summaries);
+    let r = Renderer::new(site, theme, &known);
     let jobs = r.jobs();
+    let global = hash_of(&(r.site_value.to_string(), &site.home_intro));
+    // (job, output path, dependency key, previous file when the key is unchanged)
+    type Planned = (Job, String, u64, Option<OutFile>);
+    let (keep, fresh): (Vec<Planned>, Vec<Planned>) = jobs
+        .par_iter()
+        .map(|&job| {
+            let path = r.path(job);
+            let key = r.key(job, global, &path);
+            let old = previous.filter(|_| memo.keys.get(&path) == Some(&key)).and_then(|o| o.files.get(&path)).cloned();
+            (job, path, key, old)
+        })
+        .partition(|j| j.3.is_some());
     // Each thread renders into one reused buffer and keeps an exact-size copy:
     // no growing reallocations, no spare capacity held for the whole build.
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = fresh
         .par_iter()
         .map_init(
             || Vec::with_capacity(64 * 1024),
-            |buf, job| {
+            |buf, (job, _, _, _)| {
                 let out = r.render(*job, buf);
                 tick();
                 out
@@ -195,16 +225,27 @@ pub fn render_site(site: &Site, theme: &Theme, tick: &(dyn Fn() + Sync)) -> Resu
     let mut errors = vec![];
     for res in results {
         match res {
-            Ok((path, html)) => output.insert(path, OutFile::Bytes(html)),
+            Ok((path, html)) => output.insert(path, OutFile::Bytes(html.into())),
             Err(d) => errors.push(d),
         }
     }
     if !errors.is_empty() {
         errors.dedup_by(|a, b| a.message == b.message && a.path == b.path);
+        drop(r);
+        memo.summaries = known;
         return Err(errors);
     }
-    output.insert("feed.xml".into(), OutFile::Bytes(r.feed().into_bytes()));
-    output.insert("sitemap.xml".into(), OutFile::Bytes(r.sitemap(&jobs).into_bytes()));
+    let rendered = fresh.len();
+    let mut keys = HashMap::with_capacity(jobs.len());
+    for (_, path, key, old) in keep {
+        if let Some(f) = old {
+            output.insert(path.clone(), f);
+        }
+        keys.insert(path, key);
+    }
+    keys.extend(fresh.into_iter().map(|(_, path, key, _)| (path, key)));
+    output.insert("feed.xml".into(), OutFile::Bytes(r.feed().into_bytes().into()));
+    output.insert("sitemap.xml".into(), OutFile::Bytes(r.sitemap(&jobs).into_bytes().into()));
     for (path, src) in &theme.assets {
         output.insert(path.clone(), match src {
             AssetSource::Builtin(b) => OutFile::Static(b),
@@ -216,10 +257,18 @@ pub fn render_site(site: &Site, theme: &Theme, tick: &(dyn Fn() + Sync)) -> Resu
             output.insert(a.dest.clone(), OutFile::Copy(a.source.clone()));
         }
     }
-    Ok(output)
+    memo.keys = keys;
+    let made = r.into_made();
+    memo.summaries = remembered(&site.revs, made, known);
+    Ok((output, rendered))
 }
 
-
+fn hash_of<T: std::hash::Hash>(v: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
 
 /// A template context under construction. Precomputed values go in with
 /// `put` (a clone, no re-serialisation); others are serialised by `insert`.
@@ -239,26 +288,51 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     site_value: Value,
-    summaries: Vec<Value>,
+    /// Summaries of earlier renders by page rev.
+    known: &'a HashMap<u64, Value>,
+    /// Summaries made in this render (of pages not in `known`), on first use.
+    made: Vec<std::sync::OnceLock<Value>>,
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let summaries = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| serde_json::to_value(summary_view(site, i, p)).unwrap_or(Value::Null))
-            .collect();
+    fn new(site: &'a Site, theme: &'a Theme, known: &'a HashMap<u64, Value>) -> Self {
         let site_value = serde_json::to_value(site_view(site)).unwrap_or(Value::Null);
         Renderer {
             site,
             theme,
             site_value,
-            summaries,
+            known,
+            made: (0..site.pages.len()).map(|_| std::sync::OnceLock::new()).collect(),
         }
     }
 
+    /// Page `i` as list items show it.
+    fn summary(&self, i: usize) -> &Value {
+        match self.known.get(&self.site.revs[i]) {
+            Some(v) => v,
+            None => self.made[i].get_or_init(|| serde_json::to_value(summary_view(self.site, i, &self.site.pages[i])).unwrap_or(Value::Null)),
+        }
+    }
+
+    /// The summaries made in this render, by page.
+    fn into_made(self) -> Vec<Option<Value>> {
+        self.made.into_iter().map(std::sync::OnceLock::into_inner).collect()
+    }
+}
+
+/// The summaries to remember for the next render: those of the current
+/// pages, made now or known before.
+fn remembered(revs: &[u64], made: Vec<Option<Value>>, mut known: HashMap<u64, Value>) -> HashMap<u64, Value> {
+    let mut out = HashMap::with_capacity(revs.len());
+    for (made, &rev) in made.into_iter().zip(revs) {
+        if let Some(v) = made.or_else(|| known.remove(&rev)) {
+            out.insert(rev, v);
+        }
+    }
+    out
+}
+
+impl<'a> Renderer<'a> {
     fn jobs(&self) -> Vec<Job> {
         let s = self.site;
         let per = s.config.paginate;
@@ -277,6 +351,47 @@ impl<'a> Renderer<'a> {
             }
         }
         jobs
+    }
+
+    /// The dependency key of `job` at `path`: `global` (the site-wide
+    /// values) and the revs and positions of the pages it shows.
+    fn key(&self, job: Job, global: u64, path: &str) -> u64 {
+        let s = self.site;
+        let per = s.config.paginate;
+        let rev = |i: &usize| s.revs[*i];
+        let window = |items: &[usize], n: usize| -> (usize, Vec<u64>) { (items.len(), items.iter().skip((n - 1) * per).take(per).map(rev).collect()) };
+        let own: (u8, Vec<u64>, usize) = match job {
+            Job::Home => {
+                let mut revs: Vec<u64> = (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured).map(|i| s.revs[i]).collect();
+                revs.push(u64::MAX);
+                for sec in &s.sections {
+                    revs.extend(sec.pages.iter().take(HOME_LATEST).map(rev));
+                    revs.push(u64::MAX);
+                }
+                (0, revs, 0)
+            }
+            Job::NotFound => (1, vec![], 0),
+            Job::Search => (2, vec![], 0),
+            Job::Page(i) => {
+                let (newer, older) = s.neighbours[i];
+                (3, vec![s.revs[i], newer.map_or(u64::MAX, |k| s.revs[k]), older.map_or(u64::MAX, |k| s.revs[k])], 0)
+            }
+            Job::Section(i, n) => {
+                let (items, revs) = window(&s.sections[i].pages, n);
+                (4, revs, items)
+            }
+            Job::TaxonomyList(t) => {
+                let terms: Vec<u64> = s.taxonomies[t].terms.iter().map(|term| hash_of(&(&term.name, &term.slug, term.pages.len()))).collect();
+                (5, terms, 0)
+            }
+            Job::Term(t, k, n) => {
+                let term = &s.taxonomies[t].terms[k];
+                let (items, mut revs) = window(&term.pages, n);
+                revs.push(hash_of(&term.name));
+                (6, revs, items)
+            }
+        };
+        hash_of(&(global, path, own))
     }
 
     /// Output path of a job, relative to the output root, not encoded.
@@ -322,7 +437,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Home => {
                 ctx.insert("intro", &s.home_intro);
-                let featured = (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured).map(|i| self.summaries[i].clone()).collect();
+                let featured = (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured).map(|i| self.summary(i).clone()).collect();
                 ctx.put("featured", Value::Array(featured));
                 let latest: Vec<Value> = s
                     .sections
@@ -330,7 +445,7 @@ impl<'a> Renderer<'a> {
                     .map(|sec| {
                         serde_json::json!({
                             "section": section_view(sec),
-                            "pages": sec.pages.iter().take(HOME_LATEST).map(|&i| &self.summaries[i]).collect::<Vec<_>>(),
+                            "pages": sec.pages.iter().take(HOME_LATEST).map(|&i| self.summary(i)).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
@@ -399,7 +514,7 @@ impl<'a> Renderer<'a> {
     fn list(&self, ctx: &mut Ctx, items: &[usize], n: usize, dir: &str) {
         let per = self.site.config.paginate;
         let total = page_count(items.len(), per);
-        let pages = items.iter().skip((n - 1) * per).take(per).map(|&i| self.summaries[i].clone()).collect();
+        let pages = items.iter().skip((n - 1) * per).take(per).map(|&i| self.summary(i).clone()).collect();
         ctx.put("pages", Value::Array(pages));
         let url = |k: usize| encode_path(&paged(dir, k));
         ctx.insert(
@@ -418,8 +533,8 @@ impl<'a> Renderer<'a> {
     fn feed(&self) -> String {
         let s = self.site;
         let base = &s.config.base_url;
-        let entries: Vec<&Page> = s.pages.iter().filter(|p| p.kind != crate::config::Kind::Page).take(FEED_ENTRIES).collect();
-        let updated = entries.first().map(|p| p.meta.date.rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
+        let entries: Vec<(usize, &Page)> = s.pages.iter().map(|p| &**p).enumerate().filter(|(_, p)| p.kind != crate::config::Kind::Page).take(FEED_ENTRIES).collect();
+        let updated = entries.first().map(|(_, p)| p.meta.date.rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
         let mut x = String::new();
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
         x.push_str(&format!(" xml:lang=\"{}\">\n", xml(&s.config.language)));
@@ -429,9 +544,8 @@ impl<'a> Renderer<'a> {
         }
         x.push_str(&format!("  <link href=\"{}feed.xml\" rel=\"self\"/>\n  <link href=\"{}\"/>\n", xml(base), xml(base)));
         x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>{GENERATOR}</generator>\n", xml(base)));
-        for p in entries {
+        for (i, p) in entries {
             let link = format!("{base}{}", encode_path(&p.dir));
-            let i = s.pages.iter().position(|q| q.source == p.source).unwrap_or(0);
             let summary = p.meta.summary.as_deref().unwrap_or(&s.rendered[i].summary);
             x.push_str("  <entry>\n");
             x.push_str(&format!("    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n", xml(&p.meta.title), xml(&link), xml(&link)));
@@ -466,14 +580,12 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The search index files (`search/…`) of the site.
-pub fn search_files(s: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let dates: Vec<String> = s.pages.iter().map(|p| p.meta.date.iso()).collect();
-    let docs: Vec<crate::search::SearchDoc> = s
-        .pages
+/// The pages as the search index sees them (`dates[i]`: ISO date of page i).
+pub fn search_docs<'a>(s: &'a Site, dates: &'a [String]) -> Vec<crate::search::SearchDoc<'a>> {
+    s.pages
         .iter()
         .zip(&s.rendered)
-        .zip(&dates)
+        .zip(dates)
         .map(|((p, r), date)| {
             let m = &p.meta;
             let mut meta: Vec<&str> = [&m.speaker, &m.speaker_title, &m.occasion, &m.place, &m.doc_number, &m.organization, &m.branch, &m.brand, &m.slogan, &m.secretary]
@@ -494,8 +606,7 @@ pub fn search_files(s: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
                 body: &r.text,
             }
         })
-        .collect();
-    crate::search::build_index(&docs)
+        .collect()
 }
 
 fn page_count(items: usize, per: usize) -> usize {

@@ -134,6 +134,7 @@ fn apply(shared: &Shared, r: Rebuilt, local: Option<&mut Deployer>) {
         Rebuilt::Ok {
             output,
             pages,
+            rendered,
             warnings,
             elapsed,
         } => {
@@ -146,7 +147,7 @@ fn apply(shared: &Shared, r: Rebuilt, local: Option<&mut Deployer>) {
                 }
             }
             shared.update(Some(output), None);
-            println!("built {pages} pages in {} ms", elapsed.as_millis());
+            println!("built {pages} pages ({rendered} rendered) in {} ms", elapsed.as_millis());
         }
         Rebuilt::Failed(diags) => {
             let text = diagnostics_text(&diags);
@@ -344,7 +345,7 @@ mod tests {
     fn site() -> Output {
         let mut o = Output::default();
         for p in ["index.html", "404.html", "speeches/讲话稿/index.html", "files/通知 2024.pdf", "css/site.css"] {
-            o.insert(p.into(), OutFile::Bytes(p.as_bytes().to_vec()));
+            o.insert(p.into(), OutFile::Bytes(p.as_bytes().into()));
         }
         o
     }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A section with its pages (indices into [`Site::pages`], newest first).
 #[derive(Debug, Clone)]
@@ -46,6 +47,26 @@ impl Term {
     }
 }
 
+/// Rendered bodies of an earlier build, reused while their page is the
+/// same (`Arc` identity: the content cache hands out the same `Arc` for an
+/// unchanged file) and the links they resolve still lead to the same URLs.
+#[derive(Default)]
+pub struct BodyCache {
+    bodies: HashMap<PathBuf, CachedBody>,
+    /// Source → URL of every page at the last build.
+    urls: HashMap<PathBuf, String>,
+    next_rev: u64,
+}
+
+struct CachedBody {
+    page: Arc<Page>,
+    rendered: Arc<Rendered>,
+    diags: Vec<Diagnostic>,
+    rev: u64,
+    /// Links to other pages' `.md` files.
+    links_pages: bool,
+}
+
 /// The taxonomies, their titles, and what each page contributes to them.
 pub const TAXONOMIES: [(&str, &str); 5] = [
     ("tags", "标签"),
@@ -58,14 +79,13 @@ pub const TAXONOMIES: [(&str, &str); 5] = [
 /// Names that a plain page's slug must not take, since the site uses them.
 pub const RESERVED: &[&str] = &["search", "assets", "page", "feed.xml", "sitemap.xml", "404.html", "index.html"];
 
-fn terms_of(page: &Page, taxonomy: &str) -> Vec<String> {
+fn terms_of<'p>(page: &'p Page, taxonomy: &str) -> Vec<&'p str> {
     let m = &page.meta;
     match taxonomy {
-        "tags" => m.tags.clone(),
-        "regions" => m.region.iter().cloned().collect(),
-        "sectors" => m.sector.iter().cloned().collect(),
-        "years" => vec![m.date.year.to_string()],
-        "speakers" => m.speaker.iter().cloned().collect(),
+        "tags" => m.tags.iter().map(String::as_str).collect(),
+        "regions" => m.region.iter().map(String::as_str).collect(),
+        "sectors" => m.sector.iter().map(String::as_str).collect(),
+        "speakers" => m.speaker.iter().map(String::as_str).collect(),
         _ => vec![],
     }
 }
@@ -74,9 +94,12 @@ fn terms_of(page: &Page, taxonomy: &str) -> Vec<String> {
 pub struct Site {
     pub config: Config,
     /// Newest first; ties by title, then source path.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// `rendered[i]` is the body of `pages[i]`.
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<Arc<Rendered>>,
+    /// `revs[i]` names the content of `pages[i]` and `rendered[i]`: two
+    /// builds that give a page the same rev gave it the same page and body.
+    pub revs: Vec<u64>,
     pub sections: Vec<Section>,
     /// Plain pages (`content/pages/`), by title.
     pub plain: Vec<usize>,
@@ -91,6 +114,12 @@ impl Site {
     /// Orders the pages, renders their Markdown (in parallel), and builds
     /// sections and taxonomies. URL clashes and broken links go to `diags`.
     pub fn build(config: Config, library: Library, diags: &mut Vec<Diagnostic>) -> Site {
+        Site::build_with(config, library, &mut BodyCache::default(), diags)
+    }
+
+    /// Like [`Site::build`], reusing from `cache` the bodies of pages that
+    /// did not change, and leaving this build's bodies in it.
+    pub fn build_with(config: Config, library: Library, cache: &mut BodyCache, diags: &mut Vec<Diagnostic>) -> Site {
         let Library { pages, intros } = library;
         let mut pages = claim_urls(pages, &config, diags);
         check_term_spellings(&pages, diags);
@@ -102,15 +131,40 @@ impl Site {
             unsafe_html: config.unsafe_html,
         };
         let by_source: HashMap<&Path, &str> = pages.iter().map(|p| (p.source.as_path(), p.url.as_str())).collect();
-        let results: Vec<(Rendered, Vec<Diagnostic>)> = pages
+        // Links to other pages resolve through the URL map: when it changed,
+        // bodies with such links are rendered again.
+        let same_urls = cache.urls.len() == by_source.len() && by_source.iter().all(|(k, v)| cache.urls.get(*k).is_some_and(|u| u == v));
+        let mut old = std::mem::take(&mut cache.bodies);
+        let reused: Vec<Option<CachedBody>> = pages
+            .iter()
+            .map(|p| old.remove(&p.source).filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages)))
+            .collect();
+        drop(old);
+        let results: Vec<(CachedBody, bool)> = pages
             .par_iter()
-            .map(|p| render_page(p, opts, &by_source))
+            .zip(reused)
+            .map(|(p, reused)| match reused {
+                Some(c) => (c, false),
+                None => {
+                    let (rendered, d) = render_page(p, opts, &by_source);
+                    let links_pages = rendered.links.iter().any(|l| local_path(&l.dest).is_some_and(|p| p.ends_with(".md")));
+                    (CachedBody { page: p.clone(), rendered: Arc::new(rendered), diags: d, rev: 0, links_pages }, true)
+                }
+            })
             .collect();
         let mut rendered = Vec::with_capacity(results.len());
-        for (r, d) in results {
-            rendered.push(r);
-            diags.extend(d);
+        let mut revs = Vec::with_capacity(results.len());
+        for (mut c, fresh) in results {
+            if fresh {
+                cache.next_rev += 1;
+                c.rev = cache.next_rev;
+            }
+            rendered.push(c.rendered.clone());
+            revs.push(c.rev);
+            diags.extend(c.diags.iter().cloned());
+            cache.bodies.insert(c.page.source.clone(), c);
         }
+        cache.urls = by_source.iter().map(|(k, v)| (k.to_path_buf(), v.to_string())).collect();
 
         let render_intro = |i: Option<&Intro>| -> String {
             i.map(|i| markdown::render(&i.body, opts, &|_| None).html).unwrap_or_default()
@@ -137,7 +191,7 @@ impl Site {
         }
 
         let taxonomies = TAXONOMIES
-            .iter()
+            .par_iter()
             .map(|&(name, title)| Taxonomy {
                 name,
                 title,
@@ -154,6 +208,7 @@ impl Site {
             plain,
             taxonomies,
             neighbours,
+            revs,
         }
     }
 
@@ -167,19 +222,33 @@ impl Site {
     }
 }
 
-fn collect_terms(pages: &[Page], taxonomy: &str) -> Vec<Term> {
+fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        for name in terms_of(p, taxonomy) {
-            let slug = urls::term_slug(&name);
-            let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+    // each spelling's slug, made once
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    let mut add = |name: &str, i: usize| {
+        let slug = match slugs.get(name) {
+            Some(s) => s,
+            None => slugs.entry(name.to_string()).or_insert_with(|| urls::term_slug(name)),
+        };
+        let term = match terms.get_mut(slug.as_str()) {
+            Some(t) => t,
+            None => terms.entry(slug.clone()).or_insert_with(|| Term {
                 name: name.trim().to_string(),
-                slug,
+                slug: slug.clone(),
                 pages: vec![],
-            });
-            if term.pages.last() != Some(&i) {
-                term.pages.push(i);
-            }
+            }),
+        };
+        if term.pages.last() != Some(&i) {
+            term.pages.push(i);
+        }
+    };
+    for (i, p) in pages.iter().enumerate() {
+        if taxonomy == "years" {
+            add(&p.meta.date.year.to_string(), i);
+        }
+        for name in terms_of(p, taxonomy) {
+            add(name, i);
         }
     }
     terms.into_values().collect()
@@ -187,7 +256,7 @@ fn collect_terms(pages: &[Page], taxonomy: &str) -> Vec<Term> {
 
 /// Keeps the first page (by source path) that claims each output folder and
 /// reports the others.
-fn claim_urls(pages: BTreeMap<PathBuf, Page>, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
+fn claim_urls(pages: BTreeMap<PathBuf, Arc<Page>>, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Arc<Page>> {
     let mut claimed: HashMap<String, PathBuf> = HashMap::new();
     let mut reserved: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
     reserved.extend(config.sections.iter().map(|s| s.name.clone()));
@@ -285,35 +354,38 @@ fn local_path(dest: &str) -> Option<String> {
 /// Taxonomy values that differ only by full/half width, case or spaces
 /// (`陈仓区` and `陈仓　区`) are listed apart; each later spelling is a
 /// warning naming the first one and its file.
-pub fn check_term_spellings(pages: &[Page], diags: &mut Vec<Diagnostic>) {
-    let mut order: Vec<&Page> = pages.iter().collect();
+pub fn check_term_spellings(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
+    let mut order: Vec<&Page> = pages.iter().map(|p| &**p).collect();
     order.sort_by(|a, b| a.source.cmp(&b.source));
+    // each spelling's loose form, made once
+    let mut loose_of: HashMap<&str, String> = HashMap::new();
     for taxonomy in ["tags", "regions", "sectors", "speakers"] {
-        // loose key → (first spelling, its file)
+        // loose form → (first spelling, its file)
         let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
         for page in &order {
-            let at: HashMap<&str, (usize, usize)> = page.term_at.iter().rev().map(|t| (t.0.as_str(), (t.1, t.2))).collect();
+            // where each term is written (the first time): a map for pages with many
+            let many: Option<HashMap<&str, &(String, usize, usize)>> = (page.term_at.len() > 32).then(|| page.term_at.iter().rev().map(|t| (t.0.as_str(), t)).collect());
+            let written = |name: &str| match &many {
+                Some(m) => m.get(name).copied(),
+                None => page.term_at.iter().find(|t| t.0 == name),
+            };
             for name in terms_of(page, taxonomy) {
-                let loose: String = name
-                    .nfkc()
-                    .filter(|c| !c.is_whitespace())
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                let Some(&(first_name, first_file)) = first.get(&loose) else {
-                    if let Some((n, _)) = at.get_key_value(name.as_str()) {
-                        first.insert(loose, (n, page.source.as_path()));
+                let loose = loose_of.entry(name).or_insert_with(|| name.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect());
+                let Some(&(first_name, first_file)) = first.get(loose.as_str()) else {
+                    if let Some(t) = written(name) {
+                        first.insert(loose.clone(), (t.0.as_str(), page.source.as_path()));
                     }
                     continue;
                 };
                 if first_name == name {
                     continue;
                 }
-                let (line, col) = at.get(name.as_str()).copied().unwrap_or((1, 1));
+                let (line, col) = written(name).map_or((1, 1), |t| (t.1, t.2));
                 diags.push(Diagnostic::warn(
                     &page.source,
                     line,
                     col,
-                    M::TermSpellings { taxonomy, first: first_name, first_file: &crate::diag::display_path(first_file), second: &name },
+                    M::TermSpellings { taxonomy, first: first_name, first_file: &crate::diag::display_path(first_file), second: name },
                 ));
             }
         }

@@ -3,18 +3,18 @@
 //! notify reports into debounced batches classified by
 //! [`crate::changes::classify`].
 //!
-//! A rebuild currently runs the whole in-memory pipeline (config → content →
-//! site → render, search index included) and then hands the new [`Output`] to
-//! the targets, which compare it with what they hold and write only the files
-//! that changed ([`crate::deploy::Deployer`]), so an edit rewrites a handful
-//! of files however large the site. The seam for finer-grained rebuilds is
-//! [`Session::rebuild`]: it receives the batch's [`ChangeKind`] and the
-//! changed paths; a rebuild restricted to the pages a content edit touches
-//! (and `search::SearchIndex::upsert/remove` for the index) can be added there
-//! without changing the callers, with the full rebuild kept as the fallback
-//! for theme and `site.yaml` changes.
+//! A rebuild after a content or `static/` change is incremental: the
+//! session's [`Memo`] holds every stage's results, and
+//! [`crate::build::build_with`] redoes only what the changed paths reach
+//! (the files read again, their bodies, the output files whose dependency
+//! keys changed, the search shards they touch). A theme change forgets the
+//! rendering; a `site.yaml` change, or a watcher that lost events, starts
+//! from nothing. Either way the output is byte for byte a clean build's.
+//! The new [`Output`] goes to the targets, which write only the files
+//! that changed ([`crate::deploy::Deployer`]).
 
-use crate::build::{self, BuildOptions};
+use crate::build::{self, BuildOptions, Memo};
+use crate::content::Changed;
 use crate::changes::{classify, ChangeKind};
 use crate::deploy::Deployer;
 use crate::diag::Diagnostic;
@@ -36,6 +36,8 @@ pub enum Rebuilt {
     Ok {
         output: Arc<Output>,
         pages: usize,
+        /// HTML files rendered (the others were unchanged).
+        rendered: usize,
         warnings: Vec<Diagnostic>,
         elapsed: Duration,
     },
@@ -47,6 +49,7 @@ pub enum Rebuilt {
 pub struct Session {
     root: PathBuf,
     opts: BuildOptions,
+    memo: Memo,
     last_good: Option<Arc<Output>>,
 }
 
@@ -55,6 +58,7 @@ impl Session {
         Session {
             root: root.to_path_buf(),
             opts,
+            memo: Memo::default(),
             last_good: None,
         }
     }
@@ -64,19 +68,28 @@ impl Session {
         self.last_good.as_ref()
     }
 
-    /// Rebuilds after a change of `kind` to `paths` (empty for the first build).
+    /// Rebuilds after a change of `kind` to `paths` (absolute, or relative
+    /// to the site folder; empty for the first build).
     pub fn rebuild(&mut self, kind: ChangeKind, paths: &[PathBuf]) -> Rebuilt {
-        // Every kind takes the full (always correct) path for now; see the
-        // module documentation.
-        let _ = (kind, paths);
         let start = Instant::now();
-        match build::build(&self.root, &self.opts, &build::Quiet) {
+        match kind {
+            ChangeKind::Config => self.memo = Memo::default(),
+            ChangeKind::Theme => self.memo.forget_rendering(),
+            _ => {}
+        }
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let relative: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| p.strip_prefix(&root).or_else(|_| p.strip_prefix(&self.root)).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
+            .collect();
+        let changed = if kind == ChangeKind::Config { Changed::Everything } else { Changed::Paths(&relative) };
+        match build::build_with(&self.root, &self.opts, &build::Quiet, &mut self.memo, &changed) {
             Ok(built) => {
-                let output = Arc::new(built.output);
-                self.last_good = Some(output.clone());
+                self.last_good = Some(built.output.clone());
                 Rebuilt::Ok {
-                    output,
+                    output: built.output,
                     pages: built.site.pages.len(),
+                    rendered: built.rendered,
                     warnings: built.diagnostics,
                     elapsed: start.elapsed(),
                 }

@@ -23,9 +23,9 @@
 //!   base-64 numbers (digits `0-9A-Za-z-_`, column widths in `w`), 6 per
 //!   page in id order: `id, kind, region, sector, date, lenq` (kind/region/
 //!   sector index into the lists, region/sector 1-based with 0 = none;
-//!   date as `(y−1900)·512 + m·32 + d`; `lenq` = round(8·log2(body units
-//!   + 1)), the body length for BM25, quantised so small edits rarely change
-//!   it). 12 bytes per page: loading it is what lets filters, ranking and
+//!   date as `(y−1900)·512 + m·32 + d`; `lenq` = round(8·log2(units
+//!   of the body plus one)), the body length for BM25, quantised so small
+//!   edits rarely change it). 12 bytes per page: loading it is what lets filters, ranking and
 //!   browsing work without any other file.
 //! * `search/p/{h}.js` — name `"p/{h}"`, `h` = hex of `fnv1a(key) % shards`:
 //!   `{key: [id₀, count, pos…, Δid, count, Δpos…, …]}` (ids ascending and
@@ -60,6 +60,12 @@ pub use tokenize::{fnv1a, keys, units};
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// True for the files of the index (`search/meta.js`, `search/p/…`,
+/// `search/d/…`, `search/b/…`), not the search page beside them.
+pub fn is_index_file(path: &str) -> bool {
+    path == "search/meta.js" || ["search/p/", "search/d/", "search/b/"].iter().any(|p| path.starts_with(p))
+}
+
 /// One page as the search index sees it.
 #[derive(Debug, Clone)]
 pub struct SearchDoc<'a> {
@@ -81,10 +87,14 @@ pub struct SearchDoc<'a> {
 /// The index files, keyed by their path relative to the output root
 /// (`search/…`).
 ///
-/// Byte for byte the same as `SearchIndex::build(docs).files()`, built in
-/// parallel without holding every posting at once: pages are tokenised in
-/// parallel, then the shards are filled and written in independent groups.
+/// Built in parallel without holding every posting at once: pages are
+/// tokenised in parallel, then the shards are filled and written in
+/// independent groups.
 pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
+    build(docs).1
+}
+
+fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
     use rayon::prelude::*;
     let prepared: Vec<(Doc, PageKeys)> = docs
         .par_iter()
@@ -114,7 +124,8 @@ pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
         .flat_map_iter(|g| shard_group(&by_id, g * per, ((g + 1) * per).min(shards)))
         .collect();
     drop(by_id);
-    files.insert("search/meta.js".to_string(), ix.meta_file());
+    ix.last_meta = ix.meta_file();
+    files.insert("search/meta.js".to_string(), ix.last_meta.clone());
     let pages: Vec<(String, Vec<u8>)> = ix
         .ids
         .par_iter()
@@ -125,7 +136,7 @@ pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
         })
         .collect();
     files.extend(pages);
-    files
+    (ix, files)
 }
 
 /// One page's index keys, compactly: grouped by shard, each key with its
@@ -211,18 +222,23 @@ fn shard_group(pages: &[(u32, PageKeys)], lo: u32, hi: u32) -> Vec<(String, Vec<
 /// One page's entry in a key's postings: `Δid, body count, flags` for a
 /// unigram, `Δid, count, Δpos…` for a bigram.
 fn encode_posting(s: &mut String, delta_id: u32, ps: &[u32], unigram: bool) {
-    use std::fmt::Write;
-    let _ = write!(s, "{delta_id}");
+    let mut buf = itoa::Buffer::new();
+    s.push_str(buf.format(delta_id));
     if unigram {
         let body = ps.iter().filter(|&&p| p >= BODY_START).count();
         let flags = u32::from(ps.iter().any(|&p| p < META_START)) | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
-        let _ = write!(s, ",{body},{flags}");
+        for v in [body as u32, flags] {
+            s.push(',');
+            s.push_str(buf.format(v));
+        }
         return;
     }
-    let _ = write!(s, ",{}", ps.len());
+    s.push(',');
+    s.push_str(buf.format(ps.len()));
     let mut prev = 0;
     for &p in ps {
-        let _ = write!(s, ",{}", p - prev);
+        s.push(',');
+        s.push_str(buf.format(p - prev));
         prev = p;
     }
 }
@@ -242,8 +258,6 @@ struct Doc {
     sector: String,
     meta: Vec<String>,
     body: String,
-    /// key → positions, ascending.
-    keys: BTreeMap<String, Vec<u32>>,
     /// The body in parts: (text, position of its first unit).
     parts: Vec<(String, u32)>,
     lenq: u32,
@@ -261,17 +275,7 @@ impl Doc {
                 meta.push(m.to_string());
             }
         }
-        let mut all = units(d.title, 0).0;
-        let mut pos = META_START;
-        for m in &meta {
-            let (u, next) = units(m, pos);
-            all.extend(u);
-            pos = next + 1;
-        }
-        let (body, _) = units(d.body, BODY_START);
-        let lenq = ((body.len() as f64 + 1.0).log2() * 8.0).round() as u32;
-        all.extend(body);
-        let list = keys(&all);
+        let (list, body_units) = index_keys(d.title, &meta, d.body);
         let doc = Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
@@ -282,19 +286,15 @@ impl Doc {
             meta,
             body: d.body.to_string(),
             parts: parts(d.body),
-            keys: BTreeMap::new(),
-            lenq,
+            lenq: ((body_units as f64 + 1.0).log2() * 8.0).round() as u32,
             npos: list.len(),
         };
         (doc, list)
     }
 
-    fn new(d: &SearchDoc<'_>) -> Doc {
-        let (mut doc, list) = Doc::prepare(d);
-        for (k, p) in list {
-            doc.keys.entry(k).or_default().push(p);
-        }
-        doc
+    /// The page's index keys again, from its stored fields.
+    fn index_keys(&self) -> Vec<(String, u32)> {
+        index_keys(&self.title, &self.meta, &self.body).0
     }
 
     /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
@@ -322,13 +322,70 @@ impl Doc {
     }
 }
 
+/// Keys of a page: title from 0, metadata from `META_START`, body from
+/// `BODY_START`; also the number of body units.
+fn index_keys(title: &str, meta: &[String], body: &str) -> (Vec<(String, u32)>, usize) {
+    let mut all = units(title, 0).0;
+    let mut pos = META_START;
+    for m in meta {
+        let (u, next) = units(m, pos);
+        all.extend(u);
+        pos = next + 1;
+    }
+    let body = body_units(body);
+    let n = body.len();
+    all.extend(body);
+    (keys(&all), n)
+}
+
+/// Body lines start at multiples of this many positions, so that an edit
+/// inside one line leaves the positions of the lines after it alone (and with
+/// them the postings of their keys, hence the shards an edit rewrites) as
+/// long as the line stays within its slot.
+const LINE_STRIDE: u32 = 1024;
+
+/// `LINE_STRIDE`, or 1 (lines one after the other) when a huge body would
+/// not fit the position space that way.
+fn line_stride(body: &str) -> u32 {
+    let lines = body.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
+    // NFKC turns one character (at least one byte) into at most 18 units.
+    let need = u64::from(BODY_START) + body.len() as u64 * 18 + lines * (u64::from(LINE_STRIDE) + 1);
+    if need < u64::from(u32::MAX) {
+        LINE_STRIDE
+    } else {
+        1
+    }
+}
+
+/// Where the line after a line starting at `base` and ending before `end`
+/// starts: past a gap of at least one position (no bigram spans a line
+/// break), at a multiple of `stride` from `base`.
+fn next_line(base: u32, end: u32, stride: u32) -> u32 {
+    base + (end - base + 1).next_multiple_of(stride)
+}
+
+/// The body's units, each line tokenised from its own start position.
+fn body_units(body: &str) -> Vec<tokenize::Unit> {
+    let stride = line_stride(body);
+    let mut out = Vec::new();
+    let mut base = BODY_START;
+    for line in body.split('\n') {
+        let (u, end) = units(line, base);
+        out.extend(u);
+        base = next_line(base, end, stride);
+    }
+    out
+}
+
 /// Parts of the body are about this many characters.
 const PART_CHARS: usize = 1500;
 
 /// Splits the body into parts of about `PART_CHARS` characters, after a
 /// line break or, in a very long paragraph, before a Chinese character —
-/// places where tokenising the parts one after the other gives exactly the
-/// units of the whole. Each part carries the position of its first unit.
+/// places where tokenising the pieces one after the other gives exactly the
+/// units of the whole. Each part carries the position of its first unit (as
+/// [`body_units`] numbers them): part k holds the units from its position up
+/// to the next part's.
 fn parts(body: &str) -> Vec<(String, u32)> {
     let mut cuts = vec![0];
     let mut n = 0;
@@ -345,13 +402,23 @@ fn parts(body: &str) -> Vec<(String, u32)> {
     }
     cuts.push(body.len());
     cuts.dedup();
-    let mut out = Vec::new();
-    let mut pos = BODY_START;
-    for w in cuts.windows(2) {
-        let text = &body[w[0]..w[1]];
-        out.push((text.to_string(), pos));
-        pos = units(text, pos).1;
+    // The position at each cut, line by line.
+    let stride = line_stride(body);
+    let mut at_cut = Vec::with_capacity(cuts.len());
+    let (mut start, mut base) = (0, BODY_START);
+    for line in body.split('\n') {
+        let end = start + line.len();
+        let (mut from, mut pos) = (start, base);
+        while at_cut.len() < cuts.len() && cuts[at_cut.len()] <= end {
+            let cut = cuts[at_cut.len()];
+            pos = units(&body[from..cut], pos).1;
+            from = cut;
+            at_cut.push(pos);
+        }
+        base = next_line(base, units(&body[from..end], pos).1, stride);
+        start = end + 1;
     }
+    let mut out: Vec<(String, u32)> = cuts.windows(2).zip(&at_cut).map(|(w, &pos)| (body[w[0]..w[1]].to_string(), pos)).collect();
     if out.is_empty() {
         out.push((String::new(), BODY_START));
     }
@@ -418,36 +485,31 @@ fn assign_ids<'a>(urls: impl Iterator<Item = &'a String>, n: usize) -> BTreeMap<
     out
 }
 
-/// The search index in memory; see the module comment.
+/// The index as last built or patched: every page's fields, its id and the
+/// layout (shard count). Postings are not held in memory: a patch reads the
+/// few shard files it changes back from the previous output.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     docs: BTreeMap<String, Doc>,
     ids: BTreeMap<String, u32>,
     shards: u32,
     total: usize,
-    /// shard → key → id → positions.
-    postings: BTreeMap<u32, BTreeMap<String, BTreeMap<u32, Vec<u32>>>>,
-    dirty: BTreeSet<String>,
     last_meta: Vec<u8>,
 }
 
+/// What a patch changes: path → new content, or `None` to delete the file.
+pub type Patch = BTreeMap<String, Option<Vec<u8>>>;
+
+/// One change to a shard: remove page `id` from `key`, or set its posting.
+enum Op {
+    Remove(String, u32),
+    Add(String, u32, Vec<u32>),
+}
+
 impl SearchIndex {
-    pub fn build(docs: &[SearchDoc<'_>]) -> SearchIndex {
-        let mut map = BTreeMap::new();
-        for d in docs {
-            map.insert(d.url.to_string(), Doc::new(d));
-        }
-        let mut ix = SearchIndex { docs: map, ..SearchIndex::default() };
-        ix.total = ix.docs.values().map(|d| d.npos).sum();
-        ix.shards = shard_count(ix.total);
-        ix.ids = assign_ids(ix.docs.keys(), ix.docs.len());
-        let pairs: Vec<(u32, String)> = ix.ids.iter().map(|(u, i)| (*i, u.clone())).collect();
-        for (id, url) in pairs {
-            ix.add_postings(&url, id);
-        }
-        ix.last_meta = ix.meta_file();
-        ix.dirty.clear();
-        ix
+    /// Builds the index of `docs`: the state for later patches, and every file.
+    pub fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
+        build(docs)
     }
 
     pub fn len(&self) -> usize {
@@ -458,104 +520,110 @@ impl SearchIndex {
         self.docs.is_empty()
     }
 
-    fn add_postings(&mut self, url: &str, id: u32) {
-        let Some(doc) = self.docs.get(url) else { return };
-        for (k, ps) in &doc.keys {
-            let shard = fnv1a(k) % self.shards;
-            self.dirty.insert(format!("search/p/{shard:x}.js"));
-            self.postings.entry(shard).or_default().entry(k.clone()).or_default().insert(id, ps.clone());
+    /// Brings the index up to date with `docs`, every page of the site now.
+    /// Pages not in the index yet are added, pages no longer in `docs` are
+    /// removed, and of the others only those for which `changed(url)` holds
+    /// are looked at again. `previous(path)` reads a file of the index as it
+    /// was last written (a shard to patch).
+    ///
+    /// Returns the files to write or delete, byte for byte what a fresh
+    /// [`build_index`] would change; `None` when the layout itself changes
+    /// (shard count or id space) or a shard file to patch is not as this
+    /// module wrote it: then the state is spent and the caller builds afresh.
+    pub fn patch(&mut self, docs: &[SearchDoc<'_>], changed: &(dyn Fn(&str) -> bool + Sync), previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync)) -> Option<Patch> {
+        use rayon::prelude::*;
+        let present: std::collections::HashSet<&str> = docs.iter().map(|d| d.url).collect();
+        let removed: Vec<String> = self.docs.keys().filter(|u| !present.contains(u.as_str())).cloned().collect();
+        let updated: Vec<Doc> = docs
+            .par_iter()
+            .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
+            .map(|d| Doc::prepare(d).0)
+            .filter(|d| self.docs.get(&d.url) != Some(d))
+            .collect();
+        if removed.is_empty() && updated.is_empty() {
+            return Some(Patch::new());
         }
-        self.dirty.insert(format!("search/d/{id}.js"));
-        for k in 0..doc.parts.len() {
-            self.dirty.insert(format!("search/b/{id}-{k}.js"));
+        let n_before = self.docs.len();
+        let set_changes = !removed.is_empty() || updated.iter().any(|d| !self.docs.contains_key(&d.url));
+        // url → (old doc and id, if it was indexed)
+        let mut old: BTreeMap<String, (Doc, u32)> = BTreeMap::new();
+        for url in removed.iter().chain(updated.iter().map(|d| &d.url)) {
+            if let (Some(doc), Some(&id)) = (self.docs.remove(url), self.ids.get(url)) {
+                self.total -= doc.npos;
+                old.insert(url.clone(), (doc, id));
+            }
         }
-    }
-
-    fn remove_postings(&mut self, doc: &Doc, id: u32) {
-        for k in doc.keys.keys() {
-            let shard = fnv1a(k) % self.shards;
-            self.dirty.insert(format!("search/p/{shard:x}.js"));
-            if let Some(sh) = self.postings.get_mut(&shard) {
-                if let Some(p) = sh.get_mut(k) {
-                    p.remove(&id);
-                    if p.is_empty() {
-                        sh.remove(k);
+        let fresh: BTreeSet<String> = updated.iter().map(|d| d.url.clone()).collect();
+        for d in updated {
+            self.total += d.npos;
+            self.docs.insert(d.url.clone(), d);
+        }
+        if shard_count(self.total) != self.shards || id_space(self.docs.len()) != id_space(n_before) {
+            return None;
+        }
+        if set_changes {
+            let ids = assign_ids(self.docs.keys(), self.docs.len());
+            // Pages that only moved to another id are re-indexed as well.
+            for (url, &id) in &ids {
+                if !fresh.contains(url) && self.ids.get(url) != Some(&id) {
+                    if let (Some(doc), Some(&was)) = (self.docs.get(url), self.ids.get(url)) {
+                        old.insert(url.clone(), (doc.clone(), was));
                     }
                 }
-                if sh.is_empty() {
-                    self.postings.remove(&shard);
-                }
             }
+            self.ids = ids;
         }
-        self.dirty.insert(format!("search/d/{id}.js"));
-        for k in 0..doc.parts.len() {
-            self.dirty.insert(format!("search/b/{id}-{k}.js"));
-        }
-    }
+        let moved: Vec<String> = old.keys().filter(|u| !fresh.contains(*u) && self.docs.contains_key(*u)).cloned().collect();
+        let touched: Vec<&String> = fresh.iter().chain(&moved).chain(removed.iter()).collect();
 
-    /// Adds or replaces the page with `doc.url`.
-    pub fn upsert(&mut self, doc: &SearchDoc<'_>) {
-        let new = Doc::new(doc);
-        if let Some(old) = self.docs.get(doc.url) {
-            if *old == new {
-                return;
-            }
-            let old = old.clone();
-            if let Some(&id) = self.ids.get(doc.url) {
-                self.total -= old.npos;
-                self.remove_postings(&old, id);
-            }
+        let shards = self.shards;
+        let ops: Vec<(u32, Op)> = touched
+            .par_iter()
+            .flat_map_iter(|url| {
+                let before = old.get(*url).map(|(d, id)| (*id, grouped(d.index_keys())));
+                let after = self.docs.get(*url).and_then(|d| Some((*self.ids.get(*url)?, grouped(d.index_keys()))));
+                key_ops(before, after)
+            })
+            .map(|op| {
+                let key = match &op {
+                    Op::Remove(k, _) | Op::Add(k, _, _) => k,
+                };
+                (fnv1a(key) % shards, op)
+            })
+            .collect();
+        let mut by_shard: BTreeMap<u32, Vec<Op>> = BTreeMap::new();
+        for (shard, op) in ops {
+            by_shard.entry(shard).or_default().push(op);
         }
-        self.total += new.npos;
-        self.docs.insert(doc.url.to_string(), new);
-        self.ids.remove(doc.url);
-        self.relayout(Some(doc.url));
-    }
-
-    /// Removes the page with this url (no-op if absent).
-    pub fn remove(&mut self, url: &str) {
-        let Some(old) = self.docs.remove(url) else { return };
-        self.total -= old.npos;
-        if let Some(id) = self.ids.remove(url) {
-            self.remove_postings(&old, id);
-        }
-        self.relayout(None);
-    }
-
-    /// After a change: recompute ids and shard count; move what moved.
-    fn relayout(&mut self, fresh: Option<&str>) {
-        let shards = shard_count(self.total);
-        if shards != self.shards {
-            for s in self.postings.keys() {
-                self.dirty.insert(format!("search/p/{s:x}.js"));
-            }
-            self.postings.clear();
-            self.shards = shards;
-            self.ids.clear();
-        }
-        let ids = assign_ids(self.docs.keys(), self.docs.len());
-        let mut moved: Vec<(String, u32)> = vec![];
-        for (url, &id) in &ids {
-            if self.ids.get(url) != Some(&id) || fresh == Some(url.as_str()) {
-                moved.push((url.clone(), id));
+        let mut patch: Patch = by_shard
+            .into_par_iter()
+            .map(|(shard, ops)| {
+                let path = format!("search/p/{shard:x}.js");
+                let file = apply_ops(&format!("p/{shard:x}"), previous(&path).as_deref(), ops)?;
+                Ok((path, file))
+            })
+            .collect::<Result<_, BadShard>>()
+            .ok()?;
+        // Page files: old ids go first, new ones may take their names.
+        for (doc, id) in old.values() {
+            patch.insert(format!("search/d/{id}.js"), None);
+            for k in 0..doc.parts.len() {
+                patch.insert(format!("search/b/{id}-{k}.js"), None);
             }
         }
-        for (url, _) in &moved {
-            if let Some(&old) = self.ids.get(url) {
-                if let Some(doc) = self.docs.get(url).cloned() {
-                    self.remove_postings(&doc, old);
-                }
+        for url in fresh.iter().chain(&moved) {
+            let (Some(doc), Some(&id)) = (self.docs.get(url), self.ids.get(url)) else { continue };
+            patch.insert(format!("search/d/{id}.js"), Some(doc.file(id)));
+            for k in 0..doc.parts.len() {
+                patch.insert(format!("search/b/{id}-{k}.js"), doc.part_file(id, k));
             }
-        }
-        self.ids = ids;
-        for (url, id) in moved {
-            self.add_postings(&url, id);
         }
         let meta = self.meta_file();
         if meta != self.last_meta {
-            self.dirty.insert("search/meta.js".into());
+            patch.insert("search/meta.js".into(), Some(meta.clone()));
             self.last_meta = meta;
         }
+        Some(patch)
     }
 
     fn meta_file(&self) -> Vec<u8> {
@@ -590,83 +658,194 @@ impl SearchIndex {
         });
         script("meta", &v.to_string())
     }
+}
 
-    fn shard_file(&self, shard: u32) -> Option<Vec<u8>> {
-        let keys = self.postings.get(&shard)?;
-        let mut s = String::from("{");
-        for (n, (k, docs)) in keys.iter().enumerate() {
-            if n > 0 {
-                s.push(',');
+/// A page's keys grouped: key → positions, ascending.
+fn grouped(list: Vec<(String, u32)>) -> BTreeMap<String, Vec<u32>> {
+    let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (k, p) in list {
+        out.entry(k).or_default().push(p);
+    }
+    out
+}
+
+/// The shard changes that turn a page's postings `before` into `after`
+/// (each: its id and key → positions). Keys whose postings stay are left alone.
+fn key_ops(before: Option<(u32, BTreeMap<String, Vec<u32>>)>, after: Option<(u32, BTreeMap<String, Vec<u32>>)>) -> Vec<Op> {
+    let mut ops = vec![];
+    let same_id = matches!((&before, &after), (Some((a, _)), Some((b, _))) if a == b);
+    let after_keys = after.as_ref().map(|(_, k)| k);
+    if let Some((id, keys)) = &before {
+        for (k, ps) in keys {
+            if !(same_id && after_keys.and_then(|a| a.get(k)) == Some(ps)) {
+                ops.push(Op::Remove(k.clone(), *id));
             }
-            s.push_str(&serde_json::Value::from(k.as_str()).to_string());
-            s.push_str(":[");
-            let mut prev_id = 0;
-            for (n, (&id, ps)) in docs.iter().enumerate() {
-                if n > 0 {
+        }
+    }
+    if let Some((id, keys)) = after {
+        let before_keys = before.as_ref().map(|(_, k)| k);
+        for (k, ps) in keys {
+            if same_id && before_keys.and_then(|b| b.get(&k)) == Some(&ps) {
+                continue;
+            }
+            let tail = posting_tail(&ps, !k.contains(' '));
+            ops.push(Op::Add(k, id, tail));
+        }
+    }
+    ops
+}
+
+/// A posting after its id, as [`encode_posting`] writes it.
+fn posting_tail(ps: &[u32], unigram: bool) -> Vec<u32> {
+    if unigram {
+        let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
+        let flags = u32::from(ps.iter().any(|&p| p < META_START)) | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
+        return vec![body, flags];
+    }
+    let mut out = Vec::with_capacity(ps.len() + 1);
+    out.push(ps.len() as u32);
+    let mut prev = 0;
+    for &p in ps {
+        out.push(p - prev);
+        prev = p;
+    }
+    out
+}
+
+/// A shard file that is not as this module writes it.
+#[derive(Debug)]
+struct BadShard;
+
+/// The entries of a shard file's object, `"key":[n,n,…]`, as (key, list
+/// text), in file order (keys ascending). Keys are units and pairs of units:
+/// letters, digits and one space, never anything JSON escapes.
+fn shard_entries(json: &str) -> Result<Vec<(&str, &str)>, BadShard> {
+    let inner = json.strip_prefix('{').and_then(|r| r.strip_suffix('}')).ok_or(BadShard)?;
+    let mut out = Vec::new();
+    let mut rest = inner;
+    while !rest.is_empty() {
+        let r = rest.strip_prefix('"').ok_or(BadShard)?;
+        let q = r.find('"').ok_or(BadShard)?;
+        let key = &r[..q];
+        let r = r[q + 1..].strip_prefix(":[").ok_or(BadShard)?;
+        let close = r.find(']').ok_or(BadShard)?;
+        if key.contains('\\') {
+            return Err(BadShard);
+        }
+        out.push((key, &r[..close]));
+        let after = &r[close + 1..];
+        rest = match after.strip_prefix(',') {
+            Some(next) => next,
+            None if after.is_empty() => after,
+            None => return Err(BadShard),
+        };
+    }
+    Ok(out)
+}
+
+fn parse_list(text: &str) -> Result<Vec<u32>, BadShard> {
+    text.split(',').filter(|x| !x.is_empty()).map(|x| x.parse().map_err(|_| BadShard)).collect()
+}
+
+/// Applies `ops` to the shard file `old` (absent: an empty shard); `None`
+/// when the shard ends up empty. Keys the ops do not touch are copied as
+/// they are, without decoding.
+fn apply_ops(name: &str, old: Option<&[u8]>, mut ops: Vec<Op>) -> Result<Option<Vec<u8>>, BadShard> {
+    // Removals first: a page may take over the id another page left.
+    ops.sort_by_key(|op| matches!(op, Op::Add(..)));
+    let mut by_key: BTreeMap<String, Vec<Op>> = BTreeMap::new();
+    for op in ops {
+        let key = match &op {
+            Op::Remove(k, _) | Op::Add(k, _, _) => k.clone(),
+        };
+        by_key.entry(key).or_default().push(op);
+    }
+    let json = match old {
+        Some(b) => {
+            let s = std::str::from_utf8(b).map_err(|_| BadShard)?;
+            s.strip_prefix(&format!("zhanting_shard(\"{name}\",")).and_then(|r| r.strip_suffix(");\n")).ok_or(BadShard)?
+        }
+        None => "{}",
+    };
+    let entries = shard_entries(json)?;
+    let mut out = String::with_capacity(json.len() + 256);
+    let mut first = true;
+    let mut put = |out: &mut String, key: &str, list: &str| {
+        if list.is_empty() {
+            return;
+        }
+        out.push_str(if first { "{\"" } else { ",\"" });
+        first = false;
+        out.push_str(key);
+        out.push_str("\":[");
+        out.push_str(list);
+        out.push(']');
+    };
+    let mut touched = by_key.into_iter().peekable();
+    let mut buf = itoa::Buffer::new();
+    let mut patched = |key: &str, list: &str, ops: Vec<Op>| -> Result<String, BadShard> {
+        let mut postings = decode_postings(&parse_list(list)?, !key.contains(' '));
+        for op in ops {
+            match op {
+                Op::Remove(_, id) => {
+                    postings.remove(&id);
+                }
+                Op::Add(_, id, tail) => {
+                    postings.insert(id, tail);
+                }
+            }
+        }
+        let mut s = String::new();
+        let mut prev = 0;
+        for (id, tail) in postings {
+            for v in std::iter::once(id - prev).chain(tail) {
+                if !s.is_empty() {
                     s.push(',');
                 }
-                encode_posting(&mut s, id - prev_id, ps, !k.contains(' '));
-                prev_id = id;
+                s.push_str(buf.format(v));
             }
-            s.push(']');
+            prev = id;
         }
-        s.push('}');
-        Some(script(&format!("p/{shard:x}"), &s))
+        Ok(s)
+    };
+    for (key, list) in entries {
+        while let Some((k, _)) = touched.peek().filter(|(k, _)| k.as_str() < key) {
+            let k = k.clone();
+            let (_, ops) = touched.next().ok_or(BadShard)?;
+            let s = patched(&k, "", ops)?;
+            put(&mut out, &k, &s);
+        }
+        if touched.peek().is_some_and(|(k, _)| k == key) {
+            let (_, ops) = touched.next().ok_or(BadShard)?;
+            let s = patched(key, list, ops)?;
+            put(&mut out, key, &s);
+        } else {
+            put(&mut out, key, list);
+        }
     }
+    for (k, ops) in touched {
+        let s = patched(&k, "", ops)?;
+        put(&mut out, &k, &s);
+    }
+    if out.is_empty() {
+        return Ok(None);
+    }
+    out.push('}');
+    Ok(Some(script(name, &out)))
+}
 
-    fn file(&self, path: &str) -> Option<Vec<u8>> {
-        let rest = path.strip_prefix("search/")?;
-        if rest == "meta.js" {
-            return Some(self.meta_file());
-        }
-        if let Some(h) = rest.strip_prefix("p/").and_then(|r| r.strip_suffix(".js")) {
-            let shard = u32::from_str_radix(h, 16).ok()?;
-            return if shard < self.shards { self.shard_file(shard) } else { None };
-        }
-        if let Some(i) = rest.strip_prefix("d/").and_then(|r| r.strip_suffix(".js")) {
-            let id: u32 = i.parse().ok()?;
-            let url = self.ids.iter().find(|(_, &v)| v == id).map(|(u, _)| u)?;
-            return self.docs.get(url).map(|d| d.file(id));
-        }
-        if let Some((i, k)) = rest.strip_prefix("b/").and_then(|r| r.strip_suffix(".js")).and_then(|r| r.split_once('-')) {
-            let (id, k): (u32, usize) = (i.parse().ok()?, k.parse().ok()?);
-            let url = self.ids.iter().find(|(_, &v)| v == id).map(|(u, _)| u)?;
-            return self.docs.get(url).and_then(|d| d.part_file(id, k));
-        }
-        None
+/// `[Δid, tail…, Δid, tail…]` → id → tail.
+fn decode_postings(flat: &[u32], unigram: bool) -> BTreeMap<u32, Vec<u32>> {
+    let mut out = BTreeMap::new();
+    let (mut i, mut id) = (0, 0);
+    while i < flat.len() {
+        id += flat[i];
+        let len = if unigram { 2 } else { 1 + flat.get(i + 1).copied().unwrap_or(0) as usize };
+        let end = (i + 1 + len).min(flat.len());
+        out.insert(id, flat[i + 1..end].to_vec());
+        i = end;
     }
-
-    /// Every index file, keyed by path relative to the output root.
-    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut out = BTreeMap::new();
-        out.insert("search/meta.js".to_string(), self.meta_file());
-        for &shard in self.postings.keys() {
-            if let Some(f) = self.shard_file(shard) {
-                out.insert(format!("search/p/{shard:x}.js"), f);
-            }
-        }
-        for (url, &id) in &self.ids {
-            if let Some(d) = self.docs.get(url) {
-                out.insert(format!("search/d/{id}.js"), d.file(id));
-                for k in 0..d.parts.len() {
-                    if let Some(f) = d.part_file(id, k) {
-                        out.insert(format!("search/b/{id}-{k}.js"), f);
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// Files changed since the previous call (or since `build`): new
-    /// content, or `None` for a file to delete.
-    pub fn changed_files(&mut self) -> BTreeMap<String, Option<Vec<u8>>> {
-        let dirty = std::mem::take(&mut self.dirty);
-        dirty.into_iter().map(|p| {
-            let f = self.file(&p);
-            (p, f)
-        }).collect()
-    }
+    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,139 @@
+//! Incremental rebuilds: after every edit of a series, the output of a
+//! rebuilding [`Session`] must be byte for byte that of a clean build of the
+//! same folder, and an edit to one page must re-render only a few files.
+
+mod common;
+
+use common::copy_dir;
+use std::path::{Path, PathBuf};
+use zhanting::build::{self, BuildOptions, Quiet};
+use zhanting::changes::{classify, ChangeKind};
+use zhanting::output::Output;
+use zhanting::watch::{Rebuilt, Session};
+
+/// The repository's own sample site in a temp dir.
+fn sample_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["content", "static"] {
+        copy_dir(&repo.join(part), &root.join(part));
+    }
+    std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("copy site.yaml");
+    (tmp, root)
+}
+
+fn assert_same(got: &Output, want: &Output, step: &str) {
+    let names = |o: &Output| o.files.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(got), names(want), "after `{step}`: different files");
+    for path in want.files.keys() {
+        assert!(got.read(path) == want.read(path), "after `{step}`: {path} differs from a clean build");
+    }
+}
+
+/// One edit as the watcher reports it: the paths touched, in one batch.
+struct Site {
+    root: PathBuf,
+    session: Session,
+}
+
+impl Site {
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn edit(&self, rel: &str, f: impl Fn(&str) -> String) -> PathBuf {
+        let p = self.root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, f(&text)).unwrap();
+        p
+    }
+
+    /// Rebuilds after `paths` changed; checks against a clean build and
+    /// returns how many files were rendered.
+    fn step(&mut self, name: &str, paths: &[PathBuf]) -> usize {
+        let kind = paths.iter().map(|p| classify(&self.root, &self.root.join("output"), p)).fold(ChangeKind::Ignore, ChangeKind::merge);
+        let r = self.session.rebuild(kind, paths);
+        let clean = build::build(&self.root, &BuildOptions::default(), &Quiet);
+        match (r, clean) {
+            (Rebuilt::Ok { output, rendered, .. }, Ok(clean)) => {
+                assert_same(&output, &clean.output, name);
+                rendered
+            }
+            (Rebuilt::Failed(got), Err(want)) => {
+                let text = |d: &[zhanting::diag::Diagnostic]| d.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+                assert_eq!(text(&got), text(&want), "after `{name}`: different messages");
+                0
+            }
+            (Rebuilt::Ok { .. }, Err(e)) => panic!("after `{name}`: the rebuild succeeded, a clean build failed: {}", e[0]),
+            (Rebuilt::Failed(e), Ok(_)) => panic!("after `{name}`: the rebuild failed, a clean build succeeded: {}", e[0]),
+        }
+    }
+}
+
+#[test]
+fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
+    let (_tmp, root) = sample_site();
+    let mut s = Site { session: Session::new(&root, BuildOptions::default()), root: root.clone() };
+    let all = s.step("first build", &[]);
+    assert!(all > 50, "first build rendered {all} files");
+
+    let case = "content/cases/石门村四议两公开.md";
+    let p = s.edit(case, |t| format!("{t}\n新增的一段：村民议事会每月召开一次。\n"));
+    let n = s.step("body edit", std::slice::from_ref(&p));
+    // the page itself, and the lists and term pages that show its summary
+    assert!(n <= 15 && n * 4 < all, "a body edit rendered {n} of {all} files");
+
+    let p = s.edit(case, |t| t.replacen("两公开”让村里", "两公开”让全村", 1));
+    s.step("title edit", &[p]);
+    let p = s.edit(case, |t| t.replacen("date: 2013-11-05", "date: 2019年3月8日", 1));
+    s.step("date edit reorders lists", &[p]);
+    let p = s.edit(case, |t| t.replacen("tags: [四议两公开,", "tags: [全新标签, 四议两公开,", 1));
+    s.step("new tag", &[p]);
+    let p = s.edit(case, |t| t.replacen("tags: [全新标签, ", "tags: [", 1));
+    s.step("tag removed again", &[p]);
+
+    let new = s.write(
+        "content/cases/新建案例.md",
+        "---\ntitle: 新建的案例\ndate: 2020-05-01\nregion: 新区\ntags: [基层党建]\n---\n\n正文写到[另一个案例](石门村四议两公开.md)。\n",
+    );
+    s.step("new page", std::slice::from_ref(&new));
+    let moved = root.join("content/cases/石门村.md");
+    std::fs::rename(root.join(case), &moved).unwrap();
+    s.step("renamed page (the new page links to it)", &[root.join(case), moved.clone()]);
+    std::fs::remove_file(&new).unwrap();
+    s.step("deleted page", &[new]);
+
+    let bundle = root.join("content/brands/稻香先锋");
+    let renamed = root.join("content/brands/稻香先锋品牌");
+    std::fs::rename(&bundle, &renamed).unwrap();
+    s.step("renamed bundle folder", &[bundle, renamed.clone()]);
+    let pdf = renamed.join("品牌手册.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 a longer attachment than before").unwrap();
+    s.step("bundle attachment changed", &[pdf]);
+
+    let broken = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| t.replacen("date:", "date: [", 1));
+    s.step("broken front matter", std::slice::from_ref(&broken));
+    let fixed = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| t.replacen("date: [", "date:", 1));
+    s.step("fixed again", &[fixed]);
+
+    let intro = s.edit("content/_index.md", |t| format!("{t}\n首页说明补充一句。\n"));
+    s.step("home intro", &[intro]);
+    let intro = s.write("content/cases/_index.md", "---\ntitle: 典型案例\n---\n\n栏目说明。\n");
+    s.step("new section intro", &[intro]);
+    let stat = s.write("static/files/通知.txt", "通知");
+    s.step("static file", &[stat]);
+    let tpl = s.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<p>页面不见了</p>{% endblock %}",
+    );
+    s.step("theme override", &[tpl]);
+    let cfg = s.edit("site.yaml", |t| t.replacen("paginate: 10", "paginate: 3", 1));
+    s.step("site.yaml", &[cfg]);
+    let p = s.edit("content/speeches/tiaoxi-2012-jiguan-dangjian.md", |t| format!("{t}\n补充。\n"));
+    let n = s.step("body edit after site.yaml", &[p]);
+    assert!(n <= 15, "rendered {n}");
+}
