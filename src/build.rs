@@ -143,19 +143,25 @@ fn search_index(site: &Site, memo: &mut Memo, previous: Option<&Output>, output:
     };
     match patch {
         Some((patch, prev)) => {
-            for (path, file) in prev.files.range::<str, _>((std::ops::Bound::Included("search/"), std::ops::Bound::Excluded("search0"))) {
-                if search::is_index_file(path) {
-                    output.insert(path.clone(), file.clone());
-                }
-            }
+            // The previous index files (in order: one bulk build, then one
+            // merge into the output), with the patch applied.
+            let mut files: std::collections::BTreeMap<String, OutFile> = prev
+                .files
+                .range::<str, _>((std::ops::Bound::Included("search/"), std::ops::Bound::Excluded("search0")))
+                .filter(|(path, _)| search::is_index_file(path))
+                .map(|(path, file)| (path.clone(), file.clone()))
+                .collect();
             for (path, file) in patch {
                 match file {
-                    Some(b) => output.insert(path, OutFile::Bytes(b.into())),
+                    Some(b) => {
+                        files.insert(path, OutFile::Bytes(b.into()));
+                    }
                     None => {
-                        output.files.remove(&path);
+                        files.remove(&path);
                     }
                 }
             }
+            output.files.append(&mut files);
         }
         None => {
             let (ix, files) = SearchIndex::build(&docs);

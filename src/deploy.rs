@@ -183,13 +183,6 @@ impl Deployer {
     }
 
     fn try_publish(&mut self, output: &Arc<Output>) -> Result<Published> {
-        for p in output.files.keys() {
-            check_relative(p)?;
-        }
-        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
-        if self.mark_output && !self.dir.join(MARKER).exists() {
-            std::fs::write(self.dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", self.dir.display()))?;
-        }
         // Pair each file with what is known about its path (both maps are
         // sorted by path: one walk, no lookups), then compare in parallel.
         let mut owned = self.owned.iter().peekable();
@@ -201,6 +194,10 @@ impl Deployer {
                 removed.push(gone.clone());
             }
             let known = owned.next_if(|(k, _)| *k == rel).map(|(_, s)| s);
+            if known.is_none() {
+                // (paths already owned were checked when they came)
+                check_relative(rel)?;
+            }
             let before = last.as_mut().and_then(|l| {
                 while l.next_if(|(k, _)| *k < rel).is_some() {}
                 l.next_if(|(k, _)| *k == rel).map(|(_, f)| f)
@@ -209,6 +206,10 @@ impl Deployer {
         }
         removed.extend(owned.map(|(k, _)| k.clone()));
         let all_known = pairs.iter().all(|p| p.2.is_some());
+        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        if self.mark_output && !self.dir.join(MARKER).exists() {
+            std::fs::write(self.dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", self.dir.display()))?;
+        }
         let decisions: Vec<(&String, bool, Stamp, bool)> = pairs
             .into_par_iter()
             .map(|(rel, file, known, before)| {

@@ -89,7 +89,10 @@ struct SummaryView<'a> {
     sector: Option<TermLink<'a>>,
     speaker: Option<TermLink<'a>>,
     year: TermLink<'a>,
+    /// In lists the first `LIST_TAGS`; on the page itself all of them.
     tags: Vec<TermLink<'a>>,
+    /// How many tags the page has.
+    tag_count: usize,
     featured: bool,
     cover: Option<&'a str>,
     speaker_title: Option<&'a str>,
@@ -181,6 +184,8 @@ pub const READING_SPEED: usize = 400;
 pub struct Memo {
     keys: HashMap<String, u64>,
     summaries: HashMap<u64, Value>,
+    /// What the sitemap was made from (paths, dates, base URL), hashed.
+    sitemap: Option<u64>,
 }
 
 /// Renders the whole site into memory. `tick` is called once per rendered
@@ -199,10 +204,13 @@ pub fn render_site(site: &Site, theme: &Theme, memo: &mut Memo, previous: Option
     let global = hash_of(&(r.site_value.to_string(), &site.home_intro));
     // (job, output path, dependency key, previous file when the key is unchanged)
     type Planned = (Job, String, u64, Option<OutFile>);
+    let paths: Vec<String> = jobs.par_iter().map(|&job| r.path(job)).collect();
+    let sitemap_key = hash_of(&(&site.config.base_url, &paths, site.pages.iter().map(|p| p.meta.date.iso()).collect::<Vec<_>>()));
     let (keep, fresh): (Vec<Planned>, Vec<Planned>) = jobs
         .par_iter()
-        .map(|&job| {
-            let path = r.path(job);
+        .zip(paths.par_iter())
+        .map(|(&job, path)| {
+            let path = path.clone();
             let key = r.key(job, global, &path);
             let old = previous.filter(|_| memo.keys.get(&path) == Some(&key)).and_then(|o| o.files.get(&path)).cloned();
             (job, path, key, old)
@@ -237,15 +245,24 @@ pub fn render_site(site: &Site, theme: &Theme, memo: &mut Memo, previous: Option
     }
     let rendered = fresh.len();
     let mut keys = HashMap::with_capacity(jobs.len());
+    let mut taken = Vec::with_capacity(keep.len());
     for (_, path, key, old) in keep {
         if let Some(f) = old {
-            output.insert(path.clone(), f);
+            taken.push((path.clone(), f));
         }
         keys.insert(path, key);
     }
+    // Built in one go (and merged in one go) rather than file by file.
+    let mut kept: std::collections::BTreeMap<String, OutFile> = taken.into_iter().collect();
+    output.files.append(&mut kept);
     keys.extend(fresh.into_iter().map(|(_, path, key, _)| (path, key)));
     output.insert("feed.xml".into(), OutFile::Bytes(r.feed().into_bytes().into()));
-    output.insert("sitemap.xml".into(), OutFile::Bytes(r.sitemap(&jobs).into_bytes().into()));
+    let sitemap = match (&memo.sitemap, previous.and_then(|o| o.files.get("sitemap.xml"))) {
+        (Some(k), Some(f)) if *k == sitemap_key => f.clone(),
+        _ => OutFile::Bytes(r.sitemap(&jobs, &paths).into_bytes().into()),
+    };
+    output.insert("sitemap.xml".into(), sitemap);
+    memo.sitemap = Some(sitemap_key);
     for (path, src) in &theme.assets {
         output.insert(path.clone(), match src {
             AssetSource::Builtin(b) => OutFile::Static(b),
@@ -310,7 +327,7 @@ impl<'a> Renderer<'a> {
     fn summary(&self, i: usize) -> &Value {
         match self.known.get(&self.site.revs[i]) {
             Some(v) => v,
-            None => self.made[i].get_or_init(|| serde_json::to_value(summary_view(self.site, i, &self.site.pages[i])).unwrap_or(Value::Null)),
+            None => self.made[i].get_or_init(|| serde_json::to_value(summary_view(self.site, i, &self.site.pages[i], LIST_TAGS)).unwrap_or(Value::Null)),
         }
     }
 
@@ -560,14 +577,14 @@ impl<'a> Renderer<'a> {
         x
     }
 
-    fn sitemap(&self, jobs: &[Job]) -> String {
+    /// `paths[i]`: the output path of `jobs[i]`.
+    fn sitemap(&self, jobs: &[Job], paths: &[String]) -> String {
         let base = &self.site.config.base_url;
         let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for job in jobs {
+        for (job, path) in jobs.iter().zip(paths) {
             if matches!(job, Job::NotFound | Job::Search) {
                 continue;
             }
-            let path = self.path(*job);
             let dir = path.strip_suffix("index.html").unwrap_or(&path);
             x.push_str(&format!("  <url><loc>{}</loc>", xml(&format!("{base}{}", encode_path(dir)))));
             if let Job::Page(i) = job {
@@ -676,7 +693,12 @@ fn term_link<'a>(taxonomy: &str, name: impl Into<Cow<'a, str>>) -> TermLink<'a> 
     }
 }
 
-fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page) -> SummaryView<'a> {
+/// Tags a list item carries: a page with thousands of tags must not make
+/// every list that shows it (one per tag) that large.
+const LIST_TAGS: usize = 12;
+
+/// Page `i` for lists (`tags` at most `tags`).
+fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page, tags: usize) -> SummaryView<'a> {
     let m = &p.meta;
     SummaryView {
         title: &m.title,
@@ -695,7 +717,8 @@ fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page) -> SummaryView<'a> {
         sector: m.sector.as_deref().map(|r| term_link("sectors", r)),
         speaker: m.speaker.as_deref().map(|r| term_link("speakers", r)),
         year: term_link("years", m.date.year.to_string()),
-        tags: m.tags.iter().map(|t| term_link("tags", t)).collect(),
+        tags: m.tags.iter().take(tags).map(|t| term_link("tags", t)).collect(),
+        tag_count: m.tags.len(),
         featured: m.featured,
         cover: p.cover.as_deref(),
         speaker_title: m.speaker_title.as_deref(),
@@ -720,7 +743,7 @@ fn page_view(site: &Site, i: usize) -> PageView<'_> {
     };
     let (newer, older) = site.neighbours[i];
     PageView {
-        summary: summary_view(site, i, p),
+        summary: summary_view(site, i, p, usize::MAX),
         content: &r.html,
         toc: &r.toc,
         reading_minutes: r.char_count.div_ceil(READING_SPEED).max(1),

@@ -293,3 +293,28 @@ fn an_edit_inside_a_line_keeps_the_positions_of_the_lines_after_it() {
     let u = body_units("甲\n乙");
     assert!(u[1].1 > u[0].1 + 1);
 }
+
+#[test]
+fn a_shard_file_not_as_written_makes_the_patch_give_up() {
+    let mut pages: Vec<Owned> = (0..20).map(|i| page(i, "基层党建工作扎实推进。")).collect();
+    let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+    let (mut ix, files) = SearchIndex::build(&d);
+    pages[3].body = "格里坪镇的新做法。".into();
+    let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+    let url = pages[3].url.clone();
+    // Every shard read back is damaged: no patch, the caller builds afresh.
+    let damaged = |p: &str| files.get(p).map(|b| b[..b.len() / 2].to_vec());
+    assert!(ix.clone().patch(&d, &|u| u == url, &damaged).is_none());
+    // Read back intact, the same change patches a few files.
+    let patch = ix.patch(&d, &|u| u == url, &|p| files.get(p).cloned()).expect("a patch");
+    assert!(!patch.is_empty() && patch.len() < 40, "{} files", patch.len());
+}
+
+#[test]
+fn shard_entries_read_what_the_builder_writes() {
+    assert_eq!(shard_entries(r#"{"a":[1,2],"a b":[3]}"#).unwrap(), vec![("a", "1,2"), ("a b", "3")]);
+    assert_eq!(shard_entries("{}").unwrap(), vec![]);
+    for bad in [r#"{"a":[1,2]"#, r#"{"a":[1]x"b":[2]}"#, r#"{"a\"b":[1]}"#, "[]"] {
+        assert!(shard_entries(bad).is_err(), "{bad}");
+    }
+}
