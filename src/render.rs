@@ -585,7 +585,7 @@ impl<'a> Renderer<'a> {
             if matches!(job, Job::NotFound | Job::Search) {
                 continue;
             }
-            let dir = path.strip_suffix("index.html").unwrap_or(&path);
+            let dir = path.strip_suffix("index.html").unwrap_or(path);
             x.push_str(&format!("  <url><loc>{}</loc>", xml(&format!("{base}{}", encode_path(dir)))));
             if let Job::Page(i) = job {
                 x.push_str(&format!("<lastmod>{}</lastmod>", self.site.pages[*i].meta.date.iso()));

@@ -99,8 +99,8 @@ fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
     let prepared: Vec<(Doc, PageKeys)> = docs
         .par_iter()
         .map(|d| {
-            let (doc, list) = Doc::prepare(d);
-            (doc, PageKeys::new(list))
+            let (doc, units) = Doc::prepare(d);
+            (doc, PageKeys::from_units(&units))
         })
         .collect();
     let mut ix = SearchIndex::default();
@@ -119,9 +119,25 @@ fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
     // Shards in groups: each group reads every page's keys of its shards.
     let groups = (shards as usize).min(256);
     let per = (shards as usize).div_ceil(groups) as u32;
-    let mut files: BTreeMap<String, Vec<u8>> = (0..groups as u32)
+    // Where each group's entries start in each page's (shard-sorted) list:
+    // one pass per page instead of a search per page and group.
+    let starts: Vec<Vec<u32>> = by_id
+        .par_iter()
+        .map(|(_, pk)| {
+            let mut at = Vec::with_capacity(groups + 1);
+            let mut i = 0;
+            for g in 0..=groups as u32 {
+                while i < pk.entries.len() && pk.entries[i].0 < g * per {
+                    i += 1;
+                }
+                at.push(i as u32);
+            }
+            at
+        })
+        .collect();
+    let mut files: BTreeMap<String, Vec<u8>> = (0..groups)
         .into_par_iter()
-        .flat_map_iter(|g| shard_group(&by_id, g * per, ((g + 1) * per).min(shards)))
+        .flat_map_iter(|g| shard_group(&by_id, &starts, g))
         .collect();
     drop(by_id);
     ix.last_meta = ix.meta_file();
@@ -149,24 +165,42 @@ struct PageKeys {
 }
 
 impl PageKeys {
-    fn new(list: Vec<(String, u32)>) -> PageKeys {
-        // key → positions, in order of first appearance (no string sorting)
-        let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(list.len() / 2);
-        let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
-        for (k, p) in &list {
-            let i = *slot.entry(k.as_str()).or_insert_with(|| {
-                groups.push((k.as_str(), Vec::new()));
-                groups.len() - 1
-            });
-            groups[i].1.push(*p);
+    /// The keys of a page's units (as [`keys`] lists them), grouped, each
+    /// key's text made once.
+    fn from_units(units: &[tokenize::Unit]) -> PageKeys {
+        let mut slot: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(units.len());
+        // (key start, key end in `text`, positions), in order of first appearance
+        let mut groups: Vec<(u32, u32, Vec<u32>)> = Vec::new();
+        let mut text = String::new();
+        let mut add = |key: &str, p: u32| match slot.get(key) {
+            Some(&g) => groups[g].2.push(p),
+            None => {
+                let ks = text.len() as u32;
+                text.push_str(key);
+                groups.push((ks, text.len() as u32, vec![p]));
+                slot.insert(key.to_string(), groups.len() - 1);
+            }
+        };
+        let mut pair = String::new();
+        for (i, (u, p)) in units.iter().enumerate() {
+            add(u, *p);
+            if let Some((v, q)) = units.get(i + 1) {
+                if *q == p + 1 {
+                    pair.clear();
+                    pair.push_str(u);
+                    pair.push(' ');
+                    pair.push_str(v);
+                    add(&pair, *p);
+                }
+            }
         }
-        let mut pk = PageKeys { entries: Vec::with_capacity(groups.len()), text: String::new(), positions: Vec::with_capacity(list.len()) };
-        for (k, ps) in groups {
-            let (ks, pstart) = (pk.text.len() as u32, pk.positions.len() as u32);
-            pk.text.push_str(k);
+        let mut pk = PageKeys { entries: Vec::with_capacity(groups.len()), text, positions: Vec::new() };
+        pk.positions.reserve(groups.iter().map(|g| g.2.len()).sum());
+        for (ks, ke, ps) in groups {
+            let pstart = pk.positions.len() as u32;
             pk.positions.extend(ps);
             // shard filled in by `with_shards` once the shard count is known
-            pk.entries.push((0, ks, pk.text.len() as u32, pstart, pk.positions.len() as u32));
+            pk.entries.push((0, ks, ke, pstart, pk.positions.len() as u32));
         }
         pk
     }
@@ -180,14 +214,14 @@ impl PageKeys {
     }
 }
 
-/// The files of shards `lo..hi`, from every page's keys (pages in id order).
-fn shard_group(pages: &[(u32, PageKeys)], lo: u32, hi: u32) -> Vec<(String, Vec<u8>)> {
+/// The files of the shards of group `g`, from every page's keys (pages in id
+/// order; `starts[page][g]..starts[page][g + 1]` are its entries in the group).
+fn shard_group(pages: &[(u32, PageKeys)], starts: &[Vec<u32>], g: usize) -> Vec<(String, Vec<u8>)> {
     // shard → key → (last id, encoded postings so far)
     type Postings<'a> = std::collections::HashMap<&'a str, (u32, String)>;
     let mut postings: BTreeMap<u32, Postings<'_>> = BTreeMap::new();
-    for (id, pk) in pages {
-        let start = pk.entries.partition_point(|e| e.0 < lo);
-        for e in pk.entries[start..].iter().take_while(|e| e.0 < hi) {
+    for ((id, pk), at) in pages.iter().zip(starts) {
+        for e in &pk.entries[at[g] as usize..at[g + 1] as usize] {
             let key = &pk.text[e.1 as usize..e.2 as usize];
             let ps = &pk.positions[e.3 as usize..e.4 as usize];
             let (last, s) = postings.entry(e.0).or_default().entry(key).or_insert((0, String::new()));
@@ -203,13 +237,16 @@ fn shard_group(pages: &[(u32, PageKeys)], lo: u32, hi: u32) -> Vec<(String, Vec<
         .map(|(shard, keys)| {
             let mut keys: Vec<(&str, (u32, String))> = keys.into_iter().collect();
             keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let mut s = String::from("{");
+            let mut s = String::with_capacity(keys.iter().map(|(k, (_, list))| k.len() + list.len() + 6).sum::<usize>() + 2);
+            s.push('{');
             for (n, (k, (_, list))) in keys.into_iter().enumerate() {
                 if n > 0 {
                     s.push(',');
                 }
-                s.push_str(&serde_json::Value::from(k).to_string());
-                s.push_str(":[");
+                // keys are letters and digits and one space: nothing to escape
+                s.push('"');
+                s.push_str(k);
+                s.push_str("\":[");
                 s.push_str(&list);
                 s.push(']');
             }
@@ -267,7 +304,7 @@ struct Doc {
 impl Doc {
     /// The page's fields and its index keys with their positions, in
     /// position order (a key may repeat).
-    fn prepare(d: &SearchDoc<'_>) -> (Doc, Vec<(String, u32)>) {
+    fn prepare(d: &SearchDoc<'_>) -> (Doc, Vec<tokenize::Unit>) {
         let mut meta: Vec<String> = Vec::new();
         let cn_date = cn_date(d.date);
         for m in [d.region, d.sector, cn_date.as_str()].into_iter().chain(d.meta.iter().copied()) {
@@ -275,7 +312,9 @@ impl Doc {
                 meta.push(m.to_string());
             }
         }
-        let (list, body_units) = index_keys(d.title, &meta, d.body);
+        let (units, body_units) = index_units(d.title, &meta, d.body);
+        // keys: every unit, and every pair of adjacent units
+        let npos = units.len() + units.windows(2).filter(|w| w[1].1 == w[0].1 + 1).count();
         let doc = Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
@@ -287,9 +326,9 @@ impl Doc {
             body: d.body.to_string(),
             parts: parts(d.body),
             lenq: ((body_units as f64 + 1.0).log2() * 8.0).round() as u32,
-            npos: list.len(),
+            npos,
         };
-        (doc, list)
+        (doc, units)
     }
 
     /// The page's index keys again, from its stored fields.
@@ -325,6 +364,13 @@ impl Doc {
 /// Keys of a page: title from 0, metadata from `META_START`, body from
 /// `BODY_START`; also the number of body units.
 fn index_keys(title: &str, meta: &[String], body: &str) -> (Vec<(String, u32)>, usize) {
+    let (all, n) = index_units(title, meta, body);
+    (keys(&all), n)
+}
+
+/// The units of a page in position order (see [`index_keys`]); also the
+/// number of body units.
+fn index_units(title: &str, meta: &[String], body: &str) -> (Vec<tokenize::Unit>, usize) {
     let mut all = units(title, 0).0;
     let mut pos = META_START;
     for m in meta {
@@ -335,7 +381,7 @@ fn index_keys(title: &str, meta: &[String], body: &str) -> (Vec<(String, u32)>, 
     let body = body_units(body);
     let n = body.len();
     all.extend(body);
-    (keys(&all), n)
+    (all, n)
 }
 
 /// Body lines start at multiples of this many positions, so that an edit
@@ -457,8 +503,17 @@ fn cn_date(iso: &str) -> String {
 /// `zhanting_shard("name",DATA);` with line separators escaped for old
 /// JavaScript engines.
 fn script(name: &str, json: &str) -> Vec<u8> {
-    let json = json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
-    format!("zhanting_shard(\"{name}\",{json});\n").into_bytes()
+    let mut out = Vec::with_capacity(json.len() + name.len() + 24);
+    out.extend_from_slice(b"zhanting_shard(\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\",");
+    if json.contains(['\u{2028}', '\u{2029}']) {
+        out.extend_from_slice(json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029").as_bytes());
+    } else {
+        out.extend_from_slice(json.as_bytes());
+    }
+    out.extend_from_slice(b");\n");
+    out
 }
 
 fn id_space(n: usize) -> u32 {
