@@ -183,7 +183,11 @@ impl Stopwatch {
     }
     fn lap(&self, what: &str) {
         if let Some(c) = &self.0 {
-            eprintln!("{what}: {:.0} ms", c.get().elapsed().as_secs_f64() * 1000.0);
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l[6..].trim().to_string()))
+                .unwrap_or_default();
+            eprintln!("{what}: {:.0} ms (resident {rss})", c.get().elapsed().as_secs_f64() * 1000.0);
             c.set(std::time::Instant::now());
         }
     }

@@ -68,8 +68,11 @@ impl Output {
         }
     }
 
-    /// Writes every file into `dir`, which must not exist yet.
-    pub fn write_into(&self, dir: &Path) -> Result<()> {
+    /// Writes every file into `dir`, which must not exist yet. A file whose
+    /// bytes equal those of the same path under `reuse` (the previous output)
+    /// is hard-linked from there instead of written: far fewer new files for
+    /// the file system to create now and to free when the old folder goes.
+    pub fn write_into(&self, dir: &Path, reuse: Option<&Path>) -> Result<()> {
         for p in &self.files {
             check_relative(p.0)?;
         }
@@ -85,6 +88,11 @@ impl Output {
         std::fs::write(dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", dir.display()))?;
         self.files.par_iter().try_for_each(|(rel, file)| {
             let dest = dir.join(rel);
+            if let Some(old) = reuse.map(|r| r.join(rel)) {
+                if holds(&old, file) && std::fs::hard_link(&old, &dest).is_ok() {
+                    return Ok(());
+                }
+            }
             match file {
                 OutFile::Bytes(b) => std::fs::write(&dest, &b[..]).map(|_| ()),
                 OutFile::Static(b) => std::fs::write(&dest, b).map(|_| ()),
@@ -93,6 +101,27 @@ impl Output {
             .with_context(|| format!("cannot write {}", dest.display()))
         })
     }
+}
+
+/// True when `path` is a plain file (not a link to elsewhere) whose bytes
+/// are those of `file`. Any failure to read counts as different.
+fn holds(path: &Path, file: &OutFile) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
+    if !meta.is_file() {
+        return false;
+    }
+    let want: std::borrow::Cow<'_, [u8]> = match file {
+        OutFile::Bytes(b) => std::borrow::Cow::Borrowed(&b[..]),
+        OutFile::Static(b) => std::borrow::Cow::Borrowed(b),
+        OutFile::Copy(src) => match std::fs::metadata(src) {
+            Ok(m) if m.len() == meta.len() => match std::fs::read(src) {
+                Ok(b) => std::borrow::Cow::Owned(b),
+                Err(_) => return false,
+            },
+            _ => return false,
+        },
+    };
+    meta.len() == want.len() as u64 && std::fs::read(path).is_ok_and(|have| have == *want)
 }
 
 /// Refuses paths that would land outside the output folder.
@@ -115,7 +144,7 @@ pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
     }
     let staging = sibling(dest, "staging")?;
     remove_if_exists(&staging)?;
-    output.write_into(&staging)?;
+    output.write_into(&staging, dest.is_dir().then_some(dest))?;
     // On power loss, a renamed folder must not hold files whose data never
     // reached the disk: flush everything before the swap, and the swap itself.
     flush(&staging);
@@ -232,6 +261,26 @@ mod tests {
         assert!(dest.join("a/b/c.html").exists());
         let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left, vec![std::ffi::OsString::from("output")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_changed_ones_written() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("output");
+        let ino = |rel: &str| std::fs::metadata(dest.join(rel)).unwrap().ino();
+        write_atomically(&site("one"), &dest).unwrap();
+        let (index, c) = (ino("index.html"), ino("a/b/c.html"));
+        // Same length, other bytes: written anew, not linked.
+        write_atomically(&site("two"), &dest).unwrap();
+        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "two");
+        assert_ne!(ino("index.html"), index);
+        assert_eq!(ino("a/b/c.html"), c);
+        // A file changed by hand in the output is replaced, not kept.
+        std::fs::write(dest.join("a/b/c.html"), "d").unwrap();
+        write_atomically(&site("two"), &dest).unwrap();
+        assert_eq!(std::fs::read_to_string(dest.join("a/b/c.html")).unwrap(), "c");
     }
 
     #[test]

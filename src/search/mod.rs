@@ -56,7 +56,7 @@
 
 mod tokenize;
 
-pub use tokenize::{fnv1a, keys, units};
+pub use tokenize::{fnv1a, keys, scan, units};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -87,57 +87,36 @@ pub struct SearchDoc<'a> {
 /// The index files, keyed by their path relative to the output root
 /// (`search/…`).
 ///
-/// Built in parallel without holding every posting at once: pages are
-/// tokenised in parallel, then the shards are filled and written in
-/// independent groups.
+/// Built in parallel: pages are tokenised once to size the index (shard
+/// count), then again into their keys, each page's postings written out as
+/// text in shard order; the shards are then filled and written in
+/// independent groups, each reading only its slice of every page.
 pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
     build(docs).1
 }
 
 fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
     use rayon::prelude::*;
-    let prepared: Vec<(Doc, PageKeys)> = docs
-        .par_iter()
-        .map(|d| {
-            let (doc, units) = Doc::prepare(d);
-            (doc, PageKeys::from_units(&units))
-        })
-        .collect();
+    // Pages first (their sizes give the shard count), then their keys:
+    // tokenising twice costs less than holding every page's raw keys.
+    let prepared: Vec<Doc> = docs.par_iter().map(Doc::prepare).collect();
     let mut ix = SearchIndex::default();
-    let mut page_keys: BTreeMap<String, PageKeys> = BTreeMap::new();
-    for (doc, k) in prepared {
+    for doc in prepared {
         ix.total += doc.npos;
-        page_keys.insert(doc.url.clone(), k);
         ix.docs.insert(doc.url.clone(), doc);
     }
     ix.shards = shard_count(ix.total);
     ix.ids = assign_ids(ix.docs.keys(), ix.docs.len());
     let shards = ix.shards;
-    let mut by_id: Vec<(u32, PageKeys)> = page_keys.into_iter().filter_map(|(u, k)| Some((*ix.ids.get(&u)?, k.with_shards(shards)))).collect();
-    by_id.sort_by_key(|(id, _)| *id);
-
-    // Shards in groups: each group reads every page's keys of its shards.
-    let groups = (shards as usize).min(256);
-    let per = (shards as usize).div_ceil(groups) as u32;
-    // Where each group's entries start in each page's (shard-sorted) list:
-    // one pass per page instead of a search per page and group.
-    let starts: Vec<Vec<u32>> = by_id
-        .par_iter()
-        .map(|(_, pk)| {
-            let mut at = Vec::with_capacity(groups + 1);
-            let mut i = 0;
-            for g in 0..=groups as u32 {
-                while i < pk.entries.len() && pk.entries[i].0 < g * per {
-                    i += 1;
-                }
-                at.push(i as u32);
-            }
-            at
-        })
-        .collect();
-    let mut files: BTreeMap<String, Vec<u8>> = (0..groups)
+    // Shards in groups: each group reads every page's entries of its shards.
+    let groups = (shards as usize).min(256) as u32;
+    let per = shards.div_ceil(groups);
+    let mut by_id: Vec<(u32, &Doc)> = ix.ids.iter().filter_map(|(u, &id)| Some((id, ix.docs.get(u)?))).collect();
+    by_id.sort_unstable_by_key(|(id, _)| *id);
+    let by_id: Vec<(u32, ShardedKeys)> = by_id.into_par_iter().map(|(id, d)| (id, PageKeys::of_page(&d.title, &d.meta, &d.body).sharded(shards, groups, per))).collect();
+    let mut files: BTreeMap<String, Vec<u8>> = (0..groups as usize)
         .into_par_iter()
-        .flat_map_iter(|g| shard_group(&by_id, &starts, g))
+        .flat_map_iter(|g| shard_group(&by_id, g))
         .collect();
     drop(by_id);
     ix.last_meta = ix.meta_file();
@@ -165,37 +144,45 @@ struct PageKeys {
 }
 
 impl PageKeys {
-    /// The keys of a page's units (as [`keys`] lists them), grouped, each
+    /// The keys of a page (as [`index_keys`] lists them), grouped, each
     /// key's text made once.
-    fn from_units(units: &[tokenize::Unit]) -> PageKeys {
-        let mut slot: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(units.len());
+    fn of_page(title: &str, meta: &[String], body: &str) -> PageKeys {
+        let mut slot: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
         // (key start, key end in `text`, positions), in order of first appearance
         let mut groups: Vec<(u32, u32, Vec<u32>)> = Vec::new();
         let mut text = String::new();
-        let mut add = |key: &str, p: u32| match slot.get(key) {
-            Some(&g) => groups[g].2.push(p),
-            None => {
-                let ks = text.len() as u32;
-                text.push_str(key);
-                groups.push((ks, text.len() as u32, vec![p]));
-                slot.insert(key.to_string(), groups.len() - 1);
-            }
-        };
-        let mut pair = String::new();
-        for (i, (u, p)) in units.iter().enumerate() {
-            add(u, *p);
-            if let Some((v, q)) = units.get(i + 1) {
-                if *q == p + 1 {
-                    pair.clear();
-                    pair.push_str(u);
-                    pair.push(' ');
-                    pair.push_str(v);
-                    add(&pair, *p);
+        let mut npos = 0;
+        let mut add = |key: &str, p: u32| {
+            npos += 1;
+            match slot.get(key) {
+                Some(&g) => groups[g].2.push(p),
+                None => {
+                    let ks = text.len() as u32;
+                    text.push_str(key);
+                    groups.push((ks, text.len() as u32, vec![p]));
+                    slot.insert(key.to_string(), groups.len() - 1);
                 }
             }
-        }
+        };
+        // the previous unit and its position, for the pair it makes with the next
+        let mut prev = String::new();
+        let mut prev_at: Option<u32> = None;
+        let mut pair = String::new();
+        scan_page(title, meta, body, |u, p| {
+            if prev_at.is_some_and(|q| q + 1 == p) {
+                pair.clear();
+                pair.push_str(&prev);
+                pair.push(' ');
+                pair.push_str(u);
+                add(&pair, p - 1);
+            }
+            add(u, p);
+            prev.clear();
+            prev.push_str(u);
+            prev_at = Some(p);
+        });
         let mut pk = PageKeys { entries: Vec::with_capacity(groups.len()), text, positions: Vec::new() };
-        pk.positions.reserve(groups.iter().map(|g| g.2.len()).sum());
+        pk.positions.reserve(npos);
         for (ks, ke, ps) in groups {
             let pstart = pk.positions.len() as u32;
             pk.positions.extend(ps);
@@ -205,30 +192,69 @@ impl PageKeys {
         pk
     }
 
-    fn with_shards(mut self, shards: u32) -> PageKeys {
-        for e in &mut self.entries {
-            e.0 = fnv1a(&self.text[e.1 as usize..e.2 as usize]) % shards;
+    /// The keys ordered by shard, each with its posting after the id
+    /// already written out, and where each group of `per` shards starts.
+    fn sharded(self, shards: u32, groups: u32, per: u32) -> ShardedKeys {
+        let mut order: Vec<(u32, usize)> = self.entries.iter().enumerate().map(|(i, e)| (fnv1a(&self.text[e.1 as usize..e.2 as usize]) % shards, i)).collect();
+        order.sort_unstable_by_key(|&(shard, _)| shard);
+        let mut tails = String::with_capacity(self.positions.len() * 4);
+        let mut text = String::with_capacity(self.text.len());
+        let mut entries = Vec::with_capacity(order.len());
+        let mut starts = Vec::with_capacity(groups as usize + 1);
+        for (shard, i) in order {
+            while starts.len() as u32 <= shard / per {
+                starts.push(entries.len() as u32);
+            }
+            let (_, ks, ke, ps, pe) = self.entries[i];
+            let key = &self.text[ks as usize..ke as usize];
+            entries.push((shard, text.len() as u32, tails.len() as u32));
+            text.push_str(key);
+            encode_tail(&mut tails, &self.positions[ps as usize..pe as usize], !key.contains(' '));
         }
-        self.entries.sort_unstable_by_key(|e| e.0);
-        self
+        while starts.len() as u32 <= groups {
+            starts.push(entries.len() as u32);
+        }
+        ShardedKeys { entries, text, tails, starts }
+    }
+}
+
+/// A page's keys ready for the shard files: in shard order, each with its
+/// posting after the id as text. Held for every page at once, so kept
+/// small: keys and tails lie in entry order, each ends where the next begins.
+struct ShardedKeys {
+    /// (shard, key start in `text`, tail start in `tails`)
+    entries: Vec<(u32, u32, u32)>,
+    text: String,
+    tails: String,
+    /// `starts[g]..starts[g + 1]`: the entries of shard group `g`.
+    starts: Vec<u32>,
+}
+
+impl ShardedKeys {
+    /// Entry `i`: its shard, key and tail.
+    fn entry(&self, i: usize) -> (u32, &str, &str) {
+        let (shard, ks, ts) = self.entries[i];
+        let (ke, te) = self.entries.get(i + 1).map_or((self.text.len(), self.tails.len()), |n| (n.1 as usize, n.2 as usize));
+        (shard, &self.text[ks as usize..ke], &self.tails[ts as usize..te])
     }
 }
 
 /// The files of the shards of group `g`, from every page's keys (pages in id
-/// order; `starts[page][g]..starts[page][g + 1]` are its entries in the group).
-fn shard_group(pages: &[(u32, PageKeys)], starts: &[Vec<u32>], g: usize) -> Vec<(String, Vec<u8>)> {
+/// order).
+fn shard_group(pages: &[(u32, ShardedKeys)], g: usize) -> Vec<(String, Vec<u8>)> {
     // shard → key → (last id, encoded postings so far)
-    type Postings<'a> = std::collections::HashMap<&'a str, (u32, String)>;
+    type Postings<'a> = rustc_hash::FxHashMap<&'a str, (u32, String)>;
     let mut postings: BTreeMap<u32, Postings<'_>> = BTreeMap::new();
-    for ((id, pk), at) in pages.iter().zip(starts) {
-        for e in &pk.entries[at[g] as usize..at[g + 1] as usize] {
-            let key = &pk.text[e.1 as usize..e.2 as usize];
-            let ps = &pk.positions[e.3 as usize..e.4 as usize];
-            let (last, s) = postings.entry(e.0).or_default().entry(key).or_insert((0, String::new()));
+    let mut buf = itoa::Buffer::new();
+    for (id, pk) in pages {
+        for i in pk.starts[g] as usize..pk.starts[g + 1] as usize {
+            let (shard, key, tail) = pk.entry(i);
+            let (last, s) = postings.entry(shard).or_default().entry(key).or_insert((0, String::new()));
             if !s.is_empty() {
                 s.push(',');
             }
-            encode_posting(s, id - *last, ps, !key.contains(' '));
+            s.push_str(buf.format(id - *last));
+            s.push_str(tail);
             *last = *id;
         }
     }
@@ -256,27 +282,13 @@ fn shard_group(pages: &[(u32, PageKeys)], starts: &[Vec<u32>], g: usize) -> Vec<
         .collect()
 }
 
-/// One page's entry in a key's postings: `Δid, body count, flags` for a
-/// unigram, `Δid, count, Δpos…` for a bigram.
-fn encode_posting(s: &mut String, delta_id: u32, ps: &[u32], unigram: bool) {
+/// One page's entry in a key's postings after its id, each number after a
+/// comma (see [`tail_values`]).
+fn encode_tail(s: &mut String, ps: &[u32], unigram: bool) {
     let mut buf = itoa::Buffer::new();
-    s.push_str(buf.format(delta_id));
-    if unigram {
-        let body = ps.iter().filter(|&&p| p >= BODY_START).count();
-        let flags = u32::from(ps.iter().any(|&p| p < META_START)) | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
-        for v in [body as u32, flags] {
-            s.push(',');
-            s.push_str(buf.format(v));
-        }
-        return;
-    }
-    s.push(',');
-    s.push_str(buf.format(ps.len()));
-    let mut prev = 0;
-    for &p in ps {
+    for v in tail_values(ps, unigram) {
         s.push(',');
-        s.push_str(buf.format(p - prev));
-        prev = p;
+        s.push_str(buf.format(v));
     }
 }
 
@@ -302,9 +314,8 @@ struct Doc {
 }
 
 impl Doc {
-    /// The page's fields and its index keys with their positions, in
-    /// position order (a key may repeat).
-    fn prepare(d: &SearchDoc<'_>) -> (Doc, Vec<tokenize::Unit>) {
+    /// The page's fields, and the counts the index layout needs.
+    fn prepare(d: &SearchDoc<'_>) -> Doc {
         let mut meta: Vec<String> = Vec::new();
         let cn_date = cn_date(d.date);
         for m in [d.region, d.sector, cn_date.as_str()].into_iter().chain(d.meta.iter().copied()) {
@@ -312,10 +323,13 @@ impl Doc {
                 meta.push(m.to_string());
             }
         }
-        let (units, body_units) = index_units(d.title, &meta, d.body);
         // keys: every unit, and every pair of adjacent units
-        let npos = units.len() + units.windows(2).filter(|w| w[1].1 == w[0].1 + 1).count();
-        let doc = Doc {
+        let (mut npos, mut prev) = (0, None);
+        let body_units = scan_page(d.title, &meta, d.body, |_, p| {
+            npos += 1 + usize::from(prev.is_some_and(|q: u32| q + 1 == p));
+            prev = Some(p);
+        });
+        Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
             kind: d.kind.to_string(),
@@ -327,8 +341,7 @@ impl Doc {
             parts: parts(d.body),
             lenq: ((body_units as f64 + 1.0).log2() * 8.0).round() as u32,
             npos,
-        };
-        (doc, units)
+        }
     }
 
     /// The page's index keys again, from its stored fields.
@@ -371,17 +384,26 @@ fn index_keys(title: &str, meta: &[String], body: &str) -> (Vec<(String, u32)>, 
 /// The units of a page in position order (see [`index_keys`]); also the
 /// number of body units.
 fn index_units(title: &str, meta: &[String], body: &str) -> (Vec<tokenize::Unit>, usize) {
-    let mut all = units(title, 0).0;
+    let mut all = Vec::new();
+    let n = scan_page(title, meta, body, |u, p| all.push((u.to_string(), p)));
+    (all, n)
+}
+
+/// Calls `emit` for each unit of a page in position order: title from 0,
+/// metadata from `META_START` (one gap between entries), body from
+/// `BODY_START` (see [`scan_body`]). Returns the number of body units.
+fn scan_page(title: &str, meta: &[String], body: &str, mut emit: impl FnMut(&str, u32)) -> usize {
+    scan(title, 0, &mut emit);
     let mut pos = META_START;
     for m in meta {
-        let (u, next) = units(m, pos);
-        all.extend(u);
-        pos = next + 1;
+        pos = scan(m, pos, &mut emit) + 1;
     }
-    let body = body_units(body);
-    let n = body.len();
-    all.extend(body);
-    (all, n)
+    let mut n = 0;
+    scan_body(body, |u, p| {
+        n += 1;
+        emit(u, p);
+    });
+    n
 }
 
 /// Body lines start at multiples of this many positions, so that an edit
@@ -411,16 +433,22 @@ fn next_line(base: u32, end: u32, stride: u32) -> u32 {
 }
 
 /// The body's units, each line tokenised from its own start position.
+#[cfg(test)]
 fn body_units(body: &str) -> Vec<tokenize::Unit> {
-    let stride = line_stride(body);
     let mut out = Vec::new();
+    scan_body(body, |u, p| out.push((u.to_string(), p)));
+    out
+}
+
+/// Calls `emit` for each unit of the body, each line tokenised from its own
+/// start position.
+fn scan_body(body: &str, mut emit: impl FnMut(&str, u32)) {
+    let stride = line_stride(body);
     let mut base = BODY_START;
     for line in body.split('\n') {
-        let (u, end) = units(line, base);
-        out.extend(u);
+        let end = scan(line, base, &mut emit);
         base = next_line(base, end, stride);
     }
-    out
 }
 
 /// Parts of the body are about this many characters.
@@ -457,11 +485,11 @@ fn parts(body: &str) -> Vec<(String, u32)> {
         let (mut from, mut pos) = (start, base);
         while at_cut.len() < cuts.len() && cuts[at_cut.len()] <= end {
             let cut = cuts[at_cut.len()];
-            pos = units(&body[from..cut], pos).1;
+            pos = scan(&body[from..cut], pos, |_, _| {});
             from = cut;
             at_cut.push(pos);
         }
-        base = next_line(base, units(&body[from..end], pos).1, stride);
+        base = next_line(base, scan(&body[from..end], pos, |_, _| {}), stride);
         start = end + 1;
     }
     let mut out: Vec<(String, u32)> = cuts.windows(2).zip(&at_cut).map(|(w, &pos)| (body[w[0]..w[1]].to_string(), pos)).collect();
@@ -592,7 +620,7 @@ impl SearchIndex {
         let updated: Vec<Doc> = docs
             .par_iter()
             .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
-            .map(|d| Doc::prepare(d).0)
+            .map(Doc::prepare)
             .filter(|d| self.docs.get(&d.url) != Some(d))
             .collect();
         if removed.is_empty() && updated.is_empty() {
@@ -750,21 +778,27 @@ fn key_ops(before: Option<(u32, BTreeMap<String, Vec<u32>>)>, after: Option<(u32
     ops
 }
 
-/// A posting after its id, as [`encode_posting`] writes it.
+/// A posting after its id, as [`encode_tail`] writes it.
 fn posting_tail(ps: &[u32], unigram: bool) -> Vec<u32> {
-    if unigram {
+    tail_values(ps, unigram).collect()
+}
+
+/// The numbers of one page's entry in a key's postings after its id:
+/// `body count, flags` for a unigram, `count, Δpos…` for a bigram.
+fn tail_values(ps: &[u32], unigram: bool) -> impl Iterator<Item = u32> + '_ {
+    let (head, n) = if unigram {
         let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
         let flags = u32::from(ps.iter().any(|&p| p < META_START)) | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
-        return vec![body, flags];
-    }
-    let mut out = Vec::with_capacity(ps.len() + 1);
-    out.push(ps.len() as u32);
-    let mut prev = 0;
-    for &p in ps {
-        out.push(p - prev);
-        prev = p;
-    }
-    out
+        ([body, flags], 2)
+    } else {
+        ([ps.len() as u32, 0], 1)
+    };
+    let deltas = ps.iter().scan(0, |prev, &p| {
+        let d = p - *prev;
+        *prev = p;
+        Some(d)
+    });
+    head.into_iter().take(n).chain(deltas.take(if unigram { 0 } else { ps.len() }))
 }
 
 /// A shard file that is not as this module writes it.

@@ -20,35 +20,66 @@ pub type Unit = (String, u32);
 /// units and the next free position.
 pub fn units(text: &str, start: u32) -> (Vec<Unit>, u32) {
     let mut out = Vec::new();
+    let end = scan(text, start, |u, p| out.push((u.to_string(), p)));
+    (out, end)
+}
+
+/// Calls `emit(unit, position)` for each unit of `text` in order, positions
+/// counting from `start`, without allocating per unit. Returns the next free
+/// position. [`units`] is this, collected.
+pub fn scan(text: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
     let mut pos = start;
     let mut word = String::new();
-    let mut buf = [0u8; 4];
+    let mut one = [0u8; 4];
+    let flush = |word: &mut String, pos: &mut u32, emit: &mut dyn FnMut(&str, u32)| {
+        if !word.is_empty() {
+            emit(word, *pos);
+            *pos += 1;
+            word.clear();
+        }
+    };
     for raw in text.chars() {
-        let s: &str = raw.encode_utf8(&mut buf);
-        for n in s.nfkc() {
+        // Fast paths: ASCII, and the common ideographs, which NFKC and
+        // lower-casing leave as they are (the test against the plain rules
+        // checks every character of both ranges).
+        if raw.is_ascii() {
+            if raw.is_ascii_alphanumeric() {
+                word.push(raw.to_ascii_lowercase());
+            } else {
+                flush(&mut word, &mut pos, &mut emit);
+                pos += 1;
+            }
+            continue;
+        }
+        if is_plain_ideograph(raw) {
+            flush(&mut word, &mut pos, &mut emit);
+            emit(raw.encode_utf8(&mut one), pos);
+            pos += 1;
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        for n in raw.encode_utf8(&mut one).nfkc() {
             for c in n.to_lowercase() {
                 if c.is_ascii_alphanumeric() {
                     word.push(c);
                     continue;
                 }
-                if !word.is_empty() {
-                    out.push((std::mem::take(&mut word), pos));
-                    pos += 1;
-                }
+                flush(&mut word, &mut pos, &mut emit);
                 if c.is_alphanumeric() {
-                    out.push((c.to_string(), pos));
-                    pos += 1;
-                } else {
-                    pos += 1;
+                    emit(c.encode_utf8(&mut buf), pos);
                 }
+                pos += 1;
             }
         }
     }
-    if !word.is_empty() {
-        out.push((word, pos));
-        pos += 1;
-    }
-    (out, pos)
+    flush(&mut word, &mut pos, &mut emit);
+    pos
+}
+
+/// CJK Unified Ideographs assigned since Unicode 11: letters with no
+/// compatibility mapping and no case.
+fn is_plain_ideograph(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fef}').contains(&c)
 }
 
 /// Unigram and adjacent-bigram keys with their positions (a bigram sits at
@@ -103,6 +134,53 @@ mod tests {
         assert_eq!(end, 4);
         let k: Vec<String> = keys(&u).into_iter().map(|(k, _)| k).collect();
         assert_eq!(k, ["格", "格 里", "里", "坪"]);
+    }
+
+    /// The rules written plainly, character by character, without the fast
+    /// paths of [`scan`].
+    fn plain_units(text: &str, start: u32) -> (Vec<Unit>, u32) {
+        let mut out = Vec::new();
+        let mut pos = start;
+        let mut word = String::new();
+        for raw in text.chars() {
+            for n in raw.to_string().nfkc() {
+                for c in n.to_lowercase() {
+                    if c.is_ascii_alphanumeric() {
+                        word.push(c);
+                        continue;
+                    }
+                    if !word.is_empty() {
+                        out.push((std::mem::take(&mut word), pos));
+                        pos += 1;
+                    }
+                    if c.is_alphanumeric() {
+                        out.push((c.to_string(), pos));
+                    }
+                    pos += 1;
+                }
+            }
+        }
+        if !word.is_empty() {
+            out.push((word, pos));
+            pos += 1;
+        }
+        (out, pos)
+    }
+
+    #[test]
+    fn fast_paths_follow_the_plain_rules_for_every_character() {
+        let mut text = String::new();
+        for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
+            text.clear();
+            text.push('a');
+            text.push(c);
+            text.push('Z');
+            text.push(c);
+            text.push('中');
+            assert_eq!(units(&text, 7), plain_units(&text, 7), "U+{:04X}", c as u32);
+        }
+        let mixed = "ＱＱ群２０１３年，陈仓区Abc-12ﬁ㈱ｶﾞ！\n第二行 x";
+        assert_eq!(units(mixed, 0), plain_units(mixed, 0));
     }
 
     #[test]
