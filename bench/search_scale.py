@@ -2,6 +2,7 @@
 """Search at scale: index size and what the browser loads per query.
 
     python3 bench/search_scale.py --pages 10000 [--bin target/release/zhanting]
+    python3 bench/search_scale.py --site DIR --no-build   # a site already built
 
 Makes (once) a corpus with /work/shared/bench/make_corpus.py in
 bench/work/scaleN/, builds it, reports the build time and the index size on
@@ -62,12 +63,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "zhanting"))
+    ap.add_argument("--site", help="the site folder (default: bench/work/scaleNk, generated when missing)")
+    ap.add_argument("--no-build", action="store_true", help="use the site's existing output/")
     a = ap.parse_args()
-    site = os.path.join(WORK, f"scale{a.pages // 1000}k")
+    site = a.site or os.path.join(WORK, f"scale{a.pages // 1000}k")
     if not os.path.isdir(os.path.join(site, "content")):
         subprocess.run([sys.executable, "/work/shared/bench/make_corpus.py", "--pages", str(a.pages), "--out", site], check=True)
     t = time.time()
-    subprocess.run([a.bin, "build", "--root", site], check=True, stdout=subprocess.DEVNULL)
+    if not a.no_build:
+        subprocess.run([a.bin, "build", "--root", site], check=True, stdout=subprocess.DEVNULL)
     build_s = time.time() - t
     out = os.path.join(site, "output")
     text, _ = du(os.path.join(site, "content"))
@@ -77,7 +81,8 @@ def main():
     parts, _ = du(os.path.join(out, "search", "b"))
     meta = os.path.getsize(os.path.join(out, "search", "meta.js"))
     mb = 1024 * 1024
-    print(f"{a.pages} pages, text (content/*.md) {text / mb:.1f} MB; build {build_s:.1f} s (whole site)")
+    pages = sum(1 for _ in os.scandir(os.path.join(out, "search", "d")))
+    print(f"{pages} pages, text (content/*.md) {text / mb:.1f} MB; build {build_s:.1f} s (whole site)")
     print(f"index {idx / mb:.1f} MB in {nfiles} files = {idx / text:.2f}x text; postings {post / mb:.1f} MB in {npost} shards "
           f"(avg {post / max(npost, 1) / 1024:.0f} KB), page records {docs / mb:.1f} MB, body parts {parts / mb:.1f} MB, meta.js {meta / 1024:.0f} KB")
 
