@@ -218,7 +218,7 @@ impl Deployer {
                 let same = match known {
                     Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
                     Some(old @ Stamp::Copied(..)) => *old == stamp,
-                    _ => same_as_disk(file, &self.dir.join(rel)),
+                    _ => file.is_at(&self.dir.join(rel)),
                 };
                 (rel, !same, stamp, is_new)
             })
@@ -343,31 +343,6 @@ fn stamp(file: &OutFile) -> Stamp {
             Err(_) => Stamp::Unknown,
         },
         _ => Stamp::Published,
-    }
-}
-
-/// True when `dest` already holds exactly `file`'s bytes.
-fn same_as_disk(file: &OutFile, dest: &Path) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(dest) else { return false };
-    if !meta.is_file() {
-        return false;
-    }
-    let want_len = match file {
-        OutFile::Bytes(b) => b.len() as u64,
-        OutFile::Static(b) => b.len() as u64,
-        OutFile::Copy(src) => match std::fs::metadata(src) {
-            Ok(m) => m.len(),
-            Err(_) => return false,
-        },
-    };
-    if meta.len() != want_len {
-        return false;
-    }
-    let Ok(have) = std::fs::read(dest) else { return false };
-    match file {
-        OutFile::Bytes(b) => have[..] == b[..],
-        OutFile::Static(b) => have == *b,
-        OutFile::Copy(src) => std::fs::read(src).map(|s| s == have).unwrap_or(false),
     }
 }
 

@@ -37,6 +37,34 @@ impl PartialEq for OutFile {
     }
 }
 
+impl OutFile {
+    /// True when `dest` is a plain file (not a link to elsewhere) holding
+    /// exactly these bytes. Any failure to read counts as different.
+    pub fn is_at(&self, dest: &Path) -> bool {
+        let Ok(meta) = std::fs::symlink_metadata(dest) else { return false };
+        if !meta.is_file() {
+            return false;
+        }
+        let want_len = match self {
+            OutFile::Bytes(b) => b.len() as u64,
+            OutFile::Static(b) => b.len() as u64,
+            OutFile::Copy(src) => match std::fs::metadata(src) {
+                Ok(m) => m.len(),
+                Err(_) => return false,
+            },
+        };
+        if meta.len() != want_len {
+            return false;
+        }
+        let Ok(have) = std::fs::read(dest) else { return false };
+        match self {
+            OutFile::Bytes(b) => have[..] == b[..],
+            OutFile::Static(b) => have == *b,
+            OutFile::Copy(src) => std::fs::read(src).map(|s| s == have).unwrap_or(false),
+        }
+    }
+}
+
 /// The whole site in memory: relative `/`-separated path (not encoded) → file.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
@@ -89,7 +117,7 @@ impl Output {
         self.files.par_iter().try_for_each(|(rel, file)| {
             let dest = dir.join(rel);
             if let Some(old) = reuse.map(|r| r.join(rel)) {
-                if holds(&old, file) && std::fs::hard_link(&old, &dest).is_ok() {
+                if file.is_at(&old) && std::fs::hard_link(&old, &dest).is_ok() {
                     return Ok(());
                 }
             }
@@ -101,27 +129,6 @@ impl Output {
             .with_context(|| format!("cannot write {}", dest.display()))
         })
     }
-}
-
-/// True when `path` is a plain file (not a link to elsewhere) whose bytes
-/// are those of `file`. Any failure to read counts as different.
-fn holds(path: &Path, file: &OutFile) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
-    if !meta.is_file() {
-        return false;
-    }
-    let want: std::borrow::Cow<'_, [u8]> = match file {
-        OutFile::Bytes(b) => std::borrow::Cow::Borrowed(&b[..]),
-        OutFile::Static(b) => std::borrow::Cow::Borrowed(b),
-        OutFile::Copy(src) => match std::fs::metadata(src) {
-            Ok(m) if m.len() == meta.len() => match std::fs::read(src) {
-                Ok(b) => std::borrow::Cow::Owned(b),
-                Err(_) => return false,
-            },
-            _ => return false,
-        },
-    };
-    meta.len() == want.len() as u64 && std::fs::read(path).is_ok_and(|have| have == *want)
 }
 
 /// Refuses paths that would land outside the output folder.

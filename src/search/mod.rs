@@ -56,7 +56,8 @@
 
 mod tokenize;
 
-pub use tokenize::{fnv1a, keys, scan, units};
+pub use tokenize::{fnv1a, keys, units};
+use tokenize::{scan, KeyMaker};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -134,11 +135,11 @@ fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
     (ix, files)
 }
 
-/// One page's index keys, compactly: grouped by shard, each key with its
-/// positions (ascending), all in two flat buffers.
+/// One page's index keys, compactly: each key once with its positions
+/// (ascending), all in two flat buffers.
 struct PageKeys {
-    /// (shard, key start, key end, positions start, positions end)
-    entries: Vec<(u32, u32, u32, u32, u32)>,
+    /// (key start, key end in `text`, positions start, positions end)
+    entries: Vec<(u32, u32, u32, u32)>,
     text: String,
     positions: Vec<u32>,
 }
@@ -164,30 +165,14 @@ impl PageKeys {
                 }
             }
         };
-        // the previous unit and its position, for the pair it makes with the next
-        let mut prev = String::new();
-        let mut prev_at: Option<u32> = None;
-        let mut pair = String::new();
-        scan_page(title, meta, body, |u, p| {
-            if prev_at.is_some_and(|q| q + 1 == p) {
-                pair.clear();
-                pair.push_str(&prev);
-                pair.push(' ');
-                pair.push_str(u);
-                add(&pair, p - 1);
-            }
-            add(u, p);
-            prev.clear();
-            prev.push_str(u);
-            prev_at = Some(p);
-        });
+        let mut keys = KeyMaker::default();
+        scan_page(title, meta, body, |u, p| keys.feed(u, p, &mut add));
         let mut pk = PageKeys { entries: Vec::with_capacity(groups.len()), text, positions: Vec::new() };
         pk.positions.reserve(npos);
         for (ks, ke, ps) in groups {
             let pstart = pk.positions.len() as u32;
             pk.positions.extend(ps);
-            // shard filled in by `with_shards` once the shard count is known
-            pk.entries.push((0, ks, ke, pstart, pk.positions.len() as u32));
+            pk.entries.push((ks, ke, pstart, pk.positions.len() as u32));
         }
         pk
     }
@@ -195,7 +180,7 @@ impl PageKeys {
     /// The keys ordered by shard, each with its posting after the id
     /// already written out, and where each group of `per` shards starts.
     fn sharded(self, shards: u32, groups: u32, per: u32) -> ShardedKeys {
-        let mut order: Vec<(u32, usize)> = self.entries.iter().enumerate().map(|(i, e)| (fnv1a(&self.text[e.1 as usize..e.2 as usize]) % shards, i)).collect();
+        let mut order: Vec<(u32, usize)> = self.entries.iter().enumerate().map(|(i, e)| (fnv1a(&self.text[e.0 as usize..e.1 as usize]) % shards, i)).collect();
         order.sort_unstable_by_key(|&(shard, _)| shard);
         let mut tails = String::with_capacity(self.positions.len() * 4);
         let mut text = String::with_capacity(self.text.len());
@@ -205,7 +190,7 @@ impl PageKeys {
             while starts.len() as u32 <= shard / per {
                 starts.push(entries.len() as u32);
             }
-            let (_, ks, ke, ps, pe) = self.entries[i];
+            let (ks, ke, ps, pe) = self.entries[i];
             let key = &self.text[ks as usize..ke as usize];
             entries.push((shard, text.len() as u32, tails.len() as u32));
             text.push_str(key);
@@ -323,12 +308,8 @@ impl Doc {
                 meta.push(m.to_string());
             }
         }
-        // keys: every unit, and every pair of adjacent units
-        let (mut npos, mut prev) = (0, None);
-        let body_units = scan_page(d.title, &meta, d.body, |_, p| {
-            npos += 1 + usize::from(prev.is_some_and(|q: u32| q + 1 == p));
-            prev = Some(p);
-        });
+        let (mut npos, mut keys) = (0, KeyMaker::default());
+        let body_units = scan_page(d.title, &meta, d.body, |u, p| keys.feed(u, p, |_, _| npos += 1));
         Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
@@ -346,7 +327,7 @@ impl Doc {
 
     /// The page's index keys again, from its stored fields.
     fn index_keys(&self) -> Vec<(String, u32)> {
-        index_keys(&self.title, &self.meta, &self.body).0
+        index_keys(&self.title, &self.meta, &self.body)
     }
 
     /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
@@ -375,18 +356,11 @@ impl Doc {
 }
 
 /// Keys of a page: title from 0, metadata from `META_START`, body from
-/// `BODY_START`; also the number of body units.
-fn index_keys(title: &str, meta: &[String], body: &str) -> (Vec<(String, u32)>, usize) {
-    let (all, n) = index_units(title, meta, body);
-    (keys(&all), n)
-}
-
-/// The units of a page in position order (see [`index_keys`]); also the
-/// number of body units.
-fn index_units(title: &str, meta: &[String], body: &str) -> (Vec<tokenize::Unit>, usize) {
-    let mut all = Vec::new();
-    let n = scan_page(title, meta, body, |u, p| all.push((u.to_string(), p)));
-    (all, n)
+/// `BODY_START` (see [`scan_page`]).
+fn index_keys(title: &str, meta: &[String], body: &str) -> Vec<(String, u32)> {
+    let (mut out, mut keys) = (Vec::new(), KeyMaker::default());
+    scan_page(title, meta, body, |u, p| keys.feed(u, p, |k, q| out.push((k.to_string(), q))));
+    out
 }
 
 /// Calls `emit` for each unit of a page in position order: title from 0,

@@ -86,15 +86,38 @@ fn is_plain_ideograph(c: char) -> bool {
 /// the position of its first unit).
 pub fn keys(units: &[Unit]) -> Vec<(String, u32)> {
     let mut out = Vec::with_capacity(units.len() * 2);
-    for (i, (u, p)) in units.iter().enumerate() {
-        out.push((u.clone(), *p));
-        if let Some((v, q)) = units.get(i + 1) {
-            if *q == p + 1 {
-                out.push((format!("{u} {v}"), *p));
-            }
-        }
+    let mut pairs = KeyMaker::default();
+    for (u, p) in units {
+        pairs.feed(u, *p, |k, q| out.push((k.to_string(), q)));
     }
     out
+}
+
+/// The keys of units fed one by one in position order, as [`keys`] lists
+/// them, without allocating per key.
+#[derive(Default)]
+pub struct KeyMaker {
+    prev: String,
+    prev_at: Option<u32>,
+    pair: String,
+}
+
+impl KeyMaker {
+    /// Emits the pair the unit makes with the one before it (when adjacent),
+    /// then the unit itself.
+    pub fn feed(&mut self, unit: &str, pos: u32, mut emit: impl FnMut(&str, u32)) {
+        if self.prev_at.is_some_and(|q| q + 1 == pos) {
+            self.pair.clear();
+            self.pair.push_str(&self.prev);
+            self.pair.push(' ');
+            self.pair.push_str(unit);
+            emit(&self.pair, pos - 1);
+        }
+        emit(unit, pos);
+        self.prev.clear();
+        self.prev.push_str(unit);
+        self.prev_at = Some(pos);
+    }
 }
 
 /// 32-bit FNV-1a over the UTF-8 bytes: picks a key's shard and a page's id
