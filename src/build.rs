@@ -5,14 +5,14 @@ use crate::config::{self, Config};
 use crate::content::{self, Changed, LoadOptions};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::{OutFile, Output};
+use crate::render;
 use crate::search::{self, SearchIndex};
 use crate::site::BodyCache;
-use std::collections::HashMap;
-use std::sync::Arc;
-use crate::render;
 use crate::site::Site;
 use crate::theme;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -46,8 +46,18 @@ impl Progress for Quiet {}
 
 /// Builds the site at `root` in memory. On failure returns every diagnostic
 /// (errors and warnings), sorted.
-pub fn build(root: &Path, opts: &BuildOptions, progress: &dyn Progress) -> Result<Built, Vec<Diagnostic>> {
-    build_with(root, opts, progress, &mut Memo::default(), &Changed::Everything)
+pub fn build(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Built, Vec<Diagnostic>> {
+    build_with(
+        root,
+        opts,
+        progress,
+        &mut Memo::default(),
+        &Changed::Everything,
+    )
 }
 
 /// What a build keeps for the next one, stage by stage: loaded files,
@@ -77,7 +87,13 @@ impl Memo {
 /// Builds like [`build`], reusing what `memo` holds from the previous build
 /// where `changed` does not reach it. A failed build leaves the memo
 /// describing the last successful one.
-pub fn build_with(root: &Path, opts: &BuildOptions, progress: &dyn Progress, memo: &mut Memo, changed: &Changed<'_>) -> Result<Built, Vec<Diagnostic>> {
+pub fn build_with(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+    memo: &mut Memo,
+    changed: &Changed<'_>,
+) -> Result<Built, Vec<Diagnostic>> {
     let clock = Stopwatch::new();
     let mut diags = Diagnostics::default();
     let mut config: Config = config::load(root)?;
@@ -88,7 +104,16 @@ pub fn build_with(root: &Path, opts: &BuildOptions, progress: &dyn Progress, mem
     clock.lap("config + theme");
 
     let mut content_diags = vec![];
-    let library = content::load_with(root, &config, LoadOptions { drafts: opts.drafts }, &mut memo.content, changed, &mut content_diags);
+    let library = content::load_with(
+        root,
+        &config,
+        LoadOptions {
+            drafts: opts.drafts,
+        },
+        &mut memo.content,
+        changed,
+        &mut content_diags,
+    );
     clock.lap("load content");
     let site = Site::build_with(config, library, &mut memo.bodies, &mut content_diags);
     clock.lap("markdown + site model");
@@ -106,7 +131,13 @@ pub fn build_with(root: &Path, opts: &BuildOptions, progress: &dyn Progress, mem
     }
     progress.start("rendering", site.pages.len());
     let previous = memo.output.clone();
-    let output = render::render_site(&site, &theme, &mut memo.render, previous.as_deref(), &|| progress.tick());
+    let output = render::render_site(
+        &site,
+        &theme,
+        &mut memo.render,
+        previous.as_deref(),
+        &|| progress.tick(),
+    );
     progress.finish();
     clock.lap("render");
     let (mut output, rendered) = match output {
@@ -133,11 +164,19 @@ pub fn build_with(root: &Path, opts: &BuildOptions, progress: &dyn Progress, mem
 fn search_index(site: &Site, memo: &mut Memo, previous: Option<&Output>, output: &mut Output) {
     let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
     let docs = render::search_docs(site, &dates);
-    let revs: HashMap<String, u64> = site.pages.iter().zip(&site.revs).map(|(p, r)| (p.url.clone(), *r)).collect();
+    let revs: HashMap<String, u64> = site
+        .pages
+        .iter()
+        .zip(&site.revs)
+        .map(|(p, r)| (p.url.clone(), *r))
+        .collect();
     let patch = match (memo.search.as_mut(), previous) {
         (Some(ix), Some(prev)) => {
             let old_revs = &memo.search_revs;
-            ix.patch(&docs, &|url| old_revs.get(url) != revs.get(url), &|path| prev.read(path)).map(|p| (p, prev))
+            ix.patch(&docs, &|url| old_revs.get(url) != revs.get(url), &|path| {
+                prev.read(path)
+            })
+            .map(|p| (p, prev))
         }
         _ => None,
     };
@@ -147,7 +186,10 @@ fn search_index(site: &Site, memo: &mut Memo, previous: Option<&Output>, output:
             // merge into the output), with the patch applied.
             let mut files: std::collections::BTreeMap<String, OutFile> = prev
                 .files
-                .range::<str, _>((std::ops::Bound::Included("search/"), std::ops::Bound::Excluded("search0")))
+                .range::<str, _>((
+                    std::ops::Bound::Included("search/"),
+                    std::ops::Bound::Excluded("search0"),
+                ))
                 .filter(|(path, _)| search::is_index_file(path))
                 .map(|(path, file)| (path.clone(), file.clone()))
                 .collect();
@@ -179,15 +221,25 @@ struct Stopwatch(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Stopwatch {
     fn new() -> Self {
-        Stopwatch(std::env::var_os("ZHANTING_TIMINGS").map(|_| std::cell::Cell::new(std::time::Instant::now())))
+        Stopwatch(
+            std::env::var_os("ZHANTING_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
     }
     fn lap(&self, what: &str) {
         if let Some(c) = &self.0 {
             let rss = std::fs::read_to_string("/proc/self/status")
                 .ok()
-                .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l[6..].trim().to_string()))
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .map(|l| l[6..].trim().to_string())
+                })
                 .unwrap_or_default();
-            eprintln!("{what}: {:.0} ms (resident {rss})", c.get().elapsed().as_secs_f64() * 1000.0);
+            eprintln!(
+                "{what}: {:.0} ms (resident {rss})",
+                c.get().elapsed().as_secs_f64() * 1000.0
+            );
             c.set(std::time::Instant::now());
         }
     }

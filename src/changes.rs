@@ -85,9 +85,20 @@ fn is_hidden_or_temp(name: &str) -> bool {
         || name.starts_with("~$")
         || name.ends_with('~')
         || name == "4913"
-        || [".swp", ".swx", ".swo", ".tmp", ".temp", ".bak", ".part", ".crdownload", "___jb_tmp___", "___jb_old___"]
-            .iter()
-            .any(|s| lower.ends_with(s))
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".temp",
+            ".bak",
+            ".part",
+            ".crdownload",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s))
 }
 
 #[cfg(test)]
@@ -122,7 +133,14 @@ mod tests {
         assert_eq!(c("/site/docs/site.yaml"), Ignore);
         assert_eq!(c("/site/../site/content/a.md"), Ignore);
         // An output folder outside the site is also ignored wherever it is.
-        assert_eq!(classify(Path::new("/site"), Path::new("/srv/www"), Path::new("/srv/www/a.html")), Ignore);
+        assert_eq!(
+            classify(
+                Path::new("/site"),
+                Path::new("/srv/www"),
+                Path::new("/srv/www/a.html")
+            ),
+            Ignore
+        );
     }
 
     #[test]
@@ -151,6 +169,10 @@ mod tests {
         assert_eq!(Ignore.merge(Content), Content);
         assert_eq!(Config.merge(Static), Config);
         assert_eq!(Static.merge(Content).merge(Theme), Theme);
-        assert!(Config.needs_full_rebuild() && Theme.needs_full_rebuild() && !Content.needs_full_rebuild());
+        assert!(
+            Config.needs_full_rebuild()
+                && Theme.needs_full_rebuild()
+                && !Content.needs_full_rebuild()
+        );
     }
 }

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(name = "zhanting", version, about = "展厅: turns folders of Markdown speeches, model cases and branch brand profiles into a searchable static showcase site")]
+#[command(
+    name = "zhanting",
+    version,
+    about = "展厅: turns folders of Markdown speeches, model cases and branch brand profiles into a searchable static showcase site"
+)]
 pub struct Cli {
     /// Language of messages: zh (default) or en [default: site.yaml's `language`]
     #[arg(long, global = true, value_enum)]
@@ -160,10 +164,14 @@ pub fn run() -> i32 {
             cmd_build(&root, &out, &BuildOptions { drafts, base_url }, lang)
         }
         Command::Check { root } => Ok(cmd_check(&root, lang)),
-        Command::Serve { root, bind, port } => crate::serve::run(&crate::serve::ServeOptions { root, bind, port }).map(|_| 0),
+        Command::Serve { root, bind, port } => {
+            crate::serve::run(&crate::serve::ServeOptions { root, bind, port }).map(|_| 0)
+        }
         Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to, lang),
         Command::Deploy { root, to } => cmd_deploy(&root, &to, lang),
-        Command::Import { files, kind, root } => crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind)),
+        Command::Import { files, kind, root } => {
+            crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind))
+        }
     };
     match result {
         Ok(code) => code,
@@ -183,7 +191,14 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow
         Ok(b) => b,
         Err(diags) => {
             print_diagnostics(&diags, lang);
-            eprintln!("{}", Say::BuildFailed { output: &out.display().to_string() }.text().get(lang));
+            eprintln!(
+                "{}",
+                Say::BuildFailed {
+                    output: &out.display().to_string()
+                }
+                .text()
+                .get(lang)
+            );
             return Ok(1);
         }
     };
@@ -235,7 +250,13 @@ fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
     let mut session = Session::new(root, BuildOptions::default());
     let mut publish = |r: Rebuilt, since: Instant| -> anyhow::Result<()> {
         match r {
-            Rebuilt::Ok { output, pages, rendered, warnings, elapsed } => {
+            Rebuilt::Ok {
+                output,
+                pages,
+                rendered,
+                warnings,
+                elapsed,
+            } => {
                 print_diagnostics(&warnings, lang);
                 let changed = targets.publish(&output)?;
                 println!(
@@ -247,7 +268,10 @@ fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
             }
             Rebuilt::Failed(diags) => {
                 print_diagnostics(&diags, lang);
-                eprintln!("build failed: nothing was published; {} is unchanged", deploy_to.display());
+                eprintln!(
+                    "build failed: nothing was published; {} is unchanged",
+                    deploy_to.display()
+                );
             }
         }
         Ok(())
@@ -278,7 +302,15 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
     match build::build(root, &BuildOptions::default(), &build::Quiet) {
         Ok(b) => {
             print_diagnostics(&b.diagnostics, lang);
-            println!("{}", Say::Checked { pages: b.site.pages.len(), warnings: b.diagnostics.len() }.text().get(lang));
+            println!(
+                "{}",
+                Say::Checked {
+                    pages: b.site.pages.len(),
+                    warnings: b.diagnostics.len()
+                }
+                .text()
+                .get(lang)
+            );
             0
         }
         Err(d) => {
@@ -292,10 +324,18 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
 fn check_output_location(root: &Path, out: &Path) -> anyhow::Result<()> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_abs, out_abs) = (abs(root), abs(out));
-    let out_norm = crate::content::normalize(out_abs.strip_prefix("/").unwrap_or(&out_abs)).unwrap_or_default();
-    let root_norm = crate::content::normalize(root_abs.strip_prefix("/").unwrap_or(&root_abs)).unwrap_or_default();
-    if root_norm.starts_with(&out_norm) || out_norm.starts_with(root_norm.join(crate::content::CONTENT_DIR)) || out_norm.starts_with(root_norm.join("static")) {
-        anyhow::bail!("the output folder {} cannot be the site folder or inside content/ or static/", out.display());
+    let out_norm = crate::content::normalize(out_abs.strip_prefix("/").unwrap_or(&out_abs))
+        .unwrap_or_default();
+    let root_norm = crate::content::normalize(root_abs.strip_prefix("/").unwrap_or(&root_abs))
+        .unwrap_or_default();
+    if root_norm.starts_with(&out_norm)
+        || out_norm.starts_with(root_norm.join(crate::content::CONTENT_DIR))
+        || out_norm.starts_with(root_norm.join("static"))
+    {
+        anyhow::bail!(
+            "the output folder {} cannot be the site folder or inside content/ or static/",
+            out.display()
+        );
     }
     Ok(())
 }
@@ -306,7 +346,15 @@ fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
-        eprintln!("{}", Say::Totals { errors, warnings: diags.len() - errors }.text().get(lang));
+        eprintln!(
+            "{}",
+            Say::Totals {
+                errors,
+                warnings: diags.len() - errors
+            }
+            .text()
+            .get(lang)
+        );
     }
 }
 
@@ -317,7 +365,10 @@ impl Bar {
     fn new() -> Self {
         Bar(std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::hidden();
-            b.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            b.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
             b
         }))
     }

@@ -122,9 +122,26 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::err(shown, 1, 1, M::NoSiteYaml { root: &root.display().to_string() })]);
+            return Err(vec![Diagnostic::err(
+                shown,
+                1,
+                1,
+                M::NoSiteYaml {
+                    root: &root.display().to_string(),
+                },
+            )]);
         }
-        Err(e) => return Err(vec![Diagnostic::err(shown, 1, 1, M::CannotRead { file: FILE_NAME, error: &e.to_string() })]),
+        Err(e) => {
+            return Err(vec![Diagnostic::err(
+                shown,
+                1,
+                1,
+                M::CannotRead {
+                    file: FILE_NAME,
+                    error: &e.to_string(),
+                },
+            )])
+        }
     };
     let text = match crate::content::decode_text(&bytes) {
         Ok(t) => t,
@@ -140,7 +157,11 @@ pub fn language_of(root: &Path) -> crate::msg::Lang {
         .ok()
         .and_then(|b| crate::content::decode_text(&b).ok())
         .and_then(|t| serde_yaml::from_str::<Value>(&t).ok())
-        .and_then(|v| v.get("language").and_then(Value::as_str).and_then(crate::msg::Lang::from_code))
+        .and_then(|v| {
+            v.get("language")
+                .and_then(Value::as_str)
+                .and_then(crate::msg::Lang::from_code)
+        })
         .unwrap_or_default()
 }
 
@@ -154,9 +175,7 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     let map = match value {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
-        _ => {
-            return Err(vec![Diagnostic::err(shown, 1, 1, M::SiteYamlNotMap)])
-        }
+        _ => return Err(vec![Diagnostic::err(shown, 1, 1, M::SiteYamlNotMap)]),
     };
     let positions = key_positions(text, 0);
     let mut errors = Vec::new();
@@ -212,26 +231,66 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
-fn unknown_key(shown: &Path, line: usize, col: usize, key: &str, known: &[&str], section: Option<&str>) -> Diagnostic {
-    Diagnostic::err(shown, line, col, M::UnknownKey { key, section, nearest: nearest(key, known), known })
+fn unknown_key(
+    shown: &Path,
+    line: usize,
+    col: usize,
+    key: &str,
+    known: &[&str],
+    section: Option<&str>,
+) -> Diagnostic {
+    Diagnostic::err(
+        shown,
+        line,
+        col,
+        M::UnknownKey {
+            key,
+            section,
+            nearest: nearest(key, known),
+            known,
+        },
+    )
 }
 
-fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConfig>, Vec<Diagnostic>> {
+fn parse_sections(
+    v: &Value,
+    text: &str,
+    shown: &Path,
+) -> Result<Vec<SectionConfig>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let Value::Mapping(m) = v else {
-        return Err(vec![Diagnostic::err(shown, line_of(text, "sections"), 1, M::SectionsNotMap)]);
+        return Err(vec![Diagnostic::err(
+            shown,
+            line_of(text, "sections"),
+            1,
+            M::SectionsNotMap,
+        )]);
     };
     for (k, sv) in m {
         let name = scalar_string(k).unwrap_or_default();
         let line = line_of(text, &format!("{name}:"));
-        let col = text.lines().nth(line - 1).map(|l| l.len() - l.trim_start().len() + 1).unwrap_or(1);
+        let col = text
+            .lines()
+            .nth(line - 1)
+            .map(|l| l.len() - l.trim_start().len() + 1)
+            .unwrap_or(1);
         if name.is_empty() || name.contains(['/', '\\', '.']) || name == PAGES_FOLDER {
-            errors.push(Diagnostic::err(shown, line, col, M::BadSectionName { name: &name }));
+            errors.push(Diagnostic::err(
+                shown,
+                line,
+                col,
+                M::BadSectionName { name: &name },
+            ));
             continue;
         }
         let Value::Mapping(sm) = sv else {
-            errors.push(Diagnostic::err(shown, line, col, M::SectionNeedsTitleAndKind { name: &name }));
+            errors.push(Diagnostic::err(
+                shown,
+                line,
+                col,
+                M::SectionNeedsTitleAndKind { name: &name },
+            ));
             continue;
         };
         let mut title = None;
@@ -242,14 +301,31 @@ fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConf
                 "title" => title = scalar_string(sval),
                 "kind" => match sval.as_str().and_then(Kind::parse) {
                     Some(k) if k != Kind::Page => kind = Some(k),
-                    _ => errors.push(Diagnostic::err(shown, line, col, M::SectionUnknownKind { name: &name })),
+                    _ => errors.push(Diagnostic::err(
+                        shown,
+                        line,
+                        col,
+                        M::SectionUnknownKind { name: &name },
+                    )),
                 },
-                other => errors.push(unknown_key(shown, line, col, other, SECTION_KEYS, Some(&name))),
+                other => errors.push(unknown_key(
+                    shown,
+                    line,
+                    col,
+                    other,
+                    SECTION_KEYS,
+                    Some(&name),
+                )),
             }
         }
         let Some(kind) = kind else {
             if errors.is_empty() {
-                errors.push(Diagnostic::err(shown, line, col, M::SectionNoKind { name: &name }));
+                errors.push(Diagnostic::err(
+                    shown,
+                    line,
+                    col,
+                    M::SectionNoKind { name: &name },
+                ));
             }
             continue;
         };
@@ -267,7 +343,10 @@ fn parse_sections(v: &Value, text: &str, shown: &Path) -> Result<Vec<SectionConf
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1).unwrap_or(1)
+    text.lines()
+        .position(|l| l.trim_start().starts_with(needle))
+        .map(|i| i + 1)
+        .unwrap_or(1)
 }
 
 /// Strings, numbers and booleans as text (YAML users rarely quote).
@@ -323,7 +402,14 @@ mod tests {
         assert_eq!(c.base_url, "/dangjian/");
         assert_eq!(c.paginate, 5);
         assert!(c.unsafe_html);
-        assert_eq!(c.sections, vec![SectionConfig { name: "news".into(), title: "工作动态".into(), kind: Kind::Case }]);
+        assert_eq!(
+            c.sections,
+            vec![SectionConfig {
+                name: "news".into(),
+                title: "工作动态".into(),
+                kind: Kind::Case
+            }]
+        );
     }
 
     #[test]
@@ -343,7 +429,10 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].0, 1);
         assert_eq!(lines[1].0, 2);
-        assert_eq!(lines[2], (3, "unknown key `colour` in site.yaml".to_string()));
+        assert_eq!(
+            lines[2],
+            (3, "unknown key `colour` in site.yaml".to_string())
+        );
     }
 
     #[test]

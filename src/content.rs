@@ -87,8 +87,20 @@ pub struct LoadOptions {
 
 /// Reads every page under `ROOT/content`. Problems go to `diags`; pages with
 /// errors are left out.
-pub fn load(root: &Path, config: &Config, opts: LoadOptions, diags: &mut Vec<Diagnostic>) -> Library {
-    load_with(root, config, opts, &mut Cache::default(), &Changed::Everything, diags)
+pub fn load(
+    root: &Path,
+    config: &Config,
+    opts: LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Library {
+    load_with(
+        root,
+        config,
+        opts,
+        &mut Cache::default(),
+        &Changed::Everything,
+        diags,
+    )
 }
 
 /// Files loaded by an earlier run, kept to be reused while unchanged.
@@ -120,24 +132,37 @@ impl Changed<'_> {
     /// holds: a folder changed, or a `.md` file appeared or went away.
     /// Writing a known page, or any file that is not Markdown, does not.
     fn may_change_files(&self, root: &Path, cache: &Cache) -> bool {
-        let Changed::Paths(paths) = self else { return true };
-        paths.iter().any(|p| match std::fs::symlink_metadata(root.join(p)) {
-            Ok(m) if m.is_file() => p.extension().is_some_and(|e| e == "md") && !cache.files.contains_key(p),
-            Ok(_) => true,
-            // Gone: it mattered if it was a known file or a folder of them.
-            Err(_) => cache.files.keys().any(|k| k.starts_with(p)),
-        })
+        let Changed::Paths(paths) = self else {
+            return true;
+        };
+        paths
+            .iter()
+            .any(|p| match std::fs::symlink_metadata(root.join(p)) {
+                Ok(m) if m.is_file() => {
+                    p.extension().is_some_and(|e| e == "md") && !cache.files.contains_key(p)
+                }
+                Ok(_) => true,
+                // Gone: it mattered if it was a known file or a folder of them.
+                Err(_) => cache.files.keys().any(|k| k.starts_with(p)),
+            })
     }
 
     /// True when the cached load of `source` may be out of date.
     fn affects(&self, source: &Path, cached: &Cached) -> bool {
-        let Changed::Paths(paths) = self else { return true };
+        let Changed::Paths(paths) = self else {
+            return true;
+        };
         // Files with messages are read again: a missing image may be there now.
         if !cached.diags.is_empty() {
             return true;
         }
         let bundle = match &cached.loaded {
-            Some(Loaded::Page(_)) if source.file_name().is_some_and(|n| n == "index.md") && source.components().count() >= 4 => source.parent(),
+            Some(Loaded::Page(_))
+                if source.file_name().is_some_and(|n| n == "index.md")
+                    && source.components().count() >= 4 =>
+            {
+                source.parent()
+            }
             _ => None,
         };
         let assets: Vec<&Path> = match &cached.loaded {
@@ -154,7 +179,14 @@ impl Changed<'_> {
 
 /// Loads `content/` like [`load`], reusing from `cache` every file that
 /// `changed` does not affect, and leaving this run's files in `cache`.
-pub fn load_with(root: &Path, config: &Config, opts: LoadOptions, cache: &mut Cache, changed: &Changed<'_>, diags: &mut Vec<Diagnostic>) -> Library {
+pub fn load_with(
+    root: &Path,
+    config: &Config,
+    opts: LoadOptions,
+    cache: &mut Cache,
+    changed: &Changed<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Library {
     let files = match &cache.found {
         Some(found) if !changed.may_change_files(root, cache) => found.clone(),
         _ => {
@@ -168,7 +200,10 @@ pub fn load_with(root: &Path, config: &Config, opts: LoadOptions, cache: &mut Ca
     let mut old = std::mem::take(&mut cache.files);
     let reused: Vec<Option<Cached>> = files
         .iter()
-        .map(|f| old.remove(&f.source).filter(|c| !changed.affects(&f.source, c)))
+        .map(|f| {
+            old.remove(&f.source)
+                .filter(|c| !changed.affects(&f.source, c))
+        })
         .collect();
     drop(old);
     let results: Vec<Cached> = files
@@ -235,8 +270,18 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                diags.push(Diagnostic::err(p, 1, 1, M::CannotReadFile { error: &e.to_string() }));
+                let p = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                diags.push(Diagnostic::err(
+                    p,
+                    1,
+                    1,
+                    M::CannotReadFile {
+                        error: &e.to_string(),
+                    },
+                ));
                 continue;
             }
         };
@@ -262,18 +307,26 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
                 let kind = if section == PAGES_FOLDER {
                     Some(Kind::Page)
                 } else {
-                    config.sections.iter().find(|s| &s.name == section).map(|s| s.kind)
+                    config
+                        .sections
+                        .iter()
+                        .find(|s| &s.name == section)
+                        .map(|s| s.kind)
                 };
                 match kind {
                     None => {
-                        if inner.len() == 2 || !out.iter().any(|f: &Found| f.source.starts_with(Path::new(CONTENT_DIR).join(section))) {
-                            diags.push(
-                                Diagnostic::warn(&source, 1, 1, M::NotASection { section }),
-                            );
+                        if inner.len() == 2
+                            || !out.iter().any(|f: &Found| {
+                                f.source.starts_with(Path::new(CONTENT_DIR).join(section))
+                            })
+                        {
+                            diags.push(Diagnostic::warn(&source, 1, 1, M::NotASection { section }));
                         }
                         continue;
                     }
-                    Some(_) if inner.len() == 2 && file == "_index.md" => Role::Intro(section.clone()),
+                    Some(_) if inner.len() == 2 && file == "_index.md" => {
+                        Role::Intro(section.clone())
+                    }
                     Some(kind) => Role::Page {
                         section: section.clone(),
                         kind,
@@ -293,14 +346,26 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 fn rel(root: &Path, p: &Path) -> PathBuf {
-    p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+    p.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Files that are certainly not text: a known binary format (images,
 /// PDF, Word and Office files, archives), or many control characters.
 fn looks_binary(bytes: &[u8]) -> bool {
     const MAGIC: &[&[u8]] = &[
-        b"\x89PNG", b"\xFF\xD8\xFF", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"\xD0\xCF\x11\xE0", b"Rar!", b"\x1F\x8B", b"7z\xBC\xAF", b"RIFF",
+        b"\x89PNG",
+        b"\xFF\xD8\xFF",
+        b"GIF87a",
+        b"GIF89a",
+        b"%PDF-",
+        b"PK\x03\x04",
+        b"\xD0\xCF\x11\xE0",
+        b"Rar!",
+        b"\x1F\x8B",
+        b"7z\xBC\xAF",
+        b"RIFF",
     ];
     if MAGIC.iter().any(|m| bytes.starts_with(m)) {
         return true;
@@ -309,7 +374,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return false; // UTF-16 text has zero bytes
     }
     let head = &bytes[..bytes.len().min(8000)];
-    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
     head.contains(&0) || control * 20 > head.len()
 }
 
@@ -331,7 +399,11 @@ impl std::fmt::Display for DecodeError {
 
 impl DecodeError {
     fn at_start(problem: M<'static>) -> Self {
-        DecodeError { line: 1, col: 1, problem }
+        DecodeError {
+            line: 1,
+            col: 1,
+            problem,
+        }
     }
 
     /// The error, with its hint, located in `path`.
@@ -360,7 +432,13 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
         });
         return char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map(|s| if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s })
+            .map(|s| {
+                if s.contains('\r') {
+                    s.replace("\r\n", "\n").replace('\r', "\n")
+                } else {
+                    s
+                }
+            })
             .map_err(|_| DecodeError::at_start(M::DamagedUtf16));
     }
     match std::str::from_utf8(bytes) {
@@ -389,7 +467,14 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
     let bytes = match std::fs::read(root.join(path)) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::err(path, 1, 1, M::CannotReadFile { error: &e.to_string() }));
+            diags.push(Diagnostic::err(
+                path,
+                1,
+                1,
+                M::CannotReadFile {
+                    error: &e.to_string(),
+                },
+            ));
             return None;
         }
     };
@@ -402,7 +487,11 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
     };
     match &f.role {
         Role::Intro(key) => Some(Loaded::Intro(key.clone(), load_intro(&text, path, diags)?)),
-        Role::Page { section, kind, bundle } => {
+        Role::Page {
+            section,
+            kind,
+            bundle,
+        } => {
             let page = load_page(root, &text, path, section, *kind, *bundle, diags)?;
             Some(Loaded::Page(Arc::new(page)))
         }
@@ -419,11 +508,18 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
             body_line: 1,
         });
     }
-    let s = frontmatter::split(text, path).map_err(|d| diags.push(d)).ok()?;
+    let s = frontmatter::split(text, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let v: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {
         Ok(v) => v,
         Err(e) => {
-            diags.push(crate::yamlpos::yaml_error(&e, s.yaml, path, s.yaml_line - 1));
+            diags.push(crate::yamlpos::yaml_error(
+                &e,
+                s.yaml,
+                path,
+                s.yaml_line - 1,
+            ));
             return None;
         }
     };
@@ -444,8 +540,12 @@ fn load_page(
     bundle: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
-    let s = frontmatter::split(text, path).map_err(|d| diags.push(d)).ok()?;
-    let raw = frontmatter::parse_raw(s.yaml, s.yaml_line, path).map_err(|d| diags.push(d)).ok()?;
+    let s = frontmatter::split(text, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let raw = frontmatter::parse_raw(s.yaml, s.yaml_line, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let (meta, meta_ok) = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, diags);
 
     let mut slug_ok = true;
@@ -460,11 +560,20 @@ fn load_page(
                 diags.push(Diagnostic::err(path, line, col, M::BadSlug { slug, why }));
                 // Keep going with a harmless slug so the file's other mistakes are reported too.
                 slug_ok = false;
-                urls::slug_from_file_name(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
+                urls::slug_from_file_name(
+                    &path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy())
+                        .unwrap_or_default(),
+                )
             }
         },
         None => {
-            let stem = if bundle { path.parent().and_then(Path::file_name) } else { path.file_stem() };
+            let stem = if bundle {
+                path.parent().and_then(Path::file_name)
+            } else {
+                path.file_stem()
+            };
             urls::slug_from_file_name(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
         }
     };
@@ -474,7 +583,10 @@ fn load_page(
         format!("{section}/{slug}/")
     };
     let url = urls::encode_path(&format!("{dir}index.html"));
-    let folder = path.parent().unwrap_or(Path::new(CONTENT_DIR)).to_path_buf();
+    let folder = path
+        .parent()
+        .unwrap_or(Path::new(CONTENT_DIR))
+        .to_path_buf();
 
     let mut page = Page {
         source: path.to_path_buf(),
@@ -505,9 +617,18 @@ fn load_page(
     if bundle {
         files.bundle_assets();
     }
-    page.cover = page.meta.cover.as_ref().and_then(|c| files.image("cover", c));
+    page.cover = page
+        .meta
+        .cover
+        .as_ref()
+        .and_then(|c| files.image("cover", c));
     page.logo = page.meta.logo.as_ref().and_then(|c| files.image("logo", c));
-    page.attachments = page.meta.attachments.iter().filter_map(|a| files.attachment(a)).collect();
+    page.attachments = page
+        .meta
+        .attachments
+        .iter()
+        .filter_map(|a| files.attachment(a))
+        .collect();
     let ok = files.ok && meta_ok && slug_ok;
     page.assets = files.assets;
     ok.then_some(page)
@@ -517,19 +638,33 @@ fn load_page(
 /// event handlers, `javascript:` links or embedded HTML. Such files are
 /// refused rather than cleaned, so what is published is what was written.
 pub fn is_unsafe_svg(path: &Path) -> bool {
-    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz")) {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
+    {
         return false;
     }
-    let Ok(bytes) = std::fs::read(path) else { return false };
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
     svg_has_active_content(&String::from_utf8_lossy(&bytes))
 }
 
 fn svg_has_active_content(svg: &str) -> bool {
     let lower = svg.to_lowercase();
     let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-    if ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "data:text/html", "<!entity"]
-        .iter()
-        .any(|bad| compact.contains(bad))
+    if [
+        "<script",
+        "javascript:",
+        "<foreignobject",
+        "<iframe",
+        "<embed",
+        "<object",
+        "data:text/html",
+        "<!entity",
+    ]
+    .iter()
+    .any(|bad| compact.contains(bad))
     {
         return true;
     }
@@ -538,7 +673,11 @@ fn svg_has_active_content(svg: &str) -> bool {
     let mut i = 0;
     while let Some(pos) = lower[i..].find("on") {
         let at = i + pos;
-        let before_ok = at > 0 && (b[at - 1].is_ascii_whitespace() || b[at - 1] == b'/' || b[at - 1] == b'"' || b[at - 1] == b'\'');
+        let before_ok = at > 0
+            && (b[at - 1].is_ascii_whitespace()
+                || b[at - 1] == b'/'
+                || b[at - 1] == b'"'
+                || b[at - 1] == b'\'');
         let mut j = at + 2;
         while j < b.len() && b[j].is_ascii_alphabetic() {
             j += 1;
@@ -567,14 +706,22 @@ fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(Stri
     ];
     let mut out = vec![];
     for (key, values) in fields {
-        let Some(&(key_line, _)) = keys.get(key) else { continue };
+        let Some(&(key_line, _)) = keys.get(key) else {
+            continue;
+        };
         // (line index, byte, chars before byte): each value is looked for
         // after the previous one, so a long list costs one pass.
         let mut from = (key_line - yaml_line, 0, 0);
         for v in values {
             let at = lines.iter().enumerate().skip(from.0).find_map(|(i, l)| {
-                let (start, chars) = if i == from.0 && l.is_char_boundary(from.1.min(l.len())) { (from.1.min(l.len()), from.2) } else { (0, 0) };
-                l[start..].find(v.as_str()).map(|b| (i, start + b, chars + l[start..start + b].chars().count()))
+                let (start, chars) = if i == from.0 && l.is_char_boundary(from.1.min(l.len())) {
+                    (from.1.min(l.len()), from.2)
+                } else {
+                    (0, 0)
+                };
+                l[start..]
+                    .find(v.as_str())
+                    .map(|b| (i, start + b, chars + l[start..start + b].chars().count()))
             });
             match at {
                 Some((i, byte, chars)) => {
@@ -615,7 +762,12 @@ impl PageFiles<'_> {
     fn bundle_assets(&mut self) {
         let abs = self.root.join(self.folder);
         let root = std::fs::canonicalize(self.root).ok();
-        for e in WalkDir::new(&abs).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e.file_name())).flatten() {
+        for e in WalkDir::new(&abs)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_hidden(e.file_name()))
+            .flatten()
+        {
             if e.path_is_symlink() {
                 // A link is published only when it leads to a file inside the site.
                 let inside = match (std::fs::canonicalize(e.path()), &root) {
@@ -624,7 +776,12 @@ impl PageFiles<'_> {
                 };
                 if !inside {
                     let shown = crate::diag::display_path(&rel(self.root, e.path()));
-                    self.diags.push(Diagnostic::err(&shown, 1, 1, M::BundleSymlinkOutside { file: &shown }));
+                    self.diags.push(Diagnostic::err(
+                        &shown,
+                        1,
+                        1,
+                        M::BundleSymlinkOutside { file: &shown },
+                    ));
                     self.ok = false;
                     continue;
                 }
@@ -636,7 +793,8 @@ impl PageFiles<'_> {
             }
             if is_unsafe_svg(e.path()) {
                 let shown = crate::diag::display_path(&rel(self.root, e.path()));
-                self.diags.push(Diagnostic::err(&shown, 1, 1, M::UnsafeSvg { file: &shown }));
+                self.diags
+                    .push(Diagnostic::err(&shown, 1, 1, M::UnsafeSvg { file: &shown }));
                 self.ok = false;
                 self.refused.push(e.path().to_path_buf());
                 continue;
@@ -652,7 +810,8 @@ impl PageFiles<'_> {
     }
 
     fn error(&mut self, at: &Located<String>, m: M) {
-        self.diags.push(Diagnostic::err(self.page_path, at.line, at.col, m));
+        self.diags
+            .push(Diagnostic::err(self.page_path, at.line, at.col, m));
         self.ok = false;
     }
 
@@ -671,7 +830,14 @@ impl PageFiles<'_> {
         let joined = match normalize(&base.join(rest)) {
             Some(p) if !looks_absolute && p.starts_with(area) && p != Path::new(area) => p,
             _ => {
-                self.error(at, M::PathOutside { field, value: v, area });
+                self.error(
+                    at,
+                    M::PathOutside {
+                        field,
+                        value: v,
+                        area,
+                    },
+                );
                 return None;
             }
         };
@@ -682,7 +848,9 @@ impl PageFiles<'_> {
                 let target = std::fs::canonicalize(self.root.join(&joined));
                 let root = std::fs::canonicalize(self.root);
                 match (target, root) {
-                    (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_file() => Some(FileRef::Local(joined)),
+                    (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_file() => {
+                        Some(FileRef::Local(joined))
+                    }
                     _ => {
                         self.error(at, M::SymlinkOutside { field, value: v });
                         None
@@ -691,7 +859,13 @@ impl PageFiles<'_> {
             }
             _ => {
                 let shown = crate::diag::display_path(&joined);
-                self.error(at, M::FileMissing { field, file: &shown });
+                self.error(
+                    at,
+                    M::FileMissing {
+                        field,
+                        file: &shown,
+                    },
+                );
                 None
             }
         }
@@ -704,11 +878,17 @@ impl PageFiles<'_> {
             return inner.to_string_lossy().replace('\\', "/");
         }
         let inner = local.strip_prefix(self.folder).unwrap_or(local);
-        let is_bundle_asset = self.assets.iter().any(|a| a.source == self.root.join(local));
+        let is_bundle_asset = self
+            .assets
+            .iter()
+            .any(|a| a.source == self.root.join(local));
         let name = if is_bundle_asset {
             inner.to_string_lossy().replace('\\', "/")
         } else {
-            local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            local
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         };
         let dest = format!("{}{}", self.dir, name);
         if !self.assets.iter().any(|a| a.dest == dest) {
@@ -734,7 +914,13 @@ impl PageFiles<'_> {
                 }
                 if is_unsafe_svg(&abs) {
                     let shown = crate::diag::display_path(&p);
-                    self.error(at, M::UnsafeImage { field, file: &shown });
+                    self.error(
+                        at,
+                        M::UnsafeImage {
+                            field,
+                            file: &shown,
+                        },
+                    );
                     return None;
                 }
                 Some(urls::encode_path(&self.publish(&p)))
@@ -750,8 +936,13 @@ impl PageFiles<'_> {
                 bytes: 0,
             }),
             FileRef::Local(p) => {
-                let bytes = std::fs::metadata(self.root.join(&p)).map(|m| m.len()).unwrap_or(0);
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let bytes = std::fs::metadata(self.root.join(&p))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let dest = self.publish(&p);
                 Some(Attachment {
                     name,
@@ -790,7 +981,10 @@ mod tests {
         assert_eq!(decode_text(b"\xEF\xBB\xBFab").unwrap(), "ab");
         assert_eq!(decode_text(b"a\r\nb").unwrap(), "a\nb");
         assert_eq!(decode_text(b"a\r\rb\r\n").unwrap(), "a\n\nb\n");
-        let utf16le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("中a".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("中a".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
         assert_eq!(decode_text(&utf16le).unwrap(), "中a");
     }
 
@@ -802,26 +996,43 @@ mod tests {
         assert_eq!((e.line, e.col), (2, 3));
         let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
         assert_eq!(e.problem, M::BinaryFile, "{e}");
-        for magic in [&b"\x89PNG\r\n\x1a\nfake"[..], b"%PDF-1.4\n", b"PK\x03\x04word/document.xml", b"\xD0\xCF\x11\xE0\xA1\xB1"] {
+        for magic in [
+            &b"\x89PNG\r\n\x1a\nfake"[..],
+            b"%PDF-1.4\n",
+            b"PK\x03\x04word/document.xml",
+            b"\xD0\xCF\x11\xE0\xA1\xB1",
+        ] {
             assert_eq!(decode_text(magic).unwrap_err().problem, M::BinaryFile);
         }
-        assert_eq!(decode_text(b"\x01\x02\x03\x04abc").unwrap_err().problem, M::BinaryFile);
+        assert_eq!(
+            decode_text(b"\x01\x02\x03\x04abc").unwrap_err().problem,
+            M::BinaryFile
+        );
         assert!(decode_text(b"---\ntitle: a\x0c\n---\n").is_ok());
     }
 
     #[test]
     fn active_svg_is_recognised() {
-        assert!(svg_has_active_content("<svg><script>alert(1)</script></svg>"));
+        assert!(svg_has_active_content(
+            "<svg><script>alert(1)</script></svg>"
+        ));
         assert!(svg_has_active_content("<svg onload=\"alert(1)\"></svg>"));
-        assert!(svg_has_active_content("<svg><a xlink:href=\"java\nscript:alert(1)\">x</a></svg>"));
+        assert!(svg_has_active_content(
+            "<svg><a xlink:href=\"java\nscript:alert(1)\">x</a></svg>"
+        ));
         assert!(svg_has_active_content("<svg><rect ONCLICK = 'x'/></svg>"));
-        assert!(svg_has_active_content("<svg><foreignObject><body/></foreignObject></svg>"));
+        assert!(svg_has_active_content(
+            "<svg><foreignObject><body/></foreignObject></svg>"
+        ));
         assert!(!svg_has_active_content("<svg viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#c00\"/><text>党建 online</text></svg>"));
     }
 
     #[test]
     fn normalize_refuses_climbing_out() {
-        assert_eq!(normalize(Path::new("content/a/../b.png")), Some(PathBuf::from("content/b.png")));
+        assert_eq!(
+            normalize(Path::new("content/a/../b.png")),
+            Some(PathBuf::from("content/b.png"))
+        );
         assert_eq!(normalize(Path::new("content/../../x")), None);
         assert_eq!(normalize(Path::new("/etc/passwd")), None);
     }

@@ -30,7 +30,11 @@ impl Date {
     }
 
     pub fn new(year: u32, month: u32, day: u32) -> Option<Date> {
-        if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        if !(1000..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         Some(Date {
@@ -67,7 +71,10 @@ fn split_num(s: &str) -> Option<(u32, &str)> {
 fn is_time(s: &str) -> bool {
     let s = s.trim_end_matches('Z');
     let s = s.split(['+']).next().unwrap_or(s);
-    !s.is_empty() && s.len() <= 12 && s.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+    !s.is_empty()
+        && s.len() <= 12
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
 }
 
 fn days_in_month(y: u32, m: u32) -> u32 {
@@ -103,7 +110,15 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for s in ["2013-02-29", "2013-13-01", "2013年9月", "9月25日", "2013-09-25 下午", "", "20130925"] {
+        for s in [
+            "2013-02-29",
+            "2013-13-01",
+            "2013年9月",
+            "9月25日",
+            "2013-09-25 下午",
+            "",
+            "20130925",
+        ] {
             assert_eq!(Date::parse(s), None, "{s}");
         }
         assert!(Date::parse("2012-02-29").is_some());

@@ -119,11 +119,15 @@ impl Deployer {
         let mut manifest_current = false;
         if dir.exists() {
             if !dir.is_dir() {
-                bail!("{} is a file, not a folder; choose a folder to publish into", dir.display());
+                bail!(
+                    "{} is a file, not a folder; choose a folder to publish into",
+                    dir.display()
+                );
             }
             let manifest = dir.join(MANIFEST);
             if manifest.is_file() {
-                let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+                let text = std::fs::read_to_string(&manifest)
+                    .with_context(|| format!("cannot read {}", manifest.display()))?;
                 for line in text.lines().filter(|l| !l.is_empty()) {
                     if check_relative(line).is_ok() {
                         owned.insert(line.to_string(), Stamp::Unknown);
@@ -188,7 +192,8 @@ impl Deployer {
         let mut owned = self.owned.iter().peekable();
         let mut last = self.last.as_deref().map(|l| l.files.iter().peekable());
         let mut removed: Vec<String> = vec![];
-        let mut pairs: Vec<(&String, &OutFile, Option<&Stamp>, Option<&OutFile>)> = Vec::with_capacity(output.files.len());
+        let mut pairs: Vec<(&String, &OutFile, Option<&Stamp>, Option<&OutFile>)> =
+            Vec::with_capacity(output.files.len());
         for (rel, file) in &output.files {
             while let Some((gone, _)) = owned.next_if(|(k, _)| *k < rel) {
                 removed.push(gone.clone());
@@ -206,9 +211,11 @@ impl Deployer {
         }
         removed.extend(owned.map(|(k, _)| k.clone()));
         let all_known = pairs.iter().all(|p| p.2.is_some());
-        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create {}", self.dir.display()))?;
         if self.mark_output && !self.dir.join(MARKER).exists() {
-            std::fs::write(self.dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", self.dir.display()))?;
+            std::fs::write(self.dir.join(MARKER), b"")
+                .with_context(|| format!("cannot write in {}", self.dir.display()))?;
         }
         let decisions: Vec<(&String, bool, Stamp, bool)> = pairs
             .into_par_iter()
@@ -216,7 +223,9 @@ impl Deployer {
                 let stamp = stamp(file);
                 let is_new = known.is_none() && !self.dir.join(rel).exists();
                 let same = match known {
-                    Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
+                    Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => {
+                        before == Some(file)
+                    }
                     Some(old @ Stamp::Copied(..)) => *old == stamp,
                     _ => file.is_at(&self.dir.join(rel)),
                 };
@@ -239,7 +248,12 @@ impl Deployer {
         // Before anything appears, record it as ours (so an interrupted
         // publish can still clean up after itself next time).
         if !new_files.is_empty() {
-            let all: BTreeSet<&str> = self.owned.keys().map(String::as_str).chain(new_files.iter().copied()).collect();
+            let all: BTreeSet<&str> = self
+                .owned
+                .keys()
+                .map(String::as_str)
+                .chain(new_files.iter().copied())
+                .collect();
             self.write_manifest(all.into_iter())?;
         }
         self.write_files(output, &new_files)?;
@@ -268,9 +282,16 @@ impl Deployer {
         for d in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.dir.join(d));
         }
-        self.owned = decisions.into_iter().map(|(rel, _, stamp, _)| (rel.clone(), stamp)).collect();
+        self.owned = decisions
+            .into_iter()
+            .map(|(rel, _, stamp, _)| (rel.clone(), stamp))
+            .collect();
         self.last = Some(output.clone());
-        let mut written: Vec<String> = new_files.iter().chain(changed.iter()).map(|s| s.to_string()).collect();
+        let mut written: Vec<String> = new_files
+            .iter()
+            .chain(changed.iter())
+            .map(|s| s.to_string())
+            .collect();
         written.sort();
         Ok(Published {
             written,
@@ -280,12 +301,17 @@ impl Deployer {
     }
 
     fn write_files(&self, output: &Output, paths: &[&str]) -> Result<()> {
-        let folders: BTreeSet<PathBuf> = paths.iter().filter_map(|p| Path::new(p).parent().map(|d| self.dir.join(d))).collect();
+        let folders: BTreeSet<PathBuf> = paths
+            .iter()
+            .filter_map(|p| Path::new(p).parent().map(|d| self.dir.join(d)))
+            .collect();
         for f in &folders {
             std::fs::create_dir_all(f).with_context(|| format!("cannot create {}", f.display()))?;
         }
         paths.par_iter().try_for_each(|rel| {
-            let Some(file) = output.files.get(*rel) else { return Ok(()) };
+            let Some(file) = output.files.get(*rel) else {
+                return Ok(());
+            };
             let dest = self.dir.join(rel);
             let tmp = temp_beside(&dest);
             let written = match file {
@@ -321,7 +347,11 @@ fn remove_stale_temps(dir: &Path) {
     if !dir.is_dir() {
         return;
     }
-    for e in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_map(|e| e.ok()) {
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
         if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".zt-tmp") {
             let _ = std::fs::remove_file(e.path());
         }
@@ -330,7 +360,10 @@ fn remove_stale_temps(dir: &Path) {
 
 /// `DIR/.NAME.zt-tmp` beside `DIR/NAME`.
 fn temp_beside(dest: &Path) -> PathBuf {
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     dest.with_file_name(format!(".{name}.zt-tmp"))
 }
 
@@ -349,7 +382,13 @@ fn stamp(file: &OutFile) -> Stamp {
 /// Refuses paths that would land outside the deploy folder.
 fn check_relative(p: &str) -> Result<()> {
     let path = Path::new(p);
-    if p.is_empty() || path.is_absolute() || path.components().any(|c| !matches!(c, Component::Normal(_))) || p == MANIFEST {
+    if p.is_empty()
+        || path.is_absolute()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        || p == MANIFEST
+    {
         bail!("refusing to publish `{p}`: it would land outside the deploy folder");
     }
     Ok(())
@@ -362,7 +401,10 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
         let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
         if e.file_type().is_file() {
             if let Ok(rel) = e.path().strip_prefix(dir) {
-                let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
                 out.push(parts.join("/"));
             }
         }
@@ -374,7 +416,13 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
 pub fn output_from_disk(dir: &Path) -> Result<Output> {
     let mut output = Output::default();
     for rel in list_files(dir)? {
-        if rel == MARKER || rel == MANIFEST || rel.rsplit('/').next().is_some_and(|n| n.ends_with(".zt-tmp")) {
+        if rel == MARKER
+            || rel == MANIFEST
+            || rel
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.ends_with(".zt-tmp"))
+        {
             continue;
         }
         let src = dir.join(&rel);
@@ -396,10 +444,14 @@ mod tests {
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {
-        let mut v: Vec<_> = list_files(dir).unwrap().into_iter().map(|f| {
-            let t = std::fs::read_to_string(dir.join(&f)).unwrap();
-            (f, t)
-        }).collect();
+        let mut v: Vec<_> = list_files(dir)
+            .unwrap()
+            .into_iter()
+            .map(|f| {
+                let t = std::fs::read_to_string(dir.join(&f)).unwrap();
+                (f, t)
+            })
+            .collect();
         v.sort();
         v
     }
@@ -409,18 +461,28 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("www");
         let mut d = Deployer::open(&dir).unwrap();
-        let r = d.publish(&site(&[("index.html", "a"), ("讲话/x/index.html", "x")])).unwrap();
+        let r = d
+            .publish(&site(&[("index.html", "a"), ("讲话/x/index.html", "x")]))
+            .unwrap();
         assert_eq!(r.written.len(), 2);
-        let r = d.publish(&site(&[("index.html", "b"), ("讲话/x/index.html", "x")])).unwrap();
+        let r = d
+            .publish(&site(&[("index.html", "b"), ("讲话/x/index.html", "x")]))
+            .unwrap();
         assert_eq!(r.written, vec!["index.html".to_string()]);
         assert_eq!(r.unchanged, 1);
-        let r = d.publish(&site(&[("index.html", "b"), ("y.html", "y")])).unwrap();
+        let r = d
+            .publish(&site(&[("index.html", "b"), ("y.html", "y")]))
+            .unwrap();
         assert_eq!(r.written, vec!["y.html".to_string()]);
         assert_eq!(r.deleted, vec!["讲话/x/index.html".to_string()]);
         assert!(!dir.join("讲话").exists(), "emptied folders are removed");
         assert_eq!(
             tree(&dir),
-            vec![(MANIFEST.into(), "index.html\ny.html\n".into()), ("index.html".into(), "b".into()), ("y.html".into(), "y".into())]
+            vec![
+                (MANIFEST.into(), "index.html\ny.html\n".into()),
+                ("index.html".into(), "b".into()),
+                ("y.html".into(), "y".into())
+            ]
         );
     }
 
@@ -428,14 +490,20 @@ mod tests {
     fn a_new_deployer_compares_with_the_disk_and_keeps_foreign_files_it_did_not_publish() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("www");
-        Deployer::open(&dir).unwrap().publish(&site(&[("a.html", "a"), ("b.html", "b")])).unwrap();
+        Deployer::open(&dir)
+            .unwrap()
+            .publish(&site(&[("a.html", "a"), ("b.html", "b")]))
+            .unwrap();
         // Someone drops a file in by hand after the first publish.
         std::fs::write(dir.join("notes.txt"), "mine").unwrap();
         let mut d = Deployer::open(&dir).unwrap();
         let r = d.publish(&site(&[("a.html", "a")])).unwrap();
         assert!(r.written.is_empty());
         assert_eq!(r.deleted, vec!["b.html".to_string()]);
-        assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
@@ -453,8 +521,14 @@ mod tests {
         std::fs::write(www.join("index.html"), "Welcome to nginx").unwrap();
         let mut d = Deployer::open(&www).unwrap();
         d.publish(&site(&[("index.html", "site")])).unwrap();
-        assert_eq!(std::fs::read_to_string(www.join("index.html")).unwrap(), "site");
-        assert!(www.join("index.nginx-debian.html").exists(), "files it did not publish are left alone");
+        assert_eq!(
+            std::fs::read_to_string(www.join("index.html")).unwrap(),
+            "site"
+        );
+        assert!(
+            www.join("index.nginx-debian.html").exists(),
+            "files it did not publish are left alone"
+        );
     }
 
     #[test]
@@ -487,7 +561,13 @@ mod tests {
         d.publish(&o).unwrap();
         assert!(d.publish(&o).unwrap().written.is_empty());
         std::fs::write(&src, "two!").unwrap();
-        assert_eq!(d.publish(&o).unwrap().written, vec!["photo.jpg".to_string()]);
-        assert_eq!(std::fs::read_to_string(dir.join("photo.jpg")).unwrap(), "two!");
+        assert_eq!(
+            d.publish(&o).unwrap().written,
+            vec!["photo.jpg".to_string()]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("photo.jpg")).unwrap(),
+            "two!"
+        );
     }
 }

@@ -33,16 +33,27 @@ impl Diagnostic {
     /// An error from the message catalogue: text and hint in both languages.
     pub fn err(path: impl Into<PathBuf>, line: usize, col: usize, m: M) -> Self {
         let (message, hint) = m.texts();
-        Diagnostic { hint, ..Diagnostic::error(path, line, col, message) }
+        Diagnostic {
+            hint,
+            ..Diagnostic::error(path, line, col, message)
+        }
     }
 
     /// A warning from the message catalogue.
     pub fn warn(path: impl Into<PathBuf>, line: usize, col: usize, m: M) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::err(path, line, col, m) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::err(path, line, col, m)
+        }
     }
 
     /// An error whose text is not in the catalogue (the same in every language).
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<Msg>) -> Self {
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<Msg>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line: line.max(1),
@@ -53,7 +64,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<Msg>) -> Self {
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<Msg>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, col, message)
@@ -87,7 +103,15 @@ impl fmt::Display for InLang<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {}: {}", display_path(&d.path), d.line, d.col, sev, d.message.get(lang))?;
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            display_path(&d.path),
+            d.line,
+            d.col,
+            sev,
+            d.message.get(lang)
+        )?;
         if let Some(hint) = &d.hint {
             let label = match lang {
                 Lang::Zh => "提示：",
@@ -135,7 +159,8 @@ impl Diagnostics {
     /// Sorted by file, then position, then severity and text.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
         });
         self.0.dedup();
         self.0
@@ -196,7 +221,14 @@ mod tests {
 
     #[test]
     fn display_is_compiler_style() {
-        let d = Diagnostic::err("content/a.md", 3, 7, M::InvalidDate { value: "2013-02-30" });
+        let d = Diagnostic::err(
+            "content/a.md",
+            3,
+            7,
+            M::InvalidDate {
+                value: "2013-02-30",
+            },
+        );
         assert_eq!(d.in_lang(Lang::En).to_string(), "content/a.md:3:7: error: `2013-02-30` is not a valid date\n  hint: write the date as 2013-09-25 or 2013年9月25日");
         assert_eq!(d.to_string(), "content/a.md:3:7: error: 日期 `2013-02-30` 不存在\n  提示：日期请写成 2013-09-25 或 2013年9月25日");
     }

@@ -136,7 +136,10 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let mut pos = first_end;
     let mut line = 2;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
         let l = text[pos..end].trim_end();
         if l == "---" || l == "..." {
             return Ok(Split {
@@ -161,9 +164,12 @@ pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMa
     if let Ok(raw) = serde_yaml::from_str::<RawFrontMatter>(yaml) {
         return Ok(raw);
     }
-    let value: Value = serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1))?;
+    let value: Value =
+        serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1))?;
     match value {
-        Value::Mapping(_) => serde_yaml::from_value(value).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1)),
+        Value::Mapping(_) => {
+            serde_yaml::from_value(value).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1))
+        }
         Value::Null => Ok(RawFrontMatter::default()),
         _ => Err(Diagnostic::err(path, yaml_line, 1, M::FrontMatterNotMap)),
     }
@@ -232,7 +238,9 @@ pub fn resolve(
         speaker_title: r.text("speaker_title", speaker_title),
         occasion: r.text("occasion", occasion),
         place: r.text("place", place),
-        doc_number: r.text("doc_number", doc_number).map(|s| normalize_doc_number(&s)),
+        doc_number: r
+            .text("doc_number", doc_number)
+            .map(|s| normalize_doc_number(&s)),
         organization: r.text("organization", organization),
         sector: r.text("sector", sector),
         branch: r.text("branch", branch),
@@ -269,7 +277,10 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn at(&self, key: &str) -> (usize, usize) {
-        self.positions.get(key).copied().unwrap_or((self.yaml_line, 1))
+        self.positions
+            .get(key)
+            .copied()
+            .unwrap_or((self.yaml_line, 1))
     }
 
     fn error(&mut self, key: &str, m: M) {
@@ -298,9 +309,12 @@ impl Resolver<'_> {
         let t = self.text(key, v);
         if t.is_none() && self.ok {
             let line = self.yaml_line;
-            self.diags.push(
-                Diagnostic::err(self.path, line, 1, M::MissingField { key, example }),
-            );
+            self.diags.push(Diagnostic::err(
+                self.path,
+                line,
+                1,
+                M::MissingField { key, example },
+            ));
             self.ok = false;
         }
         t
@@ -315,9 +329,8 @@ impl Resolver<'_> {
         match v.as_ref().and_then(scalar_string) {
             None if v.is_none() || v == Some(Value::Null) => {
                 let line = self.yaml_line;
-                self.diags.push(
-                    Diagnostic::err(self.path, line, 1, M::MissingDate),
-                );
+                self.diags
+                    .push(Diagnostic::err(self.path, line, 1, M::MissingDate));
                 self.ok = false;
                 None
             }
@@ -378,7 +391,10 @@ impl Resolver<'_> {
                 out
             }
             Some(v) => match scalar_string(&v) {
-                Some(s) => s.split([',', '，', '、', ';', '；']).map(str::to_string).collect(),
+                Some(s) => s
+                    .split([',', '，', '、', ';', '；'])
+                    .map(str::to_string)
+                    .collect(),
                 None => {
                     self.error(key, M::NotAList { key });
                     return vec![];
@@ -396,12 +412,31 @@ impl Resolver<'_> {
     /// Line, column and end byte (within its line) of the first occurrence
     /// of `needle` at or after byte `from.1` of file line `from.0`; `from.2`
     /// is the number of characters before that byte.
-    fn find_after(&self, from: (usize, usize, usize), needle: &str) -> Option<(usize, usize, usize)> {
+    fn find_after(
+        &self,
+        from: (usize, usize, usize),
+        needle: &str,
+    ) -> Option<(usize, usize, usize)> {
         let first = self.yaml_line;
-        self.yaml.lines().enumerate().skip(from.0.saturating_sub(first)).find_map(|(i, l)| {
-            let (start, chars) = if first + i == from.0 && l.is_char_boundary(from.1.min(l.len())) { (from.1.min(l.len()), from.2) } else { (0, 0) };
-            l[start..].find(needle).map(|b| (first + i, chars + l[start..start + b].chars().count() + 1, start + b + needle.len()))
-        })
+        self.yaml
+            .lines()
+            .enumerate()
+            .skip(from.0.saturating_sub(first))
+            .find_map(|(i, l)| {
+                let (start, chars) =
+                    if first + i == from.0 && l.is_char_boundary(from.1.min(l.len())) {
+                        (from.1.min(l.len()), from.2)
+                    } else {
+                        (0, 0)
+                    };
+                l[start..].find(needle).map(|b| {
+                    (
+                        first + i,
+                        chars + l[start..start + b].chars().count() + 1,
+                        start + b + needle.len(),
+                    )
+                })
+            })
     }
 
     fn boolean(&mut self, key: &str, v: Option<Value>) -> bool {
@@ -442,9 +477,12 @@ impl Resolver<'_> {
         for (key, value) in extra {
             if let Some(known) = nearest(&key, KNOWN_FIELDS) {
                 let (line, col) = self.at(&key);
-                self.diags.push(
-                    Diagnostic::warn(self.path, line, col, M::MisspeltField { key: &key, known }),
-                );
+                self.diags.push(Diagnostic::warn(
+                    self.path,
+                    line,
+                    col,
+                    M::MisspeltField { key: &key, known },
+                ));
             }
             let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
             out.insert(key, json);
@@ -466,7 +504,13 @@ mod tests {
             Err(d) => return (None, vec![d.in_lang(crate::msg::Lang::En).to_string()]),
         };
         let (fm, ok) = resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
-        (ok.then_some(fm), diags.iter().map(|d| d.in_lang(crate::msg::Lang::En).to_string()).collect())
+        (
+            ok.then_some(fm),
+            diags
+                .iter()
+                .map(|d| d.in_lang(crate::msg::Lang::En).to_string())
+                .collect(),
+        )
     }
 
     #[test]
@@ -496,7 +540,14 @@ mod tests {
         assert_eq!(fm.tags, vec!["基层党建", "三会一课"]);
         assert_eq!(fm.doc_number.as_deref(), Some("渭组通〔2013〕144号"));
         assert_eq!(fm.members, Some(36));
-        assert_eq!(fm.attachments[0], Located { value: "a.docx".into(), line: 12, col: 5 });
+        assert_eq!(
+            fm.attachments[0],
+            Located {
+                value: "a.docx".into(),
+                line: 12,
+                col: 5
+            }
+        );
         assert_eq!(fm.logo.unwrap().line, 23);
         assert_eq!(fm.extra["color"], serde_json::json!("red"));
         assert!(fm.featured && !fm.draft);
@@ -504,7 +555,8 @@ mod tests {
 
     #[test]
     fn all_errors_with_lines() {
-        let (fm, d) = run("---\ntitle: [a, b]\ndate: 2013-02-30\nmembers: 很多\nfeatured: 也许\n---\n");
+        let (fm, d) =
+            run("---\ntitle: [a, b]\ndate: 2013-02-30\nmembers: 很多\nfeatured: 也许\n---\n");
         assert!(fm.is_none());
         assert_eq!(
             d,

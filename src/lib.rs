@@ -8,25 +8,25 @@
 // stages: it is returned, not boxed.
 #![allow(clippy::result_large_err)]
 
-pub mod diag;
-pub mod msg;
-pub mod markdown;
-pub mod search;
+pub mod build;
+pub mod changes;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod date;
+pub mod deploy;
+pub mod diag;
 pub mod frontmatter;
-pub mod urls;
-pub mod yamlpos;
-pub mod build;
-pub mod cli;
+pub mod import;
+pub mod markdown;
+pub mod msg;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;
-pub mod changes;
-pub mod deploy;
-pub mod serve;
+pub mod urls;
 pub mod watch;
-pub mod import;
+pub mod yamlpos;

@@ -806,8 +806,16 @@ mod tests {
     #[test]
     fn chinese_hard_wraps_join_without_space_latin_keeps_one() {
         let r = md("支部书记带头\n走访群众，\n共计三十户。\n\nthe branch\nmet twice");
-        assert!(r.html.contains("<p>支部书记带头走访群众，共计三十户。</p>"), "{}", r.html);
-        assert!(r.html.contains("the branch\nmet twice") || r.html.contains("the branch met twice"), "{}", r.html);
+        assert!(
+            r.html.contains("<p>支部书记带头走访群众，共计三十户。</p>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("the branch\nmet twice") || r.html.contains("the branch met twice"),
+            "{}",
+            r.html
+        );
         assert!(!r.text.contains("带头 走访"), "{}", r.text);
         assert!(r.text.contains("the branch met twice"), "{}", r.text);
     }
@@ -819,7 +827,10 @@ mod tests {
         assert_eq!(ids.len(), 3);
         assert!(ids[0].contains("总体要求"), "{ids:?}");
         assert_ne!(ids[0], ids[1], "duplicate headings get distinct ids");
-        assert!(ids.iter().all(|i| !i.contains(' ') && !i.is_empty()), "{ids:?}");
+        assert!(
+            ids.iter().all(|i| !i.contains(' ') && !i.is_empty()),
+            "{ids:?}"
+        );
         assert!(r.html.contains(&format!("id=\"{}\"", ids[0])), "{}", r.html);
         assert_eq!(r.toc[2].level, 3);
     }
@@ -827,7 +838,13 @@ mod tests {
     #[test]
     fn extensions_tables_footnotes_strikethrough_tasks() {
         let r = md("| 项目 | 数量 |\n|---|---|\n| 党员 | 38 |\n\n脚注[^1]\n\n[^1]: 说明\n\n~~删除~~\n\n- [x] 完成\n");
-        for want in ["<table>", "<td>38</td>", "footnote", "<del>删除</del>", "checkbox"] {
+        for want in [
+            "<table>",
+            "<td>38</td>",
+            "footnote",
+            "<del>删除</del>",
+            "checkbox",
+        ] {
             assert!(r.html.contains(want), "lacks {want}: {}", r.html);
         }
     }
@@ -838,10 +855,18 @@ mod tests {
         assert!(r.summary.starts_with("今天召开"), "{}", r.summary);
         let long = "党".repeat(1000);
         let r = md(&long);
-        assert!(r.summary.chars().count() <= 130, "{}", r.summary.chars().count());
+        assert!(
+            r.summary.chars().count() <= 130,
+            "{}",
+            r.summary.chars().count()
+        );
         assert_eq!(r.char_count, 1000);
         let mixed = md("全年召开会议12次，QQ群 two words");
-        assert_eq!(mixed.char_count, 6 + 1 + 1 + 1 + 1 + 2, "Chinese characters plus Latin words and numbers");
+        assert_eq!(
+            mixed.char_count,
+            6 + 1 + 1 + 1 + 1 + 2,
+            "Chinese characters plus Latin words and numbers"
+        );
     }
 
     #[test]
@@ -853,15 +878,30 @@ mod tests {
         assert!(!r.html.contains("javascript:"), "{}", r.html);
         assert!(r.html.contains("<b>粗</b>"), "{}", r.html);
         let raw = render(src, Options { unsafe_html: true }, &|_| None);
-        assert!(raw.html.contains("<script>alert(1)</script>"), "{}", raw.html);
+        assert!(
+            raw.html.contains("<script>alert(1)</script>"),
+            "{}",
+            raw.html
+        );
     }
 
     #[test]
     fn md_links_are_resolved_and_reported_with_positions() {
-        let r = render("第一行\n\n见[石门村](../cases/石门村.md#做法)和[别处](x.md)", Options::default(), &|d| {
-            d.starts_with("../cases/").then(|| "../../cases/石门村/index.html#做法".to_string())
-        });
-        assert!(r.html.contains("href=\"../../cases/%E7%9F%B3%E9%97%A8%E6%9D%91/index.html#%E5%81%9A%E6%B3%95\""), "{}", r.html);
+        let r = render(
+            "第一行\n\n见[石门村](../cases/石门村.md#做法)和[别处](x.md)",
+            Options::default(),
+            &|d| {
+                d.starts_with("../cases/")
+                    .then(|| "../../cases/石门村/index.html#做法".to_string())
+            },
+        );
+        assert!(
+            r.html.contains(
+                "href=\"../../cases/%E7%9F%B3%E9%97%A8%E6%9D%91/index.html#%E5%81%9A%E6%B3%95\""
+            ),
+            "{}",
+            r.html
+        );
         assert_eq!(r.links.len(), 2);
         assert_eq!((r.links[0].line, r.links[0].col), (3, 2));
         assert_eq!(r.links[1].dest, "x.md");

@@ -39,7 +39,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Msg { zh: zh.into(), en: en.into() }
+        Msg {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
@@ -53,7 +56,10 @@ impl Msg {
 /// in both languages.
 impl From<String> for Msg {
     fn from(s: String) -> Self {
-        Msg { zh: s.clone(), en: s }
+        Msg {
+            zh: s.clone(),
+            en: s,
+        }
     }
 }
 
@@ -82,27 +88,59 @@ pub enum SlugProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum M<'a> {
     // --- site.yaml ---
-    NoSiteYaml { root: &'a str },
-    CannotRead { file: &'a str, error: &'a str },
+    NoSiteYaml {
+        root: &'a str,
+    },
+    CannotRead {
+        file: &'a str,
+        error: &'a str,
+    },
     SiteYamlNotMap,
     KeyNotText,
-    ThemeNotFolderName { theme: &'a str },
-    SiteValueNotText { key: &'a str },
+    ThemeNotFolderName {
+        theme: &'a str,
+    },
+    SiteValueNotText {
+        key: &'a str,
+    },
     PaginateNotPositive,
-    SiteValueNotBool { key: &'a str },
+    SiteValueNotBool {
+        key: &'a str,
+    },
     /// `section`: None for a top-level key of site.yaml.
-    UnknownKey { key: &'a str, section: Option<&'a str>, nearest: Option<&'a str>, known: &'a [&'a str] },
+    UnknownKey {
+        key: &'a str,
+        section: Option<&'a str>,
+        nearest: Option<&'a str>,
+        known: &'a [&'a str],
+    },
     SectionsNotMap,
-    BadSectionName { name: &'a str },
-    SectionNeedsTitleAndKind { name: &'a str },
-    SectionUnknownKind { name: &'a str },
-    SectionNoKind { name: &'a str },
-    ThemeNotFound { name: &'a str },
+    BadSectionName {
+        name: &'a str,
+    },
+    SectionNeedsTitleAndKind {
+        name: &'a str,
+    },
+    SectionUnknownKind {
+        name: &'a str,
+    },
+    SectionNoKind {
+        name: &'a str,
+    },
+    ThemeNotFound {
+        name: &'a str,
+    },
     /// The template engine's own words, which stay in English.
-    TemplateError { message: &'a str },
+    TemplateError {
+        message: &'a str,
+    },
     // --- reading files ---
-    CannotReadFile { error: &'a str },
-    NotASection { section: &'a str },
+    CannotReadFile {
+        error: &'a str,
+    },
+    NotASection {
+        section: &'a str,
+    },
     NotUtf8,
     BinaryFile,
     DamagedUtf16,
@@ -110,46 +148,108 @@ pub enum M<'a> {
     NoFrontMatter,
     FrontMatterNotClosed,
     FrontMatterNotMap,
-    NotSingleText { key: &'a str },
-    MissingField { key: &'a str, example: &'a str },
+    NotSingleText {
+        key: &'a str,
+    },
+    MissingField {
+        key: &'a str,
+        example: &'a str,
+    },
     MissingDate,
     DateNotText,
-    InvalidDate { value: &'a str },
-    ListItemNotText { key: &'a str },
-    NotAList { key: &'a str },
-    NotBool { key: &'a str },
-    NotWholeNumber { key: &'a str },
-    MisspeltField { key: &'a str, known: &'a str },
+    InvalidDate {
+        value: &'a str,
+    },
+    ListItemNotText {
+        key: &'a str,
+    },
+    NotAList {
+        key: &'a str,
+    },
+    NotBool {
+        key: &'a str,
+    },
+    NotWholeNumber {
+        key: &'a str,
+    },
+    MisspeltField {
+        key: &'a str,
+        known: &'a str,
+    },
     // --- YAML syntax ---
     Tab,
     UnclosedQuote,
     MissingColon,
     UnclosedList,
     ColonInValue,
-    DuplicateKey { key: &'a str },
+    DuplicateKey {
+        key: &'a str,
+    },
     BadList,
     BadIndent,
     SpecialStart,
     TooComplex,
-    OtherYaml { parser: &'a str },
+    OtherYaml {
+        parser: &'a str,
+    },
     // --- files and addresses ---
-    BadSlug { slug: &'a str, why: SlugProblem },
-    PathOutside { field: &'a str, value: &'a str, area: &'a str },
-    SymlinkOutside { field: &'a str, value: &'a str },
-    FileMissing { field: &'a str, file: &'a str },
-    ImageIsWebAddress { field: &'a str },
-    UnsafeImage { field: &'a str, file: &'a str },
-    UnsafeSvg { file: &'a str },
-    ReservedAddress { dir: &'a str },
-    SameAddress { dir: &'a str, other: &'a str },
+    BadSlug {
+        slug: &'a str,
+        why: SlugProblem,
+    },
+    PathOutside {
+        field: &'a str,
+        value: &'a str,
+        area: &'a str,
+    },
+    SymlinkOutside {
+        field: &'a str,
+        value: &'a str,
+    },
+    FileMissing {
+        field: &'a str,
+        file: &'a str,
+    },
+    ImageIsWebAddress {
+        field: &'a str,
+    },
+    UnsafeImage {
+        field: &'a str,
+        file: &'a str,
+    },
+    UnsafeSvg {
+        file: &'a str,
+    },
+    ReservedAddress {
+        dir: &'a str,
+    },
+    SameAddress {
+        dir: &'a str,
+        other: &'a str,
+    },
     // --- the Markdown body ---
-    BrokenPageLink { dest: &'a str },
-    LinkOutside { dest: &'a str },
-    BodyImageMissing { dest: &'a str },
-    LinkedFileMissing { dest: &'a str },
-    BundleSymlinkOutside { file: &'a str },
+    BrokenPageLink {
+        dest: &'a str,
+    },
+    LinkOutside {
+        dest: &'a str,
+    },
+    BodyImageMissing {
+        dest: &'a str,
+    },
+    LinkedFileMissing {
+        dest: &'a str,
+    },
+    BundleSymlinkOutside {
+        file: &'a str,
+    },
     // --- taxonomies ---
-    TermSpellings { taxonomy: &'a str, first: &'a str, first_file: &'a str, second: &'a str },
+    TermSpellings {
+        taxonomy: &'a str,
+        first: &'a str,
+        first_file: &'a str,
+        second: &'a str,
+    },
 }
 
 fn m(zh: impl Into<String>, en: impl Into<String>) -> Msg {
@@ -480,30 +580,70 @@ impl M<'_> {
 /// What the command line says about a run as a whole.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
-    Totals { errors: usize, warnings: usize },
-    BuildFailed { output: &'a str },
-    Built { pages: usize, files: usize, seconds: f64, output: &'a str, warnings: usize },
-    Checked { pages: usize, warnings: usize },
+    Totals {
+        errors: usize,
+        warnings: usize,
+    },
+    BuildFailed {
+        output: &'a str,
+    },
+    Built {
+        pages: usize,
+        files: usize,
+        seconds: f64,
+        output: &'a str,
+        warnings: usize,
+    },
+    Checked {
+        pages: usize,
+        warnings: usize,
+    },
 }
 
 impl Say<'_> {
     pub fn text(&self) -> Msg {
         match *self {
-            Say::Totals { errors, warnings } => m(format!("共 {errors} 个错误，{warnings} 个警告"), format!("{errors} error(s), {warnings} warning(s)")),
+            Say::Totals { errors, warnings } => m(
+                format!("共 {errors} 个错误，{warnings} 个警告"),
+                format!("{errors} error(s), {warnings} warning(s)"),
+            ),
             Say::BuildFailed { output } => m(
                 format!("构建失败：没有写入任何文件，{output} 保持原样"),
                 format!("build failed: nothing was written; {output} is unchanged"),
             ),
-            Say::Built { pages, files, seconds, output, warnings } => {
-                let (wz, we) = if warnings > 0 { (format!("，{warnings} 个警告"), format!(", {warnings} warning(s)")) } else { (String::new(), String::new()) };
+            Say::Built {
+                pages,
+                files,
+                seconds,
+                output,
+                warnings,
+            } => {
+                let (wz, we) = if warnings > 0 {
+                    (
+                        format!("，{warnings} 个警告"),
+                        format!(", {warnings} warning(s)"),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
                 m(
                     format!("已生成 {pages} 个页面（{files} 个文件），用时 {seconds:.2} 秒，输出到 {output}{wz}"),
                     format!("built {pages} pages ({files} files) in {seconds:.2} s into {output}{we}"),
                 )
             }
             Say::Checked { pages, warnings } => {
-                let (wz, we) = if warnings > 0 { (format!("，{warnings} 个警告"), format!(", {warnings} warning(s)")) } else { (String::new(), String::new()) };
-                m(format!("检查了 {pages} 个页面：没有错误{wz}"), format!("checked {pages} pages: no errors{we}"))
+                let (wz, we) = if warnings > 0 {
+                    (
+                        format!("，{warnings} 个警告"),
+                        format!(", {warnings} warning(s)"),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
+                m(
+                    format!("检查了 {pages} 个页面：没有错误{wz}"),
+                    format!("checked {pages} pages: no errors{we}"),
+                )
             }
         }
     }
@@ -526,20 +666,43 @@ mod tests {
         let known = ["title", "date"];
         let all = [
             M::NoSiteYaml { root: "x" },
-            M::UnknownKey { key: "k", section: None, nearest: Some("title"), known: &known },
-            M::UnknownKey { key: "k", section: Some("cases"), nearest: None, known: &known },
-            M::InvalidDate { value: "2013-02-30" },
+            M::UnknownKey {
+                key: "k",
+                section: None,
+                nearest: Some("title"),
+                known: &known,
+            },
+            M::UnknownKey {
+                key: "k",
+                section: Some("cases"),
+                nearest: None,
+                known: &known,
+            },
+            M::InvalidDate {
+                value: "2013-02-30",
+            },
             M::Tab,
             M::UnclosedQuote,
             M::MissingColon,
-            M::BadSlug { slug: "../x", why: SlugProblem::ClimbsOut },
-            M::TermSpellings { taxonomy: "regions", first: "陈仓区", first_file: "a.md", second: "陈仓区 " },
+            M::BadSlug {
+                slug: "../x",
+                why: SlugProblem::ClimbsOut,
+            },
+            M::TermSpellings {
+                taxonomy: "regions",
+                first: "陈仓区",
+                first_file: "a.md",
+                second: "陈仓区 ",
+            },
         ];
         for m in all {
             let (msg, hint) = m.texts();
             let hint = hint.expect("hint");
             for t in [&msg.zh, &hint.zh] {
-                assert!(t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{t}");
+                assert!(
+                    t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{t}"
+                );
             }
             assert_ne!(msg.zh, msg.en);
             assert!(msg.en.is_ascii() || msg.en.contains('`'), "{}", msg.en);

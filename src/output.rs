@@ -29,7 +29,9 @@ impl PartialEq for OutFile {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             // The same shared bytes are equal without reading them.
-            (OutFile::Bytes(a), OutFile::Bytes(b)) => std::sync::Arc::ptr_eq(a, b) || a[..] == b[..],
+            (OutFile::Bytes(a), OutFile::Bytes(b)) => {
+                std::sync::Arc::ptr_eq(a, b) || a[..] == b[..]
+            }
             (OutFile::Static(a), OutFile::Static(b)) => a == b,
             (OutFile::Copy(a), OutFile::Copy(b)) => a == b,
             _ => false,
@@ -41,7 +43,9 @@ impl OutFile {
     /// True when `dest` is a plain file (not a link to elsewhere) holding
     /// exactly these bytes. Any failure to read counts as different.
     pub fn is_at(&self, dest: &Path) -> bool {
-        let Ok(meta) = std::fs::symlink_metadata(dest) else { return false };
+        let Ok(meta) = std::fs::symlink_metadata(dest) else {
+            return false;
+        };
         if !meta.is_file() {
             return false;
         }
@@ -56,7 +60,9 @@ impl OutFile {
         if meta.len() != want_len {
             return false;
         }
-        let Ok(have) = std::fs::read(dest) else { return false };
+        let Ok(have) = std::fs::read(dest) else {
+            return false;
+        };
         match self {
             OutFile::Bytes(b) => have[..] == b[..],
             OutFile::Static(b) => have == *b,
@@ -113,7 +119,8 @@ impl Output {
         for f in &folders {
             std::fs::create_dir_all(f).with_context(|| format!("cannot create {}", f.display()))?;
         }
-        std::fs::write(dir.join(MARKER), b"").with_context(|| format!("cannot write in {}", dir.display()))?;
+        std::fs::write(dir.join(MARKER), b"")
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
         self.files.par_iter().try_for_each(|(rel, file)| {
             let dest = dir.join(rel);
             if let Some(old) = reuse.map(|r| r.join(rel)) {
@@ -134,7 +141,12 @@ impl Output {
 /// Refuses paths that would land outside the output folder.
 fn check_relative(p: &str) -> Result<()> {
     let path = Path::new(p);
-    if p.is_empty() || path.is_absolute() || path.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+    if p.is_empty()
+        || path.is_absolute()
+        || path
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
         bail!("refusing to write `{p}`: it would land outside the output folder");
     }
     Ok(())
@@ -157,7 +169,11 @@ pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
     flush(&staging);
     swap_in(&staging, dest)?;
     if let Some(parent) = dest.parent() {
-        flush(if parent.as_os_str().is_empty() { Path::new(".") } else { parent });
+        flush(if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        });
     }
     Ok(())
 }
@@ -195,13 +211,16 @@ pub fn is_replaceable(dir: &Path) -> Result<bool> {
     if dir.join(MARKER).exists() {
         return Ok(true);
     }
-    let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     Ok(entries.next().is_none())
 }
 
 pub fn remove_if_exists(p: &Path) -> Result<()> {
     match std::fs::symlink_metadata(p) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p).with_context(|| format!("cannot remove {}", p.display())),
+        Ok(m) if m.is_dir() => {
+            std::fs::remove_dir_all(p).with_context(|| format!("cannot remove {}", p.display()))
+        }
         Ok(_) => std::fs::remove_file(p).with_context(|| format!("cannot remove {}", p.display())),
         Err(_) => Ok(()),
     }
@@ -210,7 +229,8 @@ pub fn remove_if_exists(p: &Path) -> Result<()> {
 /// Puts the complete folder `staging` at `dest`; the old `dest` is removed.
 fn swap_in(staging: &Path, dest: &Path) -> Result<()> {
     if !dest.exists() {
-        return std::fs::rename(staging, dest).with_context(|| format!("cannot move the new site to {}", dest.display()));
+        return std::fs::rename(staging, dest)
+            .with_context(|| format!("cannot move the new site to {}", dest.display()));
     }
     if exchange(staging, dest).is_ok() {
         // `staging` now holds the previous site.
@@ -219,7 +239,8 @@ fn swap_in(staging: &Path, dest: &Path) -> Result<()> {
     let old = sibling(dest, "old")?;
     remove_if_exists(&old)?;
     std::fs::rename(dest, &old).with_context(|| format!("cannot move {} aside", dest.display()))?;
-    std::fs::rename(staging, dest).with_context(|| format!("cannot move the new site to {}", dest.display()))?;
+    std::fs::rename(staging, dest)
+        .with_context(|| format!("cannot move the new site to {}", dest.display()))?;
     remove_if_exists(&old)
 }
 
@@ -231,7 +252,10 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 /// After an interrupted swap on systems without an atomic exchange, the
@@ -239,7 +263,8 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 pub fn recover(dest: &Path) -> Result<()> {
     let old = sibling(dest, "old")?;
     if !dest.exists() && old.is_dir() {
-        std::fs::rename(&old, dest).with_context(|| format!("cannot restore {}", dest.display()))?;
+        std::fs::rename(&old, dest)
+            .with_context(|| format!("cannot restore {}", dest.display()))?;
     }
     Ok(())
 }
@@ -250,7 +275,10 @@ mod tests {
 
     fn site(text: &str) -> Output {
         let mut o = Output::default();
-        o.insert("index.html".into(), OutFile::Bytes(text.as_bytes().to_vec().into()));
+        o.insert(
+            "index.html".into(),
+            OutFile::Bytes(text.as_bytes().to_vec().into()),
+        );
         o.insert("a/b/c.html".into(), OutFile::Static(b"c"));
         o
     }
@@ -260,13 +288,22 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("output");
         write_atomically(&site("one"), &dest).unwrap();
-        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "one");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("index.html")).unwrap(),
+            "one"
+        );
         std::fs::write(dest.join("stale.html"), "x").unwrap();
         write_atomically(&site("two"), &dest).unwrap();
-        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!dest.join("stale.html").exists());
         assert!(dest.join("a/b/c.html").exists());
-        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("output")]);
     }
 
@@ -281,13 +318,19 @@ mod tests {
         let (index, c) = (ino("index.html"), ino("a/b/c.html"));
         // Same length, other bytes: written anew, not linked.
         write_atomically(&site("two"), &dest).unwrap();
-        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("index.html")).unwrap(),
+            "two"
+        );
         assert_ne!(ino("index.html"), index);
         assert_eq!(ino("a/b/c.html"), c);
         // A file changed by hand in the output is replaced, not kept.
         std::fs::write(dest.join("a/b/c.html"), "d").unwrap();
         write_atomically(&site("two"), &dest).unwrap();
-        assert_eq!(std::fs::read_to_string(dest.join("a/b/c.html")).unwrap(), "c");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("a/b/c.html")).unwrap(),
+            "c"
+        );
     }
 
     #[test]
@@ -295,7 +338,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
         let err = write_atomically(&site("x"), tmp.path()).unwrap_err();
-        assert!(err.to_string().contains("is not a zhanting output folder"), "{err}");
+        assert!(
+            err.to_string().contains("is not a zhanting output folder"),
+            "{err}"
+        );
         assert!(tmp.path().join("precious.txt").exists());
     }
 

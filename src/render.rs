@@ -197,7 +197,13 @@ pub struct Memo {
 /// template sees, and the revs of exactly the pages the file shows (the
 /// page and its neighbours; the pages of a list window) — hashed.
 /// Returns the output and how many files were rendered (not taken over).
-pub fn render_site(site: &Site, theme: &Theme, memo: &mut Memo, previous: Option<&Output>, tick: &(dyn Fn() + Sync)) -> Result<(Output, usize), Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    memo: &mut Memo,
+    previous: Option<&Output>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(Output, usize), Vec<Diagnostic>> {
     let known = std::mem::take(&mut memo.summaries);
     let r = Renderer::new(site, theme, &known);
     let jobs = r.jobs();
@@ -205,14 +211,24 @@ pub fn render_site(site: &Site, theme: &Theme, memo: &mut Memo, previous: Option
     // (job, output path, dependency key, previous file when the key is unchanged)
     type Planned = (Job, String, u64, Option<OutFile>);
     let paths: Vec<String> = jobs.par_iter().map(|&job| r.path(job)).collect();
-    let sitemap_key = hash_of(&(&site.config.base_url, &paths, site.pages.iter().map(|p| p.meta.date.iso()).collect::<Vec<_>>()));
+    let sitemap_key = hash_of(&(
+        &site.config.base_url,
+        &paths,
+        site.pages
+            .iter()
+            .map(|p| p.meta.date.iso())
+            .collect::<Vec<_>>(),
+    ));
     let (keep, fresh): (Vec<Planned>, Vec<Planned>) = jobs
         .par_iter()
         .zip(paths.par_iter())
         .map(|(&job, path)| {
             let path = path.clone();
             let key = r.key(job, global, &path);
-            let old = previous.filter(|_| memo.keys.get(&path) == Some(&key)).and_then(|o| o.files.get(&path)).cloned();
+            let old = previous
+                .filter(|_| memo.keys.get(&path) == Some(&key))
+                .and_then(|o| o.files.get(&path))
+                .cloned();
             (job, path, key, old)
         })
         .partition(|j| j.3.is_some());
@@ -256,18 +272,27 @@ pub fn render_site(site: &Site, theme: &Theme, memo: &mut Memo, previous: Option
     let mut kept: std::collections::BTreeMap<String, OutFile> = taken.into_iter().collect();
     output.files.append(&mut kept);
     keys.extend(fresh.into_iter().map(|(_, path, key, _)| (path, key)));
-    output.insert("feed.xml".into(), OutFile::Bytes(r.feed().into_bytes().into()));
-    let sitemap = match (&memo.sitemap, previous.and_then(|o| o.files.get("sitemap.xml"))) {
+    output.insert(
+        "feed.xml".into(),
+        OutFile::Bytes(r.feed().into_bytes().into()),
+    );
+    let sitemap = match (
+        &memo.sitemap,
+        previous.and_then(|o| o.files.get("sitemap.xml")),
+    ) {
         (Some(k), Some(f)) if *k == sitemap_key => f.clone(),
         _ => OutFile::Bytes(r.sitemap(&jobs, &paths).into_bytes().into()),
     };
     output.insert("sitemap.xml".into(), sitemap);
     memo.sitemap = Some(sitemap_key);
     for (path, src) in &theme.assets {
-        output.insert(path.clone(), match src {
-            AssetSource::Builtin(b) => OutFile::Static(b),
-            AssetSource::File(p) => OutFile::Copy(p.clone()),
-        });
+        output.insert(
+            path.clone(),
+            match src {
+                AssetSource::Builtin(b) => OutFile::Static(b),
+                AssetSource::File(p) => OutFile::Copy(p.clone()),
+            },
+        );
     }
     for page in &site.pages {
         for a in &page.assets {
@@ -319,7 +344,9 @@ impl<'a> Renderer<'a> {
             theme,
             site_value,
             known,
-            made: (0..site.pages.len()).map(|_| std::sync::OnceLock::new()).collect(),
+            made: (0..site.pages.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 
@@ -327,19 +354,29 @@ impl<'a> Renderer<'a> {
     fn summary(&self, i: usize) -> &Value {
         match self.known.get(&self.site.revs[i]) {
             Some(v) => v,
-            None => self.made[i].get_or_init(|| serde_json::to_value(summary_view(self.site, i, &self.site.pages[i], LIST_TAGS)).unwrap_or(Value::Null)),
+            None => self.made[i].get_or_init(|| {
+                serde_json::to_value(summary_view(self.site, i, &self.site.pages[i], LIST_TAGS))
+                    .unwrap_or(Value::Null)
+            }),
         }
     }
 
     /// The summaries made in this render, by page.
     fn into_made(self) -> Vec<Option<Value>> {
-        self.made.into_iter().map(std::sync::OnceLock::into_inner).collect()
+        self.made
+            .into_iter()
+            .map(std::sync::OnceLock::into_inner)
+            .collect()
     }
 }
 
 /// The summaries to remember for the next render: those of the current
 /// pages, made now or known before.
-fn remembered(revs: &[u64], made: Vec<Option<Value>>, mut known: HashMap<u64, Value>) -> HashMap<u64, Value> {
+fn remembered(
+    revs: &[u64],
+    made: Vec<Option<Value>>,
+    mut known: HashMap<u64, Value>,
+) -> HashMap<u64, Value> {
     let mut out = HashMap::with_capacity(revs.len());
     for (made, &rev) in made.into_iter().zip(revs) {
         if let Some(v) = made.or_else(|| known.remove(&rev)) {
@@ -376,10 +413,23 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let per = s.config.paginate;
         let rev = |i: &usize| s.revs[*i];
-        let window = |items: &[usize], n: usize| -> (usize, Vec<u64>) { (items.len(), items.iter().skip((n - 1) * per).take(per).map(rev).collect()) };
+        let window = |items: &[usize], n: usize| -> (usize, Vec<u64>) {
+            (
+                items.len(),
+                items
+                    .iter()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .map(rev)
+                    .collect(),
+            )
+        };
         let own: (u8, Vec<u64>, usize) = match job {
             Job::Home => {
-                let mut revs: Vec<u64> = (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured).map(|i| s.revs[i]).collect();
+                let mut revs: Vec<u64> = (0..s.pages.len())
+                    .filter(|&i| s.pages[i].meta.featured)
+                    .map(|i| s.revs[i])
+                    .collect();
                 revs.push(u64::MAX);
                 for sec in &s.sections {
                     revs.extend(sec.pages.iter().take(HOME_LATEST).map(rev));
@@ -391,14 +441,26 @@ impl<'a> Renderer<'a> {
             Job::Search => (2, vec![], 0),
             Job::Page(i) => {
                 let (newer, older) = s.neighbours[i];
-                (3, vec![s.revs[i], newer.map_or(u64::MAX, |k| s.revs[k]), older.map_or(u64::MAX, |k| s.revs[k])], 0)
+                (
+                    3,
+                    vec![
+                        s.revs[i],
+                        newer.map_or(u64::MAX, |k| s.revs[k]),
+                        older.map_or(u64::MAX, |k| s.revs[k]),
+                    ],
+                    0,
+                )
             }
             Job::Section(i, n) => {
                 let (items, revs) = window(&s.sections[i].pages, n);
                 (4, revs, items)
             }
             Job::TaxonomyList(t) => {
-                let terms: Vec<u64> = s.taxonomies[t].terms.iter().map(|term| hash_of(&(&term.name, &term.slug, term.pages.len()))).collect();
+                let terms: Vec<u64> = s.taxonomies[t]
+                    .terms
+                    .iter()
+                    .map(|term| hash_of(&(&term.name, &term.slug, term.pages.len())))
+                    .collect();
                 (5, terms, 0)
             }
             Job::Term(t, k, n) => {
@@ -454,7 +516,10 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Home => {
                 ctx.insert("intro", &s.home_intro);
-                let featured = (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured).map(|i| self.summary(i).clone()).collect();
+                let featured = (0..s.pages.len())
+                    .filter(|&i| s.pages[i].meta.featured)
+                    .map(|i| self.summary(i).clone())
+                    .collect();
                 ctx.put("featured", Value::Array(featured));
                 let latest: Vec<Value> = s
                     .sections
@@ -492,7 +557,14 @@ impl<'a> Renderer<'a> {
                 (
                     "section.html",
                     sec.config.name.as_str(),
-                    if n > 1 { vec![Crumb { title: &sec.config.title, url: format!("{}/index.html", encode_path(&sec.config.name)) }] } else { vec![] },
+                    if n > 1 {
+                        vec![Crumb {
+                            title: &sec.config.title,
+                            url: format!("{}/index.html", encode_path(&sec.config.name)),
+                        }]
+                    } else {
+                        vec![]
+                    },
                 )
             }
             Job::TaxonomyList(t) => {
@@ -502,7 +574,12 @@ impl<'a> Renderer<'a> {
                 if tax.name == "years" {
                     terms.sort_by(|a, b| b.slug.cmp(&a.slug));
                 } else {
-                    terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.slug.cmp(&b.slug)));
+                    terms.sort_by(|a, b| {
+                        b.pages
+                            .len()
+                            .cmp(&a.pages.len())
+                            .then_with(|| a.slug.cmp(&b.slug))
+                    });
                 }
                 let views: Vec<TermView> = terms.iter().map(|term| term_view(tax, term)).collect();
                 ctx.insert("terms", &views);
@@ -531,7 +608,12 @@ impl<'a> Renderer<'a> {
     fn list(&self, ctx: &mut Ctx, items: &[usize], n: usize, dir: &str) {
         let per = self.site.config.paginate;
         let total = page_count(items.len(), per);
-        let pages = items.iter().skip((n - 1) * per).take(per).map(|&i| self.summary(i).clone()).collect();
+        let pages = items
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&i| self.summary(i).clone())
+            .collect();
         ctx.put("pages", Value::Array(pages));
         let url = |k: usize| encode_path(&paged(dir, k));
         ctx.insert(
@@ -542,7 +624,13 @@ impl<'a> Renderer<'a> {
                 items: items.len(),
                 prev_url: (n > 1).then(|| url(n - 1)),
                 next_url: (n < total).then(|| url(n + 1)),
-                pages: (1..=total).map(|k| PagerLink { number: k, url: url(k), current: k == n }).collect(),
+                pages: (1..=total)
+                    .map(|k| PagerLink {
+                        number: k,
+                        url: url(k),
+                        current: k == n,
+                    })
+                    .collect(),
             },
         );
     }
@@ -550,28 +638,62 @@ impl<'a> Renderer<'a> {
     fn feed(&self) -> String {
         let s = self.site;
         let base = &s.config.base_url;
-        let entries: Vec<(usize, &Page)> = s.pages.iter().map(|p| &**p).enumerate().filter(|(_, p)| p.kind != crate::config::Kind::Page).take(FEED_ENTRIES).collect();
-        let updated = entries.first().map(|(_, p)| p.meta.date.rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
+        let entries: Vec<(usize, &Page)> = s
+            .pages
+            .iter()
+            .map(|p| &**p)
+            .enumerate()
+            .filter(|(_, p)| p.kind != crate::config::Kind::Page)
+            .take(FEED_ENTRIES)
+            .collect();
+        let updated = entries
+            .first()
+            .map(|(_, p)| p.meta.date.rfc3339())
+            .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
         let mut x = String::new();
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
         x.push_str(&format!(" xml:lang=\"{}\">\n", xml(&s.config.language)));
         x.push_str(&format!("  <title>{}</title>\n", xml(&s.config.title)));
         if !s.config.description.is_empty() {
-            x.push_str(&format!("  <subtitle>{}</subtitle>\n", xml(&s.config.description)));
+            x.push_str(&format!(
+                "  <subtitle>{}</subtitle>\n",
+                xml(&s.config.description)
+            ));
         }
-        x.push_str(&format!("  <link href=\"{}feed.xml\" rel=\"self\"/>\n  <link href=\"{}\"/>\n", xml(base), xml(base)));
-        x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>{GENERATOR}</generator>\n", xml(base)));
+        x.push_str(&format!(
+            "  <link href=\"{}feed.xml\" rel=\"self\"/>\n  <link href=\"{}\"/>\n",
+            xml(base),
+            xml(base)
+        ));
+        x.push_str(&format!(
+            "  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>{GENERATOR}</generator>\n",
+            xml(base)
+        ));
         for (i, p) in entries {
             let link = format!("{base}{}", encode_path(&p.dir));
             let summary = p.meta.summary.as_deref().unwrap_or(&s.rendered[i].summary);
             x.push_str("  <entry>\n");
-            x.push_str(&format!("    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n", xml(&p.meta.title), xml(&link), xml(&link)));
-            x.push_str(&format!("    <updated>{}</updated>\n", p.meta.date.rfc3339()));
+            x.push_str(&format!(
+                "    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n",
+                xml(&p.meta.title),
+                xml(&link),
+                xml(&link)
+            ));
+            x.push_str(&format!(
+                "    <updated>{}</updated>\n",
+                p.meta.date.rfc3339()
+            ));
             if let Some(sp) = &p.meta.speaker {
                 x.push_str(&format!("    <author><name>{}</name></author>\n", xml(sp)));
             }
-            x.push_str(&format!("    <category term=\"{}\"/>\n", xml(s.kind_title(p))));
-            x.push_str(&format!("    <summary>{}</summary>\n  </entry>\n", xml(summary)));
+            x.push_str(&format!(
+                "    <category term=\"{}\"/>\n",
+                xml(s.kind_title(p))
+            ));
+            x.push_str(&format!(
+                "    <summary>{}</summary>\n  </entry>\n",
+                xml(summary)
+            ));
         }
         x.push_str("</feed>\n");
         x
@@ -586,9 +708,15 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             let dir = path.strip_suffix("index.html").unwrap_or(path);
-            x.push_str(&format!("  <url><loc>{}</loc>", xml(&format!("{base}{}", encode_path(dir)))));
+            x.push_str(&format!(
+                "  <url><loc>{}</loc>",
+                xml(&format!("{base}{}", encode_path(dir)))
+            ));
             if let Job::Page(i) = job {
-                x.push_str(&format!("<lastmod>{}</lastmod>", self.site.pages[*i].meta.date.iso()));
+                x.push_str(&format!(
+                    "<lastmod>{}</lastmod>",
+                    self.site.pages[*i].meta.date.iso()
+                ));
             }
             x.push_str("</url>\n");
         }
@@ -605,11 +733,22 @@ pub fn search_docs<'a>(s: &'a Site, dates: &'a [String]) -> Vec<crate::search::S
         .zip(dates)
         .map(|((p, r), date)| {
             let m = &p.meta;
-            let mut meta: Vec<&str> = [&m.speaker, &m.speaker_title, &m.occasion, &m.place, &m.doc_number, &m.organization, &m.branch, &m.brand, &m.slogan, &m.secretary]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect();
+            let mut meta: Vec<&str> = [
+                &m.speaker,
+                &m.speaker_title,
+                &m.occasion,
+                &m.place,
+                &m.doc_number,
+                &m.organization,
+                &m.branch,
+                &m.brand,
+                &m.slogan,
+                &m.secretary,
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
             meta.extend(m.tags.iter().map(String::as_str));
             meta.extend(m.highlights.iter().map(String::as_str));
             crate::search::SearchDoc {
@@ -640,7 +779,10 @@ fn paged(dir: &str, n: usize) -> String {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn site_view(site: &Site) -> SiteView<'_> {
@@ -688,7 +830,10 @@ fn term_view<'a>(tax: &Taxonomy, term: &'a Term) -> TermView<'a> {
 fn term_link<'a>(taxonomy: &str, name: impl Into<Cow<'a, str>>) -> TermLink<'a> {
     let name = name.into();
     TermLink {
-        url: encode_path(&format!("{taxonomy}/{}/index.html", crate::urls::term_slug(&name))),
+        url: encode_path(&format!(
+            "{taxonomy}/{}/index.html",
+            crate::urls::term_slug(&name)
+        )),
         name,
     }
 }
@@ -717,7 +862,12 @@ fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page, tags: usize) -> Summa
         sector: m.sector.as_deref().map(|r| term_link("sectors", r)),
         speaker: m.speaker.as_deref().map(|r| term_link("speakers", r)),
         year: term_link("years", m.date.year.to_string()),
-        tags: m.tags.iter().take(tags).map(|t| term_link("tags", t)).collect(),
+        tags: m
+            .tags
+            .iter()
+            .take(tags)
+            .map(|t| term_link("tags", t))
+            .collect(),
         tag_count: m.tags.len(),
         featured: m.featured,
         cover: p.cover.as_deref(),
@@ -760,7 +910,11 @@ fn page_view(site: &Site, i: usize) -> PageView<'_> {
                 name: &a.name,
                 url: &a.url,
                 size: human_size(a.bytes),
-                ext: a.name.rsplit_once('.').map(|(_, e)| e.to_uppercase()).unwrap_or_default(),
+                ext: a
+                    .name
+                    .rsplit_once('.')
+                    .map(|(_, e)| e.to_uppercase())
+                    .unwrap_or_default(),
             })
             .collect(),
         newer: neighbour(newer),

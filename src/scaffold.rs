@@ -30,11 +30,17 @@ impl NewKind {
 
 /// Creates a site in `dir`, which must be empty or not exist.
 pub fn init(dir: &Path) -> Result<String> {
-    if dir.exists() && std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_some()
+    {
         bail!("{} is not empty; choose a new folder name", dir.display());
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join("site.yaml"), SAMPLE_CONFIG).with_context(|| format!("cannot write {}", dir.join("site.yaml").display()))?;
+    std::fs::write(dir.join("site.yaml"), SAMPLE_CONFIG)
+        .with_context(|| format!("cannot write {}", dir.join("site.yaml").display()))?;
     extract(&SAMPLE_CONTENT, &dir.join("content"))?;
     extract(&SAMPLE_STATIC, &dir.join("static"))?;
     std::fs::write(dir.join(".gitignore"), "/output\n")?;
@@ -48,7 +54,8 @@ fn extract(src: &Dir<'static>, dest: &Path) -> Result<()> {
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
     for f in src.files() {
         let p = dest.join(f.path().file_name().unwrap_or_default());
-        std::fs::write(&p, f.contents()).with_context(|| format!("cannot write {}", p.display()))?;
+        std::fs::write(&p, f.contents())
+            .with_context(|| format!("cannot write {}", p.display()))?;
     }
     for d in src.dirs() {
         extract(d, &dest.join(d.path().file_name().unwrap_or_default()))?;
@@ -58,7 +65,13 @@ fn extract(src: &Dir<'static>, dest: &Path) -> Result<()> {
 
 /// Writes `content/SECTION/TITLE.md` with the front matter of `kind`.
 pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
-    let config = crate::config::load(root).map_err(|d| anyhow::anyhow!(d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
+    let config = crate::config::load(root).map_err(|d| {
+        anyhow::anyhow!(d
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"))
+    })?;
     let want = match kind {
         NewKind::Speech => crate::config::Kind::Speech,
         NewKind::Case => crate::config::Kind::Case,
@@ -75,10 +88,14 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
     let dir = root.join(crate::content::CONTENT_DIR).join(&section.name);
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
-        bail!("{} already exists; choose another title or edit that file", path.display());
+        bail!(
+            "{} already exists; choose another title or edit that file",
+            path.display()
+        );
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(&path, front_matter(kind, title, &today())).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, front_matter(kind, title, &today()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(format!("created {}", path.display()))
 }
 
@@ -143,9 +160,11 @@ mod tests {
         for kind in [NewKind::Speech, NewKind::Case, NewKind::Brand] {
             let text = front_matter(kind, "在\"全区\"会议上的讲话", "2024-01-15");
             let s = crate::frontmatter::split(&text, Path::new("a.md")).unwrap();
-            let raw = crate::frontmatter::parse_raw(s.yaml, s.yaml_line, Path::new("a.md")).unwrap();
+            let raw =
+                crate::frontmatter::parse_raw(s.yaml, s.yaml_line, Path::new("a.md")).unwrap();
             let mut d = vec![];
-            let (fm, ok) = crate::frontmatter::resolve(raw, s.yaml, s.yaml_line, Path::new("a.md"), &mut d);
+            let (fm, ok) =
+                crate::frontmatter::resolve(raw, s.yaml, s.yaml_line, Path::new("a.md"), &mut d);
             assert!(ok);
             assert_eq!(fm.title, "在\"全区\"会议上的讲话");
             assert!(d.is_empty(), "{d:?}");

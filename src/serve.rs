@@ -76,7 +76,10 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     let mut watcher = Watcher::new(&opts.root, &out_dir)?;
     let mut local = Deployer::open_output(&out_dir).ok();
     if local.is_none() {
-        eprintln!("note: {} holds other files; serving from memory only", out_dir.display());
+        eprintln!(
+            "note: {} holds other files; serving from memory only",
+            out_dir.display()
+        );
     }
 
     let first = session.rebuild(ChangeKind::Config, &[]);
@@ -96,14 +99,22 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     apply(&shared, first, local.as_mut());
 
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (is another server using port {}? try --port)", opts.port))?;
+    let server = tiny_http::Server::http(&addr).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {addr}: {e} (is another server using port {}? try --port)",
+            opts.port
+        )
+    })?;
     let server = Arc::new(server);
     let shown = match server.server_addr() {
         tiny_http::ListenAddr::IP(a) => a.to_string(),
         #[allow(unreachable_patterns)]
         _ => addr.clone(),
     };
-    println!("serving {} at http://{shown}/ (Ctrl-C to stop)", opts.root.display());
+    println!(
+        "serving {} at http://{shown}/ (Ctrl-C to stop)",
+        opts.root.display()
+    );
 
     for _ in 0..4 {
         let server = server.clone();
@@ -147,12 +158,17 @@ fn apply(shared: &Shared, r: Rebuilt, local: Option<&mut Deployer>) {
                 }
             }
             shared.update(Some(output), None);
-            println!("built {pages} pages ({rendered} rendered) in {} ms", elapsed.as_millis());
+            println!(
+                "built {pages} pages ({rendered} rendered) in {} ms",
+                elapsed.as_millis()
+            );
         }
         Rebuilt::Failed(diags) => {
             let text = diagnostics_text(&diags);
             eprint!("{text}");
-            eprintln!("build failed: still serving the last good build; fix the file and save again");
+            eprintln!(
+                "build failed: still serving the last good build; fix the file and save again"
+            );
             shared.update(None, Some(text));
         }
     }
@@ -166,14 +182,20 @@ pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
         s.push('\n');
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    s.push_str(&format!("{errors} error(s), {} warning(s)\n", diags.len() - errors));
+    s.push_str(&format!(
+        "{errors} error(s), {} warning(s)\n",
+        diags.len() - errors
+    ));
     s
 }
 
 fn base_path(base_url: &str) -> String {
     // `base_url` is a path (`/dangjian/`) or a full URL (`http://host/x/`).
     let path = match base_url.find("://") {
-        Some(i) => base_url[i + 3..].find('/').map(|j| &base_url[i + 3 + j..]).unwrap_or("/"),
+        Some(i) => base_url[i + 3..]
+            .find('/')
+            .map(|j| &base_url[i + 3 + j..])
+            .unwrap_or("/"),
         None => base_url,
     };
     let trimmed = path.trim_matches('/');
@@ -195,14 +217,25 @@ fn answer_poll(shared: &Shared, req: tiny_http::Request) {
         .changed
         .wait_timeout_while(guard, POLL_WAIT, |l| Some(l.generation) == since)
         .unwrap_or_else(|e| e.into_inner());
-    let body = serde_json::json!({ "generation": guard.generation, "error": guard.error }).to_string();
+    let body =
+        serde_json::json!({ "generation": guard.generation, "error": guard.error }).to_string();
     drop(guard);
-    let _ = req.respond(with_headers(tiny_http::Response::from_string(body), "application/json; charset=utf-8"));
+    let _ = req.respond(with_headers(
+        tiny_http::Response::from_string(body),
+        "application/json; charset=utf-8",
+    ));
 }
 
-fn with_headers<R: std::io::Read>(resp: tiny_http::Response<R>, content_type: &str) -> tiny_http::Response<R> {
+fn with_headers<R: std::io::Read>(
+    resp: tiny_http::Response<R>,
+    content_type: &str,
+) -> tiny_http::Response<R> {
     let mut resp = resp;
-    for (k, v) in [("Content-Type", content_type), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")] {
+    for (k, v) in [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ] {
         if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
             resp = resp.with_header(h);
         }
@@ -241,14 +274,25 @@ pub fn route(output: &Output, base_path: &str, target: &str) -> Route {
             return Route::Redirect(base_path.to_string());
         }
     }
-    if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) || rel.split('/').any(|s| s == "." || s == "..") {
+    if Path::new(rel)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+        || rel.split('/').any(|s| s == "." || s == "..")
+    {
         return Route::BadRequest;
     }
-    let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
     if output.files.contains_key(&key) {
         return Route::File(key);
     }
-    if !rel.is_empty() && !rel.ends_with('/') && output.files.contains_key(&format!("{rel}/index.html")) {
+    if !rel.is_empty()
+        && !rel.ends_with('/')
+        && output.files.contains_key(&format!("{rel}/index.html"))
+    {
         return Route::Redirect(format!("{raw}/"));
     }
     Route::NotFound
@@ -256,9 +300,15 @@ pub fn route(output: &Output, base_path: &str, target: &str) -> Route {
 
 fn answer(shared: &Shared, req: tiny_http::Request) {
     let (generation, output, error) = shared.snapshot();
-    let method_ok = matches!(req.method(), tiny_http::Method::Get | tiny_http::Method::Head);
+    let method_ok = matches!(
+        req.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    );
     if !method_ok {
-        let _ = req.respond(with_headers(tiny_http::Response::from_string("method not allowed").with_status_code(405), "text/plain; charset=utf-8"));
+        let _ = req.respond(with_headers(
+            tiny_http::Response::from_string("method not allowed").with_status_code(405),
+            "text/plain; charset=utf-8",
+        ));
         return;
     }
     let (status, key) = match route(&output, &shared.base_path, req.url()) {
@@ -272,24 +322,43 @@ fn answer(shared: &Shared, req: tiny_http::Request) {
             return;
         }
         Route::BadRequest => {
-            let _ = req.respond(with_headers(tiny_http::Response::from_string("bad request").with_status_code(400), "text/plain; charset=utf-8"));
+            let _ = req.respond(with_headers(
+                tiny_http::Response::from_string("bad request").with_status_code(400),
+                "text/plain; charset=utf-8",
+            ));
             return;
         }
-        Route::NotFound => (404, output.files.contains_key("404.html").then(|| "404.html".to_string())),
+        Route::NotFound => (
+            404,
+            output
+                .files
+                .contains_key("404.html")
+                .then(|| "404.html".to_string()),
+        ),
     };
     let (body, ctype) = match key.as_deref().and_then(|k| output.read(k).map(|b| (b, content_type(k)))) {
         Some(found) => found,
         None => (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><p>404</p></body></html>".to_vec(), content_type("x.html")),
     };
-    let body = if ctype.starts_with("text/html") { inject(body, generation, error.as_deref()) } else { body };
-    let _ = req.respond(with_headers(tiny_http::Response::from_data(body).with_status_code(status), &ctype));
+    let body = if ctype.starts_with("text/html") {
+        inject(body, generation, error.as_deref())
+    } else {
+        body
+    };
+    let _ = req.respond(with_headers(
+        tiny_http::Response::from_data(body).with_status_code(status),
+        &ctype,
+    ));
 }
 
 /// Content-Type for a path, with `charset=utf-8` for text.
 pub fn content_type(path: &str) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let text = mime.type_() == mime_guess::mime::TEXT
-        || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml" | "svg")
+        || matches!(
+            mime.subtype().as_str(),
+            "javascript" | "json" | "xml" | "svg"
+        )
         || mime.essence_str() == "image/svg+xml";
     if text {
         format!("{}; charset=utf-8", mime.essence_str())
@@ -300,8 +369,15 @@ pub fn content_type(path: &str) -> String {
 
 /// Adds the live-reload script before `</body>` (or at the end).
 fn inject(mut html: Vec<u8>, generation: u64, error: Option<&str>) -> Vec<u8> {
-    let error_json = serde_json::to_string(&error).unwrap_or_else(|_| "null".into()).replace("</", "<\\/");
-    let script = format!("<script id=\"zhanting-live\">{}</script>", LIVE_JS.replace("__GEN__", &generation.to_string()).replace("__ERROR__", &error_json));
+    let error_json = serde_json::to_string(&error)
+        .unwrap_or_else(|_| "null".into())
+        .replace("</", "<\\/");
+    let script = format!(
+        "<script id=\"zhanting-live\">{}</script>",
+        LIVE_JS
+            .replace("__GEN__", &generation.to_string())
+            .replace("__ERROR__", &error_json)
+    );
     let at = find_last(&html, b"</body>").unwrap_or(html.len());
     html.splice(at..at, script.into_bytes());
     html
@@ -344,7 +420,13 @@ mod tests {
 
     fn site() -> Output {
         let mut o = Output::default();
-        for p in ["index.html", "404.html", "speeches/讲话稿/index.html", "files/通知 2024.pdf", "css/site.css"] {
+        for p in [
+            "index.html",
+            "404.html",
+            "speeches/讲话稿/index.html",
+            "files/通知 2024.pdf",
+            "css/site.css",
+        ] {
             o.insert(p.into(), OutFile::Bytes(p.as_bytes().into()));
         }
         o
@@ -355,10 +437,22 @@ mod tests {
         let o = site();
         assert_eq!(route(&o, "/", "/"), Route::File("index.html".into()));
         assert_eq!(route(&o, "/", "/?q=1"), Route::File("index.html".into()));
-        assert_eq!(route(&o, "/", "/speeches/%E8%AE%B2%E8%AF%9D%E7%A8%BF/"), Route::File("speeches/讲话稿/index.html".into()));
-        assert_eq!(route(&o, "/", "/speeches/讲话稿/index.html"), Route::File("speeches/讲话稿/index.html".into()));
-        assert_eq!(route(&o, "/", "/speeches/%E8%AE%B2%E8%AF%9D%E7%A8%BF"), Route::Redirect("/speeches/%E8%AE%B2%E8%AF%9D%E7%A8%BF/".into()));
-        assert_eq!(route(&o, "/", "/files/%E9%80%9A%E7%9F%A5%202024.pdf"), Route::File("files/通知 2024.pdf".into()));
+        assert_eq!(
+            route(&o, "/", "/speeches/%E8%AE%B2%E8%AF%9D%E7%A8%BF/"),
+            Route::File("speeches/讲话稿/index.html".into())
+        );
+        assert_eq!(
+            route(&o, "/", "/speeches/讲话稿/index.html"),
+            Route::File("speeches/讲话稿/index.html".into())
+        );
+        assert_eq!(
+            route(&o, "/", "/speeches/%E8%AE%B2%E8%AF%9D%E7%A8%BF"),
+            Route::Redirect("/speeches/%E8%AE%B2%E8%AF%9D%E7%A8%BF/".into())
+        );
+        assert_eq!(
+            route(&o, "/", "/files/%E9%80%9A%E7%9F%A5%202024.pdf"),
+            Route::File("files/通知 2024.pdf".into())
+        );
         assert_eq!(route(&o, "/", "/nope/"), Route::NotFound);
         assert_eq!(route(&o, "/", "/%FF"), Route::BadRequest);
     }
@@ -366,10 +460,22 @@ mod tests {
     #[test]
     fn serves_under_the_base_path_too() {
         let o = site();
-        assert_eq!(route(&o, "/dangjian/", "/dangjian/css/site.css"), Route::File("css/site.css".into()));
-        assert_eq!(route(&o, "/dangjian/", "/dangjian/"), Route::File("index.html".into()));
-        assert_eq!(route(&o, "/dangjian/", "/dangjian"), Route::Redirect("/dangjian/".into()));
-        assert_eq!(route(&o, "/dangjian/", "/css/site.css"), Route::File("css/site.css".into()));
+        assert_eq!(
+            route(&o, "/dangjian/", "/dangjian/css/site.css"),
+            Route::File("css/site.css".into())
+        );
+        assert_eq!(
+            route(&o, "/dangjian/", "/dangjian/"),
+            Route::File("index.html".into())
+        );
+        assert_eq!(
+            route(&o, "/dangjian/", "/dangjian"),
+            Route::Redirect("/dangjian/".into())
+        );
+        assert_eq!(
+            route(&o, "/dangjian/", "/css/site.css"),
+            Route::File("css/site.css".into())
+        );
         assert_eq!(base_path("/dangjian/"), "/dangjian/");
         assert_eq!(base_path("http://intra.example/dangjian"), "/dangjian/");
         assert_eq!(base_path("/"), "/");
@@ -378,17 +484,35 @@ mod tests {
     #[test]
     fn never_climbs_out() {
         let o = site();
-        for t in ["/../etc/passwd", "/css/../../x", "/%2e%2e/etc/passwd", "/%2E%2E%2Fetc%2Fpasswd", "/..%5c..%5cwindows", "/a/./b", "//etc/passwd", "/x%00.html"] {
-            assert!(matches!(route(&o, "/", t), Route::BadRequest | Route::NotFound), "{t}");
+        for t in [
+            "/../etc/passwd",
+            "/css/../../x",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/..%5c..%5cwindows",
+            "/a/./b",
+            "//etc/passwd",
+            "/x%00.html",
+        ] {
+            assert!(
+                matches!(route(&o, "/", t), Route::BadRequest | Route::NotFound),
+                "{t}"
+            );
         }
     }
 
     #[test]
     fn content_types() {
-        assert_eq!(content_type("speeches/讲话/index.html"), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type("speeches/讲话/index.html"),
+            "text/html; charset=utf-8"
+        );
         assert_eq!(content_type("feed.xml"), "text/xml; charset=utf-8");
         assert_eq!(content_type("css/site.css"), "text/css; charset=utf-8");
-        assert_eq!(content_type("search/index.json"), "application/json; charset=utf-8");
+        assert_eq!(
+            content_type("search/index.json"),
+            "application/json; charset=utf-8"
+        );
         assert_eq!(content_type("js/site.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type("files/通知.pdf"), "application/pdf");
         assert_eq!(content_type("img/照片.JPG"), "image/jpeg");
@@ -400,6 +524,9 @@ mod tests {
         let out = String::from_utf8(inject(html, 7, Some("a.md:1:2: error: </script>"))).unwrap();
         assert!(out.contains("var gen=7;"));
         assert!(out.ends_with("</script></body></html>"));
-        assert!(!out.contains("error: </script>"), "error text cannot close the script early");
+        assert!(
+            !out.contains("error: </script>"),
+            "error text cannot close the script early"
+        );
     }
 }

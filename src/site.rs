@@ -8,10 +8,10 @@ use crate::diag::{Diagnostic, M};
 use crate::markdown::{self, Rendered};
 use crate::urls;
 use rayon::prelude::*;
-use unicode_normalization::UnicodeNormalization;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use unicode_normalization::UnicodeNormalization;
 
 /// A section with its pages (indices into [`Site::pages`], newest first).
 #[derive(Debug, Clone)]
@@ -77,7 +77,15 @@ pub const TAXONOMIES: [(&str, &str); 5] = [
 ];
 
 /// Names that a plain page's slug must not take, since the site uses them.
-pub const RESERVED: &[&str] = &["search", "assets", "page", "feed.xml", "sitemap.xml", "404.html", "index.html"];
+pub const RESERVED: &[&str] = &[
+    "search",
+    "assets",
+    "page",
+    "feed.xml",
+    "sitemap.xml",
+    "404.html",
+    "index.html",
+];
 
 fn terms_of<'p>(page: &'p Page, taxonomy: &str) -> Vec<&'p str> {
     let m = &page.meta;
@@ -119,25 +127,43 @@ impl Site {
 
     /// Like [`Site::build`], reusing from `cache` the bodies of pages that
     /// did not change, and leaving this build's bodies in it.
-    pub fn build_with(config: Config, library: Library, cache: &mut BodyCache, diags: &mut Vec<Diagnostic>) -> Site {
+    pub fn build_with(
+        config: Config,
+        library: Library,
+        cache: &mut BodyCache,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Site {
         let Library { pages, intros } = library;
         let mut pages = claim_urls(pages, &config, diags);
         check_term_spellings(&pages, diags);
         pages.sort_by(|a, b| {
-            b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)).then_with(|| a.source.cmp(&b.source))
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then_with(|| a.meta.title.cmp(&b.meta.title))
+                .then_with(|| a.source.cmp(&b.source))
         });
 
         let opts = markdown::Options {
             unsafe_html: config.unsafe_html,
         };
-        let by_source: HashMap<&Path, &str> = pages.iter().map(|p| (p.source.as_path(), p.url.as_str())).collect();
+        let by_source: HashMap<&Path, &str> = pages
+            .iter()
+            .map(|p| (p.source.as_path(), p.url.as_str()))
+            .collect();
         // Links to other pages resolve through the URL map: when it changed,
         // bodies with such links are rendered again.
-        let same_urls = cache.urls.len() == by_source.len() && by_source.iter().all(|(k, v)| cache.urls.get(*k).is_some_and(|u| u == v));
+        let same_urls = cache.urls.len() == by_source.len()
+            && by_source
+                .iter()
+                .all(|(k, v)| cache.urls.get(*k).is_some_and(|u| u == v));
         let mut old = std::mem::take(&mut cache.bodies);
         let reused: Vec<Option<CachedBody>> = pages
             .iter()
-            .map(|p| old.remove(&p.source).filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages)))
+            .map(|p| {
+                old.remove(&p.source)
+                    .filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages))
+            })
             .collect();
         drop(old);
         let results: Vec<(CachedBody, bool)> = pages
@@ -147,8 +173,20 @@ impl Site {
                 Some(c) => (c, false),
                 None => {
                     let (rendered, d) = render_page(p, opts, &by_source);
-                    let links_pages = rendered.links.iter().any(|l| local_path(&l.dest).is_some_and(|p| p.ends_with(".md")));
-                    (CachedBody { page: p.clone(), rendered: Arc::new(rendered), diags: d, rev: 0, links_pages }, true)
+                    let links_pages = rendered
+                        .links
+                        .iter()
+                        .any(|l| local_path(&l.dest).is_some_and(|p| p.ends_with(".md")));
+                    (
+                        CachedBody {
+                            page: p.clone(),
+                            rendered: Arc::new(rendered),
+                            diags: d,
+                            rev: 0,
+                            links_pages,
+                        },
+                        true,
+                    )
                 }
             })
             .collect();
@@ -164,21 +202,29 @@ impl Site {
             diags.extend(c.diags.iter().cloned());
             cache.bodies.insert(c.page.source.clone(), c);
         }
-        cache.urls = by_source.iter().map(|(k, v)| (k.to_path_buf(), v.to_string())).collect();
+        cache.urls = by_source
+            .iter()
+            .map(|(k, v)| (k.to_path_buf(), v.to_string()))
+            .collect();
 
         let render_intro = |i: Option<&Intro>| -> String {
-            i.map(|i| markdown::render(&i.body, opts, &|_| None).html).unwrap_or_default()
+            i.map(|i| markdown::render(&i.body, opts, &|_| None).html)
+                .unwrap_or_default()
         };
         let sections: Vec<Section> = config
             .sections
             .iter()
             .map(|sc| Section {
-                pages: (0..pages.len()).filter(|&i| pages[i].section == sc.name).collect(),
+                pages: (0..pages.len())
+                    .filter(|&i| pages[i].section == sc.name)
+                    .collect(),
                 intro: render_intro(intros.get(&sc.name)),
                 config: sc.clone(),
             })
             .collect();
-        let mut plain: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].kind == Kind::Page).collect();
+        let mut plain: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].kind == Kind::Page)
+            .collect();
         plain.sort_by(|&a, &b| pages[a].meta.title.cmp(&pages[b].meta.title));
 
         let mut neighbours = vec![(None, None); pages.len()];
@@ -218,7 +264,9 @@ impl Site {
 
     /// The title readers see for a page's kind (`典型案例`), or `页面`.
     pub fn kind_title(&self, page: &Page) -> &str {
-        self.section(&page.section).map(|s| s.config.title.as_str()).unwrap_or("页面")
+        self.section(&page.section)
+            .map(|s| s.config.title.as_str())
+            .unwrap_or("页面")
     }
 }
 
@@ -229,7 +277,9 @@ fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
     let mut add = |name: &str, i: usize| {
         let slug = match slugs.get(name) {
             Some(s) => s,
-            None => slugs.entry(name.to_string()).or_insert_with(|| urls::term_slug(name)),
+            None => slugs
+                .entry(name.to_string())
+                .or_insert_with(|| urls::term_slug(name)),
         };
         let term = match terms.get_mut(slug.as_str()) {
             Some(t) => t,
@@ -256,7 +306,11 @@ fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
 
 /// Keeps the first page (by source path) that claims each output folder and
 /// reports the others.
-fn claim_urls(pages: BTreeMap<PathBuf, Arc<Page>>, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Arc<Page>> {
+fn claim_urls(
+    pages: BTreeMap<PathBuf, Arc<Page>>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Page>> {
     let mut claimed: HashMap<String, PathBuf> = HashMap::new();
     let mut reserved: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
     reserved.extend(config.sections.iter().map(|s| s.name.clone()));
@@ -266,15 +320,24 @@ fn claim_urls(pages: BTreeMap<PathBuf, Arc<Page>>, config: &Config, diags: &mut 
     for (source, page) in pages {
         let top = page.dir.split('/').next().unwrap_or("");
         if page.kind == Kind::Page && reserved.iter().any(|r| r == top) {
-            diags.push(
-                Diagnostic::err(&source, 1, 1, M::ReservedAddress { dir: &page.dir }),
-            );
+            diags.push(Diagnostic::err(
+                &source,
+                1,
+                1,
+                M::ReservedAddress { dir: &page.dir },
+            ));
             continue;
         }
         if let Some(first) = claimed.get(&page.dir) {
-            diags.push(
-                Diagnostic::err(&source, 1, 1, M::SameAddress { dir: &page.dir, other: &crate::diag::display_path(first) }),
-            );
+            diags.push(Diagnostic::err(
+                &source,
+                1,
+                1,
+                M::SameAddress {
+                    dir: &page.dir,
+                    other: &crate::diag::display_path(first),
+                },
+            ));
             continue;
         }
         claimed.insert(page.dir.clone(), source);
@@ -285,7 +348,11 @@ fn claim_urls(pages: BTreeMap<PathBuf, Arc<Page>>, config: &Config, diags: &mut 
 
 /// Renders one page's body, turning links to other `.md` files into links to
 /// their pages and reporting the ones that lead nowhere.
-fn render_page(page: &Page, opts: markdown::Options, by_source: &HashMap<&Path, &str>) -> (Rendered, Vec<Diagnostic>) {
+fn render_page(
+    page: &Page,
+    opts: markdown::Options,
+    by_source: &HashMap<&Path, &str>,
+) -> (Rendered, Vec<Diagnostic>) {
     let prefix = urls::root_prefix(&format!("{}index.html", page.dir));
     let folder = page.source.parent().unwrap_or(Path::new(""));
     let resolve = |dest: &str| -> Option<String> {
@@ -305,18 +372,34 @@ fn render_page(page: &Page, opts: markdown::Options, by_source: &HashMap<&Path, 
     let mut diags = vec![];
     for link in &rendered.links {
         let (line, col) = (page.body_line + link.line - 1, link.col);
-        let Some(path) = local_path(&link.dest) else { continue };
-        if normalize(&folder.join(path.as_str())).is_none_or(|t| !t.starts_with(crate::content::CONTENT_DIR)) {
-            diags.push(Diagnostic::err(&page.source, line, col, M::LinkOutside { dest: &link.dest }));
+        let Some(path) = local_path(&link.dest) else {
+            continue;
+        };
+        if normalize(&folder.join(path.as_str()))
+            .is_none_or(|t| !t.starts_with(crate::content::CONTENT_DIR))
+        {
+            diags.push(Diagnostic::err(
+                &page.source,
+                line,
+                col,
+                M::LinkOutside { dest: &link.dest },
+            ));
             continue;
         }
         if path.ends_with(".md") {
             if resolve(&link.dest).is_none() {
-                diags.push(Diagnostic::warn(&page.source, line, col, M::BrokenPageLink { dest: &link.dest }));
+                diags.push(Diagnostic::warn(
+                    &page.source,
+                    line,
+                    col,
+                    M::BrokenPageLink { dest: &link.dest },
+                ));
             }
             continue;
         }
-        let has_extension = Path::new(path.as_str()).extension().is_some_and(|e| e != "html" && e != "htm");
+        let has_extension = Path::new(path.as_str())
+            .extension()
+            .is_some_and(|e| e != "html" && e != "htm");
         if !link.is_image && !has_extension {
             continue;
         }
@@ -326,9 +409,19 @@ fn render_page(page: &Page, opts: markdown::Options, by_source: &HashMap<&Path, 
             .is_some_and(|p| page.assets.iter().any(|a| a.dest == p));
         if !published {
             diags.push(if link.is_image {
-                Diagnostic::err(&page.source, line, col, M::BodyImageMissing { dest: &link.dest })
+                Diagnostic::err(
+                    &page.source,
+                    line,
+                    col,
+                    M::BodyImageMissing { dest: &link.dest },
+                )
             } else {
-                Diagnostic::warn(&page.source, line, col, M::LinkedFileMissing { dest: &link.dest })
+                Diagnostic::warn(
+                    &page.source,
+                    line,
+                    col,
+                    M::LinkedFileMissing { dest: &link.dest },
+                )
             });
         }
     }
@@ -348,7 +441,11 @@ fn local_path(dest: &str) -> Option<String> {
     if before_slash.contains(':') || path.is_empty() {
         return None;
     }
-    Some(percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned())
+    Some(
+        percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Taxonomy values that differ only by full/half width, case or spaces
@@ -364,13 +461,25 @@ pub fn check_term_spellings(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
         let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
         for page in &order {
             // where each term is written (the first time): a map for pages with many
-            let many: Option<HashMap<&str, &(String, usize, usize)>> = (page.term_at.len() > 32).then(|| page.term_at.iter().rev().map(|t| (t.0.as_str(), t)).collect());
+            let many: Option<HashMap<&str, &(String, usize, usize)>> = (page.term_at.len() > 32)
+                .then(|| {
+                    page.term_at
+                        .iter()
+                        .rev()
+                        .map(|t| (t.0.as_str(), t))
+                        .collect()
+                });
             let written = |name: &str| match &many {
                 Some(m) => m.get(name).copied(),
                 None => page.term_at.iter().find(|t| t.0 == name),
             };
             for name in terms_of(page, taxonomy) {
-                let loose = loose_of.entry(name).or_insert_with(|| name.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect());
+                let loose = loose_of.entry(name).or_insert_with(|| {
+                    name.nfkc()
+                        .filter(|c| !c.is_whitespace())
+                        .flat_map(char::to_lowercase)
+                        .collect()
+                });
                 let Some(&(first_name, first_file)) = first.get(loose.as_str()) else {
                     if let Some(t) = written(name) {
                         first.insert(loose.clone(), (t.0.as_str(), page.source.as_path()));
@@ -385,7 +494,12 @@ pub fn check_term_spellings(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
                     &page.source,
                     line,
                     col,
-                    M::TermSpellings { taxonomy, first: first_name, first_file: &crate::diag::display_path(first_file), second: name },
+                    M::TermSpellings {
+                        taxonomy,
+                        first: first_name,
+                        first_file: &crate::diag::display_path(first_file),
+                        second: name,
+                    },
                 ));
             }
         }

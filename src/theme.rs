@@ -42,7 +42,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         let p = file.path().to_string_lossy().replace('\\', "/");
         if let Some(t) = p.strip_prefix("templates/") {
             let text = String::from_utf8_lossy(file.contents()).into_owned();
-            templates.insert(t.to_string(), (Path::new("(built-in theme)").join(&p), text));
+            templates.insert(
+                t.to_string(),
+                (Path::new("(built-in theme)").join(&p), text),
+            );
         } else if let Some(s) = p.strip_prefix("static/") {
             assets.insert(s.to_string(), AssetSource::Builtin(file.contents()));
         }
@@ -50,23 +53,43 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
 
     let site_theme = root.join("themes").join(name);
     if name != "default" && !site_theme.is_dir() {
-        errors.push(
-            Diagnostic::err("site.yaml", 1, 1, crate::diag::M::ThemeNotFound { name }),
-        );
+        errors.push(Diagnostic::err(
+            "site.yaml",
+            1,
+            1,
+            crate::diag::M::ThemeNotFound { name },
+        ));
     }
     // Later sources win: the built-in theme, the site's theme, the site's
     // own `static/` folder (copied verbatim to the output root).
     let site_static = root.join(crate::content::STATIC_DIR);
-    for (dir, is_templates) in [(site_theme.join("templates"), true), (site_theme.join("static"), false), (site_static, false)] {
-        for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+    for (dir, is_templates) in [
+        (site_theme.join("templates"), true),
+        (site_theme.join("static"), false),
+        (site_static, false),
+    ] {
+        for e in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if !e.file_type().is_file() {
                 continue;
             }
-            let Ok(inner) = e.path().strip_prefix(&dir) else { continue };
+            let Ok(inner) = e.path().strip_prefix(&dir) else {
+                continue;
+            };
             let inner = inner.to_string_lossy().replace('\\', "/");
-            let shown = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+            let shown = e
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(e.path())
+                .to_path_buf();
             if is_templates {
-                match std::fs::read(e.path()).map_err(|e| crate::diag::Msg::from(e.to_string())).and_then(|b| crate::content::decode_text(&b).map_err(|e| e.problem.texts().0)) {
+                match std::fs::read(e.path())
+                    .map_err(|e| crate::diag::Msg::from(e.to_string()))
+                    .and_then(|b| crate::content::decode_text(&b).map_err(|e| e.problem.texts().0))
+                {
                     Ok(text) => {
                         templates.insert(inner, (shown, text));
                     }
@@ -78,7 +101,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
 
-    let origins: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
+    let origins: BTreeMap<String, PathBuf> = templates
+        .iter()
+        .map(|(k, (p, _))| (k.clone(), p.clone()))
+        .collect();
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
@@ -87,7 +113,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         errors.push(template_error(&e, &origins));
     }
     if errors.is_empty() {
-        Ok(Theme { tera, assets, origins })
+        Ok(Theme {
+            tera,
+            assets,
+            origins,
+        })
     } else {
         Err(errors)
     }
@@ -128,17 +158,32 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> D
         .find(|k| chain.contains(&format!("'{k}'")))
         .cloned()
         .unwrap_or_default();
-    let path = origins.get(&name).cloned().unwrap_or_else(|| PathBuf::from("themes"));
+    let path = origins
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("themes"));
     let (line, col) = chain
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
             Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
         })
         .unwrap_or((1, 1));
-    let message = chain.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    Diagnostic::err(path, line, col, crate::diag::M::TemplateError { message: &message })
+    let message = chain
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Diagnostic::err(
+        path,
+        line,
+        col,
+        crate::diag::M::TemplateError { message: &message },
+    )
 }
 
 /// The error and its causes on one line each.

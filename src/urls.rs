@@ -8,11 +8,19 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use unicode_normalization::UnicodeNormalization;
 
 /// Everything but unreserved characters is encoded in a path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Characters that are unsafe in a file name on some system or in a URL.
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%' | '"' | '<' | '>' | '|' | '*' | ':' | '\'' | '`')
+    c.is_control()
+        || matches!(
+            c,
+            '/' | '\\' | '?' | '#' | '%' | '"' | '<' | '>' | '|' | '*' | ':' | '\'' | '`'
+        )
 }
 
 /// Percent-encodes each segment of a `/`-separated path.
@@ -92,13 +100,19 @@ mod tests {
 
     #[test]
     fn encodes_chinese_segments() {
-        assert_eq!(encode_path("cases/石门村/index.html"), "cases/%E7%9F%B3%E9%97%A8%E6%9D%91/index.html");
+        assert_eq!(
+            encode_path("cases/石门村/index.html"),
+            "cases/%E7%9F%B3%E9%97%A8%E6%9D%91/index.html"
+        );
         assert_eq!(encode_path("a b/x-y_z.html"), "a%20b/x-y_z.html");
     }
 
     #[test]
     fn slugs() {
-        assert_eq!(slug_from_file_name("石门村 四议两公开"), "石门村-四议两公开");
+        assert_eq!(
+            slug_from_file_name("石门村 四议两公开"),
+            "石门村-四议两公开"
+        );
         assert_eq!(slug_from_file_name("a?b#c"), "abc");
         assert_eq!(slug_from_file_name("..."), "page");
         assert!(check_slug("../x").is_err());

@@ -14,8 +14,8 @@
 //! that changed ([`crate::deploy::Deployer`]).
 
 use crate::build::{self, BuildOptions, Memo};
-use crate::content::Changed;
 use crate::changes::{classify, ChangeKind};
+use crate::content::Changed;
 use crate::deploy::Deployer;
 use crate::diag::Diagnostic;
 use crate::output::Output;
@@ -77,13 +77,31 @@ impl Session {
             ChangeKind::Theme => self.memo.forget_rendering(),
             _ => {}
         }
-        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
         let relative: Vec<PathBuf> = paths
             .iter()
-            .map(|p| p.strip_prefix(&root).or_else(|_| p.strip_prefix(&self.root)).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .or_else(|_| p.strip_prefix(&self.root))
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| p.clone())
+            })
             .collect();
-        let changed = if kind == ChangeKind::Config { Changed::Everything } else { Changed::Paths(&relative) };
-        match build::build_with(&self.root, &self.opts, &build::Quiet, &mut self.memo, &changed) {
+        let changed = if kind == ChangeKind::Config {
+            Changed::Everything
+        } else {
+            Changed::Paths(&relative)
+        };
+        match build::build_with(
+            &self.root,
+            &self.opts,
+            &build::Quiet,
+            &mut self.memo,
+            &changed,
+        ) {
             Ok(built) => {
                 self.last_good = Some(built.output.clone());
                 Rebuilt::Ok {
@@ -122,7 +140,9 @@ const WATCHED_FOLDERS: &[&str] = &["content", "static", "themes"];
 impl Watcher {
     /// Starts watching the site at `root`; `output` (its build output) is ignored.
     pub fn new(root: &Path, output: &Path) -> Result<Watcher> {
-        let root = root.canonicalize().with_context(|| format!("cannot open the site folder {}", root.display()))?;
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("cannot open the site folder {}", root.display()))?;
         let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
         let output = output.canonicalize().unwrap_or(output);
         let (tx, rx) = channel();
@@ -149,7 +169,10 @@ impl Watcher {
     fn watch_folders(&mut self) {
         for name in WATCHED_FOLDERS {
             let dir = self.root.join(name);
-            if dir.is_dir() && !self.watched.contains(&dir) && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
+            if dir.is_dir()
+                && !self.watched.contains(&dir)
+                && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok()
+            {
                 self.watched.push(dir);
             } else if !dir.is_dir() && self.watched.contains(&dir) {
                 let _ = self.watcher.unwatch(&dir);
@@ -158,7 +181,12 @@ impl Watcher {
         }
     }
 
-    fn relevant(&self, ev: notify::Result<notify::Event>, kind: &mut ChangeKind, paths: &mut Vec<PathBuf>) {
+    fn relevant(
+        &self,
+        ev: notify::Result<notify::Event>,
+        kind: &mut ChangeKind,
+        paths: &mut Vec<PathBuf>,
+    ) {
         let Ok(ev) = ev else {
             // The watcher lost track (e.g. event overflow): rebuild fully.
             *kind = kind.merge(ChangeKind::Config);
@@ -203,7 +231,11 @@ impl Watcher {
             }
             self.watch_folders();
             paths.sort();
-            return Some(Batch { kind, paths, first_event });
+            return Some(Batch {
+                kind,
+                paths,
+                first_event,
+            });
         }
     }
 }
@@ -220,7 +252,11 @@ impl Targets {
     /// (written or deleted) in the first of them.
     pub fn publish(&mut self, output: &Arc<Output>) -> Result<usize> {
         let mut first = None;
-        for d in self.deploy.iter_mut().chain(std::iter::once(&mut self.output)) {
+        for d in self
+            .deploy
+            .iter_mut()
+            .chain(std::iter::once(&mut self.output))
+        {
             let r = d.publish(output)?;
             first.get_or_insert(r.written.len() + r.deleted.len());
         }

@@ -13,12 +13,16 @@ pub fn key_positions(text: &str, line_offset: usize) -> HashMap<String, (usize, 
         if line.starts_with([' ', '\t', '#', '-']) || line.is_empty() {
             continue;
         }
-        let key_part = match line.find(": ").or_else(|| line.strip_suffix(':').map(|s| s.len())) {
+        let key_part = match line
+            .find(": ")
+            .or_else(|| line.strip_suffix(':').map(|s| s.len()))
+        {
             Some(end) => &line[..end],
             None => continue,
         };
         let key = key_part.trim().trim_matches(['"', '\'']);
-        out.entry(key.to_string()).or_insert((i + 1 + line_offset, 1));
+        out.entry(key.to_string())
+            .or_insert((i + 1 + line_offset, 1));
     }
     out
 }
@@ -27,19 +31,35 @@ pub fn key_positions(text: &str, line_offset: usize) -> HashMap<String, (usize, 
 /// plain words for the usual mistakes. Points at the start of the construct
 /// that went wrong (the opening quote, the line missing its colon) when the
 /// parser names it.
-pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: usize) -> Diagnostic {
+pub fn yaml_error(
+    e: &serde_yaml::Error,
+    text: &str,
+    path: &Path,
+    line_offset: usize,
+) -> Diagnostic {
     let raw = e.to_string();
     let (problem, context) = match raw.split_once(", while ") {
         Some((p, c)) => (p, Some(c)),
         None => (raw.as_str(), None),
     };
-    let problem_at = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+    let problem_at = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
     let context_at = context.and_then(position_in);
     let what = problem.split(" at line ").next().unwrap_or(problem).trim();
-    let ctx = context.map(|c| c.split(" at line ").next().unwrap_or(c)).unwrap_or("");
-    let line_has_tab = |line: usize| text.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t'));
+    let ctx = context
+        .map(|c| c.split(" at line ").next().unwrap_or(c))
+        .unwrap_or("");
+    let line_has_tab = |line: usize| {
+        text.lines()
+            .nth(line.saturating_sub(1))
+            .is_some_and(|l| l.contains('\t'))
+    };
 
-    let dup_key = what.strip_prefix("duplicate entry with key ").map(|k| k.trim_matches('"'));
+    let dup_key = what
+        .strip_prefix("duplicate entry with key ")
+        .map(|k| k.trim_matches('"'));
     let (at, m): ((usize, usize), M) = if line_has_tab(problem_at.0) {
         (problem_at, M::Tab)
     } else if ctx.contains("quoted scalar") {
@@ -63,7 +83,12 @@ pub fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, line_offset: u
         (problem_at, M::BadList)
     } else if what.contains("did not find expected key") || ctx.contains("block mapping") {
         (problem_at, M::BadIndent)
-    } else if what.contains("cannot start any token") || what.contains("unknown anchor") || what.contains("undefined alias") || ctx.contains("alias") || ctx.contains("anchor") {
+    } else if what.contains("cannot start any token")
+        || what.contains("unknown anchor")
+        || what.contains("undefined alias")
+        || ctx.contains("alias")
+        || ctx.contains("anchor")
+    {
         (problem_at, M::SpecialStart)
     } else if what.contains("recursion limit") || what.contains("repetition limit") {
         (problem_at, M::TooComplex)
@@ -86,7 +111,10 @@ mod tests {
 
     #[test]
     fn finds_top_level_keys_only() {
-        let k = key_positions("title: a\ntags:\n  - x\nsub:\n  title: b\n\"quoted\": 1\n", 1);
+        let k = key_positions(
+            "title: a\ntags:\n  - x\nsub:\n  title: b\n\"quoted\": 1\n",
+            1,
+        );
         assert_eq!(k["title"], (2, 1));
         assert_eq!(k["tags"], (3, 1));
         assert_eq!(k["quoted"], (7, 1));
@@ -97,14 +125,20 @@ mod tests {
     fn unclosed_quote_is_explained() {
         let e = serde_yaml::from_str::<serde_yaml::Value>("title: \"abc\ndate: 1\n").unwrap_err();
         let d = yaml_error(&e, "title: \"abc\ndate: 1\n", Path::new("a.md"), 1);
-        assert_eq!((d.line, d.col, d.message.en.as_str()), (2, 8, "this quote is opened but never closed"));
+        assert_eq!(
+            (d.line, d.col, d.message.en.as_str()),
+            (2, 8, "this quote is opened but never closed")
+        );
     }
 
     #[test]
     fn tab_is_explained() {
         let e = serde_yaml::from_str::<serde_yaml::Value>("tags:\n\t- a\n").unwrap_err();
         let d = yaml_error(&e, "tags:\n\t- a\n", Path::new("a.md"), 0);
-        assert_eq!(d.message.en, "a tab character is not allowed in front matter");
+        assert_eq!(
+            d.message.en,
+            "a tab character is not allowed in front matter"
+        );
         assert_eq!(d.line, 2);
     }
 }
@@ -121,19 +155,28 @@ mod more_tests {
     #[test]
     fn missing_colon_points_at_the_line() {
         let d = err("title: a\ndate 2020\nx: 1\n");
-        assert_eq!((d.line, d.col, d.message.en.as_str()), (3, 1, "this line is not of the form `key: value`"));
+        assert_eq!(
+            (d.line, d.col, d.message.en.as_str()),
+            (3, 1, "this line is not of the form `key: value`")
+        );
     }
 
     #[test]
     fn unclosed_list() {
         let d = err("tags: [a, b\nx: 1\n");
-        assert_eq!((d.line, d.col, d.message.en.as_str()), (2, 7, "this list in [ ] is not closed"));
+        assert_eq!(
+            (d.line, d.col, d.message.en.as_str()),
+            (2, 7, "this list in [ ] is not closed")
+        );
     }
 
     #[test]
     fn indentation_reserved_characters_and_alias_bombs() {
         let d = err("title: a\ntags:\n  - x\n - y\n");
-        assert_eq!((d.line, d.col, d.message.en.as_str()), (5, 2, "this line is not indented like the lines above it"));
+        assert_eq!(
+            (d.line, d.col, d.message.en.as_str()),
+            (5, 2, "this line is not indented like the lines above it")
+        );
         let d = err("title: @张三\n");
         assert_eq!((d.line, d.col), (2, 8));
         assert!(d.message.zh.contains("特殊字符"), "{}", d.message.zh);
@@ -145,7 +188,10 @@ mod more_tests {
 
     #[test]
     fn colon_in_value_and_duplicates() {
-        assert_eq!(err("title: a: b\n").message.en, "a value contains `: `, which YAML reads as a new key");
+        assert_eq!(
+            err("title: a: b\n").message.en,
+            "a value contains `: `, which YAML reads as a new key"
+        );
         let d = err("a: 1\nb: 2\na: 3\n");
         assert_eq!((d.line, d.message.en.as_str()), (4, "`a` is written twice"));
     }

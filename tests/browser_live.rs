@@ -15,27 +15,62 @@ fn open_page_reloads_and_shows_then_clears_the_error_overlay() {
     let browser = launch();
     let tab = browser.new_tab().expect("tab");
     let console = watch_console(&tab);
-    tab.navigate_to(&format!("http://127.0.0.1:{port}/speeches/second/")).expect("navigate").wait_until_navigated().expect("loaded");
-    wait_for(&tab, "document.body.textContent.includes('机关作风建设关系到群众对党的信任')", 10);
+    tab.navigate_to(&format!("http://127.0.0.1:{port}/speeches/second/"))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
+    wait_for(
+        &tab,
+        "document.body.textContent.includes('机关作风建设关系到群众对党的信任')",
+        10,
+    );
     // A marker that only survives as long as the page is not reloaded.
     eval(&tab, "window.__kept = 1; true");
 
     let page = root.join("content/speeches/second.md");
     let good = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, good.replace("关系到群众对党的信任", "关系到群众对党的信任和拥护")).unwrap();
+    std::fs::write(
+        &page,
+        good.replace("关系到群众对党的信任", "关系到群众对党的信任和拥护"),
+    )
+    .unwrap();
     wait_for(&tab, "document.body && document.body.textContent.includes('群众对党的信任和拥护') && window.__kept === undefined", 20);
 
     eval(&tab, "window.__kept = 2; true");
     std::fs::write(&page, good.replace("date: 2015-03-02", "date: 2015-02-30")).unwrap();
-    let overlay = wait_for(&tab, "(document.getElementById('zhanting-error') || {}).textContent", 20);
+    let overlay = wait_for(
+        &tab,
+        "(document.getElementById('zhanting-error') || {}).textContent",
+        20,
+    );
     let text = overlay.as_str().unwrap_or("");
-    assert!(text.contains("content/speeches/second.md:3:") && text.contains(": error:"), "overlay: {text}");
-    assert_eq!(eval(&tab, "window.__kept"), serde_json::json!(2), "the last good page stays, not reloaded");
-    assert!(eval(&tab, "document.body.textContent.includes('群众对党的信任和拥护')").as_bool().unwrap_or(false));
+    assert!(
+        text.contains("content/speeches/second.md:3:") && text.contains(": error:"),
+        "overlay: {text}"
+    );
+    assert_eq!(
+        eval(&tab, "window.__kept"),
+        serde_json::json!(2),
+        "the last good page stays, not reloaded"
+    );
+    assert!(eval(
+        &tab,
+        "document.body.textContent.includes('群众对党的信任和拥护')"
+    )
+    .as_bool()
+    .unwrap_or(false));
 
-    std::fs::write(&page, good.replace("关系到群众对党的信任", "关系到群众对党的信赖")).unwrap();
+    std::fs::write(
+        &page,
+        good.replace("关系到群众对党的信任", "关系到群众对党的信赖"),
+    )
+    .unwrap();
     wait_for(&tab, "document.body && document.body.textContent.includes('群众对党的信赖') && !document.getElementById('zhanting-error')", 20);
     z.wait_for("built", 10);
-    let errors: Vec<String> = console.errors().into_iter().filter(|e| e.starts_with("exception")).collect();
+    let errors: Vec<String> = console
+        .errors()
+        .into_iter()
+        .filter(|e| e.starts_with("exception"))
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }

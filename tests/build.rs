@@ -17,27 +17,65 @@ fn renders_every_front_matter_field() {
     let out = root.join("output");
 
     let speech = page_text(&out, "speeches/liangwei/index.html");
-    for want in ["在全镇两委班子建设推进会上的讲话", "赵明远", "县委常委、组织部长", "全镇两委班子建设推进会", "南塬县会议中心", "南组通〔2013〕144号", "2013年9月25日", "陕西省北山市南塬县", "基层党建", "三会一课"] {
+    for want in [
+        "在全镇两委班子建设推进会上的讲话",
+        "赵明远",
+        "县委常委、组织部长",
+        "全镇两委班子建设推进会",
+        "南塬县会议中心",
+        "南组通〔2013〕144号",
+        "2013年9月25日",
+        "陕西省北山市南塬县",
+        "基层党建",
+        "三会一课",
+    ] {
         assert!(speech.contains(want), "speech page lacks {want}");
     }
     let full_width = page_text(&out, "speeches/third/index.html");
     assert!(full_width.contains("南组发〔2018〕7号"));
 
     let case = page_text(&out, "cases/qingshi/index.html");
-    for want in ["青石村党支部", "农村", "陕西省北山市南塬县", "2016年5月20日"] {
+    for want in [
+        "青石村党支部",
+        "农村",
+        "陕西省北山市南塬县",
+        "2016年5月20日",
+    ] {
         assert!(case.contains(want), "case page lacks {want}");
     }
 
     let brand_doc = html(&out.join("brands/hongfan/index.html"));
     let brand = text_of(&brand_doc, "body");
-    for want in ["红帆领航", "电亮万家 党旗飘扬", "南塬县供电公司党支部", "孙红", "38", "党员服务队常年走村入户", "抢修响应时间缩短一半", "建成红色阵地三处", "手册.pdf", "2 KB"] {
+    for want in [
+        "红帆领航",
+        "电亮万家 党旗飘扬",
+        "南塬县供电公司党支部",
+        "孙红",
+        "38",
+        "党员服务队常年走村入户",
+        "抢修响应时间缩短一半",
+        "建成红色阵地三处",
+        "手册.pdf",
+        "2 KB",
+    ] {
         assert!(brand.contains(want), "brand page lacks {want}");
     }
-    let logo = select(&brand_doc, "img").into_iter().find(|i| i.value().attr("src") == Some("logo.png")).expect("logo img");
-    assert!(logo.value().attr("alt").unwrap_or("").contains("红帆领航"), "logo alt names the brand");
+    let logo = select(&brand_doc, "img")
+        .into_iter()
+        .find(|i| i.value().attr("src") == Some("logo.png"))
+        .expect("logo img");
+    assert!(
+        logo.value().attr("alt").unwrap_or("").contains("红帆领航"),
+        "logo alt names the brand"
+    );
     assert!(out.join("brands/hongfan/logo.png").is_file());
     assert!(out.join("brands/hongfan/photos/cover.png").is_file());
-    assert_eq!(std::fs::read(out.join("brands/hongfan/手册.pdf")).unwrap().len(), 2048);
+    assert_eq!(
+        std::fs::read(out.join("brands/hongfan/手册.pdf"))
+            .unwrap()
+            .len(),
+        2048
+    );
 
     let about = page_text(&out, "about/index.html");
     assert!(about.contains("本平台展示基层党建工作成果"));
@@ -50,29 +88,67 @@ fn lists_taxonomies_feed_sitemap_and_404() {
     let out = root.join("output");
     // paginate: 2, three published speeches, newest first
     let first = html(&out.join("speeches/index.html"));
-    let titles: Vec<String> = select(&first, "main a").iter().map(|a| a.text().collect::<String>()).collect();
+    let titles: Vec<String> = select(&first, "main a")
+        .iter()
+        .map(|a| a.text().collect::<String>())
+        .collect();
     let pos = |t: &str| titles.iter().position(|x| x.contains(t));
-    assert!(pos("在全县组织工作会议上的讲话").is_some() && pos("在机关作风建设会上的讲话").is_some());
-    assert!(pos("在全县组织工作会议上的讲话") < pos("在机关作风建设会上的讲话"), "newest first: {titles:?}");
-    assert!(pos("在全镇两委班子建设推进会上的讲话").is_none(), "third speech is on page 2");
-    assert!(page_text(&out, "speeches/page/2/index.html").contains("在全镇两委班子建设推进会上的讲话"));
+    assert!(
+        pos("在全县组织工作会议上的讲话").is_some() && pos("在机关作风建设会上的讲话").is_some()
+    );
+    assert!(
+        pos("在全县组织工作会议上的讲话") < pos("在机关作风建设会上的讲话"),
+        "newest first: {titles:?}"
+    );
+    assert!(
+        pos("在全镇两委班子建设推进会上的讲话").is_none(),
+        "third speech is on page 2"
+    );
+    assert!(
+        page_text(&out, "speeches/page/2/index.html").contains("在全镇两委班子建设推进会上的讲话")
+    );
 
-    for term_page in ["tags/基层党建/index.html", "tags/基层治理/index.html", "regions/陕西省北山市南塬县/index.html", "sectors/农村/index.html", "years/2013/index.html", "speakers/赵明远/index.html"] {
+    for term_page in [
+        "tags/基层党建/index.html",
+        "tags/基层治理/index.html",
+        "regions/陕西省北山市南塬县/index.html",
+        "sectors/农村/index.html",
+        "years/2013/index.html",
+        "speakers/赵明远/index.html",
+    ] {
         assert!(out.join(term_page).is_file(), "{term_page} missing");
     }
     // the tag 基层党建 has two speeches (one written as a comma string)
     let tag = page_text(&out, "tags/基层党建/index.html");
-    assert!(tag.contains("在机关作风建设会上的讲话") && tag.contains("在全镇两委班子建设推进会上的讲话"));
-    for list in ["tags/index.html", "regions/index.html", "sectors/index.html", "years/index.html", "speakers/index.html"] {
+    assert!(
+        tag.contains("在机关作风建设会上的讲话")
+            && tag.contains("在全镇两委班子建设推进会上的讲话")
+    );
+    for list in [
+        "tags/index.html",
+        "regions/index.html",
+        "sectors/index.html",
+        "years/index.html",
+        "speakers/index.html",
+    ] {
         assert!(out.join(list).is_file(), "{list} missing");
     }
     assert!(page_text(&out, "speakers/index.html").contains("赵明远"));
 
     let feed = read(&out.join("feed.xml"));
-    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
-    assert_eq!(feed.matches("<entry>").count(), 6, "6 published non-plain pages");
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        6,
+        "6 published non-plain pages"
+    );
     let sitemap = read(&out.join("sitemap.xml"));
-    assert!(sitemap.contains("<loc>/cases/%E7%A4%BE%E5%8C%BA%E7%BD%91%E6%A0%BC/</loc>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>/cases/%E7%A4%BE%E5%8C%BA%E7%BD%91%E6%A0%BC/</loc>"),
+        "{sitemap}"
+    );
     assert!(out.join("404.html").is_file());
     let home = page_text(&out, "index.html");
     assert!(home.contains("测试展厅") && home.contains("欢迎来到测试展厅"));
@@ -84,10 +160,20 @@ fn chinese_lines_join_without_spaces_and_latin_keeps_them() {
     build(&root, &[]);
     let doc = html(&root.join("output/speeches/liangwei/index.html"));
     let body = text_of(&doc, "main");
-    assert!(body.contains("主要任务是总结经验、查找不足，部署下一阶段工作。"), "{body}");
-    assert!(body.contains("Latin words stay\nseparate here.") || body.contains("Latin words stay separate here."));
+    assert!(
+        body.contains("主要任务是总结经验、查找不足，部署下一阶段工作。"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Latin words stay\nseparate here.")
+            || body.contains("Latin words stay separate here.")
+    );
     // heading anchors work for Chinese headings
-    assert!(select(&doc, "h2[id]").iter().any(|h| h.value().attr("id").unwrap().contains("充分认识班子建设的重要性")));
+    assert!(select(&doc, "h2[id]").iter().any(|h| h
+        .value()
+        .attr("id")
+        .unwrap()
+        .contains("充分认识班子建设的重要性")));
     // tables and footnotes
     assert!(!select(&doc, "main table").is_empty());
     assert!(body.contains("脚注内容"));
@@ -99,8 +185,14 @@ fn markdown_links_to_pages_and_raw_html_is_sanitised() {
     build(&root, &[]);
     let out = root.join("output");
     let doc = html(&out.join("speeches/liangwei/index.html"));
-    let link = select(&doc, "main a").into_iter().find(|a| a.text().collect::<String>() == "青石村案例").expect("link");
-    assert_eq!(link.value().attr("href"), Some("../../cases/qingshi/index.html"));
+    let link = select(&doc, "main a")
+        .into_iter()
+        .find(|a| a.text().collect::<String>() == "青石村案例")
+        .expect("link");
+    assert_eq!(
+        link.value().attr("href"),
+        Some("../../cases/qingshi/index.html")
+    );
 
     let case = read(&out.join("cases/qingshi/index.html"));
     assert!(!case.contains("alert("), "script or handler survived");
@@ -113,24 +205,45 @@ fn every_internal_link_works_from_disk_and_under_a_sub_path() {
     build(&root, &["--base-url", "/dangjian/"]);
     let out = root.join("output");
     let mut checked = 0;
-    for rel in files(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+    for rel in files(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
         let doc = html(&out.join(&rel));
         for el in select(&doc, "[href], [src]") {
             let v = el.value();
-            let Some(url) = v.attr("href").or(v.attr("src")) else { continue };
+            let Some(url) = v.attr("href").or(v.attr("src")) else {
+                continue;
+            };
             if rel == Path::new("404.html") {
                 // shown at any depth: links are absolute under base_url
                 if url.starts_with('#') || url.contains("://") {
                     continue;
                 }
-                let stripped = url.strip_prefix("/dangjian/").unwrap_or_else(|| panic!("404 link {url} not under base_url"));
-                let target = resolve_link(&out, Path::new("index.html"), stripped).expect("resolvable");
-                assert!(target.is_file() || target.join("index.html").is_file(), "404.html: {url} → {}", target.display());
+                let stripped = url
+                    .strip_prefix("/dangjian/")
+                    .unwrap_or_else(|| panic!("404 link {url} not under base_url"));
+                let target =
+                    resolve_link(&out, Path::new("index.html"), stripped).expect("resolvable");
+                assert!(
+                    target.is_file() || target.join("index.html").is_file(),
+                    "404.html: {url} → {}",
+                    target.display()
+                );
                 continue;
             }
-            assert!(!url.starts_with('/'), "{}: absolute link {url} breaks under a sub-path and on file://", rel.display());
+            assert!(
+                !url.starts_with('/'),
+                "{}: absolute link {url} breaks under a sub-path and on file://",
+                rel.display()
+            );
             if let Some(target) = resolve_link(&out, &rel, url) {
-                assert!(target.is_file(), "{}: link {url} → {} is not a file", rel.display(), target.display());
+                assert!(
+                    target.is_file(),
+                    "{}: link {url} → {} is not a file",
+                    rel.display(),
+                    target.display()
+                );
                 checked += 1;
             }
         }
@@ -149,7 +262,11 @@ fn output_is_byte_identical_for_the_same_input() {
     assert_eq!(fa, files(&b));
     assert!(fa.len() > 30);
     for f in fa {
-        assert!(std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(), "{} differs", f.display());
+        assert!(
+            std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
+            "{} differs",
+            f.display()
+        );
     }
 }
 
@@ -161,13 +278,17 @@ fn reports_every_mistake_with_file_line_and_column() {
     let expected = read(&fixture("bad").join("expected-stderr.txt"));
     let expected = expected.replace("{OUTPUT}", &root.join("output").display().to_string());
     assert_eq!(stderr, expected);
-    assert!(!root.join("output").exists(), "a failed build writes nothing");
+    assert!(
+        !root.join("output").exists(),
+        "a failed build writes nothing"
+    );
     let (code, _, check_err) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(check_err.starts_with(expected.lines().next().unwrap()));
 
     // the same findings in English, with --lang en before or after the command
-    let expected_en = read(&fixture("bad").join("expected-stderr.en.txt")).replace("{OUTPUT}", &root.join("output").display().to_string());
+    let expected_en = read(&fixture("bad").join("expected-stderr.en.txt"))
+        .replace("{OUTPUT}", &root.join("output").display().to_string());
     let (code, _, stderr) = run(&["--lang", "en", "build", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(stderr, expected_en);
@@ -188,14 +309,31 @@ fn failed_build_leaves_the_previous_output_untouched() {
     let (t, root) = site("full");
     build(&root, &[]);
     let out = root.join("output");
-    let before: Vec<_> = files(&out).into_iter().map(|f| (std::fs::read(out.join(&f)).unwrap(), f)).collect();
-    std::fs::write(root.join("content/cases/qingshi.md"), "---\ntitle: 坏了\ndate: 明天\n---\n").unwrap();
+    let before: Vec<_> = files(&out)
+        .into_iter()
+        .map(|f| (std::fs::read(out.join(&f)).unwrap(), f))
+        .collect();
+    std::fs::write(
+        root.join("content/cases/qingshi.md"),
+        "---\ntitle: 坏了\ndate: 明天\n---\n",
+    )
+    .unwrap();
     let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("content/cases/qingshi.md:3:1: error: 日期 `明天` 不存在"), "{err}");
-    let after: Vec<_> = files(&out).into_iter().map(|f| (std::fs::read(out.join(&f)).unwrap(), f)).collect();
+    assert!(
+        err.contains("content/cases/qingshi.md:3:1: error: 日期 `明天` 不存在"),
+        "{err}"
+    );
+    let after: Vec<_> = files(&out)
+        .into_iter()
+        .map(|f| (std::fs::read(out.join(&f)).unwrap(), f))
+        .collect();
     assert!(before == after, "output changed after a failed build");
-    let siblings: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.starts_with('.')).collect();
+    let siblings: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.'))
+        .collect();
     assert!(siblings.is_empty(), "left over: {siblings:?}");
     drop(t);
 }
@@ -215,8 +353,16 @@ fn misspelt_fields_warn_but_build() {
     let (_t, root) = site("full");
     let (code, _, err) = run(&["build", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(code, 0);
-    assert!(err.contains("content/cases/qingshi.md:10:1: warning: unknown field `tittle`, did you mean `title`?"), "{err}");
-    assert!(!err.contains("`color`"), "an unknown field unlike any known one is extra, not a warning");
+    assert!(
+        err.contains(
+            "content/cases/qingshi.md:10:1: warning: unknown field `tittle`, did you mean `title`?"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("`color`"),
+        "an unknown field unlike any known one is extra, not a warning"
+    );
 }
 
 #[test]
@@ -247,7 +393,13 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     let precious = t.path().join("documents");
     std::fs::create_dir(&precious).unwrap();
     std::fs::write(precious.join("report.docx"), "keep me").unwrap();
-    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap(), "--output", precious.to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        precious.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("is not a zhanting output folder"), "{err}");
     assert_eq!(read(&precious.join("report.docx")), "keep me");
@@ -265,17 +417,31 @@ fn init_creates_a_site_that_builds_and_new_adds_pages() {
     assert!(out_dir.join("index.html").is_file());
     assert!(files(&out_dir.join("speeches")).len() >= 4);
 
-    for (kind, title) in [("speech", "在全镇春季工作会议上的讲话"), ("case", "新村党支部积分制管理"), ("brand", "先锋号品牌")] {
+    for (kind, title) in [
+        ("speech", "在全镇春季工作会议上的讲话"),
+        ("case", "新村党支部积分制管理"),
+        ("brand", "先锋号品牌"),
+    ] {
         let (code, out, err) = run(&["new", kind, title, "--root", dir.to_str().unwrap()]);
         assert_eq!(code, 0, "{err}");
         assert!(out.contains(".md"));
     }
-    assert!(dir.join("content/speeches/在全镇春季工作会议上的讲话.md").is_file());
-    let (code, _, err) = run(&["new", "case", "新村党支部积分制管理", "--root", dir.to_str().unwrap()]);
+    assert!(dir
+        .join("content/speeches/在全镇春季工作会议上的讲话.md")
+        .is_file());
+    let (code, _, err) = run(&[
+        "new",
+        "case",
+        "新村党支部积分制管理",
+        "--root",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1, "an existing file is not overwritten");
     assert!(err.contains("already exists"));
     build(&dir, &[]);
-    assert!(dir.join("output/speeches/在全镇春季工作会议上的讲话/index.html").is_file());
+    assert!(dir
+        .join("output/speeches/在全镇春季工作会议上的讲话/index.html")
+        .is_file());
     let (code, _, _) = run(&["init", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "init refuses a non-empty folder");
 }
@@ -293,6 +459,9 @@ fn missing_site_yaml_says_what_to_do() {
     let t = tempfile::tempdir().unwrap();
     let (code, _, err) = run(&["build", "--root", t.path().to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("site.yaml:1:1: error: ") && err.contains("中没有 site.yaml"), "{err}");
+    assert!(
+        err.contains("site.yaml:1:1: error: ") && err.contains("中没有 site.yaml"),
+        "{err}"
+    );
     assert!(err.contains("zhanting init"));
 }

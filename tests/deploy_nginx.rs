@@ -22,8 +22,16 @@ struct Nginx {
 
 impl Nginx {
     fn start(prefix: &Path, root: &Path) -> Nginx {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let root_user = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let root_user = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
         let p = prefix.display();
         let conf = format!(
             "{user}worker_processes 2;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\nevents {{ worker_connections 256; }}\n\
@@ -35,15 +43,30 @@ impl Nginx {
         );
         std::fs::write(prefix.join("nginx.conf"), conf).unwrap();
         let child = Command::new(NGINX)
-            .args(["-p", prefix.to_str().unwrap(), "-c", prefix.join("nginx.conf").to_str().unwrap(), "-g", "daemon off;"])
+            .args([
+                "-p",
+                prefix.to_str().unwrap(),
+                "-c",
+                prefix.join("nginx.conf").to_str().unwrap(),
+                "-g",
+                "daemon off;",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start nginx (scripts/test.sh installs it)");
-        let n = Nginx { child, prefix: prefix.to_path_buf(), port };
+        let n = Nginx {
+            child,
+            prefix: prefix.to_path_buf(),
+            port,
+        };
         let end = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < end, "nginx did not start: {}", std::fs::read_to_string(prefix.join("error.log")).unwrap_or_default());
+            assert!(
+                Instant::now() < end,
+                "nginx did not start: {}",
+                std::fs::read_to_string(prefix.join("error.log")).unwrap_or_default()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         n
@@ -53,7 +76,9 @@ impl Nginx {
 impl Drop for Nginx {
     fn drop(&mut self) {
         // TERM lets the master stop its workers.
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
         let _ = &self.prefix;
     }
@@ -61,12 +86,21 @@ impl Drop for Nginx {
 
 #[test]
 fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
-    assert!(Path::new(NGINX).exists(), "{NGINX} is missing: run scripts/test.sh, which installs nginx");
+    assert!(
+        Path::new(NGINX).exists(),
+        "{NGINX} is missing: run scripts/test.sh, which installs nginx"
+    );
     let (tmp, root) = site("full");
     let www = tmp.path().join("www");
     let ngx = tmp.path().join("nginx");
     std::fs::create_dir_all(&ngx).unwrap();
-    let mut z = Running::start(&["watch", "--root", root.to_str().unwrap(), "--deploy-to", www.to_str().unwrap()]);
+    let mut z = Running::start(&[
+        "watch",
+        "--root",
+        root.to_str().unwrap(),
+        "--deploy-to",
+        www.to_str().unwrap(),
+    ]);
     z.wait_for("watching", 60);
     let nginx = Nginx::start(&ngx, &www);
     let port = nginx.port;
@@ -77,7 +111,8 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
         .map(|p| p.to_string_lossy().into_owned())
         .filter(|p| !p.starts_with('.'))
         .map(|p| {
-            let enc = percent_encoding::utf8_percent_encode(&p, percent_encoding::CONTROLS).to_string();
+            let enc =
+                percent_encoding::utf8_percent_encode(&p, percent_encoding::CONTROLS).to_string();
             format!("/{}", enc.strip_suffix("index.html").unwrap_or(&enc))
         })
         .collect();
@@ -92,12 +127,19 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
             std::thread::spawn(move || {
                 let (start, mut n) = (Instant::now(), 0usize);
                 // Bounded: a fixed number of requests and a fixed time.
-                while !stop.load(Ordering::Relaxed) && n < 200_000 && start.elapsed() < Duration::from_secs(120) {
+                while !stop.load(Ordering::Relaxed)
+                    && n < 200_000
+                    && start.elapsed() < Duration::from_secs(120)
+                {
                     let u = &urls[(n * 7 + k) % urls.len()];
                     let r = get(port, u);
                     let html = u.ends_with('/') || u.ends_with(".html");
                     if r.status != 200 || (html && !r.text().trim_end().ends_with("</html>")) {
-                        bad.lock().unwrap().push(format!("{u}: {} ({} bytes)", r.status, r.body.len()));
+                        bad.lock().unwrap().push(format!(
+                            "{u}: {} ({} bytes)",
+                            r.status,
+                            r.body.len()
+                        ));
                     }
                     n += 1;
                 }
@@ -122,10 +164,18 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
     stop.store(true, Ordering::Relaxed);
     let total: usize = readers.into_iter().map(|t| t.join().unwrap()).sum();
     let bad = bad.lock().unwrap();
-    assert!(bad.is_empty(), "{} bad answers out of {total}, e.g. {:?}", bad.len(), &bad[..bad.len().min(10)]);
+    assert!(
+        bad.is_empty(),
+        "{} bad answers out of {total}, e.g. {:?}",
+        bad.len(),
+        &bad[..bad.len().min(10)]
+    );
     assert!(total > 100, "too few requests to mean anything: {total}");
     // nginx serves the last edit.
     let last = get(port, "/speeches/second/").text();
-    assert!(last.contains("在机关作风建设会上的讲话（9）"), "the last edit is live");
+    assert!(
+        last.contains("在机关作风建设会上的讲话（9）"),
+        "the last edit is live"
+    );
     drop(nginx);
 }

@@ -17,7 +17,10 @@ fn seeds() -> Option<PathBuf> {
     if alt.is_dir() {
         return Some(alt.to_path_buf());
     }
-    println!("note: no sample documents at {}; seed import tests skipped", dir.display());
+    println!(
+        "note: no sample documents at {}; seed import tests skipped",
+        dir.display()
+    );
     None
 }
 
@@ -50,7 +53,11 @@ fn check_and_build(root: &Path) {
 /// Every index.md under content/SECTION, sorted.
 fn pages(root: &Path, section: &str) -> Vec<PathBuf> {
     let dir = root.join("content").join(section);
-    let mut v: Vec<PathBuf> = files(&dir).into_iter().filter(|p| p.ends_with("index.md")).map(|p| dir.join(p)).collect();
+    let mut v: Vec<PathBuf> = files(&dir)
+        .into_iter()
+        .filter(|p| p.ends_with("index.md"))
+        .map(|p| dir.join(p))
+        .collect();
     v.sort();
     v
 }
@@ -59,13 +66,19 @@ fn page_with(root: &Path, section: &str, title_part: &str) -> String {
     pages(root, section)
         .iter()
         .map(|p| read(p))
-        .find(|t| t.lines().nth(1).is_some_and(|l| l.starts_with("title:") && l.contains(title_part)))
+        .find(|t| {
+            t.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("title:") && l.contains(title_part))
+        })
         .unwrap_or_else(|| panic!("no page in {section} titled with {title_part}"))
 }
 
 fn field<'a>(page: &'a str, key: &str) -> Option<&'a str> {
     let fm = page.split("\n---\n").next()?;
-    fm.lines().find_map(|l| l.strip_prefix(&format!("{key}:"))).map(|v| v.split("  #").next().unwrap_or("").trim().trim_matches('"'))
+    fm.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}:")))
+        .map(|v| v.split("  #").next().unwrap_or("").trim().trim_matches('"'))
 }
 
 #[test]
@@ -83,7 +96,11 @@ fn imports_the_sample_documents_in_every_encoding() {
         let text = std::fs::read_to_string(&p).unwrap();
         let name = p.file_name().unwrap().to_owned();
         std::fs::write(gbk.join(&name), encoding_rs::GB18030.encode(&text).0).unwrap();
-        let mut u = if names.len() % 2 == 0 { vec![0xFF, 0xFE] } else { vec![] };
+        let mut u = if names.len() % 2 == 0 {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![]
+        };
         u.extend(text.encode_utf16().flat_map(|c| c.to_le_bytes()));
         std::fs::write(utf16.join(&name), u).unwrap();
         names.push(name);
@@ -99,38 +116,72 @@ fn imports_the_sample_documents_in_every_encoding() {
     // a speech with a date that names the month only, and a speaker line
     let p = page_with(&root, "speeches", "在全区基层党建工作会议上的讲话");
     assert_eq!(field(&p, "date"), Some("2010-02-01"));
-    assert!(p.contains("date: 2010-02-01  # "), "the partial date is explained");
+    assert!(
+        p.contains("date: 2010-02-01  # "),
+        "the partial date is explained"
+    );
     assert_eq!(field(&p, "speaker"), Some("王孝山"));
     assert_eq!(field(&p, "occasion"), Some("全区基层党建工作会议"));
     let body = p.split("\n---\n").nth(1).unwrap();
-    assert!(body.trim_start().starts_with("同志们"), "salutation first: {}", &body[..60]);
+    assert!(
+        body.trim_start().starts_with("同志们"),
+        "salutation first: {}",
+        &body[..60]
+    );
     assert!(body.contains("\n## 一、"), "一、 headings become ##");
-    assert!(body.contains("\n1\\."), "1. kept as an escaped numbered paragraph");
-    assert!(!body.contains('\u{3000}') && !body.contains("\n    "), "indents removed");
+    assert!(
+        body.contains("\n1\\."),
+        "1. kept as an escaped numbered paragraph"
+    );
+    assert!(
+        !body.contains('\u{3000}') && !body.contains("\n    "),
+        "indents removed"
+    );
 
     // a web page: debris dropped, 文号, 职务, bracketed date, region
     let p = page_with(&root, "speeches", "的通知");
-    assert!(!p.contains("当前所在的位置") && !p.contains("发布时间"), "debris dropped");
+    assert!(
+        !p.contains("当前所在的位置") && !p.contains("发布时间"),
+        "debris dropped"
+    );
     assert_eq!(field(&p, "date"), Some("2013-09-25"));
     assert_eq!(field(&p, "doc_number"), Some("渭组通〔2013〕144号"));
     assert_eq!(field(&p, "speaker"), Some("王爱民"));
     assert_eq!(field(&p, "speaker_title"), Some("市委常委、组织部长"));
-    assert_eq!(field(&p, "occasion"), Some("全市农村基层党建重点工作推进会"));
+    assert_eq!(
+        field(&p, "occasion"),
+        Some("全市农村基层党建重点工作推进会")
+    );
     assert_eq!(field(&p, "region"), Some("渭南市"));
 
     // a two-line title with a subtitle naming the occasion; no date → best effort, commented
-    let p = page_with(&root, "speeches", "凝心聚气 担当作为 全面开创基层党建工作新局面");
+    let p = page_with(
+        &root,
+        "speeches",
+        "凝心聚气 担当作为 全面开创基层党建工作新局面",
+    );
     assert_eq!(field(&p, "occasion"), Some("县委党校主体培训班"));
     assert!(p.contains("# 未能识别日期"), "{p:.400}");
     assert_eq!(field(&p, "speaker"), Some(""));
 
     // articles of the compilation: a hard-wrapped title, a 职务 + name line
-    let p = page_with(&root, "cases", "在推进城市化进程中加强城市基层党建工作的几点思考");
-    assert!(!p.contains("\n作的几点思考"), "the wrapped title line is not left in the body");
+    let p = page_with(
+        &root,
+        "cases",
+        "在推进城市化进程中加强城市基层党建工作的几点思考",
+    );
+    assert!(
+        !p.contains("\n作的几点思考"),
+        "the wrapped title line is not left in the body"
+    );
     let p = page_with(&root, "cases", "在创新中推进基层统战工作实现新突破");
     assert_eq!(field(&p, "region"), Some("永兴县"));
     assert!(!p.contains("定稿"));
-    let p = page_with(&root, "speeches", "区委书记在区基层党建工作推进会议上的讲话");
+    let p = page_with(
+        &root,
+        "speeches",
+        "区委书记在区基层党建工作推进会议上的讲话",
+    );
     assert_eq!(field(&p, "speaker_title"), Some("区委书记"));
 
     // every page has its original beside it
@@ -138,33 +189,64 @@ fn imports_the_sample_documents_in_every_encoding() {
         let a = field(&read(p), "attachments").map(|_| ());
         assert!(a.is_some());
         let dir = p.parent().unwrap();
-        assert!(std::fs::read_dir(dir).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "txt")), "{}", dir.display());
+        assert!(
+            std::fs::read_dir(dir).unwrap().any(|e| e
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt")),
+            "{}",
+            dir.display()
+        );
     }
 
     // GB18030 and UTF-16 give the same pages, under new names (nothing overwritten)
-    let before: Vec<(PathBuf, String)> = speeches.iter().chain(&cases).map(|p| (p.clone(), read(p))).collect();
+    let before: Vec<(PathBuf, String)> = speeches
+        .iter()
+        .chain(&cases)
+        .map(|p| (p.clone(), read(p)))
+        .collect();
     import(&root, &[gbk.to_str().unwrap()]);
     import(&root, &[utf16.to_str().unwrap()]);
     for (p, text) in &before {
         assert_eq!(&read(p), text, "{} was changed", p.display());
         let dir = p.parent().unwrap();
-        let bare = |t: &str| t.lines().filter(|l| !l.contains("原始文件") && !l.starts_with("date:")).collect::<Vec<_>>().join("\n");
+        let bare = |t: &str| {
+            t.lines()
+                .filter(|l| !l.contains("原始文件") && !l.starts_with("date:"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         for n in [2, 3] {
-            let other = dir.with_file_name(format!("{}-{n}", dir.file_name().unwrap().to_string_lossy())).join("index.md");
-            assert_eq!(bare(&read(&other)), bare(text), "{} differs", other.display());
+            let other = dir
+                .with_file_name(format!(
+                    "{}-{n}",
+                    dir.file_name().unwrap().to_string_lossy()
+                ))
+                .join("index.md");
+            assert_eq!(
+                bare(&read(&other)),
+                bare(text),
+                "{} differs",
+                other.display()
+            );
         }
     }
     check_and_build(&root);
 }
 
 const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
     0x42, 0x60, 0x82,
 ];
 
 fn para(style: Option<&str>, runs: &str) -> String {
-    let ppr = style.map(|s| format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>")).unwrap_or_default();
+    let ppr = style
+        .map(|s| format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>"))
+        .unwrap_or_default();
     format!("<w:p>{ppr}{runs}</w:p>")
 }
 fn run_(t: &str) -> String {
@@ -213,7 +295,14 @@ fn make_docx(path: &Path) {
     let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="png" ContentType="image/png"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let opts = zip::write::SimpleFileOptions::default();
-    for (name, data) in [("[Content_Types].xml", types.as_bytes()), ("word/document.xml", document.as_bytes()), ("word/styles.xml", styles.as_bytes()), ("word/numbering.xml", numbering.as_bytes()), ("word/_rels/document.xml.rels", rels.as_bytes()), ("word/media/image1.png", PNG)] {
+    for (name, data) in [
+        ("[Content_Types].xml", types.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/media/image1.png", PNG),
+    ] {
         zip.start_file(name, opts).unwrap();
         zip.write_all(data).unwrap();
     }
@@ -236,20 +325,34 @@ fn imports_a_word_file_with_its_structure_and_images() {
         let want = want.replace("&amp;", "&");
         assert!(page.contains(&want), "missing {want:?} in\n{page}");
     }
-    assert!(!page.contains("（2021年3月8日）"), "the date line is taken into the front matter");
+    assert!(
+        !page.contains("（2021年3月8日）"),
+        "the date line is taken into the front matter"
+    );
     assert_eq!(std::fs::read(dir.join("image1.png")).unwrap(), PNG);
     assert!(dir.join("推进会讲话.docx").is_file());
     check_and_build(&root);
     let built = root.join("output/speeches/在某镇党建工作推进会上的讲话");
     assert!(built.join("image1.png").is_file() && built.join("推进会讲话.docx").is_file());
     let html = read(&built.join("index.html"));
-    assert!(html.contains("<table") && html.contains("<strong>突出重点</strong>") && html.contains("image1.png"));
-    assert!(!html.contains("<li>要加强") && html.contains("<p>1.要加强理论学习") && html.contains("<p>2.要压实工作责任"), "numbered paragraphs keep their numbers:\n{html}");
+    assert!(
+        html.contains("<table")
+            && html.contains("<strong>突出重点</strong>")
+            && html.contains("image1.png")
+    );
+    assert!(
+        !html.contains("<li>要加强")
+            && html.contains("<p>1.要加强理论学习")
+            && html.contains("<p>2.要压实工作责任"),
+        "numbered paragraphs keep their numbers:\n{html}"
+    );
 
     // a second import never overwrites: it gets a new name
     import(&root, &[docx.to_str().unwrap()]);
     assert_eq!(read(&dir.join("index.md")), page);
-    assert!(root.join("content/speeches/在某镇党建工作推进会上的讲话-2/index.md").is_file());
+    assert!(root
+        .join("content/speeches/在某镇党建工作推进会上的讲话-2/index.md")
+        .is_file());
 }
 
 #[test]
@@ -258,9 +361,19 @@ fn refuses_what_it_cannot_read() {
     let root = empty_site(tmp.path());
     let bad = tmp.path().join("坏文件.docx");
     std::fs::write(&bad, b"not a zip").unwrap();
-    let (code, _out, err) = run(&["import", "--root", root.to_str().unwrap(), bad.to_str().unwrap()]);
+    let (code, _out, err) = run(&[
+        "import",
+        "--root",
+        root.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("坏文件.docx: error:"), "{err}");
-    let (code, _, err) = run(&["import", "--root", root.to_str().unwrap(), tmp.path().join("x.pdf").to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "import",
+        "--root",
+        root.to_str().unwrap(),
+        tmp.path().join("x.pdf").to_str().unwrap(),
+    ]);
     assert_ne!(code, 0, "{err}");
 }

@@ -27,7 +27,10 @@ fn assert_same(got: &Output, want: &Output, step: &str) {
     let names = |o: &Output| o.files.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(got), names(want), "after `{step}`: different files");
     for path in want.files.keys() {
-        assert!(got.read(path) == want.read(path), "after `{step}`: {path} differs from a clean build");
+        assert!(
+            got.read(path) == want.read(path),
+            "after `{step}`: {path} differs from a clean build"
+        );
     }
 }
 
@@ -55,21 +58,41 @@ impl Site {
     /// Rebuilds after `paths` changed; checks against a clean build and
     /// returns how many files were rendered.
     fn step(&mut self, name: &str, paths: &[PathBuf]) -> usize {
-        let kind = paths.iter().map(|p| classify(&self.root, &self.root.join("output"), p)).fold(ChangeKind::Ignore, ChangeKind::merge);
+        let kind = paths
+            .iter()
+            .map(|p| classify(&self.root, &self.root.join("output"), p))
+            .fold(ChangeKind::Ignore, ChangeKind::merge);
         let r = self.session.rebuild(kind, paths);
         let clean = build::build(&self.root, &BuildOptions::default(), &Quiet);
         match (r, clean) {
-            (Rebuilt::Ok { output, rendered, .. }, Ok(clean)) => {
+            (
+                Rebuilt::Ok {
+                    output, rendered, ..
+                },
+                Ok(clean),
+            ) => {
                 assert_same(&output, &clean.output, name);
                 rendered
             }
             (Rebuilt::Failed(got), Err(want)) => {
-                let text = |d: &[zhanting::diag::Diagnostic]| d.iter().map(|d| d.to_string()).collect::<Vec<_>>();
-                assert_eq!(text(&got), text(&want), "after `{name}`: different messages");
+                let text = |d: &[zhanting::diag::Diagnostic]| {
+                    d.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    text(&got),
+                    text(&want),
+                    "after `{name}`: different messages"
+                );
                 0
             }
-            (Rebuilt::Ok { .. }, Err(e)) => panic!("after `{name}`: the rebuild succeeded, a clean build failed: {}", e[0]),
-            (Rebuilt::Failed(e), Ok(_)) => panic!("after `{name}`: the rebuild failed, a clean build succeeded: {}", e[0]),
+            (Rebuilt::Ok { .. }, Err(e)) => panic!(
+                "after `{name}`: the rebuild succeeded, a clean build failed: {}",
+                e[0]
+            ),
+            (Rebuilt::Failed(e), Ok(_)) => panic!(
+                "after `{name}`: the rebuild failed, a clean build succeeded: {}",
+                e[0]
+            ),
         }
     }
 }
@@ -77,21 +100,33 @@ impl Site {
 #[test]
 fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     let (_tmp, root) = sample_site();
-    let mut s = Site { session: Session::new(&root, BuildOptions::default()), root: root.clone() };
+    let mut s = Site {
+        session: Session::new(&root, BuildOptions::default()),
+        root: root.clone(),
+    };
     let all = s.step("first build", &[]);
     assert!(all > 50, "first build rendered {all} files");
 
     let case = "content/cases/石门村四议两公开.md";
-    let p = s.edit(case, |t| format!("{t}\n新增的一段：村民议事会每月召开一次。\n"));
+    let p = s.edit(case, |t| {
+        format!("{t}\n新增的一段：村民议事会每月召开一次。\n")
+    });
     let n = s.step("body edit", std::slice::from_ref(&p));
     // the page itself, and the lists and term pages that show its summary
-    assert!(n <= 15 && n * 4 < all, "a body edit rendered {n} of {all} files");
+    assert!(
+        n <= 15 && n * 4 < all,
+        "a body edit rendered {n} of {all} files"
+    );
 
     let p = s.edit(case, |t| t.replacen("两公开”让村里", "两公开”让全村", 1));
     s.step("title edit", &[p]);
-    let p = s.edit(case, |t| t.replacen("date: 2013-11-05", "date: 2019年3月8日", 1));
+    let p = s.edit(case, |t| {
+        t.replacen("date: 2013-11-05", "date: 2019年3月8日", 1)
+    });
     s.step("date edit reorders lists", &[p]);
-    let p = s.edit(case, |t| t.replacen("tags: [四议两公开,", "tags: [全新标签, 四议两公开,", 1));
+    let p = s.edit(case, |t| {
+        t.replacen("tags: [四议两公开,", "tags: [全新标签, 四议两公开,", 1)
+    });
     s.step("new tag", &[p]);
     let p = s.edit(case, |t| t.replacen("tags: [全新标签, ", "tags: [", 1));
     s.step("tag removed again", &[p]);
@@ -103,7 +138,10 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     s.step("new page", std::slice::from_ref(&new));
     let moved = root.join("content/cases/石门村.md");
     std::fs::rename(root.join(case), &moved).unwrap();
-    s.step("renamed page (the new page links to it)", &[root.join(case), moved.clone()]);
+    s.step(
+        "renamed page (the new page links to it)",
+        &[root.join(case), moved.clone()],
+    );
     std::fs::remove_file(&new).unwrap();
     s.step("deleted page", &[new]);
 
@@ -115,14 +153,23 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     std::fs::write(&pdf, b"%PDF-1.4 a longer attachment than before").unwrap();
     s.step("bundle attachment changed", &[pdf]);
 
-    let broken = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| t.replacen("date:", "date: [", 1));
+    let broken = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| {
+        t.replacen("date:", "date: [", 1)
+    });
     s.step("broken front matter", std::slice::from_ref(&broken));
-    let fixed = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| t.replacen("date: [", "date:", 1));
+    let fixed = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| {
+        t.replacen("date: [", "date:", 1)
+    });
     s.step("fixed again", &[fixed]);
 
-    let intro = s.edit("content/_index.md", |t| format!("{t}\n首页说明补充一句。\n"));
+    let intro = s.edit("content/_index.md", |t| {
+        format!("{t}\n首页说明补充一句。\n")
+    });
     s.step("home intro", &[intro]);
-    let intro = s.write("content/cases/_index.md", "---\ntitle: 典型案例\n---\n\n栏目说明。\n");
+    let intro = s.write(
+        "content/cases/_index.md",
+        "---\ntitle: 典型案例\n---\n\n栏目说明。\n",
+    );
     s.step("new section intro", &[intro]);
     let stat = s.write("static/files/通知.txt", "通知");
     s.step("static file", &[stat]);
@@ -131,9 +178,13 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
         "{% extends \"base.html\" %}{% block main %}<p>页面不见了</p>{% endblock %}",
     );
     s.step("theme override", &[tpl]);
-    let cfg = s.edit("site.yaml", |t| t.replacen("paginate: 10", "paginate: 3", 1));
+    let cfg = s.edit("site.yaml", |t| {
+        t.replacen("paginate: 10", "paginate: 3", 1)
+    });
     s.step("site.yaml", &[cfg]);
-    let p = s.edit("content/speeches/tiaoxi-2012-jiguan-dangjian.md", |t| format!("{t}\n补充。\n"));
+    let p = s.edit("content/speeches/tiaoxi-2012-jiguan-dangjian.md", |t| {
+        format!("{t}\n补充。\n")
+    });
     let n = s.step("body edit after site.yaml", &[p]);
     assert!(n <= 15, "rendered {n}");
 }

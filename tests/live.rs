@@ -29,9 +29,19 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn assert_same_tree(got: &Path, want: &Path) {
     let (g, w) = (snapshot(got), snapshot(want));
     let names = |v: &[(String, Vec<u8>)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&g), names(&w), "different files in {} and {}", got.display(), want.display());
+    assert_eq!(
+        names(&g),
+        names(&w),
+        "different files in {} and {}",
+        got.display(),
+        want.display()
+    );
     for ((p, a), (_, b)) in g.iter().zip(&w) {
-        assert!(a == b, "{p} differs between {} and a clean build", got.display());
+        assert!(
+            a == b,
+            "{p} differs between {} and a clean build",
+            got.display()
+        );
     }
 }
 
@@ -43,10 +53,19 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
 
     let home = get(port, "/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("content-type").as_deref(), Some("text/html; charset=utf-8"));
-    assert!(home.text().contains("/__zhanting/poll"), "live-reload script is injected");
+    assert_eq!(
+        home.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text().contains("/__zhanting/poll"),
+        "live-reload script is injected"
+    );
     let on_disk = std::fs::read_to_string(root.join("output/index.html")).unwrap();
-    assert!(!on_disk.contains("__zhanting"), "the file on disk has no live-reload script");
+    assert!(
+        !on_disk.contains("__zhanting"),
+        "the file on disk has no live-reload script"
+    );
 
     // A page under a Chinese file name, percent-encoded as browsers send it.
     let case = files(&root.join("output"))
@@ -54,35 +73,62 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
         .map(|p| p.to_string_lossy().into_owned())
         .find(|p| p.starts_with("cases/") && p.ends_with("/index.html") && !p.is_ascii())
         .expect("a case page with a Chinese path");
-    let encoded: String = percent_encoding::utf8_percent_encode(&case, percent_encoding::CONTROLS).to_string();
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(&case, percent_encoding::CONTROLS).to_string();
     assert!(encoded.contains("%E"), "{encoded}");
-    let r = get(port, &format!("/{}", encoded.trim_end_matches("index.html")));
+    let r = get(
+        port,
+        &format!("/{}", encoded.trim_end_matches("index.html")),
+    );
     assert_eq!(r.status, 200, "{case}");
     assert!(r.body.len() > 100, "{} bytes", r.body.len());
     // A folder without its slash redirects to it.
-    let r = get(port, &format!("/{}", encoded.trim_end_matches("/index.html")));
+    let r = get(
+        port,
+        &format!("/{}", encoded.trim_end_matches("/index.html")),
+    );
     assert_eq!(r.status, 301);
     // The site's own 404 page, with a 404 status.
     let r = get(port, "/no/such/page/");
     assert_eq!(r.status, 404);
     let own404 = std::fs::read_to_string(root.join("output/404.html")).unwrap();
-    assert!(r.text().starts_with(&own404[..own404.find("</body>").unwrap()]), "the site's 404.html is served");
+    assert!(
+        r.text()
+            .starts_with(&own404[..own404.find("</body>").unwrap()]),
+        "the site's 404.html is served"
+    );
 
     // Nothing outside the output folder, however the path is spelt.
     std::fs::write(root.join("secret.txt"), "secret").unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(root.join("secret.txt"), root.join("output/link.txt")).unwrap();
-    for target in ["/../secret.txt", "/../../etc/passwd", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/css/..%2F..%2Fsecret.txt", "/link.txt", "/..\\secret.txt"] {
+    for target in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/css/..%2F..%2Fsecret.txt",
+        "/link.txt",
+        "/..\\secret.txt",
+    ] {
         let r = get(port, target);
         assert!(matches!(r.status, 400 | 404), "{target}: {}", r.status);
-        assert!(!r.text().contains("secret") || r.text().contains("<html"), "{target} leaked a file");
-        assert!(!r.text().contains("root:x:0"), "{target} leaked /etc/passwd");
+        assert!(
+            !r.text().contains("secret") || r.text().contains("<html"),
+            "{target} leaked a file"
+        );
+        assert!(
+            !r.text().contains("root:x:0"),
+            "{target} leaked /etc/passwd"
+        );
     }
 
     // A broken edit: the poll reports the error with its location, and the
     // last good page is still served.
     let gen = |r: &common::live::Response| -> u64 {
-        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["generation"].as_u64().unwrap()
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["generation"]
+            .as_u64()
+            .unwrap()
     };
     let g0 = gen(&get(port, "/__zhanting/poll?since=999999"));
     let page = root.join("content/speeches/second.md");
@@ -90,22 +136,46 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
     write(&page, &good.replace("date: 2015-03-02", "date: 2015-02-31"));
     let r = get(port, &format!("/__zhanting/poll?since={g0}"));
     let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-    let err = v["error"].as_str().unwrap_or_else(|| panic!("an error is reported: {v}"));
+    let err = v["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error is reported: {v}"));
     assert!(err.contains("content/speeches/second.md:3:"), "{err}");
     assert!(err.contains(": error:"), "{err}");
     z.wait_for("build failed", 30);
-    assert_eq!(get(port, "/").status, 200, "the last good build is still served");
-    assert!(get(port, "/").text().contains("second.md:3:"), "a page loaded now shows the error too");
+    assert_eq!(
+        get(port, "/").status,
+        200,
+        "the last good build is still served"
+    );
+    assert!(
+        get(port, "/").text().contains("second.md:3:"),
+        "a page loaded now shows the error too"
+    );
 
     // The fix clears it and the new content is served.
-    write(&page, &good.replace("机关作风建设关系到群众对党的信任。", "机关作风建设关系到群众的信任和支持。"));
-    let v: serde_json::Value = serde_json::from_slice(&get(port, &format!("/__zhanting/poll?since={}", gen(&r))).body).unwrap();
+    write(
+        &page,
+        &good.replace(
+            "机关作风建设关系到群众对党的信任。",
+            "机关作风建设关系到群众的信任和支持。",
+        ),
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&get(port, &format!("/__zhanting/poll?since={}", gen(&r))).body)
+            .unwrap();
     assert!(v["error"].is_null(), "{v}");
     let slug_page = files(&root.join("output"))
         .into_iter()
         .map(|p| p.to_string_lossy().into_owned())
-        .find(|p| std::fs::read_to_string(root.join("output").join(p)).map(|t| t.contains("群众的信任和支持")).unwrap_or(false));
-    assert!(slug_page.is_some(), "the output folder holds the fixed page");
+        .find(|p| {
+            std::fs::read_to_string(root.join("output").join(p))
+                .map(|t| t.contains("群众的信任和支持"))
+                .unwrap_or(false)
+        });
+    assert!(
+        slug_page.is_some(),
+        "the output folder holds the fixed page"
+    );
     let served = get(port, &format!("/{}", slug_page.unwrap()));
     assert!(served.text().contains("群众的信任和支持"));
 }
@@ -114,7 +184,13 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
 fn watch_publishes_every_edit_and_ends_byte_identical_to_a_clean_build() {
     let (tmp, root) = site("full");
     let www = tmp.path().join("www");
-    let mut z = Running::start(&["watch", "--root", root.to_str().unwrap(), "--deploy-to", www.to_str().unwrap()]);
+    let mut z = Running::start(&[
+        "watch",
+        "--root",
+        root.to_str().unwrap(),
+        "--deploy-to",
+        www.to_str().unwrap(),
+    ]);
     z.wait_for("watching", 60);
     let c = root.join("content");
     let second = c.join("speeches/second.md");
@@ -122,30 +198,114 @@ fn watch_publishes_every_edit_and_ends_byte_identical_to_a_clean_build() {
     let new_page = "---\ntitle: 在新任支部书记培训班上的讲话\ndate: 2020-06-01\nspeaker: 孙海涛\ntags: [支部建设]\n---\n同志们：\n\n今天的培训很重要。\n";
     type Edit = Box<dyn Fn()>;
     let steps: Vec<(&str, Edit)> = vec![
-        ("edit body", Box::new({ let (p, t) = (second.clone(), text.clone()); move || write(&p, &t.replace("关系到", "直接关系到")) })),
-        ("edit title and date", Box::new({ let (p, t) = (second.clone(), text.clone()); move || write(&p, &t.replace("在机关作风建设会上的讲话", "在机关作风建设大会上的讲话").replace("2015-03-02", "2016-04-05")) })),
-        ("add page", Box::new({ let p = c.join("speeches/培训班.md"); move || write(&p, new_page) })),
-        ("change tags", Box::new({ let (p, t) = (second.clone(), text.clone()); move || write(&p, &t.replace("tags: 基层党建，作风建设", "tags: 作风建设，为民服务")) })),
-        ("rename page", Box::new({ let c = c.clone(); move || std::fs::rename(c.join("speeches/培训班.md"), c.join("speeches/培训班讲话.md")).unwrap() })),
-        ("delete page", Box::new({ let c = c.clone(); move || std::fs::remove_file(c.join("speeches/third.md")).unwrap() })),
-        ("rename folder with attachments", Box::new({ let c = c.clone(); move || std::fs::rename(c.join("brands/hongfan"), c.join("brands/红帆")).unwrap() })),
-        ("move page between folders", Box::new({ let c = c.clone(); move || std::fs::rename(c.join("speeches/培训班讲话.md"), c.join("pages/培训班讲话.md")).unwrap() })),
-        ("editor-style save (temp file renamed over)", Box::new({ let (p, t) = (second.clone(), text.clone()); let c = c.clone(); move || {
-            let tmp = c.join("speeches/.second.md.swp");
-            write(&tmp, &t.replace("同志们：", "同志们、朋友们："));
-            std::fs::rename(&tmp, &p).unwrap();
-        } })),
+        (
+            "edit body",
+            Box::new({
+                let (p, t) = (second.clone(), text.clone());
+                move || write(&p, &t.replace("关系到", "直接关系到"))
+            }),
+        ),
+        (
+            "edit title and date",
+            Box::new({
+                let (p, t) = (second.clone(), text.clone());
+                move || {
+                    write(
+                        &p,
+                        &t.replace("在机关作风建设会上的讲话", "在机关作风建设大会上的讲话")
+                            .replace("2015-03-02", "2016-04-05"),
+                    )
+                }
+            }),
+        ),
+        (
+            "add page",
+            Box::new({
+                let p = c.join("speeches/培训班.md");
+                move || write(&p, new_page)
+            }),
+        ),
+        (
+            "change tags",
+            Box::new({
+                let (p, t) = (second.clone(), text.clone());
+                move || {
+                    write(
+                        &p,
+                        &t.replace("tags: 基层党建，作风建设", "tags: 作风建设，为民服务"),
+                    )
+                }
+            }),
+        ),
+        (
+            "rename page",
+            Box::new({
+                let c = c.clone();
+                move || {
+                    std::fs::rename(
+                        c.join("speeches/培训班.md"),
+                        c.join("speeches/培训班讲话.md"),
+                    )
+                    .unwrap()
+                }
+            }),
+        ),
+        (
+            "delete page",
+            Box::new({
+                let c = c.clone();
+                move || std::fs::remove_file(c.join("speeches/third.md")).unwrap()
+            }),
+        ),
+        (
+            "rename folder with attachments",
+            Box::new({
+                let c = c.clone();
+                move || std::fs::rename(c.join("brands/hongfan"), c.join("brands/红帆")).unwrap()
+            }),
+        ),
+        (
+            "move page between folders",
+            Box::new({
+                let c = c.clone();
+                move || {
+                    std::fs::rename(
+                        c.join("speeches/培训班讲话.md"),
+                        c.join("pages/培训班讲话.md"),
+                    )
+                    .unwrap()
+                }
+            }),
+        ),
+        (
+            "editor-style save (temp file renamed over)",
+            Box::new({
+                let (p, t) = (second.clone(), text.clone());
+                let c = c.clone();
+                move || {
+                    let tmp = c.join("speeches/.second.md.swp");
+                    write(&tmp, &t.replace("同志们：", "同志们、朋友们："));
+                    std::fs::rename(&tmp, &p).unwrap();
+                }
+            }),
+        ),
     ];
     for (what, edit) in &steps {
         edit();
         let line = z.wait_for("published", 30);
-        assert!(!line.contains("(0 files changed)"), "{what}: nothing was published: {line}");
+        assert!(
+            !line.contains("(0 files changed)"),
+            "{what}: nothing was published: {line}"
+        );
     }
     // A broken edit publishes nothing.
     let before = snapshot(&www);
     write(&second, "---\ntitle: [unclosed\n---\nx\n");
     z.wait_for("build failed", 30);
-    assert!(snapshot(&www) == before, "a failed build changed the deploy folder");
+    assert!(
+        snapshot(&www) == before,
+        "a failed build changed the deploy folder"
+    );
     write(&second, &text);
     z.wait_for("published", 30);
     drop(z);
@@ -154,7 +314,10 @@ fn watch_publishes_every_edit_and_ends_byte_identical_to_a_clean_build() {
     build(&root, &["--output", clean.to_str().unwrap()]);
     assert_same_tree(&www, &clean);
     assert_same_tree(&root.join("output"), &clean);
-    let left: Vec<_> = files(&www).into_iter().filter(|p| p.to_string_lossy().contains("zt-tmp")).collect();
+    let left: Vec<_> = files(&www)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("zt-tmp"))
+        .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
 

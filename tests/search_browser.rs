@@ -10,22 +10,40 @@ use serde_json::Value;
 use std::path::Path;
 
 fn search(tab: &Tab, q: &str, opts: &str) -> Value {
-    let js = format!("window.zhanting.search({}, {opts}).then(r => JSON.stringify(r))", Value::from(q));
+    let js = format!(
+        "window.zhanting.search({}, {opts}).then(r => JSON.stringify(r))",
+        Value::from(q)
+    );
     let s = eval(tab, &js);
     serde_json::from_str(s.as_str().unwrap_or_else(|| panic!("search {q}: {s}"))).expect("json")
 }
 
 fn titles(r: &Value) -> Vec<String> {
-    r["results"].as_array().expect("results").iter().map(|x| x["title"].as_str().unwrap_or("").to_string()).collect()
+    r["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| x["title"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 /// Console errors, leaving out theme assets this fixture does not need.
 fn own_errors(c: &Console) -> Vec<String> {
-    c.errors().into_iter().filter(|e| !["style.css", "site.js", "favicon.svg"].iter().any(|a| e.contains(a))).collect()
+    c.errors()
+        .into_iter()
+        .filter(|e| {
+            !["style.css", "site.js", "favicon.svg"]
+                .iter()
+                .any(|a| e.contains(a))
+        })
+        .collect()
 }
 
 fn open(tab: &Tab, url: &str) {
-    tab.navigate_to(url).expect("navigate").wait_until_navigated().expect("loaded");
+    tab.navigate_to(url)
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
 }
 
 fn built(base: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -43,14 +61,24 @@ fn search_api_finds_exact_runs_ranks_and_filters() {
     let tab = browser.new_tab().expect("tab");
     let console = watch_console(&tab);
     open(&tab, &server.url("/dangjian/search/index.html"));
-    wait_for(&tab, "window.zhanting && typeof window.zhanting.search === 'function'", 10);
+    wait_for(
+        &tab,
+        "window.zhanting && typeof window.zhanting.search === 'function'",
+        10,
+    );
 
     // names and rare terms; title and metadata ahead of body
     let r = search(&tab, "陈仓区", "{}");
     assert_eq!(r["total"], 2, "{r}");
-    assert_eq!(titles(&r), ["在陈仓区党建工作会议上的讲话", "在年度总结会上的讲话"]);
+    assert_eq!(
+        titles(&r),
+        ["在陈仓区党建工作会议上的讲话", "在年度总结会上的讲话"]
+    );
     let r = search(&tab, "文建明工作法", "{}");
-    assert_eq!(titles(&r), ["文建明工作法的实践与启示", "在年度总结会上的讲话"]);
+    assert_eq!(
+        titles(&r),
+        ["文建明工作法的实践与启示", "在年度总结会上的讲话"]
+    );
     let r = search(&tab, "格里坪", "{}");
     assert_eq!(titles(&r), ["文建明工作法的实践与启示"]);
     // characters that occur only scattered do not match
@@ -63,20 +91,36 @@ fn search_api_finds_exact_runs_ranks_and_filters() {
     }
     // mixed scripts, full-width = half-width
     for q in ["QQ群", "ＱＱ群", "qq群", "2013年", "２０１３年", "5130人"] {
-        assert_eq!(titles(&search(&tab, q, "{}")), ["在陈仓区党建工作会议上的讲话"], "{q}");
+        assert_eq!(
+            titles(&search(&tab, q, "{}")),
+            ["在陈仓区党建工作会议上的讲话"],
+            "{q}"
+        );
     }
     // single character
-    assert_eq!(titles(&search(&tab, "坪", "{}")), ["文建明工作法的实践与启示"]);
+    assert_eq!(
+        titles(&search(&tab, "坪", "{}")),
+        ["文建明工作法的实践与启示"]
+    );
     // spaces: AND
-    assert_eq!(titles(&search(&tab, "陈仓区 文建明", "{}")), ["在年度总结会上的讲话"]);
+    assert_eq!(
+        titles(&search(&tab, "陈仓区 文建明", "{}")),
+        ["在年度总结会上的讲话"]
+    );
     assert_eq!(search(&tab, "陈仓区 格里坪", "{}")["total"], 0);
     // filters with a query, and without one (browse, newest first)
     let r = search(&tab, "支部", "{kind: 'case'}");
     assert_eq!(r["total"], 12, "{r}");
     let r = search(&tab, "", "{region: '四川省攀枝花市仁和区'}");
-    assert_eq!(titles(&r), ["红旗支部“先锋岗”品牌", "文建明工作法的实践与启示"]);
+    assert_eq!(
+        titles(&r),
+        ["红旗支部“先锋岗”品牌", "文建明工作法的实践与启示"]
+    );
     assert_eq!(search(&tab, "", "{year: '2021', limit: 5}")["total"], 12);
-    assert_eq!(search(&tab, "", "{year: 2021, sector: '社区', kind: 'case'}")["total"], 12);
+    assert_eq!(
+        search(&tab, "", "{year: 2021, sector: '社区', kind: 'case'}")["total"],
+        12
+    );
     assert_eq!(search(&tab, "网格", "{kind: 'speech'}")["total"], 0);
     // limit and offset
     let a = search(&tab, "网格", "{limit: 10}");
@@ -94,11 +138,21 @@ fn search_api_finds_exact_runs_ranks_and_filters() {
     assert!(snip.contains("a&lt;b &amp; c&gt;d"), "{snip}");
     assert!(!snip.contains("<b"), "{snip}");
     let r = search(&tab, "ＱＱ群", "{}");
-    assert!(r["results"][0]["snippet"].as_str().unwrap().contains("<mark>ＱＱ群</mark>"), "{r}");
+    assert!(
+        r["results"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>ＱＱ群</mark>"),
+        "{r}"
+    );
     // urls are relative to the page and lead to it
     let url = hit["url"].as_str().unwrap();
     assert_eq!(url, "../cases/wenjianming/index.html");
-    assert!(own_errors(&console).is_empty(), "{:?}", own_errors(&console));
+    assert!(
+        own_errors(&console).is_empty(),
+        "{:?}",
+        own_errors(&console)
+    );
 }
 
 #[test]
@@ -113,54 +167,154 @@ fn search_page_under_sub_path() {
     // the header search box on any page leads here with ?q=
     open(&tab, &server.url("/dangjian/cases/scatter/index.html"));
     eval(&tab, "document.getElementById('site-q').value = '格里坪'; document.querySelector('form.site-search').submit(); 1");
-    wait_for(&tab, "document.querySelectorAll('#search-results li.search-result').length === 1", 10);
-    let href = eval(&tab, "document.querySelector('#search-results li.search-result a.search-title').href");
-    assert_eq!(href, Value::from(server.url("/dangjian/cases/wenjianming/index.html")));
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#search-results li.search-result').length === 1",
+        10,
+    );
+    let href = eval(
+        &tab,
+        "document.querySelector('#search-results li.search-result a.search-title').href",
+    );
+    assert_eq!(
+        href,
+        Value::from(server.url("/dangjian/cases/wenjianming/index.html"))
+    );
     let mark = eval(&tab, "document.querySelector('#search-results li.search-result p.search-snippet mark').textContent");
     assert_eq!(mark, "格里坪");
-    assert_eq!(eval(&tab, "document.querySelector('.search-form input[name=q]').value"), "格里坪");
-    let meta = eval(&tab, "document.querySelector('#search-results li.search-result p.search-meta').textContent");
-    assert!(meta.as_str().is_some_and(|m| m.starts_with("典型案例 · ") && m.contains("2016年5月20日")), "kind and date in Chinese form: {meta}");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.search-form input[name=q]').value"
+        ),
+        "格里坪"
+    );
+    let meta = eval(
+        &tab,
+        "document.querySelector('#search-results li.search-result p.search-meta').textContent",
+    );
+    assert!(
+        meta.as_str()
+            .is_some_and(|m| m.starts_with("典型案例 · ") && m.contains("2016年5月20日")),
+        "kind and date in Chinese form: {meta}"
+    );
 
     // typing a query; the URL keeps it; more results
     eval(&tab, "document.getElementById('search-q').value = '网格'; document.querySelector('form.search-form').requestSubmit(); 1");
-    wait_for(&tab, "document.querySelectorAll('#search-results li.search-result').length === 10", 10);
-    assert!(eval(&tab, "location.search").as_str().unwrap().contains("q=%E7%BD%91%E6%A0%BC"));
-    assert!(eval(&tab, "document.getElementById('search-status').textContent").as_str().unwrap().contains("12"));
-    assert_eq!(eval(&tab, "document.querySelector('button.search-more').hidden"), false);
-    eval(&tab, "document.querySelector('button.search-more').click(); 1");
-    wait_for(&tab, "document.querySelectorAll('#search-results li.search-result').length === 12", 10);
-    assert_eq!(eval(&tab, "document.querySelector('button.search-more').hidden"), true);
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#search-results li.search-result').length === 10",
+        10,
+    );
+    assert!(eval(&tab, "location.search")
+        .as_str()
+        .unwrap()
+        .contains("q=%E7%BD%91%E6%A0%BC"));
+    assert!(
+        eval(&tab, "document.getElementById('search-status').textContent")
+            .as_str()
+            .unwrap()
+            .contains("12")
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('button.search-more').hidden"),
+        false
+    );
+    eval(
+        &tab,
+        "document.querySelector('button.search-more').click(); 1",
+    );
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#search-results li.search-result').length === 12",
+        10,
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('button.search-more').hidden"),
+        true
+    );
 
     // filters come from the index and combine with the query
     let opts = eval(&tab, "Array.from(document.querySelector('.search-filters select[name=region]').options).map(o => o.value).join('|')");
-    assert_eq!(opts, "|四川省攀枝花市仁和区|甘肃省兰州市城关区|陕西省宝鸡市陈仓区");
+    assert_eq!(
+        opts,
+        "|四川省攀枝花市仁和区|甘肃省兰州市城关区|陕西省宝鸡市陈仓区"
+    );
     let years = eval(&tab, "Array.from(document.querySelector('select[name=year]').options).map(o => o.value).join('|')");
     assert_eq!(years, "|2021|2020|2019|2018|2016|2013");
     eval(&tab, "document.getElementById('search-q').value = '支部'; const s = document.querySelector('select[name=kind]'); s.value = 'speech'; s.dispatchEvent(new Event('change')); 1");
-    wait_for(&tab, "document.getElementById('search-status').dataset.total === '2'", 10);
-    assert!(eval(&tab, "location.search").as_str().unwrap().contains("kind=speech"));
+    wait_for(
+        &tab,
+        "document.getElementById('search-status').dataset.total === '2'",
+        10,
+    );
+    assert!(eval(&tab, "location.search")
+        .as_str()
+        .unwrap()
+        .contains("kind=speech"));
 
     // a bookmarked search with filters and no query (browse)
     open(&tab, &server.url("/dangjian/search/index.html?q=&kind=&region=%E5%9B%9B%E5%B7%9D%E7%9C%81%E6%94%80%E6%9E%9D%E8%8A%B1%E5%B8%82%E4%BB%81%E5%92%8C%E5%8C%BA&sector=&year="));
-    wait_for(&tab, "document.querySelectorAll('#search-results li.search-result').length === 2", 10);
-    assert_eq!(eval(&tab, "document.querySelector('select[name=region]').value"), "四川省攀枝花市仁和区");
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#search-results li.search-result').length === 2",
+        10,
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('select[name=region]').value"),
+        "四川省攀枝花市仁和区"
+    );
     // no results
-    open(&tab, &server.url("/dangjian/search/index.html?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D"));
-    wait_for(&tab, "document.getElementById('search-status').dataset.total === '0'", 10);
-    assert_eq!(eval(&tab, "document.querySelectorAll('#search-results li').length"), 0);
-    assert!(eval(&tab, "document.getElementById('search-status').textContent").as_str().unwrap().contains("没有找到"));
-    assert!(own_errors(&console).is_empty(), "{:?}", own_errors(&console));
+    open(
+        &tab,
+        &server.url("/dangjian/search/index.html?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D"),
+    );
+    wait_for(
+        &tab,
+        "document.getElementById('search-status').dataset.total === '0'",
+        10,
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#search-results li').length"
+        ),
+        0
+    );
+    assert!(
+        eval(&tab, "document.getElementById('search-status').textContent")
+            .as_str()
+            .unwrap()
+            .contains("没有找到")
+    );
+    assert!(
+        own_errors(&console).is_empty(),
+        "{:?}",
+        own_errors(&console)
+    );
 }
 
 fn check_from(tab: &Tab, page_url: &str, expect_prefix: &str) {
     open(tab, page_url);
-    wait_for(tab, "document.querySelectorAll('#search-results li.search-result').length === 2", 10);
-    let first = eval(tab, "document.querySelector('#search-results li.search-result a').textContent");
+    wait_for(
+        tab,
+        "document.querySelectorAll('#search-results li.search-result').length === 2",
+        10,
+    );
+    let first = eval(
+        tab,
+        "document.querySelector('#search-results li.search-result a').textContent",
+    );
     assert_eq!(first, "在陈仓区党建工作会议上的讲话");
-    let href = eval(tab, "document.querySelector('#search-results li.search-result a').href");
+    let href = eval(
+        tab,
+        "document.querySelector('#search-results li.search-result a').href",
+    );
     assert!(href.as_str().unwrap().starts_with(expect_prefix), "{href}");
-    eval(tab, "document.querySelector('#search-results li.search-result a').click(); 1");
+    eval(
+        tab,
+        "document.querySelector('#search-results li.search-result a').click(); 1",
+    );
     wait_for(tab, "document.querySelector('h1') && document.querySelector('h1').textContent.includes('陈仓区党建')", 10);
 }
 
@@ -172,10 +326,22 @@ fn search_page_at_root_and_from_disk() {
     let browser = launch();
     let tab = browser.new_tab().expect("tab");
     let console = watch_console(&tab);
-    check_from(&tab, &server.url("/search/index.html?q=%E9%99%88%E4%BB%93%E5%8C%BA"), &server.url("/speeches/"));
+    check_from(
+        &tab,
+        &server.url("/search/index.html?q=%E9%99%88%E4%BB%93%E5%8C%BA"),
+        &server.url("/speeches/"),
+    );
     let file = file_url(&out.join("search/index.html"));
-    check_from(&tab, &format!("{file}?q=%E9%99%88%E4%BB%93%E5%8C%BA"), "file://");
-    assert!(own_errors(&console).is_empty(), "{:?}", own_errors(&console));
+    check_from(
+        &tab,
+        &format!("{file}?q=%E9%99%88%E4%BB%93%E5%8C%BA"),
+        "file://",
+    );
+    assert!(
+        own_errors(&console).is_empty(),
+        "{:?}",
+        own_errors(&console)
+    );
     // every index file is UTF-8 JavaScript loaded with a charset
     let page = read(&out.join("search/index.html"));
     assert!(page.contains(r#"<script src="../assets/search.js" charset="utf-8"></script>"#));

@@ -26,7 +26,10 @@ const PAGES: &[(&str, &str)] = &[
     ("brand", "brands/hongfan/index.html"),
     ("page", "about/index.html"),
     ("terms", "regions/index.html"),
-    ("term", "tags/%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86/index.html"),
+    (
+        "term",
+        "tags/%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86/index.html",
+    ),
     ("search", "search/index.html"),
     ("404", "404.html"),
 ];
@@ -69,12 +72,22 @@ fn pages(out: &Path) -> Vec<(&'static str, &'static str)> {
     PAGES
         .iter()
         .copied()
-        .filter(|(_, p)| out.join(percent_encoding::percent_decode_str(p).decode_utf8_lossy().as_ref()).is_file())
+        .filter(|(_, p)| {
+            out.join(
+                percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .as_ref(),
+            )
+            .is_file()
+        })
         .collect()
 }
 
 fn open(tab: &Arc<Tab>, url: &str) {
-    tab.navigate_to(url).expect("navigate").wait_until_navigated().expect("loaded");
+    tab.navigate_to(url)
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
     wait_for(tab, "document.readyState === 'complete'", 10);
 }
 
@@ -111,17 +124,35 @@ fn set_width(tab: &Tab, width: u32) {
 
 /// Saves the whole page in 1200 px tall pieces when ZHANTING_SCREENSHOTS is set.
 fn screenshot(tab: &Tab, name: &str, width: u32) {
-    let Some(dir) = std::env::var_os("ZHANTING_SCREENSHOTS") else { return };
+    let Some(dir) = std::env::var_os("ZHANTING_SCREENSHOTS") else {
+        return;
+    };
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir).expect("screenshot dir");
-    let height = eval(tab, "document.documentElement.scrollHeight").as_f64().unwrap_or(900.0).min(12000.0);
+    let height = eval(tab, "document.documentElement.scrollHeight")
+        .as_f64()
+        .unwrap_or(900.0)
+        .min(12000.0);
     set_viewport(tab, width, height as u32);
     let mut y = 0.0;
     let mut n = 1;
     while y < height {
         let h = (height - y).min(1200.0);
-        let clip = Page::Viewport { x: 0.0, y, width: width as f64, height: h, scale: 1.0 };
-        let png = tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, Some(clip), true).expect("screenshot");
+        let clip = Page::Viewport {
+            x: 0.0,
+            y,
+            width: width as f64,
+            height: h,
+            scale: 1.0,
+        };
+        let png = tab
+            .capture_screenshot(
+                Page::CaptureScreenshotFormatOption::Png,
+                None,
+                Some(clip),
+                true,
+            )
+            .expect("screenshot");
         std::fs::write(dir.join(format!("{name}-{width}-{n}.png")), png).expect("write screenshot");
         y += h;
         n += 1;
@@ -142,10 +173,17 @@ fn pages_fit_phone_and_desktop_widths_without_console_errors() {
         for (name, path) in &pages {
             open(&tab, &server.url(&format!("/dangjian/{path}")));
             let inner = eval(&tab, "window.innerWidth").as_u64().unwrap_or(0);
-            assert_eq!(inner, width as u64, "{name}: viewport is not {width} px wide");
+            assert_eq!(
+                inner, width as u64,
+                "{name}: viewport is not {width} px wide"
+            );
             let (scroll, client) = (
-                eval(&tab, "document.documentElement.scrollWidth").as_u64().unwrap_or(u64::MAX),
-                eval(&tab, "document.documentElement.clientWidth").as_u64().unwrap_or(0),
+                eval(&tab, "document.documentElement.scrollWidth")
+                    .as_u64()
+                    .unwrap_or(u64::MAX),
+                eval(&tab, "document.documentElement.clientWidth")
+                    .as_u64()
+                    .unwrap_or(0),
             );
             let wide = eval(
                 &tab,
@@ -157,14 +195,23 @@ fn pages_fit_phone_and_desktop_widths_without_console_errors() {
             screenshot(&tab, name, width);
         }
         let errors = console.errors();
-        assert!(errors.is_empty(), "console errors at {width}px: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "console errors at {width}px: {errors:#?}"
+        );
     }
 }
 
 /// Injects axe-core from disk and returns the serious and critical violations.
 fn axe(tab: &Tab) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
-    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (scripts/test.sh installs axe-core)", path.display()));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (scripts/test.sh installs axe-core)",
+            path.display()
+        )
+    });
     eval(tab, &format!("{src};0"));
     let v = eval(
         tab,
@@ -172,7 +219,14 @@ fn axe(tab: &Tab) -> Vec<String> {
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(' | ')))",
     );
-    v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[test]
@@ -192,23 +246,42 @@ fn axe_finds_no_serious_or_critical_violations() {
     // The same pages read in 适老化 mode at a phone width.
     set_width(&tab, 375);
     eval(&tab, "localStorage.setItem('zhanting-elder', '1'); localStorage.setItem('zhanting-font-size', 'l'); 0");
-    for (name, path) in [("home", "index.html"), ("case", "cases/qingshi/index.html"), ("brand", "brands/hongfan/index.html")] {
+    for (name, path) in [
+        ("home", "index.html"),
+        ("case", "cases/qingshi/index.html"),
+        ("brand", "brands/hongfan/index.html"),
+    ] {
         open(&tab, &server.url(&format!("/dangjian/{path}")));
-        assert_eq!(eval(&tab, "document.documentElement.classList.contains('elder')"), Value::Bool(true));
+        assert_eq!(
+            eval(&tab, "document.documentElement.classList.contains('elder')"),
+            Value::Bool(true)
+        );
         for v in axe(&tab) {
             report.push(format!("{name} (适老化): {v}"));
         }
     }
     assert!(checked.len() >= 12, "pages checked: {checked:?}");
-    assert!(report.is_empty(), "axe-core violations:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "axe-core violations:\n{}",
+        report.join("\n")
+    );
 }
 
 fn root_font_px(tab: &Tab) -> f64 {
-    eval(tab, "parseFloat(getComputedStyle(document.documentElement).fontSize)").as_f64().unwrap_or(0.0)
+    eval(
+        tab,
+        "parseFloat(getComputedStyle(document.documentElement).fontSize)",
+    )
+    .as_f64()
+    .unwrap_or(0.0)
 }
 
 fn click(tab: &Tab, selector: &str) {
-    tab.find_element(selector).unwrap_or_else(|e| panic!("{selector}: {e}")).click().unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    tab.find_element(selector)
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+        .click()
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
 }
 
 /// Records `<html>`'s classes at the moment `<body>` appears, before
@@ -233,18 +306,39 @@ fn font_size_and_elder_mode_are_remembered_and_applied_before_first_paint() {
     let case = server.url("/dangjian/cases/qingshi/index.html");
     open(&tab, &case);
     let normal = root_font_px(&tab);
-    assert_eq!(eval(&tab, "document.querySelector('[data-fs=m]').getAttribute('aria-pressed')"), Value::from("true"));
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('[data-fs=m]').getAttribute('aria-pressed')"
+        ),
+        Value::from("true")
+    );
 
     click(&tab, "[data-fs=l]");
     let large = root_font_px(&tab);
     assert!(large > normal, "大 makes text larger: {large} vs {normal}");
-    assert_eq!(eval(&tab, "document.querySelector('[data-fs=l]').getAttribute('aria-pressed')"), Value::from("true"));
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('[data-fs=l]').getAttribute('aria-pressed')"
+        ),
+        Value::from("true")
+    );
 
-    tab.reload(false, None).expect("reload").wait_until_navigated().expect("reloaded");
+    tab.reload(false, None)
+        .expect("reload")
+        .wait_until_navigated()
+        .expect("reloaded");
     wait_for(&tab, "document.readyState === 'complete'", 10);
     assert_eq!(root_font_px(&tab), large, "大 is kept after a reload");
-    let at_body = eval(&tab, "window.__classesAtBody").as_str().unwrap_or("").to_string();
-    assert!(at_body.split(' ').any(|c| c == "fs-l"), "size class set before <body> is parsed (no flash), was {at_body:?}");
+    let at_body = eval(&tab, "window.__classesAtBody")
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        at_body.split(' ').any(|c| c == "fs-l"),
+        "size class set before <body> is parsed (no flash), was {at_body:?}"
+    );
 
     // Another page of the site, then 小.
     open(&tab, &server.url("/dangjian/speeches/index.html"));
@@ -257,25 +351,57 @@ fn font_size_and_elder_mode_are_remembered_and_applied_before_first_paint() {
     // 适老化: larger text, line spacing at least 1.5, bigger click targets; remembered.
     open(&tab, &case);
     click(&tab, "[data-elder]");
-    assert_eq!(eval(&tab, "document.querySelector('[data-elder]').getAttribute('aria-pressed')"), Value::from("true"));
-    tab.reload(false, None).expect("reload").wait_until_navigated().expect("reloaded");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('[data-elder]').getAttribute('aria-pressed')"
+        ),
+        Value::from("true")
+    );
+    tab.reload(false, None)
+        .expect("reload")
+        .wait_until_navigated()
+        .expect("reloaded");
     wait_for(&tab, "document.readyState === 'complete'", 10);
-    assert_eq!(eval(&tab, "document.documentElement.classList.contains('elder')"), Value::Bool(true), "适老化 kept after reload");
-    assert!(eval(&tab, "window.__classesAtBody").as_str().unwrap_or("").contains("elder"), "适老化 applied before first paint");
+    assert_eq!(
+        eval(&tab, "document.documentElement.classList.contains('elder')"),
+        Value::Bool(true),
+        "适老化 kept after reload"
+    );
+    assert!(
+        eval(&tab, "window.__classesAtBody")
+            .as_str()
+            .unwrap_or("")
+            .contains("elder"),
+        "适老化 applied before first paint"
+    );
     assert!(root_font_px(&tab) > normal, "适老化 enlarges text");
     let spacing = eval(
         &tab,
         "(function(){ const s = getComputedStyle(document.querySelector('.content p')); return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()",
     );
-    assert!(spacing.as_f64().unwrap_or(0.0) >= 1.5, "line spacing {spacing}");
+    assert!(
+        spacing.as_f64().unwrap_or(0.0) >= 1.5,
+        "line spacing {spacing}"
+    );
     let smallest = eval(
         &tab,
         "Math.min(...Array.from(document.querySelectorAll('.site-nav a, .prefs button, .site-search button')).map(e => e.getBoundingClientRect().height))",
     );
-    assert!(smallest.as_f64().unwrap_or(0.0) >= 44.0, "click targets at least 44 px high in 适老化, smallest {smallest}");
+    assert!(
+        smallest.as_f64().unwrap_or(0.0) >= 44.0,
+        "click targets at least 44 px high in 适老化, smallest {smallest}"
+    );
     click(&tab, "[data-elder]");
-    assert_eq!(eval(&tab, "document.documentElement.classList.contains('elder')"), Value::Bool(false));
-    assert!(console.errors().is_empty(), "console errors: {:#?}", console.errors());
+    assert_eq!(
+        eval(&tab, "document.documentElement.classList.contains('elder')"),
+        Value::Bool(false)
+    );
+    assert!(
+        console.errors().is_empty(),
+        "console errors: {:#?}",
+        console.errors()
+    );
 }
 
 #[test]
@@ -293,13 +419,24 @@ fn switches_work_without_storage_on_file_urls() {
     })
     .expect("block storage");
     open(&tab, &file_url(&out.join("cases/qingshi/index.html")));
-    assert_eq!(eval(&tab, "document.documentElement.classList.contains('js')"), Value::Bool(true), "site.js ran");
+    assert_eq!(
+        eval(&tab, "document.documentElement.classList.contains('js')"),
+        Value::Bool(true),
+        "site.js ran"
+    );
     let normal = root_font_px(&tab);
     click(&tab, "[data-fs=l]");
     assert!(root_font_px(&tab) > normal, "大 still works for this page");
     click(&tab, "[data-elder]");
-    assert_eq!(eval(&tab, "document.documentElement.classList.contains('elder')"), Value::Bool(true));
-    assert!(console.errors().is_empty(), "console errors: {:#?}", console.errors());
+    assert_eq!(
+        eval(&tab, "document.documentElement.classList.contains('elder')"),
+        Value::Bool(true)
+    );
+    assert!(
+        console.errors().is_empty(),
+        "console errors: {:#?}",
+        console.errors()
+    );
 }
 
 #[test]
@@ -309,15 +446,54 @@ fn print_hides_navigation_and_shows_the_page_address() {
     let tab = tab_of(&browser);
     let url = server.url("/dangjian/speeches/liangwei/index.html");
     open(&tab, &url);
-    assert_eq!(eval(&tab, "getComputedStyle(document.querySelector('.print-url')).display"), Value::from("none"));
-    tab.call_method(Emulation::SetEmulatedMedia { media: Some("print".into()), features: None }).expect("print media");
-    for sel in [".site-nav", ".site-header", ".breadcrumb", ".site-footer", ".neighbours", ".btn-print"] {
-        assert_eq!(eval(&tab, &format!("getComputedStyle(document.querySelector('{sel}')).display")), Value::from("none"), "{sel} printed");
+    assert_eq!(
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('.print-url')).display"
+        ),
+        Value::from("none")
+    );
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: Some("print".into()),
+        features: None,
+    })
+    .expect("print media");
+    for sel in [
+        ".site-nav",
+        ".site-header",
+        ".breadcrumb",
+        ".site-footer",
+        ".neighbours",
+        ".btn-print",
+    ] {
+        assert_eq!(
+            eval(
+                &tab,
+                &format!("getComputedStyle(document.querySelector('{sel}')).display")
+            ),
+            Value::from("none"),
+            "{sel} printed"
+        );
     }
-    assert_ne!(eval(&tab, "getComputedStyle(document.querySelector('.content')).display"), Value::from("none"));
-    assert_eq!(eval(&tab, "getComputedStyle(document.querySelector('.print-url')).display"), Value::from("block"));
+    assert_ne!(
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('.content')).display"
+        ),
+        Value::from("none")
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('.print-url')).display"
+        ),
+        Value::from("block")
+    );
     let printed = eval(&tab, "document.querySelector('.print-url').textContent");
-    assert!(printed.as_str().unwrap_or("").contains(&url), "printed address {printed} is the page's URL {url}");
+    assert!(
+        printed.as_str().unwrap_or("").contains(&url),
+        "printed address {printed} is the page's URL {url}"
+    );
     // The whole text is printed: nothing in the article is cut off or hidden.
     let hidden = eval(&tab, "Array.from(document.querySelectorAll('.content *')).filter(e => getComputedStyle(e).display === 'none').length");
     assert_eq!(hidden, Value::from(0));
@@ -330,22 +506,44 @@ fn lists_and_pages_work_with_javascript_off() {
     let (_t, _out, server) = served_site();
     let browser = launch();
     let tab = tab_of(&browser);
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true }).expect("disable JS");
+    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
+        .expect("disable JS");
     open(&tab, &server.url("/dangjian/cases/index.html"));
-    let items = tab.find_elements(".items .item-title a").expect("list items");
+    let items = tab
+        .find_elements(".items .item-title a")
+        .expect("list items");
     assert!(!items.is_empty(), "the list shows its pages");
     // A real mouse click at the link (Element::click would run JavaScript).
     let at = items[0].get_midpoint().expect("link position");
     tab.click_point(at).expect("click first item");
     tab.wait_until_navigated().expect("navigated");
-    let h1 = tab.find_element("h1").expect("h1").get_inner_text().expect("text");
+    let h1 = tab
+        .find_element("h1")
+        .expect("h1")
+        .get_inner_text()
+        .expect("text");
     assert!(!h1.is_empty());
-    let content = tab.find_element(".content").expect("content").get_inner_text().expect("text");
+    let content = tab
+        .find_element(".content")
+        .expect("content")
+        .get_inner_text()
+        .expect("text");
     assert!(content.chars().count() > 5, "article text shown: {content}");
     // Controls that need JavaScript are not shown.
     let prefs = tab.find_element(".prefs").expect("prefs");
-    let display = prefs.call_js_fn("function () { return getComputedStyle(this).display; }", vec![], false).expect("style").value;
-    assert_eq!(display, Some(Value::from("none")), "字号 buttons hidden without JavaScript");
+    let display = prefs
+        .call_js_fn(
+            "function () { return getComputedStyle(this).display; }",
+            vec![],
+            false,
+        )
+        .expect("style")
+        .value;
+    assert_eq!(
+        display,
+        Some(Value::from("none")),
+        "字号 buttons hidden without JavaScript"
+    );
     let nav = tab.find_elements(".site-nav a").expect("nav");
     assert!(nav.len() >= 4);
 }
@@ -357,11 +555,20 @@ fn keyboard_reaches_skip_link_and_focus_is_visible() {
     let tab = tab_of(&browser);
     open(&tab, &server.url("/dangjian/cases/qingshi/index.html"));
     tab.press_key("Tab").expect("tab");
-    assert_eq!(eval(&tab, "document.activeElement.className"), Value::from("skip-link"));
-    let top = eval(&tab, "document.activeElement.getBoundingClientRect().top").as_f64().unwrap_or(-1.0);
+    assert_eq!(
+        eval(&tab, "document.activeElement.className"),
+        Value::from("skip-link")
+    );
+    let top = eval(&tab, "document.activeElement.getBoundingClientRect().top")
+        .as_f64()
+        .unwrap_or(-1.0);
     assert!(top >= 0.0, "focused skip link is on screen");
     tab.press_key("Enter").expect("enter");
-    wait_for(&tab, "document.activeElement && document.activeElement.id === 'main'", 5);
+    wait_for(
+        &tab,
+        "document.activeElement && document.activeElement.id === 'main'",
+        5,
+    );
     // Tab on: every focused control shows an outline.
     for _ in 0..6 {
         tab.press_key("Tab").expect("tab");
@@ -389,7 +596,13 @@ fn an_article_page_weighs_under_60_kb_before_images() {
             js += bytes;
         }
     }
-    assert!(html > 0 && css > 0 && js > 0, "page, style and script were loaded: {log:?}");
+    assert!(
+        html > 0 && css > 0 && js > 0,
+        "page, style and script were loaded: {log:?}"
+    );
     let total = html + css + js;
-    assert!(total < 60 * 1024, "article page is {total} bytes (HTML {html}, CSS {css}, JS {js}), over 60 KB");
+    assert!(
+        total < 60 * 1024,
+        "article page is {total} bytes (HTML {html}, CSS {css}, JS {js}), over 60 KB"
+    );
 }

@@ -63,7 +63,10 @@ fn is_attack_script(text: &str) -> bool {
 /// Every way a built HTML file could run injected code, as readable findings.
 fn dangers(out: &Path) -> Vec<String> {
     let mut found = vec![];
-    for rel in files(out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+    for rel in files(out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
         let doc = html(&out.join(&rel));
         let at = rel.display().to_string();
         for el in select(&doc, "*") {
@@ -71,29 +74,60 @@ fn dangers(out: &Path) -> Vec<String> {
             let name = v.name();
             if name == "script" {
                 match v.attr("src") {
-                    Some(src) if src.trim_start_matches("../").trim_start_matches('/').starts_with("assets/") && src.ends_with(".js") => {}
+                    Some(src)
+                        if src
+                            .trim_start_matches("../")
+                            .trim_start_matches('/')
+                            .starts_with("assets/")
+                            && src.ends_with(".js") => {}
                     Some(src) => found.push(format!("{at}: <script src={src}>")),
                     None => {
                         let text: String = el.text().collect();
-                        if is_attack_script(&text) || v.attr("type").is_none_or(|t| t != "application/json") && text.contains("alert(") {
+                        if is_attack_script(&text)
+                            || v.attr("type").is_none_or(|t| t != "application/json")
+                                && text.contains("alert(")
+                        {
                             found.push(format!("{at}: inline <script>{text}"));
                         }
                     }
                 }
             }
-            if matches!(name, "iframe" | "object" | "embed" | "base" | "frame" | "applet") {
+            if matches!(
+                name,
+                "iframe" | "object" | "embed" | "base" | "frame" | "applet"
+            ) {
                 found.push(format!("{at}: <{name}>"));
             }
-            if name == "meta" && v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) {
+            if name == "meta"
+                && v.attr("http-equiv")
+                    .is_some_and(|h| h.eq_ignore_ascii_case("refresh"))
+            {
                 found.push(format!("{at}: <meta http-equiv=refresh>"));
             }
             for (attr, value) in v.attrs() {
                 if attr.starts_with("on") {
                     found.push(format!("{at}: <{name} {attr}=…>"));
                 }
-                let compact: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
-                if ["javascript:", "vbscript:", "data:text/html"].iter().any(|s| compact.contains(s))
-                    || (matches!(attr, "href" | "src" | "action" | "formaction" | "xlink:href" | "background" | "poster") && compact.starts_with("data:") && !compact.starts_with("data:image/png") && !compact.starts_with("data:image/jpeg"))
+                let compact: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_lowercase();
+                if ["javascript:", "vbscript:", "data:text/html"]
+                    .iter()
+                    .any(|s| compact.contains(s))
+                    || (matches!(
+                        attr,
+                        "href"
+                            | "src"
+                            | "action"
+                            | "formaction"
+                            | "xlink:href"
+                            | "background"
+                            | "poster"
+                    ) && compact.starts_with("data:")
+                        && !compact.starts_with("data:image/png")
+                        && !compact.starts_with("data:image/jpeg"))
                 {
                     found.push(format!("{at}: <{name} {attr}={value}>"));
                 }
@@ -105,8 +139,17 @@ fn dangers(out: &Path) -> Vec<String> {
 
 fn attack_site() -> (tempfile::TempDir, PathBuf) {
     let (t, root) = site("full");
-    std::fs::write(root.join("content/cases/attack.md"), format!("{ATTACK_FRONT_MATTER}{ATTACK_BODY}")).unwrap();
-    std::fs::write(root.join("content/speeches/attack.md"), format!("{ATTACK_FRONT_MATTER}{ATTACK_BODY}").replace("date: 2020-05-01", "date: 2020-05-02\nslug: attack2")).unwrap();
+    std::fs::write(
+        root.join("content/cases/attack.md"),
+        format!("{ATTACK_FRONT_MATTER}{ATTACK_BODY}"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/speeches/attack.md"),
+        format!("{ATTACK_FRONT_MATTER}{ATTACK_BODY}")
+            .replace("date: 2020-05-01", "date: 2020-05-02\nslug: attack2"),
+    )
+    .unwrap();
     (t, root)
 }
 
@@ -116,20 +159,35 @@ fn no_attack_reaches_any_built_page() {
     build(&root, &[]);
     let out = root.join("output");
     let found = dangers(&out);
-    assert!(found.is_empty(), "dangerous HTML in the output:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "dangerous HTML in the output:\n{}",
+        found.join("\n")
+    );
 
     // the front matter is shown as written, escaped, not lost
     let doc = html(&out.join("cases/attack/index.html"));
     let h1 = text_of(&doc, "h1");
-    assert!(h1.contains(r#""><script>alert('XSS-title')</script>"#), "title shown literally: {h1}");
+    assert!(
+        h1.contains(r#""><script>alert('XSS-title')</script>"#),
+        "title shown literally: {h1}"
+    );
     assert!(text_of(&doc, "body").contains("正文第一段"));
     let speech = text_of(&html(&out.join("speeches/attack2/index.html")), "body");
-    assert!(speech.contains("{{ 7 * 7 }}{% raw %}"), "template syntax in values is text, not code");
-    assert!(speech.contains("</title><script>alert('XSS-speaker')</script>"), "speaker shown literally");
+    assert!(
+        speech.contains("{{ 7 * 7 }}{% raw %}"),
+        "template syntax in values is text, not code"
+    );
+    assert!(
+        speech.contains("</title><script>alert('XSS-speaker')</script>"),
+        "speaker shown literally"
+    );
     // harmless formatting survives the sanitiser
     assert!(!select(&doc, "main table").is_empty(), "tables are kept");
     // nothing was built from an attack into a file name
-    assert!(files(&out).iter().all(|f| !f.to_string_lossy().contains('<')));
+    assert!(files(&out)
+        .iter()
+        .all(|f| !f.to_string_lossy().contains('<')));
 }
 
 /// The scanner itself finds the attacks when sanitising is switched off, so
@@ -142,11 +200,19 @@ fn the_scanner_sees_raw_html_when_unsafe_html_is_on() {
     build(&root, &[]);
     let found = dangers(&root.join("output"));
     let all = found.join("\n");
-    for want in ["inline <script>alert('XSS-body')", "onerror=", "onclick=", "<iframe>"] {
+    for want in [
+        "inline <script>alert('XSS-body')",
+        "onerror=",
+        "onclick=",
+        "<iframe>",
+    ] {
         assert!(all.contains(want), "scanner missed {want}:\n{all}");
     }
     // front matter stays escaped even then
-    assert!(!all.contains("XSS-title") && !all.contains("XSS-region") && !all.contains("XSS-speaker"), "{all}");
+    assert!(
+        !all.contains("XSS-title") && !all.contains("XSS-region") && !all.contains("XSS-speaker"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -155,16 +221,32 @@ fn svg_logo_with_script_is_refused_with_a_clear_error() {
     let dir = root.join("content/brands/evil");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.md"), "---\ntitle: 脚本标志\ndate: 2020-01-01\nbrand: 品牌\nlogo: logo.svg\ncover: /img/cover.svg\n---\n正文\n").unwrap();
-    std::fs::write(dir.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>").unwrap();
+    std::fs::write(
+        dir.join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    )
+    .unwrap();
     std::fs::create_dir_all(root.join("static/img")).unwrap();
-    std::fs::write(root.join("static/img/cover.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onclick=\"alert(1)\"/></svg>").unwrap();
+    std::fs::write(
+        root.join("static/img/cover.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onclick=\"alert(1)\"/></svg>",
+    )
+    .unwrap();
     let (code, _, err) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("content/brands/evil/logo.svg:1:1: error: SVG 图片 content/brands/evil/logo.svg 含有脚本"), "{err}");
     assert!(err.contains("content/brands/evil/index.md:6:1: error: `cover`：SVG 图片 static/img/cover.svg 含有脚本"), "{err}");
     // a clean SVG is fine
-    std::fs::write(dir.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>").unwrap();
-    std::fs::write(root.join("static/img/cover.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>").unwrap();
+    std::fs::write(
+        dir.join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("static/img/cover.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>",
+    )
+    .unwrap();
     build(&root, &[]);
     assert!(root.join("output/brands/evil/logo.svg").is_file());
 }
@@ -189,8 +271,18 @@ fn markdown_links_and_images_that_climb_out_are_errors() {
     .unwrap();
     let err = check_err(&root);
     assert!(err.contains("content/cases/climb.md:5:4: error: the link `../../../secret.png` points outside the site"), "{err}");
-    assert!(err.contains("content/cases/climb.md:7:1: error: the link `../../site.yaml` points outside the site"), "{err}");
-    assert!(err.contains("content/cases/climb.md:7:25: error: the link `../../../x.md` points outside the site"), "{err}");
+    assert!(
+        err.contains(
+            "content/cases/climb.md:7:1: error: the link `../../site.yaml` points outside the site"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/cases/climb.md:7:25: error: the link `../../../x.md` points outside the site"
+        ),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -201,7 +293,11 @@ fn symlinks_to_outside_files_are_refused() {
     std::fs::write(&secret, "secret").unwrap();
     // as an attachment
     std::os::unix::fs::symlink(&secret, root.join("content/cases/link.pdf")).unwrap();
-    std::fs::write(root.join("content/cases/sym.md"), "---\ntitle: 链接\ndate: 2020-01-01\nattachments: [link.pdf]\n---\n正文\n").unwrap();
+    std::fs::write(
+        root.join("content/cases/sym.md"),
+        "---\ntitle: 链接\ndate: 2020-01-01\nattachments: [link.pdf]\n---\n正文\n",
+    )
+    .unwrap();
     // inside a page bundle
     std::os::unix::fs::symlink(&secret, root.join("content/brands/hongfan/leak.pdf")).unwrap();
     let err = check_err(&root);
@@ -211,13 +307,25 @@ fn symlinks_to_outside_files_are_refused() {
     std::fs::remove_file(root.join("content/cases/link.pdf")).unwrap();
     std::fs::remove_file(root.join("content/cases/sym.md")).unwrap();
     std::fs::remove_file(root.join("content/brands/hongfan/leak.pdf")).unwrap();
-    std::fs::write(t.path().join("outside.md"), "---\ntitle: 外部文件\ndate: 2020-01-01\n---\n外部内容\n").unwrap();
-    std::os::unix::fs::symlink(t.path().join("outside.md"), root.join("content/cases/outside.md")).unwrap();
+    std::fs::write(
+        t.path().join("outside.md"),
+        "---\ntitle: 外部文件\ndate: 2020-01-01\n---\n外部内容\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        t.path().join("outside.md"),
+        root.join("content/cases/outside.md"),
+    )
+    .unwrap();
     build(&root, &[]);
     assert!(!root.join("output/cases/outside").exists());
     // a symlink inside the site is fine
     std::fs::remove_file(root.join("content/cases/outside.md")).unwrap();
-    std::os::unix::fs::symlink(root.join("content/brands/hongfan/logo.png"), root.join("content/brands/hongfan/logo-link.png")).unwrap();
+    std::os::unix::fs::symlink(
+        root.join("content/brands/hongfan/logo.png"),
+        root.join("content/brands/hongfan/logo-link.png"),
+    )
+    .unwrap();
     build(&root, &[]);
     assert!(root.join("output/brands/hongfan/logo-link.png").is_file());
 }
@@ -225,8 +333,15 @@ fn symlinks_to_outside_files_are_refused() {
 #[test]
 fn slugs_that_climb_or_hide_are_errors() {
     let (_t, root) = site("full");
-    for (i, slug) in ["../x", "a/b", "..", ".hidden", "a\\\\b"].iter().enumerate() {
-        std::fs::write(root.join(format!("content/cases/s{i}.md")), format!("---\ntitle: t{i}\ndate: 2020-01-01\nslug: \"{slug}\"\n---\n")).unwrap();
+    for (i, slug) in ["../x", "a/b", "..", ".hidden", "a\\\\b"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(
+            root.join(format!("content/cases/s{i}.md")),
+            format!("---\ntitle: t{i}\ndate: 2020-01-01\nslug: \"{slug}\"\n---\n"),
+        )
+        .unwrap();
     }
     let err = check_err(&root);
     assert_eq!(err.matches(": error: slug `").count(), 5, "{err}");
@@ -236,15 +351,22 @@ fn slugs_that_climb_or_hide_are_errors() {
 // Nothing lost: SIGKILL at random moments
 
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    files(dir).into_iter().map(|f| {
-        let bytes = std::fs::read(dir.join(&f)).unwrap();
-        (f, bytes)
-    }).collect()
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
 }
 
 fn write_corpus(root: &Path, variant: &str) {
     for i in 0..150 {
-        let body: String = (0..20).map(|p| format!("第{p}段：{variant}，基层党建工作扎实推进，服务群众能力不断增强。\n\n")).collect();
+        let body: String = (0..20)
+            .map(|p| {
+                format!("第{p}段：{variant}，基层党建工作扎实推进，服务群众能力不断增强。\n\n")
+            })
+            .collect();
         std::fs::write(
             root.join(format!("content/cases/案例{i:03}.md")),
             format!("---\ntitle: 案例{i}（{variant}）\ndate: 2019-{:02}-{:02}\nregion: 陕西省某县\ntags: [党建, 标签{}]\n---\n{body}", i % 12 + 1, i % 28 + 1, i % 17),
@@ -286,8 +408,15 @@ fn killed_builds_leave_the_previous_output_complete() {
         let next = if current == "甲" { "乙" } else { "甲" };
         write_corpus(&root, next);
         written = next;
-        let mut child = Command::new(BIN).args(["build", "--root", r]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        std::thread::sleep(Duration::from_micros(rng.u64(0..=duration.as_micros() as u64)));
+        let mut child = Command::new(BIN)
+            .args(["build", "--root", r])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(
+            rng.u64(0..=duration.as_micros() as u64),
+        ));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let now = snapshot(&out);
@@ -295,15 +424,35 @@ fn killed_builds_leave_the_previous_output_complete() {
             current = next;
             swapped += 1;
         } else {
-            assert!(now == complete[current], "iteration {i}: the output is neither the previous nor the new site ({} files)", now.len());
+            assert!(
+                now == complete[current],
+                "iteration {i}: the output is neither the previous nor the new site ({} files)",
+                now.len()
+            );
         }
-        let siblings: Vec<String> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".output")).collect();
-        assert!(siblings.iter().all(|n| n == ".output.staging" || n == ".output.old"), "{siblings:?}");
+        let siblings: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".output"))
+            .collect();
+        assert!(
+            siblings
+                .iter()
+                .all(|n| n == ".output.staging" || n == ".output.old"),
+            "{siblings:?}"
+        );
     }
     // the next build completes and leaves no staging folder behind
     build(&root, &[]);
-    let siblings: Vec<String> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
-    assert!(siblings.is_empty(), "left over after a complete build: {siblings:?}");
+    let siblings: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        siblings.is_empty(),
+        "left over after a complete build: {siblings:?}"
+    );
     assert!(snapshot(&out) == complete[written]);
     eprintln!("{swapped} of 30 killed builds had completed the swap; build time {duration:?}");
 }
@@ -315,7 +464,12 @@ fn killed_builds_leave_the_previous_output_complete() {
 fn run_within(args: &[&str], limit: std::time::Duration) -> (i32, String, String) {
     use std::io::Read;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let start = std::time::Instant::now();
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
@@ -359,12 +513,19 @@ fn a_20_mb_markdown_file_builds() {
         body.push_str(para);
         n += 1;
     }
-    std::fs::write(root.join("content/cases/huge.md"), format!("---\ntitle: 超长文件\ndate: 2020-01-01\n---\n{body}")).unwrap();
+    std::fs::write(
+        root.join("content/cases/huge.md"),
+        format!("---\ntitle: 超长文件\ndate: 2020-01-01\n---\n{body}"),
+    )
+    .unwrap();
     let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
     assert_eq!(code, 0, "{err}");
     let page = std::fs::read_to_string(root.join("output/cases/huge/index.html")).unwrap();
     assert!(page.len() > 20 << 20);
-    assert!(page.contains(&format!("第{}部分", (n - 1) / 200 * 200)), "the end of the text is on the page");
+    assert!(
+        page.contains(&format!("第{}部分", (n - 1) / 200 * 200)),
+        "the end of the text is on the page"
+    );
 }
 
 #[test]
@@ -385,7 +546,10 @@ fn long_title_and_tags(count: usize) {
     let tags: Vec<String> = (0..count).map(|i| format!("标签{i}")).collect();
     std::fs::write(
         root.join("content/cases/long.md"),
-        format!("---\ntitle: {title}\ndate: 2020-01-01\ntags: [{}]\n---\n正文。\n", tags.join(", ")),
+        format!(
+            "---\ntitle: {title}\ndate: 2020-01-01\ntags: [{}]\n---\n正文。\n",
+            tags.join(", ")
+        ),
     )
     .unwrap();
     let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
@@ -393,7 +557,9 @@ fn long_title_and_tags(count: usize) {
     let out = root.join("output");
     let doc = html(&out.join("cases/long/index.html"));
     assert!(text_of(&doc, "h1").contains(&title));
-    assert!(out.join(format!("tags/标签{}/index.html", count - 1)).is_file());
+    assert!(out
+        .join(format!("tags/标签{}/index.html", count - 1))
+        .is_file());
     assert!(read(&out.join("tags/标签0/index.html")).contains("cases/long/index.html"));
 }
 
@@ -406,7 +572,11 @@ fn binary_utf16_and_gbk_files() {
     let garbage: Vec<u8> = (0..100_000).map(|_| rng.u8(..)).collect();
     std::fs::write(dir.join("garbage.md"), &garbage).unwrap();
     // a PNG saved as .md
-    std::fs::copy(root.join("content/brands/hongfan/logo.png"), dir.join("image.md")).unwrap();
+    std::fs::copy(
+        root.join("content/brands/hongfan/logo.png"),
+        dir.join("image.md"),
+    )
+    .unwrap();
     // GBK: "---\ntitle: 中文\n" in GBK bytes
     let mut gbk = b"---\ntitle: ".to_vec();
     gbk.extend_from_slice(&[0xD6, 0xD0, 0xCE, 0xC4]);
@@ -414,27 +584,47 @@ fn binary_utf16_and_gbk_files() {
     std::fs::write(dir.join("gbk.md"), gbk).unwrap();
     let (code, _, err) = run_within(&["check", "--root", root.to_str().unwrap()], LIMIT);
     assert_eq!(code, 1);
-    assert!(err.contains("content/cases/garbage.md:1:1: error: 这不是文本文件"), "{err}");
-    assert!(err.contains("content/cases/image.md:1:1: error: 这不是文本文件"), "{err}");
-    assert!(err.contains("content/cases/gbk.md:2:8: error: 这个文件不是以 UTF-8 编码保存的"), "{err}");
+    assert!(
+        err.contains("content/cases/garbage.md:1:1: error: 这不是文本文件"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/cases/image.md:1:1: error: 这不是文本文件"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/cases/gbk.md:2:8: error: 这个文件不是以 UTF-8 编码保存的"),
+        "{err}"
+    );
     assert_eq!(err.matches(": error: ").count(), 3, "{err}");
 
     // UTF-16 (as Notepad saves "Unicode") is read correctly
     for f in ["garbage.md", "image.md", "gbk.md"] {
         std::fs::remove_file(dir.join(f)).unwrap();
     }
-    let text = "---\r\ntitle: 统一编码的页面\r\ndate: 2020年3月1日\r\n---\r\n正文是 UTF-16 编码。\r\n";
+    let text =
+        "---\r\ntitle: 统一编码的页面\r\ndate: 2020年3月1日\r\n---\r\n正文是 UTF-16 编码。\r\n";
     let mut le = vec![0xFF, 0xFE];
     le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(dir.join("utf16le.md"), le).unwrap();
     let mut be = vec![0xFE, 0xFF];
-    be.extend(text.replace("统一", "大端").encode_utf16().flat_map(u16::to_be_bytes));
+    be.extend(
+        text.replace("统一", "大端")
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
     std::fs::write(dir.join("utf16be.md"), be).unwrap();
     let (code, _, err) = run_within(&["build", "--root", root.to_str().unwrap()], LIMIT);
     assert_eq!(code, 0, "{err}");
     let page = text_of(&html(&root.join("output/cases/utf16le/index.html")), "body");
-    assert!(page.contains("统一编码的页面") && page.contains("正文是 UTF-16 编码。"), "{page}");
-    assert!(text_of(&html(&root.join("output/cases/utf16be/index.html")), "h1").contains("大端编码的页面"));
+    assert!(
+        page.contains("统一编码的页面") && page.contains("正文是 UTF-16 编码。"),
+        "{page}"
+    );
+    assert!(
+        text_of(&html(&root.join("output/cases/utf16be/index.html")), "h1")
+            .contains("大端编码的页面")
+    );
 }
 
 #[test]
@@ -443,7 +633,9 @@ fn deeply_nested_and_pathological_markdown() {
     let nested = format!("{}深{}", "> ".repeat(5000), "");
     let brackets = "[".repeat(50_000);
     let emphasis = "*a ".repeat(30_000);
-    let list: String = (0..3000).map(|i| format!("{}- 项\n", "  ".repeat(i % 200))).collect();
+    let list: String = (0..3000)
+        .map(|i| format!("{}- 项\n", "  ".repeat(i % 200)))
+        .collect();
     let yaml_bomb = "---\ntitle: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\ndate: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nregion: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nsummary: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nsector: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nspeaker: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ntags: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n---\n";
     std::fs::write(root.join("content/cases/nested.md"), format!("---\ntitle: 嵌套\ndate: 2020-01-01\n---\n{nested}\n\n{brackets}\n\n{emphasis}\n\n{list}")).unwrap();
     std::fs::write(root.join("content/cases/bomb.md"), yaml_bomb).unwrap();
@@ -464,14 +656,27 @@ fn deeply_nested_and_pathological_markdown() {
 fn every_site_yaml_mistake_is_explained_in_both_languages() {
     let (_t, root) = site("bad-config");
     let r = root.to_str().unwrap();
-    for (args, expected) in [(vec!["check", "--root", r], "expected-stderr.txt"), (vec!["check", "--root", r, "--lang", "en"], "expected-stderr.en.txt")] {
+    for (args, expected) in [
+        (vec!["check", "--root", r], "expected-stderr.txt"),
+        (
+            vec!["check", "--root", r, "--lang", "en"],
+            "expected-stderr.en.txt",
+        ),
+    ] {
         let (code, stdout, stderr) = run(&args);
         assert_eq!(code, 1, "{stdout}");
-        assert_eq!(stderr, read(&fixture("bad-config").join(expected)), "{expected}");
+        assert_eq!(
+            stderr,
+            read(&fixture("bad-config").join(expected)),
+            "{expected}"
+        );
     }
     // a broken site.yaml does not stop --lang en from working, nor `language: en` from being read
     let (_, _, stderr) = run(&["build", "--root", r, "--lang", "en"]);
-    assert!(stderr.starts_with("site.yaml:1:1: error: `title` must be text\n  hint: "), "{stderr}");
+    assert!(
+        stderr.starts_with("site.yaml:1:1: error: `title` must be text\n  hint: "),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -480,11 +685,20 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
     let before = files(&root);
     let (code, stdout, stderr) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("检查了 7 个页面：没有错误，1 个警告"), "{stdout}");
-    assert!(stderr.contains("content/cases/qingshi.md:10:1: warning: "), "{stderr}");
+    assert!(
+        stdout.starts_with("检查了 7 个页面：没有错误，1 个警告"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("content/cases/qingshi.md:10:1: warning: "),
+        "{stderr}"
+    );
     assert_eq!(files(&root), before, "check wrote files");
     let (_, stdout, _) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
-    assert!(stdout.starts_with("checked 7 pages: no errors, 1 warning(s)"), "{stdout}");
+    assert!(
+        stdout.starts_with("checked 7 pages: no errors, 1 warning(s)"),
+        "{stdout}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -499,7 +713,9 @@ fn fuzz_findings_stay_fixed() {
     for f in files(&dir) {
         let data = std::fs::read(dir.join(&f)).unwrap();
         let path = Path::new("content/cases/fuzz.md");
-        let Ok(text) = content::decode_text(&data) else { continue };
+        let Ok(text) = content::decode_text(&data) else {
+            continue;
+        };
         let lines = text.lines().count().max(1) + 1;
         let mut diags = vec![];
         let body = match frontmatter::split(&text, path) {
@@ -520,12 +736,30 @@ fn fuzz_findings_stay_fixed() {
         for d in &diags {
             assert!(d.line >= 1 && d.line <= lines, "{}: {d}", f.display());
         }
-        let r = markdown::render(body, markdown::Options::default(), &|d| Some(format!("../{d}")));
+        let r = markdown::render(body, markdown::Options::default(), &|d| {
+            Some(format!("../{d}"))
+        });
         // Text never holds a raw `<` (it is escaped), so every `<…>` is a tag.
-        for tag in r.html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
-            let compact: String = tag.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-            let js_value = compact.split("=\"").skip(1).any(|v| v.starts_with("javascript:"));
-            assert!(!compact.starts_with("script") && !js_value, "{}: <{tag}>", f.display());
+        for tag in r
+            .html
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or(""))
+        {
+            let compact: String = tag
+                .to_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let js_value = compact
+                .split("=\"")
+                .skip(1)
+                .any(|v| v.starts_with("javascript:"));
+            assert!(
+                !compact.starts_with("script") && !js_value,
+                "{}: <{tag}>",
+                f.display()
+            );
         }
         let doc = scraper::Html::parse_fragment(&r.html);
         assert!(select(&doc, "script").is_empty(), "{}", f.display());

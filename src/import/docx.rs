@@ -18,19 +18,28 @@ pub struct Docx {
     pub images: Vec<(String, Vec<u8>)>,
 }
 
-fn read_entry<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Option<Vec<u8>>> {
+fn read_entry<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<Option<Vec<u8>>> {
     let mut f = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {name} inside the Word file")),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read {name} inside the Word file"))
+        }
     };
     let mut buf = vec![];
-    f.read_to_end(&mut buf).with_context(|| format!("cannot read {name} inside the Word file"))?;
+    f.read_to_end(&mut buf)
+        .with_context(|| format!("cannot read {name} inside the Word file"))?;
     Ok(Some(buf))
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value.to_string())
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.to_string())
 }
 
 /// styleId → heading level (0 for Title), from word/styles.xml.
@@ -63,7 +72,9 @@ fn level_of(style: &str) -> Option<u8> {
     if s == "title" || s == "标题" {
         return Some(0);
     }
-    let n = s.strip_prefix("heading").or_else(|| s.strip_prefix("标题"))?;
+    let n = s
+        .strip_prefix("heading")
+        .or_else(|| s.strip_prefix("标题"))?;
     n.parse::<u8>().ok().filter(|n| (1..=6).contains(n))
 }
 
@@ -115,12 +126,19 @@ impl Para {
 /// Reads a .docx file.
 pub fn read(bytes: &[u8]) -> Result<Docx> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
-    let doc = read_entry(&mut zip, "word/document.xml")?.context("this .docx has no word/document.xml; open it in Word and save it again")?;
+    let doc = read_entry(&mut zip, "word/document.xml")?
+        .context("this .docx has no word/document.xml; open it in Word and save it again")?;
     let doc = String::from_utf8(doc).context("word/document.xml is not UTF-8")?;
-    let styles = read_entry(&mut zip, "word/styles.xml")?.map(|b| heading_styles(&String::from_utf8_lossy(&b))).unwrap_or_default();
-    let numbering = read_entry(&mut zip, "word/numbering.xml")?.map(|b| Numbering::parse(&String::from_utf8_lossy(&b))).unwrap_or_default();
+    let styles = read_entry(&mut zip, "word/styles.xml")?
+        .map(|b| heading_styles(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    let numbering = read_entry(&mut zip, "word/numbering.xml")?
+        .map(|b| Numbering::parse(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
     let mut counters = Counters::default();
-    let rels = read_entry(&mut zip, "word/_rels/document.xml.rels")?.map(|b| relationships(&String::from_utf8_lossy(&b))).unwrap_or_default();
+    let rels = read_entry(&mut zip, "word/_rels/document.xml.rels")?
+        .map(|b| relationships(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
 
     let mut lines = vec![];
     let mut images: Vec<(String, Vec<u8>)> = vec![];
@@ -133,7 +151,9 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
     let mut cell: Option<String> = None;
     let mut reader = Reader::from_str(&doc);
     loop {
-        let ev = reader.read_event().context("word/document.xml is damaged; open the file in Word and save it again")?;
+        let ev = reader
+            .read_event()
+            .context("word/document.xml is damaged; open the file in Word and save it again")?;
         match ev {
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -159,7 +179,8 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                     }
                     "w:ilvl" => {
                         if let Some(p) = para.as_mut() {
-                            p.list_level = Some(attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0));
+                            p.list_level =
+                                Some(attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0));
                         }
                     }
                     "w:numId" => {
@@ -180,7 +201,8 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                     "w:rPr" if !empty => in_rpr = true,
                     "w:b" if in_rpr => {
                         if let Some(p) = para.as_mut() {
-                            p.run_bold = !matches!(attr(e, "w:val").as_deref(), Some("0" | "false" | "off"));
+                            p.run_bold =
+                                !matches!(attr(e, "w:val").as_deref(), Some("0" | "false" | "off"));
                         }
                     }
                     "w:t" if !empty => in_text = true,
@@ -190,8 +212,15 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                         }
                     }
                     "a:blip" => {
-                        if let (Some(p), Some(target)) = (para.as_mut(), attr(e, "r:embed").and_then(|id| rels.get(&id).cloned())) {
-                            let path = if let Some(t) = target.strip_prefix('/') { t.to_string() } else { format!("word/{target}") };
+                        if let (Some(p), Some(target)) = (
+                            para.as_mut(),
+                            attr(e, "r:embed").and_then(|id| rels.get(&id).cloned()),
+                        ) {
+                            let path = if let Some(t) = target.strip_prefix('/') {
+                                t.to_string()
+                            } else {
+                                format!("word/{target}")
+                            };
                             if let Some(data) = read_entry(&mut zip, &path)? {
                                 let name = image_name(&target, images.len());
                                 images.push((name.clone(), data));
@@ -285,23 +314,33 @@ fn image_name(target: &str, index: usize) -> String {
 /// `（1）`), which is not in the paragraph's own text.
 fn paragraph_line(p: &Para, styles: &HashMap<String, u8>, number: Option<String>) -> Line {
     let plain = p.plain();
-    let level = p.style.as_ref().and_then(|s| styles.get(s).copied().or_else(|| level_of(s)));
+    let level = p
+        .style
+        .as_ref()
+        .and_then(|s| styles.get(s).copied().or_else(|| level_of(s)));
     let md = p.markdown();
     if let Some(n) = number.filter(|_| level.is_none()) {
         // Written out as the reader sees it; the text rules then make `一、`
         // a heading and keep `1.` a numbered paragraph that never renumbers.
         let text = format!("{n}{}", plain.trim_start());
         let plain_runs = p.images.is_empty() && p.runs.iter().all(|(_, b)| !*b);
-        let block = (!plain_runs).then(|| format!("{}{}", super::text::escape_paragraph(&n), md.trim_start()));
+        let block = (!plain_runs)
+            .then(|| format!("{}{}", super::text::escape_paragraph(&n), md.trim_start()));
         return Line { text, block };
     }
     let block = match (level, p.list_level) {
         (Some(0), _) => None,
-        (Some(n), _) if !plain.trim().is_empty() => Some(format!("{} {}", "#".repeat((n as usize + 1).min(6)), escape_inline(plain.trim()))),
+        (Some(n), _) if !plain.trim().is_empty() => Some(format!(
+            "{} {}",
+            "#".repeat((n as usize + 1).min(6)),
+            escape_inline(plain.trim())
+        )),
         (_, Some(depth)) if !md.is_empty() => Some(format!("{}- {md}", "  ".repeat(depth.min(4)))),
         // a paragraph in bold throughout is a heading the text rules recognise
         _ if p.images.is_empty() && p.runs.iter().all(|(t, b)| *b || t.trim().is_empty()) => None,
-        _ if p.runs.iter().any(|(t, b)| *b && !t.trim().is_empty()) || !p.images.is_empty() => Some(md),
+        _ if p.runs.iter().any(|(t, b)| *b && !t.trim().is_empty()) || !p.images.is_empty() => {
+            Some(md)
+        }
         _ => None,
     };
     Line { text: plain, block }
@@ -316,8 +355,16 @@ fn table_line(rows: &[Vec<String>]) -> Option<Line> {
     };
     let mut md = vec![fmt_row(&rows[0]), format!("|{}", " --- |".repeat(width))];
     md.extend(rows[1..].iter().map(fmt_row));
-    let text = rows.iter().flatten().map(|c| c.as_str()).collect::<Vec<_>>().join(" ");
-    Some(Line { text, block: Some(md.join("\n")) })
+    let text = rows
+        .iter()
+        .flatten()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Line {
+        text,
+        block: Some(md.join("\n")),
+    })
 }
 
 /// Relationship id → target, from word/_rels/document.xml.rels.
@@ -357,7 +404,8 @@ impl Numbering {
     fn parse(xml: &str) -> Numbering {
         let mut n = Numbering::default();
         let mut reader = Reader::from_str(xml);
-        let (mut abs, mut lvl, mut num): (Option<String>, Option<(usize, Level)>, Option<String>) = (None, None, None);
+        let (mut abs, mut lvl, mut num): (Option<String>, Option<(usize, Level)>, Option<String>) =
+            (None, None, None);
         loop {
             let ev = match reader.read_event() {
                 Ok(Event::Eof) | Err(_) => break,
@@ -368,7 +416,14 @@ impl Numbering {
                     "w:abstractNum" => abs = attr(e, "w:abstractNumId"),
                     "w:lvl" => {
                         let i = attr(e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
-                        lvl = Some((i, Level { fmt: "decimal".into(), text: format!("%{}.", i + 1), start: 1 }));
+                        lvl = Some((
+                            i,
+                            Level {
+                                fmt: "decimal".into(),
+                                text: format!("%{}.", i + 1),
+                                start: 1,
+                            },
+                        ));
                     }
                     "w:start" => {
                         if let Some((_, l)) = lvl.as_mut() {
@@ -456,7 +511,15 @@ fn format_number(n: u32, fmt: &str) -> String {
         match n {
             0..=9 => CN[n as usize].to_string(),
             10..=19 => format!("十{}", if n > 10 { CN[(n % 10) as usize] } else { "" }),
-            20..=99 => format!("{}十{}", CN[(n / 10) as usize], if !n.is_multiple_of(10) { CN[(n % 10) as usize] } else { "" }),
+            20..=99 => format!(
+                "{}十{}",
+                CN[(n / 10) as usize],
+                if !n.is_multiple_of(10) {
+                    CN[(n % 10) as usize]
+                } else {
+                    ""
+                }
+            ),
             _ => n.to_string(),
         }
     };
@@ -468,8 +531,14 @@ fn format_number(n: u32, fmt: &str) -> String {
         }
     };
     match fmt {
-        "chineseCounting" | "chineseCountingThousand" | "ideographTraditional" | "japaneseCounting" | "taiwaneseCountingThousand" => chinese(n),
-        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => char::from_u32(0x2460 + n - 1).map_or(n.to_string(), String::from),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "ideographTraditional"
+        | "japaneseCounting"
+        | "taiwaneseCountingThousand" => chinese(n),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
+            char::from_u32(0x2460 + n - 1).map_or(n.to_string(), String::from)
+        }
         "lowerLetter" => letter(n, b'a'),
         "upperLetter" => letter(n, b'A'),
         _ => n.to_string(),

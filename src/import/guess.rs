@@ -57,33 +57,105 @@ fn re(s: &str) -> Regex {
     Regex::new(s).unwrap_or_else(|e| panic!("bad built-in pattern {s}: {e}"))
 }
 
-static DATE_ARABIC: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*)?日?"));
-static DATE_DASHED: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"));
-static DATE_HANZI: LazyLock<Regex> = LazyLock::new(|| re(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?"));
-static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{Han}]{1,10}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\d{1,5}号"));
-static SUBTITLE_OCCASION: LazyLock<Regex> = LazyLock::new(|| re(r"在(.{2,60}?)上的(?:讲话|发言|报告|党课|致辞|主持词|总结讲话|动员讲话)"));
+static DATE_ARABIC: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*)?日?"));
+static DATE_DASHED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"));
+static DATE_HANZI: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?",
+    )
+});
+static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"[\p{Han}]{1,10}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\d{1,5}号")
+});
+static SUBTITLE_OCCASION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"在(.{2,60}?)上的(?:讲话|发言|报告|党课|致辞|主持词|总结讲话|动员讲话)"));
 static NAME_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"([\p{Han}]{2,3})同志在"));
-static POST_BEFORE_ZAI: LazyLock<Regex> = LazyLock::new(|| re(r"^([\p{Han}]{2,12}?(?:书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长))在"));
+static POST_BEFORE_ZAI: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^([\p{Han}]{2,12}?(?:书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长))在",
+    )
+});
 static POST_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"((?:[\p{Han}]{1,12}?、)*[\p{Han}]{0,12}?(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s*([\p{Han}]{2,3})同志")
+    re(
+        r"((?:[\p{Han}]{1,12}?、)*[\p{Han}]{0,12}?(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s*([\p{Han}]{2,3})同志",
+    )
 });
 static POST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{0,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$")
+    re(
+        r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{0,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$",
+    )
 });
-static LEADING_VERB: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:现将|现把|特将|将|把|由|请|对|经|是|为|同意)"));
-static ORG_REGION: LazyLock<Regex> = LazyLock::new(|| re(r"中共([\p{Han}]{2,6}?(?:省|市|县|区|州|旗))委"));
-static ARTICLE: LazyLock<Regex> = LazyLock::new(|| re(r"^第([一二三四五六七八九十百零〇]{1,4}|\d{1,3})篇\s*[:：、.．]?\s*(.*)$"));
+static LEADING_VERB: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:现将|现把|特将|将|把|由|请|对|经|是|为|同意)"));
+static ORG_REGION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"中共([\p{Han}]{2,6}?(?:省|市|县|区|州|旗))委"));
+static ARTICLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^第([一二三四五六七八九十百零〇]{1,4}|\d{1,3})篇\s*[:：、.．]?\s*(.*)$"));
 
 /// Words that end like a place name but are not one.
 const NOT_PLACES: &[&str] = &[
-    "全区", "全市", "全县", "全省", "本区", "本市", "本县", "我区", "我市", "我县", "我省", "城区", "社区", "辖区", "片区", "园区", "景区", "市区",
-    "小区", "山区", "新区", "老区", "地区", "示范区", "开发区", "城市", "都市", "超市", "街区", "校区", "各区", "各县", "各市", "两区", "郊区", "矿区",
-    "该区", "该县", "该市", "省市", "县市", "市县", "区县", "其他市", "西区", "东区", "南区", "北区", "戒区", "误区", "盲区", "灾区", "营区",
+    "全区",
+    "全市",
+    "全县",
+    "全省",
+    "本区",
+    "本市",
+    "本县",
+    "我区",
+    "我市",
+    "我县",
+    "我省",
+    "城区",
+    "社区",
+    "辖区",
+    "片区",
+    "园区",
+    "景区",
+    "市区",
+    "小区",
+    "山区",
+    "新区",
+    "老区",
+    "地区",
+    "示范区",
+    "开发区",
+    "城市",
+    "都市",
+    "超市",
+    "街区",
+    "校区",
+    "各区",
+    "各县",
+    "各市",
+    "两区",
+    "郊区",
+    "矿区",
+    "该区",
+    "该县",
+    "该市",
+    "省市",
+    "县市",
+    "市县",
+    "区县",
+    "其他市",
+    "西区",
+    "东区",
+    "南区",
+    "北区",
+    "戒区",
+    "误区",
+    "盲区",
+    "灾区",
+    "营区",
 ];
 
 /// Trims spaces of every width.
 pub fn clean(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}')
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
+    })
 }
 
 fn chars(s: &str) -> usize {
@@ -93,7 +165,22 @@ fn chars(s: &str) -> usize {
 /// Web-page leftovers: "您当前所在的位置: 首页>…", 发布时间, 来源, 浏览次数, print/close links.
 pub fn is_debris(line: &str) -> bool {
     let l = clean(line);
-    const MARKS: &[&str] = &["当前所在的位置", "当前位置", "您的位置", "所在位置", "浏览次数", "点击数", "阅读次数", "打印本页", "关闭窗口", "【打印】", "【关闭】", "字号：", "字号:", "【字体"];
+    const MARKS: &[&str] = &[
+        "当前所在的位置",
+        "当前位置",
+        "您的位置",
+        "所在位置",
+        "浏览次数",
+        "点击数",
+        "阅读次数",
+        "打印本页",
+        "关闭窗口",
+        "【打印】",
+        "【关闭】",
+        "字号：",
+        "字号:",
+        "【字体",
+    ];
     MARKS.iter().any(|m| l.contains(m))
         || l.starts_with("首页>")
         || l.starts_with("首页 >")
@@ -149,10 +236,18 @@ pub fn find_date(s: &str) -> Option<FoundDate> {
     }
     for c in DATE_DASHED.captures_iter(&s) {
         let (y, m, d) = (num(c.get(1)), num(c.get(2)), num(c.get(3)));
-        consider(c.get(0).map_or(0, |m| m.start()), full_or_month(y, m, d).filter(|f| matches!(f, FoundDate::Full(_))));
+        consider(
+            c.get(0).map_or(0, |m| m.start()),
+            full_or_month(y, m, d).filter(|f| matches!(f, FoundDate::Full(_))),
+        );
     }
     for c in DATE_HANZI.captures_iter(&s) {
-        let y = c.get(1).and_then(|m| m.as_str().chars().map(hanzi_digit).try_fold(0, |acc, d| Some(acc * 10 + d?)));
+        let y = c.get(1).and_then(|m| {
+            m.as_str()
+                .chars()
+                .map(hanzi_digit)
+                .try_fold(0, |acc, d| Some(acc * 10 + d?))
+        });
         let m = c.get(2).and_then(|m| hanzi_number(m.as_str()));
         let d = c.get(3).and_then(|m| hanzi_number(m.as_str()));
         consider(c.get(0).map_or(0, |m| m.start()), full_or_month(y, m, d));
@@ -175,7 +270,14 @@ pub fn date_line(line: &str) -> Option<(FoundDate, bool)> {
     let bracketed = l.starts_with('(') && l.ends_with(')');
     let inner = l.trim_start_matches('(').trim_end_matches(')').trim();
     let d = find_date(inner)?;
-    let rest: String = inner.chars().filter(|c| !(c.is_ascii_digit() || c.is_whitespace() || "年月日-/.〇零○一二三四五六七八九十".contains(*c))).collect();
+    let rest: String = inner
+        .chars()
+        .filter(|c| {
+            !(c.is_ascii_digit()
+                || c.is_whitespace()
+                || "年月日-/.〇零○一二三四五六七八九十".contains(*c))
+        })
+        .collect();
     rest.is_empty().then_some((d, bracketed))
 }
 
@@ -193,7 +295,10 @@ pub fn published_date(line: &str) -> Option<FoundDate> {
 pub fn doc_number(line: &str) -> Option<String> {
     let m = DOC_NUMBER.find(line)?;
     let s: String = m.as_str().nfkc().filter(|c| !c.is_whitespace()).collect();
-    let s = s.replace(['[', '［', '【', '(', '（'], "〔").replace([']', '］', '】', ')', '）'], "〕").replace("〕第", "〕");
+    let s = s
+        .replace(['[', '［', '【', '(', '（'], "〔")
+        .replace([']', '］', '】', ')', '）'], "〕")
+        .replace("〕第", "〕");
     Some(s)
 }
 
@@ -210,32 +315,53 @@ pub fn post_and_name(text: &str) -> Option<(String, String)> {
     let c = POST_NAME.captures(text)?;
     let post = c.get(1)?.as_str();
     let post = LEADING_VERB.replace(post, "").to_string();
-    (chars(&post) >= 2).then(|| (post, c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default()))
+    (chars(&post) >= 2).then(|| {
+        (
+            post,
+            c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default(),
+        )
+    })
 }
 
 /// A line that is only `职务 姓名`, e.g. `中共某县委常委、组织部长 张某某`.
 pub fn post_line(line: &str) -> Option<(String, String)> {
     let l = clean(line).replace('\u{3000}', " ");
     let c = POST_LINE.captures(&l)?;
-    Some((c.get(1)?.as_str().to_string(), c.get(2)?.as_str().to_string()))
+    Some((
+        c.get(1)?.as_str().to_string(),
+        c.get(2)?.as_str().to_string(),
+    ))
 }
 
 /// A line holding just a person's name (2–4 characters, maybe spaced out: `王 某 某`).
 pub fn name_line(line: &str) -> Option<String> {
-    let n: String = clean(line).chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect();
+    let n: String = clean(line)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect();
     let n = n.strip_suffix("同志").unwrap_or(&n).to_string();
     let count = chars(&n);
-    ((2..=4).contains(&count) && n.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !["同志们", "各位"].contains(&n.as_str())).then_some(n)
+    ((2..=4).contains(&count)
+        && n.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && !["同志们", "各位"].contains(&n.as_str()))
+    .then_some(n)
 }
 
 /// The speaker named in a title: `王某某同志在…上的讲话` → 王某某.
 pub fn name_in_title(title: &str) -> Option<String> {
-    NAME_IN_TITLE.captures(title).and_then(|c| c.get(1)).map(|m| m.as_str().trim_start_matches(['《', '于']).to_string()).filter(|n| chars(n) >= 2)
+    NAME_IN_TITLE
+        .captures(title)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().trim_start_matches(['《', '于']).to_string())
+        .filter(|n| chars(n) >= 2)
 }
 
 /// The post in a title: `区委书记在…上的讲话` → 区委书记.
 pub fn post_in_title(title: &str) -> Option<String> {
-    POST_BEFORE_ZAI.captures(title).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+    POST_BEFORE_ZAI
+        .captures(title)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
 }
 
 fn is_place(p: &str) -> bool {
@@ -263,7 +389,10 @@ fn places(text: &str) -> Vec<(String, usize)> {
         if k >= 3 && han(cs[k - 3].1) && !BOUNDARY.contains(cs[k - 3].1) {
             continue;
         }
-        if cs.get(k + 1).is_some_and(|(_, c)| "委级域划长直属内外".contains(*c)) {
+        if cs
+            .get(k + 1)
+            .is_some_and(|(_, c)| "委级域划长直属内外".contains(*c))
+        {
             continue;
         }
         let end = cs.get(k + 1).map_or(text.len(), |(i, _)| *i);
@@ -321,23 +450,42 @@ pub fn article_markers(lines: &[String]) -> Vec<(usize, String)> {
 
 fn strip_draft_note(t: &str) -> String {
     let mut t = clean(t).to_string();
-    for note in ["(定稿)", "（定稿）", "(修改稿)", "（修改稿）", "(初稿)", "（初稿）", "(讨论稿)", "（讨论稿）", "(送审稿)", "（送审稿）"] {
+    for note in [
+        "(定稿)",
+        "（定稿）",
+        "(修改稿)",
+        "（修改稿）",
+        "(初稿)",
+        "（初稿）",
+        "(讨论稿)",
+        "（讨论稿）",
+        "(送审稿)",
+        "（送审稿）",
+    ] {
         t = t.replace(note, "");
     }
     clean(&t).to_string()
 }
 
-const END_PUNCT: &[char] = &['。', '；', '：', ':', '，', ',', ';', '！', '？', '!', '?', '、'];
+const END_PUNCT: &[char] = &[
+    '。', '；', '：', ':', '，', ',', ';', '！', '？', '!', '?', '、',
+];
 
 /// A salutation such as `同志们：`.
 pub fn is_salutation(line: &str) -> bool {
     let l = clean(line);
-    chars(l) <= 12 && (l.starts_with("同志们") || l.starts_with("各位")) && l.ends_with([':', '：', '!', '！', ',', '，'])
+    chars(l) <= 12
+        && (l.starts_with("同志们") || l.starts_with("各位"))
+        && l.ends_with([':', '：', '!', '！', ',', '，'])
 }
 
 /// `一、…`, `（一）…`, `1.…`: the start of a numbered part.
 pub fn is_numbered(line: &str) -> bool {
-    static NUM: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.．、)）]|第[一二三四五六七八九十]{1,3}[，,、]|[一二三四五六七八九十]是)"));
+    static NUM: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.．、)）]|第[一二三四五六七八九十]{1,3}[，,、]|[一二三四五六七八九十]是)",
+        )
+    });
     NUM.is_match(clean(line))
 }
 
@@ -345,11 +493,19 @@ pub fn is_numbered(line: &str) -> bool {
 fn title_like(line: &str) -> bool {
     let l = clean(line);
     let n = chars(l);
-    (2..=45).contains(&n) && !l.ends_with(END_PUNCT) && !is_salutation(l) && !is_numbered(l) && date_line(l).is_none()
+    (2..=45).contains(&n)
+        && !l.ends_with(END_PUNCT)
+        && !is_salutation(l)
+        && !is_numbered(l)
+        && date_line(l).is_none()
 }
 
 fn norm(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect::<String>().nfkc().collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect::<String>()
+        .nfkc()
+        .collect()
 }
 
 /// Joins title lines: a long first line was wrapped and continues without a
@@ -368,7 +524,10 @@ fn join_title(parts: &[String]) -> String {
 
 fn collapse_spaces(s: &str) -> String {
     let mut out = String::new();
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|w| !w.is_empty()) {
+    for w in s
+        .split(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -404,7 +563,11 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
             continue;
         }
         if let Some((d, bracketed)) = date_line(l) {
-            let src = if bracketed { DateSource::Bracketed } else { DateSource::Line };
+            let src = if bracketed {
+                DateSource::Bracketed
+            } else {
+                DateSource::Line
+            };
             if g.date.is_none_or(|(_, s)| src < s) {
                 g.date = Some((d, src));
             }
@@ -438,7 +601,11 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
             i += 1;
             continue;
         }
-        if title_parts.len() >= 3 || g.date.is_some() || g.speaker.is_some() || g.doc_number.is_some() && !title_parts.is_empty() {
+        if title_parts.len() >= 3
+            || g.date.is_some()
+            || g.speaker.is_some()
+            || g.doc_number.is_some() && !title_parts.is_empty()
+        {
             break;
         }
         title_parts.push(l.to_string());
@@ -461,7 +628,10 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
     let title = g.title.clone().unwrap_or_default();
 
     // what the title and subtitle say
-    g.occasion = subtitle.as_deref().and_then(occasion).or_else(|| occasion(&title));
+    g.occasion = subtitle
+        .as_deref()
+        .and_then(occasion)
+        .or_else(|| occasion(&title));
     if let Some(n) = name_in_title(&title) {
         g.speaker.get_or_insert(n);
     }
@@ -479,13 +649,26 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
         }
     }
     if g.doc_number.is_none() {
-        g.doc_number = head.iter().take(30).filter(|l| chars(l) <= 30).find_map(|l| doc_number(l));
+        g.doc_number = head
+            .iter()
+            .take(30)
+            .filter(|l| chars(l) <= 30)
+            .find_map(|l| doc_number(l));
     }
     if g.date.is_none_or(|(_, s)| s != DateSource::Bracketed) {
-        let tail = lines.iter().rev().take(8).map(|l| clean(l)).collect::<Vec<_>>();
+        let tail = lines
+            .iter()
+            .rev()
+            .take(8)
+            .map(|l| clean(l))
+            .collect::<Vec<_>>();
         for l in head.iter().skip(i).chain(tail.iter()) {
             if let Some((d, bracketed)) = date_line(l) {
-                let src = if bracketed { DateSource::Bracketed } else { DateSource::Line };
+                let src = if bracketed {
+                    DateSource::Bracketed
+                } else {
+                    DateSource::Line
+                };
                 if g.date.is_none_or(|(_, s)| src < s) {
                     g.date = Some((d, src));
                 }
@@ -495,22 +678,40 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
     if g.date.is_none() {
         g.date = published.map(|d| (d, DateSource::Published));
     }
-    let body: String = lines.iter().map(|l| clean(l)).collect::<Vec<_>>().join("\n");
-    let header: Vec<&str> = head.iter().take(i).copied().chain(g.speaker_title.as_deref()).collect();
+    let body: String = lines
+        .iter()
+        .map(|l| clean(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let header: Vec<&str> = head
+        .iter()
+        .take(i)
+        .copied()
+        .chain(g.speaker_title.as_deref())
+        .collect();
     g.region = region(&title, &header, &body);
     g.organization = organization(&title);
     g.sector = sector(&title, &body);
-    let head_text: String = header.iter().copied().chain([title.as_str()]).collect::<Vec<_>>().join("\n");
+    let head_text: String = header
+        .iter()
+        .copied()
+        .chain([title.as_str()])
+        .collect::<Vec<_>>()
+        .join("\n");
     g.branch = branch(&head_text).or_else(|| branch(&body.chars().take(600).collect::<String>()));
     g.brand = brand(&title).or_else(|| brand(&body.chars().take(600).collect::<String>()));
     g
 }
 
 static ORG_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^([\p{Han}]{2,20}?(?:村|社区|区|县|市|镇|乡|街道|公司|集团|党支部|党总支|支部|党委|学校|中学|小学|大学|医院|局|委员会|组织部))(?:在|以|把|坚持|推行|探索|创新|着力|实施|聚焦|打造|：|:|——)")
+    re(
+        r"^([\p{Han}]{2,20}?(?:村|社区|区|县|市|镇|乡|街道|公司|集团|党支部|党总支|支部|党委|学校|中学|小学|大学|医院|局|委员会|组织部))(?:在|以|把|坚持|推行|探索|创新|着力|实施|聚焦|打造|：|:|——)",
+    )
 });
-static BRANCH: LazyLock<Regex> = LazyLock::new(|| re(r"((?:中共)?[\p{Han}]{2,24}?(?:党支部|党总支|支部委员会))"));
-static BRAND: LazyLock<Regex> = LazyLock::new(|| re(r#"[“"「]([^”"」\n]{2,12})[”"」]\s*(?:党建)?(?:服务)?品牌"#));
+static BRANCH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"((?:中共)?[\p{Han}]{2,24}?(?:党支部|党总支|支部委员会))"));
+static BRAND: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"[“"「]([^”"」\n]{2,12})[”"」]\s*(?:党建)?(?:服务)?品牌"#));
 
 /// The unit a case is about when the title starts with it
 /// (`青石村以“四议两公开”…` → 青石村).
@@ -522,19 +723,30 @@ pub fn organization(title: &str) -> Option<String> {
 
 /// A brand's branch: the first `…党支部` the title or header names.
 pub fn branch(text: &str) -> Option<String> {
-    BRANCH.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()).find(|b| !b.starts_with("基层") && !b.starts_with("各")).map(str::to_string)
+    BRANCH
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .find(|b| !b.starts_with("基层") && !b.starts_with("各"))
+        .map(str::to_string)
 }
 
 /// A brand's name: the quoted words before 品牌 (`打造“红帆领航”品牌`).
 pub fn brand(text: &str) -> Option<String> {
-    BRAND.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string())
+    BRAND
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().trim().to_string())
 }
 
 /// The 领域 the text is clearly about, by its words (title words count ten
 /// times); `None` when no field stands out.
 pub fn sector(title: &str, body: &str) -> Option<&'static str> {
     const WORDS: &[(&str, &[&str])] = &[
-        ("农村", &["农村", "村党支部", "村民", "农民", "村级", "乡村", "村集体"]),
+        (
+            "农村",
+            &["农村", "村党支部", "村民", "农民", "村级", "乡村", "村集体"],
+        ),
         ("社区", &["社区", "街道", "居民", "网格"]),
         ("机关", &["机关"]),
         ("国有企业", &["国有企业", "国企", "国资"]),
@@ -545,7 +757,15 @@ pub fn sector(title: &str, body: &str) -> Option<&'static str> {
     ];
     let mut scores: Vec<(usize, &'static str)> = WORDS
         .iter()
-        .map(|(name, words)| (words.iter().map(|w| title.matches(w).count() * 10 + body.matches(w).count()).sum(), *name))
+        .map(|(name, words)| {
+            (
+                words
+                    .iter()
+                    .map(|w| title.matches(w).count() * 10 + body.matches(w).count())
+                    .sum(),
+                *name,
+            )
+        })
         .collect();
     scores.sort_by_key(|s| std::cmp::Reverse(s.0));
     let (best, second) = (scores[0], scores[1]);
@@ -555,8 +775,21 @@ pub fn sector(title: &str, body: &str) -> Option<&'static str> {
 /// The kind a text reads as: 讲话 → speech, 品牌 → brand, 案例/经验/做法 → case.
 pub fn kind(title: &str, lines: &[String]) -> (crate::config::Kind, &'static str) {
     use crate::config::Kind;
-    let head: String = lines.iter().take(8).map(|l| clean(l)).collect::<Vec<_>>().join("\n");
-    for (word, kind) in [("讲话", Kind::Speech), ("致辞", Kind::Speech), ("党课", Kind::Speech), ("品牌", Kind::Brand), ("案例", Kind::Case), ("经验", Kind::Case), ("做法", Kind::Case)] {
+    let head: String = lines
+        .iter()
+        .take(8)
+        .map(|l| clean(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (word, kind) in [
+        ("讲话", Kind::Speech),
+        ("致辞", Kind::Speech),
+        ("党课", Kind::Speech),
+        ("品牌", Kind::Brand),
+        ("案例", Kind::Case),
+        ("经验", Kind::Case),
+        ("做法", Kind::Case),
+    ] {
         if title.contains(word) {
             return (kind, word);
         }
@@ -564,7 +797,13 @@ pub fn kind(title: &str, lines: &[String]) -> (crate::config::Kind, &'static str
     if lines.iter().take(12).any(|l| is_salutation(l)) {
         return (Kind::Speech, "同志们");
     }
-    for (word, kind) in [("讲话", Kind::Speech), ("品牌", Kind::Brand), ("案例", Kind::Case), ("经验", Kind::Case), ("做法", Kind::Case)] {
+    for (word, kind) in [
+        ("讲话", Kind::Speech),
+        ("品牌", Kind::Brand),
+        ("案例", Kind::Case),
+        ("经验", Kind::Case),
+        ("做法", Kind::Case),
+    ] {
         if head.contains(word) {
             return (kind, word);
         }
@@ -595,27 +834,45 @@ mod tests {
         assert_eq!(find_date("3月8日"), None);
         assert_eq!(find_date("2021年13月8日"), None);
         assert_eq!(date_line("（2021年3月8日）"), Some((d(2021, 3, 8), true)));
-        assert_eq!(date_line("(2019年6月 日)"), Some((FoundDate::Month(2019, 6), true)));
+        assert_eq!(
+            date_line("(2019年6月 日)"),
+            Some((FoundDate::Month(2019, 6), true))
+        );
         assert_eq!(date_line("  2021年3月8日   "), Some((d(2021, 3, 8), false)));
         assert_eq!(date_line("2021年3月8日上午召开会议"), None);
-        assert_eq!(published_date("  发布时间：2020-05-06 09:12  "), Some(d(2020, 5, 6)));
+        assert_eq!(
+            published_date("  发布时间：2020-05-06 09:12  "),
+            Some(d(2020, 5, 6))
+        );
     }
 
     #[test]
     fn title_and_subtitle() {
         let g = analyze(&lines("\n勇于担当  真抓实干\n奋力谱写乡村振兴新篇章\n——在某某镇村干部培训会上的讲话\n\n同志们：\n今天我们开会。"), None);
-        assert_eq!(g.title.as_deref(), Some("勇于担当 真抓实干 奋力谱写乡村振兴新篇章"));
+        assert_eq!(
+            g.title.as_deref(),
+            Some("勇于担当 真抓实干 奋力谱写乡村振兴新篇章")
+        );
         assert_eq!(g.occasion.as_deref(), Some("某某镇村干部培训会"));
         assert_eq!(g.body_start, 5);
-        let g = analyze(&lines("在全县组织工作会议上的讲话\n李某某\n（2018年4月 日）\n同志们："), None);
+        let g = analyze(
+            &lines("在全县组织工作会议上的讲话\n李某某\n（2018年4月 日）\n同志们："),
+            None,
+        );
         assert_eq!(g.title.as_deref(), Some("在全县组织工作会议上的讲话"));
         assert_eq!(g.occasion.as_deref(), Some("全县组织工作会议"));
         assert_eq!(g.speaker.as_deref(), Some("李某某"));
-        assert_eq!(g.date, Some((FoundDate::Month(2018, 4), DateSource::Bracketed)));
+        assert_eq!(
+            g.date,
+            Some((FoundDate::Month(2018, 4), DateSource::Bracketed))
+        );
         assert_eq!(g.body_start, 3);
         // a long title wrapped onto a second line joins without a space
         let g = analyze(&lines("关于进一步做好新时代社区党组织建设工\n作的若干思考\n随着城市发展，社区工作日益重要。"), None);
-        assert_eq!(g.title.as_deref(), Some("关于进一步做好新时代社区党组织建设工作的若干思考"));
+        assert_eq!(
+            g.title.as_deref(),
+            Some("关于进一步做好新时代社区党组织建设工作的若干思考")
+        );
     }
 
     #[test]
@@ -625,42 +882,104 @@ mod tests {
             Some(("县委常委、宣传部长".into(), "张某".into()))
         );
         assert_eq!(post_and_name("会议由副县长主持"), None);
-        assert_eq!(post_line("中共某某县委副书记、县长 赵某某"), Some(("中共某某县委副书记、县长".into(), "赵某某".into())));
+        assert_eq!(
+            post_line("中共某某县委副书记、县长 赵某某"),
+            Some(("中共某某县委副书记、县长".into(), "赵某某".into()))
+        );
         assert_eq!(post_line("我们要认真落实"), None);
         assert_eq!(name_line("刘  某  某"), Some("刘某某".into()));
         assert_eq!(name_line("同志们："), None);
-        assert_eq!(name_in_title("关于印发《孙某某同志在全镇党建会上的讲话》的通知"), Some("孙某某".into()));
-        assert_eq!(post_in_title("镇党委书记在全镇党建会上的讲话"), Some("镇党委书记".into()));
+        assert_eq!(
+            name_in_title("关于印发《孙某某同志在全镇党建会上的讲话》的通知"),
+            Some("孙某某".into())
+        );
+        assert_eq!(
+            post_in_title("镇党委书记在全镇党建会上的讲话"),
+            Some("镇党委书记".into())
+        );
     }
 
     #[test]
     fn doc_numbers() {
-        assert_eq!(doc_number("某组发[2019]12号"), Some("某组发〔2019〕12号".into()));
-        assert_eq!(doc_number("某办字〔2020〕第7号"), Some("某办字〔2020〕7号".into()));
-        assert_eq!(doc_number("某组通（2018）３号"), Some("某组通〔2018〕3号".into()));
+        assert_eq!(
+            doc_number("某组发[2019]12号"),
+            Some("某组发〔2019〕12号".into())
+        );
+        assert_eq!(
+            doc_number("某办字〔2020〕第7号"),
+            Some("某办字〔2020〕7号".into())
+        );
+        assert_eq!(
+            doc_number("某组通（2018）３号"),
+            Some("某组通〔2018〕3号".into())
+        );
         assert_eq!(doc_number("2019年共发文12号"), None);
     }
 
     #[test]
     fn case_and_brand_fields() {
-        assert_eq!(organization("青石村以“四议两公开”推进村务决策"), Some("青石村".into()));
-        assert_eq!(organization("陈仓区在创新机制中推进基层党建工作出成效"), Some("陈仓区".into()));
+        assert_eq!(
+            organization("青石村以“四议两公开”推进村务决策"),
+            Some("青石村".into())
+        );
+        assert_eq!(
+            organization("陈仓区在创新机制中推进基层党建工作出成效"),
+            Some("陈仓区".into())
+        );
         assert_eq!(organization("全区在创新中推进工作"), None);
         assert_eq!(organization("在创新中加强和改进基层党建工作"), None);
-        assert_eq!(brand("禾塘村党支部打造“稻香先锋”党建品牌"), Some("稻香先锋".into()));
+        assert_eq!(
+            brand("禾塘村党支部打造“稻香先锋”党建品牌"),
+            Some("稻香先锋".into())
+        );
         assert_eq!(brand("没有品牌的文字"), None);
-        assert_eq!(branch("中共禾塘村支部委员会\n禾塘村党支部打造品牌"), Some("中共禾塘村支部委员会".into()));
-        assert_eq!(sector("青石村四议两公开", "村民代表会议。村级事务。农民增收。农村发展。乡村振兴。"), Some("农村"));
-        assert_eq!(sector("加强城市基层党建", "社区党组织。居民服务。街道社区。网格员。机关党建。"), Some("社区"));
+        assert_eq!(
+            branch("中共禾塘村支部委员会\n禾塘村党支部打造品牌"),
+            Some("中共禾塘村支部委员会".into())
+        );
+        assert_eq!(
+            sector(
+                "青石村四议两公开",
+                "村民代表会议。村级事务。农民增收。农村发展。乡村振兴。"
+            ),
+            Some("农村")
+        );
+        assert_eq!(
+            sector(
+                "加强城市基层党建",
+                "社区党组织。居民服务。街道社区。网格员。机关党建。"
+            ),
+            Some("社区")
+        );
         assert_eq!(sector("一点思考", "农村和社区，机关和学校。"), None);
     }
 
     #[test]
     fn regions() {
-        assert_eq!(region("", &["中共安平县委组织部"], ""), Some("安平县".into()));
-        assert_eq!(region("清河区推进网格党建的做法", &[], ""), Some("清河区".into()));
-        assert_eq!(region("全区党建工作会议上的讲话", &[], "全区各社区要抓好。全区上下要努力。"), None);
-        assert_eq!(region("会议讲话", &[], "青峰县是山区。在青峰县的党员很多。我们要把城市建设好。"), Some("青峰县".into()));
+        assert_eq!(
+            region("", &["中共安平县委组织部"], ""),
+            Some("安平县".into())
+        );
+        assert_eq!(
+            region("清河区推进网格党建的做法", &[], ""),
+            Some("清河区".into())
+        );
+        assert_eq!(
+            region(
+                "全区党建工作会议上的讲话",
+                &[],
+                "全区各社区要抓好。全区上下要努力。"
+            ),
+            None
+        );
+        assert_eq!(
+            region(
+                "会议讲话",
+                &[],
+                "青峰县是山区。在青峰县的党员很多。我们要把城市建设好。"
+            ),
+            Some("青峰县".into())
+        );
     }
 
     #[test]
@@ -678,12 +997,18 @@ mod tests {
     #[test]
     fn compilations_and_kinds() {
         let l = lines("第一篇：甲村的做法\n正文。\n第二篇:乙社区的经验(定稿)\n正文。");
-        assert_eq!(article_markers(&l), vec![(0, "甲村的做法".into()), (2, "乙社区的经验".into())]);
+        assert_eq!(
+            article_markers(&l),
+            vec![(0, "甲村的做法".into()), (2, "乙社区的经验".into())]
+        );
         assert!(article_markers(&lines("第一篇：只有一篇\n正文。")).is_empty());
         use crate::config::Kind;
         assert_eq!(kind("在全镇大会上的讲话", &[]).0, Kind::Speech);
         assert_eq!(kind("某村“红色先锋”党建品牌", &[]).0, Kind::Brand);
         assert_eq!(kind("某社区治理的经验", &[]).0, Kind::Case);
-        assert_eq!(kind("会议材料", &lines("会议材料\n同志们：")).0, Kind::Speech);
+        assert_eq!(
+            kind("会议材料", &lines("会议材料\n同志们：")).0,
+            Kind::Speech
+        );
     }
 }

@@ -16,10 +16,16 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)");
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return (UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
+        return (
+            UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
+            "UTF-16",
+        );
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return (UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16");
+        return (
+            UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
+            "UTF-16",
+        );
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         if !s.contains('\0') {
@@ -28,9 +34,18 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
     // GBK, or UTF-16 without BOM: keep the reading that looks most like Chinese text
     let candidates = [
-        (GB18030.decode_without_bom_handling(bytes).0.into_owned(), "GBK/GB18030"),
-        (UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16"),
-        (UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16"),
+        (
+            GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+            "GBK/GB18030",
+        ),
+        (
+            UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(),
+            "UTF-16",
+        ),
+        (
+            UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(),
+            "UTF-16",
+        ),
     ];
     let mut best = 0;
     let mut best_score = f64::MIN;
@@ -56,7 +71,13 @@ fn plausibility(text: &str) -> f64 {
     for c in text.chars().take(20_000) {
         all += 1;
         let u = c as u32;
-        if (0x4E00..=0x9FA5).contains(&u) || (0x20..0x7F).contains(&u) || matches!(c, '\n' | '\r' | '\t') || (0x3000..=0x303F).contains(&u) || (0xFF01..=0xFF5E).contains(&u) || (0x2010..=0x201F).contains(&u) {
+        if (0x4E00..=0x9FA5).contains(&u)
+            || (0x20..0x7F).contains(&u)
+            || matches!(c, '\n' | '\r' | '\t')
+            || (0x3000..=0x303F).contains(&u)
+            || (0xFF01..=0xFF5E).contains(&u)
+            || (0x2010..=0x201F).contains(&u)
+        {
             good += 1;
         }
     }
@@ -69,14 +90,23 @@ fn plausibility(text: &str) -> f64 {
 
 /// Splits decoded text into lines, without line-end characters.
 pub fn lines(text: &str) -> Vec<Line> {
-    text.split('\n').map(|l| Line::plain(l.trim_end_matches('\r'))).collect()
+    text.split('\n')
+        .map(|l| Line::plain(l.trim_end_matches('\r')))
+        .collect()
 }
 
-const END: &[char] = &['。', '；', '：', ':', '！', '？', '!', '?', '”', '」', '』', '）', ')', ';', '…'];
+const END: &[char] = &[
+    '。', '；', '：', ':', '！', '？', '!', '?', '”', '」', '』', '）', ')', ';', '…',
+];
 
-static CN_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]{1,3}、").unwrap_or_else(|e| panic!("{e}")));
-static CN_SUBHEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[（(][一二三四五六七八九十]{1,3}[)）]").unwrap_or_else(|e| panic!("{e}")));
-static ASCII_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,3})([.)])").unwrap_or_else(|e| panic!("{e}")));
+static CN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[一二三四五六七八九十]{1,3}、").unwrap_or_else(|e| panic!("{e}"))
+});
+static CN_SUBHEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(][一二三四五六七八九十]{1,3}[)）]").unwrap_or_else(|e| panic!("{e}"))
+});
+static ASCII_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3})([.)])").unwrap_or_else(|e| panic!("{e}")));
 
 /// Escapes what Markdown would read as markup inside running text.
 pub fn escape_inline(s: &str) -> String {
@@ -121,18 +151,27 @@ fn split_heading(l: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let rest = l[cut + '。'.len_utf8()..].trim();
-    Some((head.to_string(), (!rest.is_empty()).then(|| rest.to_string())))
+    Some((
+        head.to_string(),
+        (!rest.is_empty()).then(|| rest.to_string()),
+    ))
 }
 
 fn short_heading(l: &str) -> bool {
     let n = l.chars().count();
-    (4..=24).contains(&n) && !l.ends_with(['。', '；', '：', ':', '！', '？', '!', '?', ';', '…', '，', ',', '、']) && !is_numbered(l)
+    (4..=24).contains(&n)
+        && !l.ends_with([
+            '。', '；', '：', ':', '！', '？', '!', '?', ';', '…', '，', ',', '、',
+        ])
+        && !is_numbered(l)
 }
 
 /// Turns body lines into Markdown blocks separated by blank lines.
 pub fn to_markdown(lines: &[Line]) -> String {
     let plain: Vec<&str> = lines.iter().map(|l| clean(&l.text)).collect();
-    let has_h2 = lines.iter().any(|l| l.block.is_none() && CN_HEADING.is_match(clean(&l.text)));
+    let has_h2 = lines
+        .iter()
+        .any(|l| l.block.is_none() && CN_HEADING.is_match(clean(&l.text)));
     let mut blocks: Vec<String> = vec![];
     let mut para = String::new();
     let mut para_open_wrapped = false;
@@ -176,7 +215,11 @@ pub fn to_markdown(lines: &[Line]) -> String {
         }
         let next = plain.get(i + 1).copied().unwrap_or("");
         if short_heading(l) && !starts_structure && next.chars().count() > 40 {
-            blocks.push(format!("{} {}", if has_h2 { "###" } else { "##" }, escape_inline(l)));
+            blocks.push(format!(
+                "{} {}",
+                if has_h2 { "###" } else { "##" },
+                escape_inline(l)
+            ));
             para_open_wrapped = false;
             continue;
         }
@@ -233,7 +276,9 @@ mod tests {
 
     #[test]
     fn long_numbered_line_splits_into_heading_and_paragraph() {
-        let out = md("二、存在的问题。当前的问题主要有以下几个方面，需要认真对待，逐项加以解决落实到位。");
+        let out = md(
+            "二、存在的问题。当前的问题主要有以下几个方面，需要认真对待，逐项加以解决落实到位。",
+        );
         assert_eq!(out, "## 二、存在的问题\n\n当前的问题主要有以下几个方面，需要认真对待，逐项加以解决落实到位。\n");
     }
 
@@ -242,7 +287,10 @@ mod tests {
         let quoted = md("打造“红色引擎”\n我们把支部建在产业链上，效果很好，群众满意度不断提高，各项工作都走在全县前列，受到上级充分肯定。");
         assert!(quoted.starts_with("## 打造“红色引擎”\n\n"), "{quoted}");
         let out = md("创新服务方式\n我们把*支部*建在产业链上，<b>效果</b>很好，群众满意度不断提高，各项工作都走在前列。\n- 不是列表");
-        assert!(out.starts_with("## 创新服务方式\n\n我们把\\*支部\\*建在产业链上，&lt;b>效果&lt;/b>"), "{out}");
+        assert!(
+            out.starts_with("## 创新服务方式\n\n我们把\\*支部\\*建在产业链上，&lt;b>效果&lt;/b>"),
+            "{out}"
+        );
         assert!(out.ends_with("\\- 不是列表\n"), "{out}");
     }
 }

@@ -64,7 +64,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// True for the files of the index (`search/meta.js`, `search/p/…`,
 /// `search/d/…`, `search/b/…`), not the search page beside them.
 pub fn is_index_file(path: &str) -> bool {
-    path == "search/meta.js" || ["search/p/", "search/d/", "search/b/"].iter().any(|p| path.starts_with(p))
+    path == "search/meta.js"
+        || ["search/p/", "search/d/", "search/b/"]
+            .iter()
+            .any(|p| path.starts_with(p))
 }
 
 /// One page as the search index sees it.
@@ -112,9 +115,21 @@ fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
     // Shards in groups: each group reads every page's entries of its shards.
     let groups = (shards as usize).min(256) as u32;
     let per = shards.div_ceil(groups);
-    let mut by_id: Vec<(u32, &Doc)> = ix.ids.iter().filter_map(|(u, &id)| Some((id, ix.docs.get(u)?))).collect();
+    let mut by_id: Vec<(u32, &Doc)> = ix
+        .ids
+        .iter()
+        .filter_map(|(u, &id)| Some((id, ix.docs.get(u)?)))
+        .collect();
     by_id.sort_unstable_by_key(|(id, _)| *id);
-    let by_id: Vec<(u32, ShardedKeys)> = by_id.into_par_iter().map(|(id, d)| (id, PageKeys::of_page(&d.title, &d.meta, &d.body).sharded(shards, groups, per))).collect();
+    let by_id: Vec<(u32, ShardedKeys)> = by_id
+        .into_par_iter()
+        .map(|(id, d)| {
+            (
+                id,
+                PageKeys::of_page(&d.title, &d.meta, &d.body).sharded(shards, groups, per),
+            )
+        })
+        .collect();
     let mut files: BTreeMap<String, Vec<u8>> = (0..groups as usize)
         .into_par_iter()
         .flat_map_iter(|g| shard_group(&by_id, g))
@@ -127,8 +142,11 @@ fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
         .par_iter()
         .flat_map_iter(|(url, &id)| {
             let d = &ix.docs[url];
-            std::iter::once((format!("search/d/{id}.js"), d.file(id)))
-                .chain((0..d.parts.len()).filter_map(move |k| Some((format!("search/b/{id}-{k}.js"), d.part_file(id, k)?))))
+            std::iter::once((format!("search/d/{id}.js"), d.file(id))).chain(
+                (0..d.parts.len()).filter_map(move |k| {
+                    Some((format!("search/b/{id}-{k}.js"), d.part_file(id, k)?))
+                }),
+            )
         })
         .collect();
     files.extend(pages);
@@ -167,7 +185,11 @@ impl PageKeys {
         };
         let mut keys = KeyMaker::default();
         scan_page(title, meta, body, |u, p| keys.feed(u, p, &mut add));
-        let mut pk = PageKeys { entries: Vec::with_capacity(groups.len()), text, positions: Vec::new() };
+        let mut pk = PageKeys {
+            entries: Vec::with_capacity(groups.len()),
+            text,
+            positions: Vec::new(),
+        };
         pk.positions.reserve(npos);
         for (ks, ke, ps) in groups {
             let pstart = pk.positions.len() as u32;
@@ -180,7 +202,12 @@ impl PageKeys {
     /// The keys ordered by shard, each with its posting after the id
     /// already written out, and where each group of `per` shards starts.
     fn sharded(self, shards: u32, groups: u32, per: u32) -> ShardedKeys {
-        let mut order: Vec<(u32, usize)> = self.entries.iter().enumerate().map(|(i, e)| (fnv1a(&self.text[e.0 as usize..e.1 as usize]) % shards, i)).collect();
+        let mut order: Vec<(u32, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (fnv1a(&self.text[e.0 as usize..e.1 as usize]) % shards, i))
+            .collect();
         order.sort_unstable_by_key(|&(shard, _)| shard);
         let mut tails = String::with_capacity(self.positions.len() * 4);
         let mut text = String::with_capacity(self.text.len());
@@ -194,12 +221,21 @@ impl PageKeys {
             let key = &self.text[ks as usize..ke as usize];
             entries.push((shard, text.len() as u32, tails.len() as u32));
             text.push_str(key);
-            encode_tail(&mut tails, &self.positions[ps as usize..pe as usize], !key.contains(' '));
+            encode_tail(
+                &mut tails,
+                &self.positions[ps as usize..pe as usize],
+                !key.contains(' '),
+            );
         }
         while starts.len() as u32 <= groups {
             starts.push(entries.len() as u32);
         }
-        ShardedKeys { entries, text, tails, starts }
+        ShardedKeys {
+            entries,
+            text,
+            tails,
+            starts,
+        }
     }
 }
 
@@ -219,8 +255,17 @@ impl ShardedKeys {
     /// Entry `i`: its shard, key and tail.
     fn entry(&self, i: usize) -> (u32, &str, &str) {
         let (shard, ks, ts) = self.entries[i];
-        let (ke, te) = self.entries.get(i + 1).map_or((self.text.len(), self.tails.len()), |n| (n.1 as usize, n.2 as usize));
-        (shard, &self.text[ks as usize..ke], &self.tails[ts as usize..te])
+        let (ke, te) = self
+            .entries
+            .get(i + 1)
+            .map_or((self.text.len(), self.tails.len()), |n| {
+                (n.1 as usize, n.2 as usize)
+            });
+        (
+            shard,
+            &self.text[ks as usize..ke],
+            &self.tails[ts as usize..te],
+        )
     }
 }
 
@@ -234,7 +279,11 @@ fn shard_group(pages: &[(u32, ShardedKeys)], g: usize) -> Vec<(String, Vec<u8>)>
     for (id, pk) in pages {
         for i in pk.starts[g] as usize..pk.starts[g + 1] as usize {
             let (shard, key, tail) = pk.entry(i);
-            let (last, s) = postings.entry(shard).or_default().entry(key).or_insert((0, String::new()));
+            let (last, s) = postings
+                .entry(shard)
+                .or_default()
+                .entry(key)
+                .or_insert((0, String::new()));
             if !s.is_empty() {
                 s.push(',');
             }
@@ -248,7 +297,12 @@ fn shard_group(pages: &[(u32, ShardedKeys)], g: usize) -> Vec<(String, Vec<u8>)>
         .map(|(shard, keys)| {
             let mut keys: Vec<(&str, (u32, String))> = keys.into_iter().collect();
             keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let mut s = String::with_capacity(keys.iter().map(|(k, (_, list))| k.len() + list.len() + 6).sum::<usize>() + 2);
+            let mut s = String::with_capacity(
+                keys.iter()
+                    .map(|(k, (_, list))| k.len() + list.len() + 6)
+                    .sum::<usize>()
+                    + 2,
+            );
             s.push('{');
             for (n, (k, (_, list))) in keys.into_iter().enumerate() {
                 if n > 0 {
@@ -262,7 +316,10 @@ fn shard_group(pages: &[(u32, ShardedKeys)], g: usize) -> Vec<(String, Vec<u8>)>
                 s.push(']');
             }
             s.push('}');
-            (format!("search/p/{shard:x}.js"), script(&format!("p/{shard:x}"), &s))
+            (
+                format!("search/p/{shard:x}.js"),
+                script(&format!("p/{shard:x}"), &s),
+            )
         })
         .collect()
 }
@@ -303,13 +360,18 @@ impl Doc {
     fn prepare(d: &SearchDoc<'_>) -> Doc {
         let mut meta: Vec<String> = Vec::new();
         let cn_date = cn_date(d.date);
-        for m in [d.region, d.sector, cn_date.as_str()].into_iter().chain(d.meta.iter().copied()) {
+        for m in [d.region, d.sector, cn_date.as_str()]
+            .into_iter()
+            .chain(d.meta.iter().copied())
+        {
             if !m.trim().is_empty() {
                 meta.push(m.to_string());
             }
         }
         let (mut npos, mut keys) = (0, KeyMaker::default());
-        let body_units = scan_page(d.title, &meta, d.body, |u, p| keys.feed(u, p, |_, _| npos += 1));
+        let body_units = scan_page(d.title, &meta, d.body, |u, p| {
+            keys.feed(u, p, |_, _| npos += 1)
+        });
         Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
@@ -333,16 +395,25 @@ impl Doc {
     /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
     /// the date, small enough for three base-64 digits.
     fn date_num(&self) -> u64 {
-        let p: Vec<u64> = self.date.split('-').filter_map(|x| x.parse().ok()).collect();
+        let p: Vec<u64> = self
+            .date
+            .split('-')
+            .filter_map(|x| x.parse().ok())
+            .collect();
         match p[..] {
-            [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => (y - 1900) * 512 + m * 32 + d,
+            [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => {
+                (y - 1900) * 512 + m * 32 + d
+            }
             _ => 0,
         }
     }
 
     fn part_file(&self, id: u32, k: usize) -> Option<Vec<u8>> {
         let (text, _) = self.parts.get(k)?;
-        Some(script(&format!("b/{id}-{k}"), &serde_json::Value::from(text.as_str()).to_string()))
+        Some(script(
+            &format!("b/{id}-{k}"),
+            &serde_json::Value::from(text.as_str()).to_string(),
+        ))
     }
 
     fn file(&self, id: u32) -> Vec<u8> {
@@ -359,7 +430,9 @@ impl Doc {
 /// `BODY_START` (see [`scan_page`]).
 fn index_keys(title: &str, meta: &[String], body: &str) -> Vec<(String, u32)> {
     let (mut out, mut keys) = (Vec::new(), KeyMaker::default());
-    scan_page(title, meta, body, |u, p| keys.feed(u, p, |k, q| out.push((k.to_string(), q))));
+    scan_page(title, meta, body, |u, p| {
+        keys.feed(u, p, |k, q| out.push((k.to_string(), q)))
+    });
     out
 }
 
@@ -391,7 +464,8 @@ const LINE_STRIDE: u32 = 1024;
 fn line_stride(body: &str) -> u32 {
     let lines = body.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
     // NFKC turns one character (at least one byte) into at most 18 units.
-    let need = u64::from(BODY_START) + body.len() as u64 * 18 + lines * (u64::from(LINE_STRIDE) + 1);
+    let need =
+        u64::from(BODY_START) + body.len() as u64 * 18 + lines * (u64::from(LINE_STRIDE) + 1);
     if need < u64::from(u32::MAX) {
         LINE_STRIDE
     } else {
@@ -466,7 +540,11 @@ fn parts(body: &str) -> Vec<(String, u32)> {
         base = next_line(base, scan(&body[from..end], pos, |_, _| {}), stride);
         start = end + 1;
     }
-    let mut out: Vec<(String, u32)> = cuts.windows(2).zip(&at_cut).map(|(w, &pos)| (body[w[0]..w[1]].to_string(), pos)).collect();
+    let mut out: Vec<(String, u32)> = cuts
+        .windows(2)
+        .zip(&at_cut)
+        .map(|(w, &pos)| (body[w[0]..w[1]].to_string(), pos))
+        .collect();
     if out.is_empty() {
         out.push((String::new(), BODY_START));
     }
@@ -510,7 +588,11 @@ fn script(name: &str, json: &str) -> Vec<u8> {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b"\",");
     if json.contains(['\u{2028}', '\u{2029}']) {
-        out.extend_from_slice(json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029").as_bytes());
+        out.extend_from_slice(
+            json.replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029")
+                .as_bytes(),
+        );
     } else {
         out.extend_from_slice(json.as_bytes());
     }
@@ -587,10 +669,20 @@ impl SearchIndex {
     /// [`build_index`] would change; `None` when the layout itself changes
     /// (shard count or id space) or a shard file to patch is not as this
     /// module wrote it: then the state is spent and the caller builds afresh.
-    pub fn patch(&mut self, docs: &[SearchDoc<'_>], changed: &(dyn Fn(&str) -> bool + Sync), previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync)) -> Option<Patch> {
+    pub fn patch(
+        &mut self,
+        docs: &[SearchDoc<'_>],
+        changed: &(dyn Fn(&str) -> bool + Sync),
+        previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    ) -> Option<Patch> {
         use rayon::prelude::*;
         let present: std::collections::HashSet<&str> = docs.iter().map(|d| d.url).collect();
-        let removed: Vec<String> = self.docs.keys().filter(|u| !present.contains(u.as_str())).cloned().collect();
+        let removed: Vec<String> = self
+            .docs
+            .keys()
+            .filter(|u| !present.contains(u.as_str()))
+            .cloned()
+            .collect();
         let updated: Vec<Doc> = docs
             .par_iter()
             .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
@@ -601,7 +693,8 @@ impl SearchIndex {
             return Some(Patch::new());
         }
         let n_before = self.docs.len();
-        let set_changes = !removed.is_empty() || updated.iter().any(|d| !self.docs.contains_key(&d.url));
+        let set_changes =
+            !removed.is_empty() || updated.iter().any(|d| !self.docs.contains_key(&d.url));
         // url → (old doc and id, if it was indexed)
         let mut old: BTreeMap<String, (Doc, u32)> = BTreeMap::new();
         for url in removed.iter().chain(updated.iter().map(|d| &d.url)) {
@@ -615,7 +708,8 @@ impl SearchIndex {
             self.total += d.npos;
             self.docs.insert(d.url.clone(), d);
         }
-        if shard_count(self.total) != self.shards || id_space(self.docs.len()) != id_space(n_before) {
+        if shard_count(self.total) != self.shards || id_space(self.docs.len()) != id_space(n_before)
+        {
             return None;
         }
         if set_changes {
@@ -630,7 +724,11 @@ impl SearchIndex {
             }
             self.ids = ids;
         }
-        let moved: Vec<String> = old.keys().filter(|u| !fresh.contains(*u) && self.docs.contains_key(*u)).cloned().collect();
+        let moved: Vec<String> = old
+            .keys()
+            .filter(|u| !fresh.contains(*u) && self.docs.contains_key(*u))
+            .cloned()
+            .collect();
         let touched: Vec<&String> = fresh.iter().chain(&moved).chain(removed.iter()).collect();
 
         let shards = self.shards;
@@ -638,7 +736,10 @@ impl SearchIndex {
             .par_iter()
             .flat_map_iter(|url| {
                 let before = old.get(*url).map(|(d, id)| (*id, grouped(d.index_keys())));
-                let after = self.docs.get(*url).and_then(|d| Some((*self.ids.get(*url)?, grouped(d.index_keys()))));
+                let after = self
+                    .docs
+                    .get(*url)
+                    .and_then(|d| Some((*self.ids.get(*url)?, grouped(d.index_keys()))));
                 key_ops(before, after)
             })
             .map(|op| {
@@ -669,7 +770,9 @@ impl SearchIndex {
             }
         }
         for url in fresh.iter().chain(&moved) {
-            let (Some(doc), Some(&id)) = (self.docs.get(url), self.ids.get(url)) else { continue };
+            let (Some(doc), Some(&id)) = (self.docs.get(url), self.ids.get(url)) else {
+                continue;
+            };
             patch.insert(format!("search/d/{id}.js"), Some(doc.file(id)));
             for k in 0..doc.parts.len() {
                 patch.insert(format!("search/b/{id}-{k}.js"), doc.part_file(id, k));
@@ -684,12 +787,44 @@ impl SearchIndex {
     }
 
     fn meta_file(&self) -> Vec<u8> {
-        let mut kinds: Vec<&str> = self.docs.values().map(|d| d.kind.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
-        kinds.sort_by_key(|k| (KIND_ORDER.iter().position(|o| o == k).unwrap_or(KIND_ORDER.len()), *k));
-        let regions: Vec<&str> = self.docs.values().map(|d| d.region.as_str()).filter(|r| !r.is_empty()).collect::<BTreeSet<_>>().into_iter().collect();
-        let sectors: Vec<&str> = self.docs.values().map(|d| d.sector.as_str()).filter(|r| !r.is_empty()).collect::<BTreeSet<_>>().into_iter().collect();
+        let mut kinds: Vec<&str> = self
+            .docs
+            .values()
+            .map(|d| d.kind.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        kinds.sort_by_key(|k| {
+            (
+                KIND_ORDER
+                    .iter()
+                    .position(|o| o == k)
+                    .unwrap_or(KIND_ORDER.len()),
+                *k,
+            )
+        });
+        let regions: Vec<&str> = self
+            .docs
+            .values()
+            .map(|d| d.region.as_str())
+            .filter(|r| !r.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let sectors: Vec<&str> = self
+            .docs
+            .values()
+            .map(|d| d.sector.as_str())
+            .filter(|r| !r.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let pos = |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(0, |i| i + 1);
-        let mut by_id: Vec<(u32, &Doc)> = self.ids.iter().filter_map(|(u, &i)| self.docs.get(u).map(|d| (i, d))).collect();
+        let mut by_id: Vec<(u32, &Doc)> = self
+            .ids
+            .iter()
+            .filter_map(|(u, &i)| self.docs.get(u).map(|d| (i, d)))
+            .collect();
         by_id.sort_by_key(|(i, _)| *i);
         let mut rows: Vec<[u64; 6]> = Vec::with_capacity(by_id.len());
         for (id, d) in by_id {
@@ -702,7 +837,9 @@ impl SearchIndex {
                 u64::from(d.lenq),
             ]);
         }
-        let widths: Vec<usize> = (0..6).map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0))).collect();
+        let widths: Vec<usize> = (0..6)
+            .map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0)))
+            .collect();
         let mut flat = String::with_capacity(rows.len() * widths.iter().sum::<usize>());
         for r in &rows {
             for (v, w) in r.iter().zip(&widths) {
@@ -728,7 +865,10 @@ fn grouped(list: Vec<(String, u32)>) -> BTreeMap<String, Vec<u32>> {
 
 /// The shard changes that turn a page's postings `before` into `after`
 /// (each: its id and key → positions). Keys whose postings stay are left alone.
-fn key_ops(before: Option<(u32, BTreeMap<String, Vec<u32>>)>, after: Option<(u32, BTreeMap<String, Vec<u32>>)>) -> Vec<Op> {
+fn key_ops(
+    before: Option<(u32, BTreeMap<String, Vec<u32>>)>,
+    after: Option<(u32, BTreeMap<String, Vec<u32>>)>,
+) -> Vec<Op> {
     let mut ops = vec![];
     let same_id = matches!((&before, &after), (Some((a, _)), Some((b, _))) if a == b);
     let after_keys = after.as_ref().map(|(_, k)| k);
@@ -762,7 +902,8 @@ fn posting_tail(ps: &[u32], unigram: bool) -> Vec<u32> {
 fn tail_values(ps: &[u32], unigram: bool) -> impl Iterator<Item = u32> + '_ {
     let (head, n) = if unigram {
         let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
-        let flags = u32::from(ps.iter().any(|&p| p < META_START)) | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
+        let flags = u32::from(ps.iter().any(|&p| p < META_START))
+            | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
         ([body, flags], 2)
     } else {
         ([ps.len() as u32, 0], 1)
@@ -772,7 +913,9 @@ fn tail_values(ps: &[u32], unigram: bool) -> impl Iterator<Item = u32> + '_ {
         *prev = p;
         Some(d)
     });
-    head.into_iter().take(n).chain(deltas.take(if unigram { 0 } else { ps.len() }))
+    head.into_iter()
+        .take(n)
+        .chain(deltas.take(if unigram { 0 } else { ps.len() }))
 }
 
 /// A shard file that is not as this module writes it.
@@ -783,7 +926,10 @@ struct BadShard;
 /// text), in file order (keys ascending). Keys are units and pairs of units:
 /// letters, digits and one space, never anything JSON escapes.
 fn shard_entries(json: &str) -> Result<Vec<(&str, &str)>, BadShard> {
-    let inner = json.strip_prefix('{').and_then(|r| r.strip_suffix('}')).ok_or(BadShard)?;
+    let inner = json
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .ok_or(BadShard)?;
     let mut out = Vec::new();
     let mut rest = inner;
     while !rest.is_empty() {
@@ -807,13 +953,20 @@ fn shard_entries(json: &str) -> Result<Vec<(&str, &str)>, BadShard> {
 }
 
 fn parse_list(text: &str) -> Result<Vec<u32>, BadShard> {
-    text.split(',').filter(|x| !x.is_empty()).map(|x| x.parse().map_err(|_| BadShard)).collect()
+    text.split(',')
+        .filter(|x| !x.is_empty())
+        .map(|x| x.parse().map_err(|_| BadShard))
+        .collect()
 }
 
 /// Applies `ops` to the shard file `old` (absent: an empty shard); `None`
 /// when the shard ends up empty. Keys the ops do not touch are copied as
 /// they are, without decoding.
-fn apply_ops(name: &str, old: Option<&[u8]>, mut ops: Vec<Op>) -> Result<Option<Vec<u8>>, BadShard> {
+fn apply_ops(
+    name: &str,
+    old: Option<&[u8]>,
+    mut ops: Vec<Op>,
+) -> Result<Option<Vec<u8>>, BadShard> {
     // Removals first: a page may take over the id another page left.
     ops.sort_by_key(|op| matches!(op, Op::Add(..)));
     let mut by_key: BTreeMap<String, Vec<Op>> = BTreeMap::new();
@@ -826,7 +979,9 @@ fn apply_ops(name: &str, old: Option<&[u8]>, mut ops: Vec<Op>) -> Result<Option<
     let json = match old {
         Some(b) => {
             let s = std::str::from_utf8(b).map_err(|_| BadShard)?;
-            s.strip_prefix(&format!("zhanting_shard(\"{name}\",")).and_then(|r| r.strip_suffix(");\n")).ok_or(BadShard)?
+            s.strip_prefix(&format!("zhanting_shard(\"{name}\","))
+                .and_then(|r| r.strip_suffix(");\n"))
+                .ok_or(BadShard)?
         }
         None => "{}",
     };
@@ -903,7 +1058,11 @@ fn decode_postings(flat: &[u32], unigram: bool) -> BTreeMap<u32, Vec<u32>> {
     let (mut i, mut id) = (0, 0);
     while i < flat.len() {
         id += flat[i];
-        let len = if unigram { 2 } else { 1 + flat.get(i + 1).copied().unwrap_or(0) as usize };
+        let len = if unigram {
+            2
+        } else {
+            1 + flat.get(i + 1).copied().unwrap_or(0) as usize
+        };
         let end = (i + 1 + len).min(flat.len());
         out.insert(id, flat[i + 1..end].to_vec());
         i = end;

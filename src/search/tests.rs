@@ -38,13 +38,23 @@ fn page(i: usize, body: &str) -> Owned {
 }
 
 fn corpus(n: usize) -> Vec<Owned> {
-    (0..n).map(|i| page(i, &format!("第{i}段：支部建设，QQ群{}人。文建明工作法在此推广。", i * 7))).collect()
+    (0..n)
+        .map(|i| {
+            page(
+                i,
+                &format!("第{i}段：支部建设，QQ群{}人。文建明工作法在此推广。", i * 7),
+            )
+        })
+        .collect()
 }
 
 fn js_body(f: &[u8], name: &str) -> serde_json::Value {
     let s = String::from_utf8(f.to_vec()).unwrap();
     let pre = format!("zhanting_shard(\"{name}\",");
-    let inner = s.strip_prefix(&pre).and_then(|r| r.strip_suffix(");\n")).unwrap_or_else(|| panic!("bad file: {s}"));
+    let inner = s
+        .strip_prefix(&pre)
+        .and_then(|r| r.strip_suffix(");\n"))
+        .unwrap_or_else(|| panic!("bad file: {s}"));
     serde_json::from_str(inner).unwrap()
 }
 
@@ -55,9 +65,13 @@ fn postings(files: &BTreeMap<String, Vec<u8>>, key: &str) -> BTreeMap<u64, Vec<u
     let h = fnv1a(key) % shards;
     let name = format!("p/{h:x}");
     let mut out = BTreeMap::new();
-    let Some(f) = files.get(&format!("search/{name}.js")) else { return out };
+    let Some(f) = files.get(&format!("search/{name}.js")) else {
+        return out;
+    };
     let v = js_body(f, &name);
-    let Some(arr) = v[key].as_array() else { return out };
+    let Some(arr) = v[key].as_array() else {
+        return out;
+    };
     let nums: Vec<u64> = arr.iter().map(|x| x.as_u64().unwrap()).collect();
     let (mut i, mut id) = (0, 0);
     while i < nums.len() && !key.contains(' ') {
@@ -69,7 +83,13 @@ fn postings(files: &BTreeMap<String, Vec<u8>>, key: &str) -> BTreeMap<u64, Vec<u
         id += nums[i];
         let n = nums[i + 1] as usize;
         let mut p = 0;
-        let ps: Vec<u64> = nums[i + 2..i + 2 + n].iter().map(|d| { p += d; p }).collect();
+        let ps: Vec<u64> = nums[i + 2..i + 2 + n]
+            .iter()
+            .map(|d| {
+                p += d;
+                p
+            })
+            .collect();
         out.insert(id, ps);
         i += 2 + n;
     }
@@ -92,8 +112,15 @@ fn index_has_unigrams_bigrams_with_positions_by_field() {
     let chen_cang = postings(&files, "陈 仓");
     assert_eq!(chen_cang.len(), 1);
     let ps = chen_cang.values().next().unwrap();
-    assert_eq!(ps, &vec![0, u64::from(BODY_START) + 4], "title and body hits");
-    assert_eq!(postings(&files, "宝 鸡").values().next().unwrap(), &vec![u64::from(META_START)]);
+    assert_eq!(
+        ps,
+        &vec![0, u64::from(BODY_START) + 4],
+        "title and body hits"
+    );
+    assert_eq!(
+        postings(&files, "宝 鸡").values().next().unwrap(),
+        &vec![u64::from(META_START)]
+    );
     // unigrams: [body count, flags]: 陈 is in the title (1) and once in the body
     assert_eq!(postings(&files, "陈").values().next().unwrap(), &vec![1, 1]);
     assert_eq!(postings(&files, "宝").values().next().unwrap(), &vec![0, 2]);
@@ -103,13 +130,20 @@ fn index_has_unigrams_bigrams_with_positions_by_field() {
     let meta = js_body(&files["search/meta.js"], "meta");
     assert_eq!(meta["n"], 1);
     assert_eq!(meta["kinds"], serde_json::json!(["case"]));
-    let w: Vec<usize> = meta["w"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect();
+    let w: Vec<usize> = meta["w"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect();
     let docs = meta["docs"].as_str().unwrap();
     assert_eq!(docs.len(), w.iter().sum::<usize>());
     let mut cols = vec![];
     let mut at = 0;
     for n in &w {
-        cols.push(docs[at..at + n].bytes().fold(0u64, |v, b| v * 64 + B64.iter().position(|&x| x == b).unwrap() as u64));
+        cols.push(docs[at..at + n].bytes().fold(0u64, |v, b| {
+            v * 64 + B64.iter().position(|&x| x == b).unwrap() as u64
+        }));
         at += n;
     }
     assert_eq!(cols[4], (2013 - 1900) * 512 + 9 * 32 + 25);
@@ -117,7 +151,10 @@ fn index_has_unigrams_bigrams_with_positions_by_field() {
     let d = js_body(&files[&format!("search/d/{id}.js")], &format!("d/{id}"));
     assert_eq!(d["u"], "a/index.html");
     assert_eq!(d["p"], serde_json::json!([BODY_START]));
-    assert_eq!(js_body(&files[&format!("search/b/{id}-0.js")], &format!("b/{id}-0")), "格里坪，陈仓");
+    assert_eq!(
+        js_body(&files[&format!("search/b/{id}-0.js")], &format!("b/{id}-0")),
+        "格里坪，陈仓"
+    );
 }
 
 #[test]
@@ -139,7 +176,9 @@ fn build_is_deterministic_and_escapes_line_separators() {
     let mut rev = d.clone();
     rev.reverse();
     assert_eq!(a, build_index(&rev));
-    assert!(a.values().all(|f| !String::from_utf8_lossy(f).contains('\u{2028}')));
+    assert!(a
+        .values()
+        .all(|f| !String::from_utf8_lossy(f).contains('\u{2028}')));
 }
 
 #[test]
@@ -154,7 +193,12 @@ fn ids_are_unique_and_stable() {
 
 /// Applies `patch` to `files`, or rebuilds them (and the state) when the
 /// layout changed, as the rebuild does.
-fn apply(ix: &mut SearchIndex, files: &mut BTreeMap<String, Vec<u8>>, docs: &[SearchDoc<'_>], changed: &(dyn Fn(&str) -> bool + Sync)) -> Option<usize> {
+fn apply(
+    ix: &mut SearchIndex,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    docs: &[SearchDoc<'_>],
+    changed: &(dyn Fn(&str) -> bool + Sync),
+) -> Option<usize> {
     let prev = files.clone();
     match ix.patch(docs, changed, &|p| prev.get(p).cloned()) {
         Some(patch) => {
@@ -186,7 +230,9 @@ fn patched_index_equals_fresh_build() {
     // a deterministic pseudo-random sequence of edits, adds and removes
     let mut seed: u64 = 7;
     let mut next = || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
     let (mut patched, mut rebuilt) = (0, 0);
@@ -205,7 +251,10 @@ fn patched_index_equals_fresh_build() {
                     let n = if step % 30 == 0 { 40 } else { 1 };
                     for _ in 0..n {
                         added += 1;
-                        pages.push(page(100_000 + added, &"新增页面正文，党员先锋岗。".repeat(1 + step % 50)));
+                        pages.push(page(
+                            100_000 + added,
+                            &"新增页面正文，党员先锋岗。".repeat(1 + step % 50),
+                        ));
                     }
                 }
                 _ if !pages.is_empty() => {
@@ -223,22 +272,38 @@ fn patched_index_equals_fresh_build() {
             }
         }
         let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
-        match apply(&mut ix, &mut on_disk, &d, &|u| edited.iter().any(|e| e == u)) {
+        match apply(&mut ix, &mut on_disk, &d, &|u| {
+            edited.iter().any(|e| e == u)
+        }) {
             Some(_) => patched += 1,
             None => rebuilt += 1,
         }
         let fresh = build_index(&d);
-        assert_eq!(on_disk.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "file list after step {step}");
+        assert_eq!(
+            on_disk.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "file list after step {step}"
+        );
         for (path, bytes) in &fresh {
             if on_disk[path] != *bytes {
                 let (a, b) = (&on_disk[path], bytes);
-                let i = a.iter().zip(b.iter()).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-                let w = |v: &[u8]| String::from_utf8_lossy(&v[i.saturating_sub(120)..(i + 80).min(v.len())]).into_owned();
+                let i = a
+                    .iter()
+                    .zip(b.iter())
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(a.len().min(b.len()));
+                let w = |v: &[u8]| {
+                    String::from_utf8_lossy(&v[i.saturating_sub(120)..(i + 80).min(v.len())])
+                        .into_owned()
+                };
                 panic!("{path} differs after step {step}: …{}… vs …{}…", w(a), w(b));
             }
         }
     }
-    assert!(patched > 100 && rebuilt > 0, "{patched} patched, {rebuilt} rebuilt");
+    assert!(
+        patched > 100 && rebuilt > 0,
+        "{patched} patched, {rebuilt} rebuilt"
+    );
 }
 
 /// Invariant (b): editing one page's body touches few files.
@@ -252,9 +317,20 @@ fn editing_one_body_changes_few_files() {
     let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
     let url = pages[17].url.clone();
     let written = apply(&mut ix, &mut files, &d, &|u| u == url).expect("patched");
-    let differ: Vec<&String> = files.keys().filter(|k| before.get(*k) != files.get(*k)).collect();
-    assert!(!differ.is_empty() && differ.len() <= 12, "{} files changed: {differ:?}", differ.len());
-    assert!(written <= 12 && written * 10 < files.len(), "{written} of {}", files.len());
+    let differ: Vec<&String> = files
+        .keys()
+        .filter(|k| before.get(*k) != files.get(*k))
+        .collect();
+    assert!(
+        !differ.is_empty() && differ.len() <= 12,
+        "{} files changed: {differ:?}",
+        differ.len()
+    );
+    assert!(
+        written <= 12 && written * 10 < files.len(),
+        "{written} of {}",
+        files.len()
+    );
     assert_eq!(files, build_index(&d));
     // Nothing changed: nothing to write.
     assert_eq!(apply(&mut ix, &mut files, &d, &|_| true), Some(0));
@@ -264,7 +340,13 @@ fn editing_one_body_changes_few_files() {
 fn body_parts_tokenise_like_the_whole_body() {
     let para = "格里坪镇的干部把群众的事当成自己的事，ＱＱ群里5130人。\n".repeat(120);
     let long = "很长的段落没有换行".repeat(800);
-    for body in [para.clone(), long.clone(), format!("{para}{long}QQ群"), format!("{long}\n\n{para}"), String::new()] {
+    for body in [
+        para.clone(),
+        long.clone(),
+        format!("{para}{long}QQ群"),
+        format!("{long}\n\n{para}"),
+        String::new(),
+    ] {
         let ps = parts(&body);
         assert_eq!(ps.iter().map(|(t, _)| t.as_str()).collect::<String>(), body);
         let whole = body_units(&body);
@@ -273,9 +355,17 @@ fn body_parts_tokenise_like_the_whole_body() {
             // The units numbered from this part's start up to the next
             // part's are exactly this part's text.
             let end = ps.get(k + 1).map_or(u32::MAX, |p| p.1);
-            let inside: Vec<&str> = whole.iter().filter(|(_, p)| (*start..end).contains(p)).map(|(u, _)| u.as_str()).collect();
+            let inside: Vec<&str> = whole
+                .iter()
+                .filter(|(_, p)| (*start..end).contains(p))
+                .map(|(u, _)| u.as_str())
+                .collect();
             let own: Vec<(String, u32)> = units(t, 0).0;
-            assert_eq!(inside, own.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>(), "part {k}");
+            assert_eq!(
+                inside,
+                own.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>(),
+                "part {k}"
+            );
         }
         if body.len() > 10_000 {
             assert!(ps.len() >= 3, "{} parts", ps.len());
@@ -287,7 +377,12 @@ fn body_parts_tokenise_like_the_whole_body() {
 fn an_edit_inside_a_line_keeps_the_positions_of_the_lines_after_it() {
     let before = "第一段讲党建工作。\n第二段讲为民服务，格里坪镇。\n第三段。";
     let after = "第一段讲党建工作和基层治理的经验。\n第二段讲为民服务，格里坪镇。\n第三段。";
-    let tail = |b: &str| body_units(b).into_iter().filter(|(u, _)| u == "格" || u == "三").collect::<Vec<_>>();
+    let tail = |b: &str| {
+        body_units(b)
+            .into_iter()
+            .filter(|(u, _)| u == "格" || u == "三")
+            .collect::<Vec<_>>()
+    };
     assert_eq!(tail(before), tail(after));
     // Lines never touch: no bigram across a line break.
     let u = body_units("甲\n乙");
@@ -306,15 +401,29 @@ fn a_shard_file_not_as_written_makes_the_patch_give_up() {
     let damaged = |p: &str| files.get(p).map(|b| b[..b.len() / 2].to_vec());
     assert!(ix.clone().patch(&d, &|u| u == url, &damaged).is_none());
     // Read back intact, the same change patches a few files.
-    let patch = ix.patch(&d, &|u| u == url, &|p| files.get(p).cloned()).expect("a patch");
-    assert!(!patch.is_empty() && patch.len() < 40, "{} files", patch.len());
+    let patch = ix
+        .patch(&d, &|u| u == url, &|p| files.get(p).cloned())
+        .expect("a patch");
+    assert!(
+        !patch.is_empty() && patch.len() < 40,
+        "{} files",
+        patch.len()
+    );
 }
 
 #[test]
 fn shard_entries_read_what_the_builder_writes() {
-    assert_eq!(shard_entries(r#"{"a":[1,2],"a b":[3]}"#).unwrap(), vec![("a", "1,2"), ("a b", "3")]);
+    assert_eq!(
+        shard_entries(r#"{"a":[1,2],"a b":[3]}"#).unwrap(),
+        vec![("a", "1,2"), ("a b", "3")]
+    );
     assert_eq!(shard_entries("{}").unwrap(), vec![]);
-    for bad in [r#"{"a":[1,2]"#, r#"{"a":[1]x"b":[2]}"#, r#"{"a\"b":[1]}"#, "[]"] {
+    for bad in [
+        r#"{"a":[1,2]"#,
+        r#"{"a":[1]x"b":[2]}"#,
+        r#"{"a\"b":[1]}"#,
+        "[]",
+    ] {
         assert!(shard_entries(bad).is_err(), "{bad}");
     }
 }

@@ -141,7 +141,10 @@ mod tests {
 
     #[test]
     fn chinese_is_one_unit_per_character_and_latin_runs_are_words() {
-        assert_eq!(names("陈仓区QQ群5130人"), ["陈", "仓", "区", "qq", "群", "5130", "人"]);
+        assert_eq!(
+            names("陈仓区QQ群5130人"),
+            ["陈", "仓", "区", "qq", "群", "5130", "人"]
+        );
     }
 
     #[test]
@@ -153,7 +156,14 @@ mod tests {
     #[test]
     fn punctuation_breaks_adjacency() {
         let (u, end) = units("格里，坪", 0);
-        assert_eq!(u, vec![("格".to_string(), 0), ("里".to_string(), 1), ("坪".to_string(), 3)]);
+        assert_eq!(
+            u,
+            vec![
+                ("格".to_string(), 0),
+                ("里".to_string(), 1),
+                ("坪".to_string(), 3)
+            ]
+        );
         assert_eq!(end, 4);
         let k: Vec<String> = keys(&u).into_iter().map(|(k, _)| k).collect();
         assert_eq!(k, ["格", "格 里", "里", "坪"]);

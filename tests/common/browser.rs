@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub fn chromium_path() -> PathBuf {
-    std::env::var_os("ZHANTING_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+    std::env::var_os("ZHANTING_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
 /// Starts a fresh headless Chromium with an empty profile and no network
@@ -24,7 +26,11 @@ pub fn launch() -> Browser {
 
 pub fn launch_sized(width: u32, height: u32) -> Browser {
     let path = chromium_path();
-    assert!(path.exists(), "Chromium not found at {} (run scripts/test.sh, which installs it)", path.display());
+    assert!(
+        path.exists(),
+        "Chromium not found at {} (run scripts/test.sh, which installs it)",
+        path.display()
+    );
     let args: Vec<&OsStr> = [
         "--no-sandbox",
         "--disable-gpu",
@@ -70,13 +76,22 @@ pub fn watch_console(tab: &Arc<Tab>) -> Console {
     tab.enable_runtime().expect("enable runtime");
     tab.add_event_listener(Arc::new(move |event: &Event| {
         let msg = match event {
-            Event::RuntimeExceptionThrown(e) => Some(format!("exception: {:?}", e.params.exception_details.text)),
+            Event::RuntimeExceptionThrown(e) => {
+                Some(format!("exception: {:?}", e.params.exception_details.text))
+            }
             Event::RuntimeConsoleAPICalled(e) if format!("{:?}", e.params.Type) == "Error" => {
-                Some(format!("console.error: {:?}", e.params.args.iter().map(|a| a.value.clone()).collect::<Vec<_>>()))
+                Some(format!(
+                    "console.error: {:?}",
+                    e.params
+                        .args
+                        .iter()
+                        .map(|a| a.value.clone())
+                        .collect::<Vec<_>>()
+                ))
             }
-            Event::LogEntryAdded(e) if format!("{:?}", e.params.entry.level) == "Error" => {
-                Some(format!("log: {} {:?}", e.params.entry.text, e.params.entry.url))
-            }
+            Event::LogEntryAdded(e) if format!("{:?}", e.params.entry.level) == "Error" => Some(
+                format!("log: {} {:?}", e.params.entry.text, e.params.entry.url),
+            ),
             _ => None,
         };
         if let Some(m) = msg {
@@ -92,7 +107,9 @@ pub fn watch_console(tab: &Arc<Tab>) -> Console {
 /// Evaluates `js` in the page (awaiting a returned promise) and returns its
 /// JSON value.
 pub fn eval(tab: &Tab, js: &str) -> serde_json::Value {
-    let r = tab.evaluate(js, true).unwrap_or_else(|e| panic!("evaluate {js}: {e}"));
+    let r = tab
+        .evaluate(js, true)
+        .unwrap_or_else(|e| panic!("evaluate {js}: {e}"));
     r.value.unwrap_or(serde_json::Value::Null)
 }
 
@@ -100,7 +117,11 @@ pub fn eval(tab: &Tab, js: &str) -> serde_json::Value {
 pub fn wait_for(tab: &Tab, js: &str, secs: u64) -> serde_json::Value {
     let end = Instant::now() + Duration::from_secs(secs);
     loop {
-        let v = tab.evaluate(js, true).ok().and_then(|r| r.value).unwrap_or(serde_json::Value::Null);
+        let v = tab
+            .evaluate(js, true)
+            .ok()
+            .and_then(|r| r.value)
+            .unwrap_or(serde_json::Value::Null);
         let truthy = !matches!(&v, serde_json::Value::Null | serde_json::Value::Bool(false))
             && v != 0
             && v != "";
@@ -120,7 +141,9 @@ pub fn file_url(path: &Path) -> String {
     let enc: String = abs
         .to_string_lossy()
         .split('/')
-        .map(|s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string())
+        .map(|s| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        })
         .collect::<Vec<_>>()
         .join("/");
     format!("file://{enc}")
@@ -146,14 +169,25 @@ impl StaticServer {
         let (srv, log2) = (server.clone(), log.clone());
         let thread = std::thread::spawn(move || {
             for req in srv.incoming_requests() {
-                let url = req.url().split(['?', '#']).next().unwrap_or("/").to_string();
-                let decoded = percent_encoding::percent_decode_str(&url).decode_utf8_lossy().into_owned();
+                let url = req
+                    .url()
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .to_string();
+                let decoded = percent_encoding::percent_decode_str(&url)
+                    .decode_utf8_lossy()
+                    .into_owned();
                 let file = decoded
                     .strip_prefix(prefix.as_str())
                     .filter(|rest| !rest.split('/').any(|s| s == ".."))
                     .map(|rest| {
                         let p = dir.join(rest);
-                        if p.is_dir() { p.join("index.html") } else { p }
+                        if p.is_dir() {
+                            p.join("index.html")
+                        } else {
+                            p
+                        }
                     });
                 let resp = match file.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
                     Some((p, body)) => {
@@ -161,15 +195,23 @@ impl StaticServer {
                         if let Ok(mut l) = log2.lock() {
                             l.push((url.clone(), body.len()));
                         }
-                        tiny_http::Response::from_data(body)
-                            .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
+                        tiny_http::Response::from_data(body).with_header(
+                            tiny_http::Header::from_bytes("Content-Type", ct).expect("header"),
+                        )
                     }
-                    None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+                    None => {
+                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
+                    }
                 };
                 let _ = req.respond(resp);
             }
         });
-        StaticServer { port, server, thread: Some(thread), log }
+        StaticServer {
+            port,
+            server,
+            thread: Some(thread),
+            log,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -178,7 +220,10 @@ impl StaticServer {
 
     /// Total bytes served since the last `reset_log`.
     pub fn bytes_served(&self) -> usize {
-        self.log.lock().map(|l| l.iter().map(|(_, n)| n).sum()).unwrap_or(0)
+        self.log
+            .lock()
+            .map(|l| l.iter().map(|(_, n)| n).sum())
+            .unwrap_or(0)
     }
 
     pub fn reset_log(&self) {

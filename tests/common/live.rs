@@ -38,7 +38,11 @@ impl Running {
                 let _ = tx2.send(l);
             }
         });
-        Running { child, lines: rx, log: vec![] }
+        Running {
+            child,
+            lines: rx,
+            log: vec![],
+        }
     }
 
     /// Waits for a line containing `needle`; returns it. Panics with the
@@ -54,7 +58,10 @@ impl Running {
                         return l;
                     }
                 }
-                Err(_) => panic!("no line with `{needle}` within {secs} s; output so far:\n{}", self.log.join("\n")),
+                Err(_) => panic!(
+                    "no line with `{needle}` within {secs} s; output so far:\n{}",
+                    self.log.join("\n")
+                ),
             }
         }
     }
@@ -70,7 +77,12 @@ impl Drop for Running {
 /// The port in a line like `serving … at http://127.0.0.1:PORT/`.
 pub fn port_in(line: &str) -> u16 {
     let at = line.find("127.0.0.1:").expect("address in line") + "127.0.0.1:".len();
-    line[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("port")
+    line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("port")
 }
 
 pub struct Response {
@@ -86,7 +98,9 @@ impl Response {
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers.lines().find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
         })
     }
 }
@@ -94,12 +108,28 @@ impl Response {
 /// `GET target` on 127.0.0.1:port, sent exactly as given.
 pub fn get(port: u16, target: &str) -> Response {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    write!(s, "GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("send");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
     let mut raw = vec![];
     s.read_to_end(&mut raw).expect("read");
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
     let headers = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = headers.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
-    Response { status, headers, body: raw[split + 4..].to_vec() }
+    let status = headers
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    Response {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
 }

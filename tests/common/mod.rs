@@ -11,7 +11,9 @@ use std::process::{Command, Output};
 pub const BIN: &str = env!("CARGO_BIN_EXE_zhanting");
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies fixture `name` into a new temp dir; returns (guard, site root).
@@ -69,7 +71,11 @@ pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<
 }
 
 pub fn text_of(doc: &scraper::Html, css: &str) -> String {
-    select(doc, css).iter().map(|e| e.text().collect::<String>()).collect::<Vec<_>>().join("\n")
+    select(doc, css)
+        .iter()
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every file under `dir`, relative, sorted.
@@ -88,11 +94,22 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
 /// browser does for file:// URLs: the result must be an existing file.
 pub fn resolve_link(out: &Path, from: &Path, href: &str) -> Option<PathBuf> {
     let href = href.split(['#', '?']).next().unwrap_or("");
-    if href.is_empty() || href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+    if href.is_empty()
+        || href.contains("://")
+        || href.starts_with("mailto:")
+        || href.starts_with("data:")
+    {
         return None;
     }
-    let decoded = percent_encoding::percent_decode_str(href).decode_utf8().expect("utf-8 href").into_owned();
-    let base = if decoded.starts_with('/') { out.to_path_buf() } else { out.join(from).parent().expect("parent").to_path_buf() };
+    let decoded = percent_encoding::percent_decode_str(href)
+        .decode_utf8()
+        .expect("utf-8 href")
+        .into_owned();
+    let base = if decoded.starts_with('/') {
+        out.to_path_buf()
+    } else {
+        out.join(from).parent().expect("parent").to_path_buf()
+    };
     let mut p = PathBuf::new();
     for c in base.join(decoded.trim_start_matches('/')).components() {
         match c {
