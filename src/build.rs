@@ -4,12 +4,14 @@
 use crate::config::{self, Config};
 use crate::content::{self, Changed, LoadOptions};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::{OutFile, Output};
+use crate::msg::M;
+use crate::output::{Collect, OutFile, Output, Sink};
 use crate::render;
 use crate::search::{self, SearchIndex};
 use crate::site::BodyCache;
 use crate::site::Site;
 use crate::theme;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,12 +22,21 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// A build without a memo holds every page's rendered body only while
+    /// the site's Markdown is smaller than this many bytes; above, it
+    /// renders each body again where needed, so memory stays bounded
+    /// (`None`: [`HOLD_BODIES_BELOW`]). The output is the same either way.
+    pub hold_bodies_below: Option<u64>,
 }
 
-/// A successful build, in memory.
+/// Markdown bytes above which a one-off build stops holding rendered bodies.
+pub const HOLD_BODIES_BELOW: u64 = 256 << 20;
+
+/// What a successful build made (its files went to the sink).
 pub struct Built {
-    pub site: Site,
-    pub output: Arc<Output>,
+    pub pages: usize,
+    /// How many files the output holds.
+    pub files: usize,
     /// How many pages (HTML files) were rendered, not taken over from the
     /// previous build.
     pub rendered: usize,
@@ -50,14 +61,21 @@ pub fn build(
     root: &Path,
     opts: &BuildOptions,
     progress: &dyn Progress,
+) -> Result<(Built, Output), Vec<Diagnostic>> {
+    let sink = Collect::default();
+    let built = build_into(root, opts, progress, &sink)?;
+    Ok((built, sink.into_output()))
+}
+
+/// Builds the site at `root` into `sink`, keeping nothing for a next build
+/// (so holding as little as it can at a time).
+pub fn build_into(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+    sink: &dyn Sink,
 ) -> Result<Built, Vec<Diagnostic>> {
-    build_with(
-        root,
-        opts,
-        progress,
-        &mut Memo::default(),
-        &Changed::Everything,
-    )
+    run(root, opts, progress, None, &Changed::Everything, sink)
 }
 
 /// What a build keeps for the next one, stage by stage: loaded files,
@@ -93,8 +111,28 @@ pub fn build_with(
     progress: &dyn Progress,
     memo: &mut Memo,
     changed: &Changed<'_>,
+) -> Result<(Built, Arc<Output>), Vec<Diagnostic>> {
+    let sink = Collect::default();
+    let built = run(root, opts, progress, Some(&mut *memo), changed, &sink)?;
+    let output = Arc::new(sink.into_output());
+    memo.output = Some(output.clone());
+    Ok((built, output))
+}
+
+/// The pipeline. With a memo, reuses it and leaves this build in it;
+/// without one, drops what it can as soon as it can.
+fn run(
+    root: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+    memo: Option<&mut Memo>,
+    changed: &Changed<'_>,
+    sink: &dyn Sink,
 ) -> Result<Built, Vec<Diagnostic>> {
     let clock = Stopwatch::new();
+    let mut scratch = Memo::default();
+    let keep = memo.is_some();
+    let memo = memo.unwrap_or(&mut scratch);
     let mut diags = Diagnostics::default();
     let mut config: Config = config::load(root)?;
     if let Some(b) = &opts.base_url {
@@ -115,7 +153,11 @@ pub fn build_with(
         &mut content_diags,
     );
     clock.lap("load content");
-    let site = Site::build_with(config, library, &mut memo.bodies, &mut content_diags);
+    let hold = keep || {
+        let bytes: u64 = library.pages.values().map(|p| p.body.len() as u64).sum();
+        bytes < opts.hold_bodies_below.unwrap_or(HOLD_BODIES_BELOW)
+    };
+    let site = Site::build_with(config, library, &mut memo.bodies, hold, &mut content_diags);
     clock.lap("markdown + site model");
     diags.extend(content_diags);
 
@@ -129,39 +171,72 @@ pub fn build_with(
     if diags.has_errors() {
         return Err(diags.sorted());
     }
+    let counted = Counted {
+        sink,
+        n: Default::default(),
+    };
     progress.start("rendering", site.pages.len());
     let previous = memo.output.clone();
-    let output = render::render_site(
+    let rendered = render::render_site(
         &site,
         &theme,
         &mut memo.render,
         previous.as_deref(),
+        &counted,
         &|| progress.tick(),
     );
     progress.finish();
     clock.lap("render");
-    let (mut output, rendered) = match output {
-        Ok(o) => o,
+    let rendered = match rendered {
+        Ok(n) => n,
         Err(e) => {
             diags.extend(e);
             return Err(diags.sorted());
         }
     };
-    search_index(&site, memo, previous.as_deref(), &mut output);
+    if let Err(e) = search_index(&site, memo, keep, previous.as_deref(), &counted) {
+        diags.push(e);
+        return Err(diags.sorted());
+    }
     clock.lap("search index");
-    let output = Arc::new(output);
-    memo.output = Some(output.clone());
     Ok(Built {
-        site,
-        output,
+        pages: site.pages.len(),
+        files: counted.n.into_inner(),
         rendered,
         diagnostics: diags.sorted(),
     })
 }
 
-/// Adds the search index to `output`: patched from the previous build's
-/// index files when there is one, else built.
-fn search_index(site: &Site, memo: &mut Memo, previous: Option<&Output>, output: &mut Output) {
+/// Counts the files put into a sink.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    n: std::sync::atomic::AtomicUsize,
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, path: String, file: OutFile) {
+        self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.sink.put(path, file);
+    }
+    fn put_all(&self, files: Vec<(String, OutFile)>) {
+        self.n
+            .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        self.sink.put_all(files);
+    }
+    fn scratch(&self) -> Option<&Path> {
+        self.sink.scratch()
+    }
+}
+
+/// Puts the search index into `sink`: patched from the previous build's
+/// index files when there is one, else built (kept in the memo when `keep`).
+fn search_index(
+    site: &Site,
+    memo: &mut Memo,
+    keep: bool,
+    previous: Option<&Output>,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
     let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
     let docs = render::search_docs(site, &dates);
     let revs: HashMap<String, u64> = site
@@ -182,8 +257,7 @@ fn search_index(site: &Site, memo: &mut Memo, previous: Option<&Output>, output:
     };
     match patch {
         Some((patch, prev)) => {
-            // The previous index files (in order: one bulk build, then one
-            // merge into the output), with the patch applied.
+            // The previous index files with the patch applied.
             let mut files: std::collections::BTreeMap<String, OutFile> = prev
                 .files
                 .range::<str, _>((
@@ -203,17 +277,29 @@ fn search_index(site: &Site, memo: &mut Memo, previous: Option<&Output>, output:
                     }
                 }
             }
-            output.files.append(&mut files);
+            sink.put_all(files.into_iter().collect());
         }
         None => {
-            let (ix, files) = SearchIndex::build(&docs);
-            memo.search = Some(ix);
-            for (path, bytes) in files {
-                output.insert(path, OutFile::Bytes(bytes.into()));
-            }
+            let put = |path: String, bytes: Vec<u8>| sink.put(path, OutFile::Bytes(bytes.into()));
+            let scratch = sink.scratch();
+            let body = |i: usize| match site.body(i) {
+                Cow::Borrowed(r) => Cow::Borrowed(r.text.as_str()),
+                Cow::Owned(r) => Cow::Owned(r.text),
+            };
+            memo.search = search::build_into(&docs, &body, keep, scratch, &put).map_err(|e| {
+                Diagnostic::err(
+                    scratch.unwrap_or(Path::new(".")),
+                    0,
+                    0,
+                    M::CannotWriteScratch {
+                        error: &e.to_string(),
+                    },
+                )
+            })?;
         }
     }
-    memo.search_revs = revs;
+    memo.search_revs = if keep { revs } else { HashMap::new() };
+    Ok(())
 }
 
 /// Prints how long each stage took when `ZHANTING_TIMINGS` is set.

@@ -161,7 +161,16 @@ pub fn run() -> i32 {
             base_url,
         } => {
             let out = output.unwrap_or_else(|| root.join("output"));
-            cmd_build(&root, &out, &BuildOptions { drafts, base_url }, lang)
+            cmd_build(
+                &root,
+                &out,
+                &BuildOptions {
+                    drafts,
+                    base_url,
+                    ..BuildOptions::default()
+                },
+                lang,
+            )
         }
         Command::Check { root } => Ok(cmd_check(&root, lang)),
         Command::Serve { root, bind, port } => {
@@ -187,7 +196,10 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow
     check_output_location(root, out)?;
     output::recover(out)?;
     let bar = Bar::new();
-    let built = match build::build(root, opts, &bar) {
+    // Files go straight into a staging folder beside `out`, swapped in
+    // when the build is complete; a failed build removes it.
+    let staging = output::Staging::open(out)?;
+    let built = match build::build_into(root, opts, &bar, &staging) {
         Ok(b) => b,
         Err(diags) => {
             print_diagnostics(&diags, lang);
@@ -203,7 +215,7 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow
         }
     };
     print_diagnostics(&built.diagnostics, lang);
-    output::write_atomically(&built.output, out)?;
+    staging.commit()?;
     println!("{}", summary(&built, out, start).get(lang));
     Ok(0)
 }
@@ -289,8 +301,8 @@ fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
 
 fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
     Say::Built {
-        pages: built.site.pages.len(),
-        files: built.output.len(),
+        pages: built.pages,
+        files: built.files,
         seconds: start.elapsed().as_secs_f64(),
         output: &out.display().to_string(),
         warnings: built.diagnostics.len(),
@@ -299,13 +311,14 @@ fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
 }
 
 fn cmd_check(root: &Path, lang: Lang) -> i32 {
-    match build::build(root, &BuildOptions::default(), &build::Quiet) {
+    let files = output::Count::default();
+    match build::build_into(root, &BuildOptions::default(), &build::Quiet, &files) {
         Ok(b) => {
             print_diagnostics(&b.diagnostics, lang);
             println!(
                 "{}",
                 Say::Checked {
-                    pages: b.site.pages.len(),
+                    pages: b.pages,
                     warnings: b.diagnostics.len()
                 }
                 .text()

@@ -10,7 +10,7 @@
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One output file's content.
@@ -101,40 +101,215 @@ impl Output {
             OutFile::Copy(p) => std::fs::read(p).ok(),
         }
     }
+}
 
-    /// Writes every file into `dir`, which must not exist yet. A file whose
-    /// bytes equal those of the same path under `reuse` (the previous output)
-    /// is hard-linked from there instead of written: far fewer new files for
-    /// the file system to create now and to free when the old folder goes.
-    pub fn write_into(&self, dir: &Path, reuse: Option<&Path>) -> Result<()> {
-        for p in &self.files {
-            check_relative(p.0)?;
+/// Where a build puts its files — the output target is a parameter. Kept in
+/// memory ([`Collect`]: serve and watch compare and reuse them), written at
+/// once into a staging folder ([`Staging`]: `build`, so that a large site is
+/// never held whole in memory), or only counted ([`Count`]: `check`).
+///
+/// `put` is called from many threads at once, in no particular order; the
+/// same path is never put twice in one build.
+pub trait Sink: Sync {
+    fn put(&self, path: String, file: OutFile);
+
+    /// Many files at once (cheaper for a sink that must lock).
+    fn put_all(&self, files: Vec<(String, OutFile)>) {
+        for (path, file) in files {
+            self.put(path, file);
         }
-        let folders: BTreeSet<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-            .collect();
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        for f in &folders {
-            std::fs::create_dir_all(f).with_context(|| format!("cannot create {}", f.display()))?;
+    }
+
+    /// A folder for temporary files on the output's disk, if the sink has one.
+    fn scratch(&self) -> Option<&Path> {
+        None
+    }
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct Collect(std::sync::Mutex<Output>);
+
+impl Collect {
+    pub fn into_output(self) -> Output {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Output> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: String, file: OutFile) {
+        self.lock().insert(path, file);
+    }
+
+    fn put_all(&self, files: Vec<(String, OutFile)>) {
+        // Sorted and merged in one go rather than inserted file by file.
+        let mut more: BTreeMap<String, OutFile> = files.into_iter().collect();
+        self.lock().files.append(&mut more);
+    }
+}
+
+/// Counts files and forgets them.
+#[derive(Default)]
+pub struct Count(std::sync::atomic::AtomicUsize);
+
+impl Count {
+    pub fn len(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Sink for Count {
+    fn put(&self, _: String, _: OutFile) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A new site being written beside the output folder `dest`, swapped in by
+/// [`Staging::commit`] when complete. Dropped without a commit, it is
+/// removed and `dest` stays as it was.
+///
+/// A file whose bytes equal those of the same path in the previous output is
+/// hard-linked from there instead of written: far fewer new files for the
+/// file system to create now and to free when the old folder goes.
+pub struct Staging {
+    dir: PathBuf,
+    dest: PathBuf,
+    reuse: Option<PathBuf>,
+    scratch: PathBuf,
+    files: std::sync::atomic::AtomicUsize,
+    /// The first failure; later files are not written.
+    error: std::sync::Mutex<Option<anyhow::Error>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a new site for `dest`, refusing a `dest` that is not zhanting
+    /// output.
+    pub fn open(dest: &Path) -> Result<Staging> {
+        if dest.exists() && !is_replaceable(dest)? {
+            bail!(
+                "{} already exists and is not a zhanting output folder; refusing to replace it (choose another --output, or empty the folder first)",
+                dest.display()
+            );
         }
+        let dir = sibling(dest, "staging")?;
+        remove_if_exists(&dir)?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
         std::fs::write(dir.join(MARKER), b"")
             .with_context(|| format!("cannot write in {}", dir.display()))?;
-        self.files.par_iter().try_for_each(|(rel, file)| {
-            let dest = dir.join(rel);
-            if let Some(old) = reuse.map(|r| r.join(rel)) {
-                if file.is_at(&old) && std::fs::hard_link(&old, &dest).is_ok() {
-                    return Ok(());
+        Ok(Staging {
+            scratch: dir.join(".scratch"),
+            reuse: dest.is_dir().then(|| dest.to_path_buf()),
+            dest: dest.to_path_buf(),
+            dir,
+            files: Default::default(),
+            error: Default::default(),
+            committed: false,
+        })
+    }
+
+    /// How many files were put.
+    pub fn len(&self) -> usize {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn failed(&self) -> bool {
+        self.error.lock().map(|e| e.is_some()).unwrap_or(true)
+    }
+
+    fn place(&self, rel: &str, file: &OutFile) -> Result<()> {
+        check_relative(rel)?;
+        let dest = self.dir.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if let Some(old) = self.reuse.as_ref().map(|r| r.join(rel)) {
+            if file.is_at(&old) && std::fs::hard_link(&old, &dest).is_ok() {
+                return Ok(());
+            }
+        }
+        match file {
+            OutFile::Bytes(b) => std::fs::write(&dest, &b[..]).map(|_| ()),
+            OutFile::Static(b) => std::fs::write(&dest, b).map(|_| ()),
+            OutFile::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+        }
+        .with_context(|| format!("cannot write {}", dest.display()))
+    }
+
+    /// Puts the complete site at `dest` (the previous one is removed), or
+    /// returns the first failure of writing it.
+    pub fn commit(mut self) -> Result<()> {
+        let error = self
+            .error
+            .get_mut()
+            .map(Option::take)
+            .unwrap_or_else(|e| e.into_inner().take());
+        if let Some(e) = error {
+            return Err(e);
+        }
+        remove_if_exists(&self.scratch)?;
+        // On power loss, a renamed folder must not hold files whose data never
+        // reached the disk: flush everything before the swap, and the swap itself.
+        flush(&self.dir);
+        swap_in(&self.dir, &self.dest)?;
+        self.committed = true;
+        if let Some(parent) = self.dest.parent() {
+            flush(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: String, file: OutFile) {
+        if self.failed() {
+            return;
+        }
+        match self.place(&path, &file) {
+            Ok(()) => {
+                self.files
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            Err(e) => {
+                if let Ok(mut slot) = self.error.lock() {
+                    slot.get_or_insert(e);
                 }
             }
-            match file {
-                OutFile::Bytes(b) => std::fs::write(&dest, &b[..]).map(|_| ()),
-                OutFile::Static(b) => std::fs::write(&dest, b).map(|_| ()),
-                OutFile::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
-            }
-            .with_context(|| format!("cannot write {}", dest.display()))
-        })
+        }
+    }
+
+    fn put_all(&self, files: Vec<(String, OutFile)>) {
+        files.into_par_iter().for_each(|(p, f)| self.put(p, f));
+    }
+
+    fn scratch(&self) -> Option<&Path> {
+        Some(&self.scratch)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_if_exists(&self.dir);
+        }
     }
 }
 
@@ -155,27 +330,12 @@ fn check_relative(p: &str) -> Result<()> {
 /// Publishes `output` at `dest` atomically: write into a staging sibling,
 /// then swap it with the old folder and delete the old one.
 pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
-    if dest.exists() && !is_replaceable(dest)? {
-        bail!(
-            "{} already exists and is not a zhanting output folder; refusing to replace it (choose another --output, or empty the folder first)",
-            dest.display()
-        );
-    }
-    let staging = sibling(dest, "staging")?;
-    remove_if_exists(&staging)?;
-    output.write_into(&staging, dest.is_dir().then_some(dest))?;
-    // On power loss, a renamed folder must not hold files whose data never
-    // reached the disk: flush everything before the swap, and the swap itself.
-    flush(&staging);
-    swap_in(&staging, dest)?;
-    if let Some(parent) = dest.parent() {
-        flush(if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        });
-    }
-    Ok(())
+    let staging = Staging::open(dest)?;
+    output
+        .files
+        .par_iter()
+        .for_each(|(path, file)| staging.put(path.clone(), file.clone()));
+    staging.commit()
 }
 
 /// Flushes the file system holding `dir` to disk (best effort: a failure

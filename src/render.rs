@@ -8,7 +8,8 @@
 
 use crate::content::Page;
 use crate::diag::Diagnostic;
-use crate::output::{OutFile, Output};
+use crate::markdown::Rendered;
+use crate::output::{OutFile, Output, Sink};
 use crate::site::{Section, Site, Taxonomy, Term};
 use crate::theme::{template_error, AssetSource, Theme};
 use crate::urls::{encode_path, root_prefix};
@@ -188,7 +189,7 @@ pub struct Memo {
     sitemap: Option<u64>,
 }
 
-/// Renders the whole site into memory. `tick` is called once per rendered
+/// Renders the whole site into `sink`. `tick` is called once per rendered
 /// file (for progress display).
 ///
 /// With a `previous` output (and the `memo` of the render that made it), a
@@ -196,14 +197,15 @@ pub struct Memo {
 /// the key of each file is its dependency list — the site-wide values every
 /// template sees, and the revs of exactly the pages the file shows (the
 /// page and its neighbours; the pages of a list window) — hashed.
-/// Returns the output and how many files were rendered (not taken over).
+/// Returns how many files were rendered (not taken over).
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     memo: &mut Memo,
     previous: Option<&Output>,
+    sink: &dyn Sink,
     tick: &(dyn Fn() + Sync),
-) -> Result<(Output, usize), Vec<Diagnostic>> {
+) -> Result<usize, Vec<Diagnostic>> {
     let known = std::mem::take(&mut memo.summaries);
     let r = Renderer::new(site, theme, &known);
     let jobs = r.jobs();
@@ -232,27 +234,26 @@ pub fn render_site(
             (job, path, key, old)
         })
         .partition(|j| j.3.is_some());
-    // Each thread renders into one reused buffer and keeps an exact-size copy:
-    // no growing reallocations, no spare capacity held for the whole build.
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = fresh
+    // Each thread renders into one reused buffer and hands on an exact-size
+    // copy: no growing reallocations, no spare capacity held for the build.
+    let mut errors: Vec<Diagnostic> = fresh
         .par_iter()
         .map_init(
             || Vec::with_capacity(64 * 1024),
             |buf, (job, _, _, _)| {
                 let out = r.render(*job, buf);
                 tick();
-                out
+                match out {
+                    Ok((path, html)) => {
+                        sink.put(path, OutFile::Bytes(html.into()));
+                        None
+                    }
+                    Err(d) => Some(d),
+                }
             },
         )
+        .flatten()
         .collect();
-    let mut output = Output::default();
-    let mut errors = vec![];
-    for res in results {
-        match res {
-            Ok((path, html)) => output.insert(path, OutFile::Bytes(html.into())),
-            Err(d) => errors.push(d),
-        }
-    }
     if !errors.is_empty() {
         errors.dedup_by(|a, b| a.message == b.message && a.path == b.path);
         drop(r);
@@ -261,21 +262,18 @@ pub fn render_site(
     }
     let rendered = fresh.len();
     let mut keys = HashMap::with_capacity(jobs.len());
-    let mut taken = Vec::with_capacity(keep.len());
+    let mut taken = Vec::with_capacity(keep.len() + 2);
     for (_, path, key, old) in keep {
         if let Some(f) = old {
             taken.push((path.clone(), f));
         }
         keys.insert(path, key);
     }
-    // Built in one go (and merged in one go) rather than file by file.
-    let mut kept: std::collections::BTreeMap<String, OutFile> = taken.into_iter().collect();
-    output.files.append(&mut kept);
     keys.extend(fresh.into_iter().map(|(_, path, key, _)| (path, key)));
-    output.insert(
+    taken.push((
         "feed.xml".into(),
         OutFile::Bytes(r.feed().into_bytes().into()),
-    );
+    ));
     let sitemap = match (
         &memo.sitemap,
         previous.and_then(|o| o.files.get("sitemap.xml")),
@@ -283,26 +281,25 @@ pub fn render_site(
         (Some(k), Some(f)) if *k == sitemap_key => f.clone(),
         _ => OutFile::Bytes(r.sitemap(&jobs, &paths).into_bytes().into()),
     };
-    output.insert("sitemap.xml".into(), sitemap);
+    taken.push(("sitemap.xml".into(), sitemap));
     memo.sitemap = Some(sitemap_key);
     for (path, src) in &theme.assets {
-        output.insert(
-            path.clone(),
-            match src {
-                AssetSource::Builtin(b) => OutFile::Static(b),
-                AssetSource::File(p) => OutFile::Copy(p.clone()),
-            },
-        );
+        let file = match src {
+            AssetSource::Builtin(b) => OutFile::Static(b),
+            AssetSource::File(p) => OutFile::Copy(p.clone()),
+        };
+        taken.push((path.clone(), file));
     }
     for page in &site.pages {
         for a in &page.assets {
-            output.insert(a.dest.clone(), OutFile::Copy(a.source.clone()));
+            taken.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
         }
     }
+    sink.put_all(taken);
     memo.keys = keys;
     let made = r.into_made();
     memo.summaries = remembered(&site.revs, made, known);
-    Ok((output, rendered))
+    Ok(rendered)
 }
 
 fn hash_of<T: std::hash::Hash>(v: &T) -> u64 {
@@ -538,7 +535,8 @@ impl<'a> Renderer<'a> {
             Job::Search => ("search.html", "search", vec![]),
             Job::Page(i) => {
                 let page = &s.pages[i];
-                ctx.insert("page", &page_view(s, i));
+                let body = s.body(i);
+                ctx.insert("page", &page_view(s, i, &body));
                 let mut crumbs = vec![];
                 let mut active = "";
                 if let Some(sec) = s.section(&page.section) {
@@ -881,9 +879,8 @@ fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page, tags: usize) -> Summa
     }
 }
 
-fn page_view(site: &Site, i: usize) -> PageView<'_> {
+fn page_view<'a>(site: &'a Site, i: usize, r: &'a Rendered) -> PageView<'a> {
     let p = &site.pages[i];
-    let r = &site.rendered[i];
     let m = &p.meta;
     let neighbour = |n: Option<usize>| {
         n.map(|k| NeighbourView {

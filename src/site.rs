@@ -116,21 +116,37 @@ pub struct Site {
     pub home_intro: String,
     /// Neighbours in the section: (newer, older).
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// Set when the bodies' HTML and text are not held (a very large site
+    /// built without a memo): what [`Site::body`] needs to render them again.
+    again: Option<Again>,
+}
+
+/// How to render a page's body again.
+#[derive(Debug, Clone)]
+struct Again {
+    opts: markdown::Options,
+    /// Source → URL of every page.
+    urls: HashMap<PathBuf, String>,
 }
 
 impl Site {
     /// Orders the pages, renders their Markdown (in parallel), and builds
     /// sections and taxonomies. URL clashes and broken links go to `diags`.
     pub fn build(config: Config, library: Library, diags: &mut Vec<Diagnostic>) -> Site {
-        Site::build_with(config, library, &mut BodyCache::default(), diags)
+        Site::build_with(config, library, &mut BodyCache::default(), true, diags)
     }
 
     /// Like [`Site::build`], reusing from `cache` the bodies of pages that
-    /// did not change, and leaving this build's bodies in it.
+    /// did not change, and leaving this build's bodies in it. Without
+    /// `hold`, each body's HTML and text are dropped once its summary,
+    /// counts and links are known, and [`Site::body`] renders them again
+    /// when asked: memory for a site of any size, at the cost of rendering
+    /// each body more than once.
     pub fn build_with(
         config: Config,
         library: Library,
         cache: &mut BodyCache,
+        hold: bool,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let Library { pages, intros } = library;
@@ -172,7 +188,11 @@ impl Site {
             .map(|(p, reused)| match reused {
                 Some(c) => (c, false),
                 None => {
-                    let (rendered, d) = render_page(p, opts, &by_source);
+                    let (mut rendered, d) = render_page(p, opts, &|t| by_source.get(t).copied());
+                    if !hold {
+                        rendered.html = String::new();
+                        rendered.text = String::new();
+                    }
                     let links_pages = rendered
                         .links
                         .iter()
@@ -245,7 +265,12 @@ impl Site {
             })
             .collect();
 
+        let again = (!hold).then(|| Again {
+            opts,
+            urls: cache.urls.clone(),
+        });
         Site {
+            again,
             home_intro: render_intro(intros.get("")),
             config,
             pages,
@@ -255,6 +280,19 @@ impl Site {
             taxonomies,
             neighbours,
             revs,
+        }
+    }
+
+    /// The rendered body of page `i`: the one held, or rendered again.
+    pub fn body(&self, i: usize) -> std::borrow::Cow<'_, Rendered> {
+        match &self.again {
+            None => std::borrow::Cow::Borrowed(&self.rendered[i]),
+            Some(a) => std::borrow::Cow::Owned(
+                render_page(&self.pages[i], a.opts, &|t| {
+                    a.urls.get(t).map(String::as_str)
+                })
+                .0,
+            ),
         }
     }
 
@@ -348,10 +386,10 @@ fn claim_urls(
 
 /// Renders one page's body, turning links to other `.md` files into links to
 /// their pages and reporting the ones that lead nowhere.
-fn render_page(
+fn render_page<'u>(
     page: &Page,
     opts: markdown::Options,
-    by_source: &HashMap<&Path, &str>,
+    url_of: &dyn Fn(&Path) -> Option<&'u str>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let prefix = urls::root_prefix(&format!("{}index.html", page.dir));
     let folder = page.source.parent().unwrap_or(Path::new(""));
@@ -362,7 +400,7 @@ fn render_page(
         };
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         let target = normalize(&folder.join(decoded.as_ref()))?;
-        let url = by_source.get(target.as_path())?;
+        let url = url_of(target.as_path())?;
         Some(match fragment {
             Some(f) => format!("{prefix}{url}#{f}"),
             None => format!("{prefix}{url}"),

@@ -102,11 +102,11 @@ impl Session {
             &mut self.memo,
             &changed,
         ) {
-            Ok(built) => {
-                self.last_good = Some(built.output.clone());
+            Ok((built, output)) => {
+                self.last_good = Some(output.clone());
                 Rebuilt::Ok {
-                    output: built.output,
-                    pages: built.site.pages.len(),
+                    output,
+                    pages: built.pages,
                     rendered: built.rendered,
                     warnings: built.diagnostics,
                     elapsed: start.elapsed(),

@@ -90,67 +90,280 @@ pub struct SearchDoc<'a> {
 
 /// The index files, keyed by their path relative to the output root
 /// (`search/…`).
-///
-/// Built in parallel: pages are tokenised once to size the index (shard
-/// count), then again into their keys, each page's postings written out as
-/// text in shard order; the shards are then filled and written in
-/// independent groups, each reading only its slice of every page.
 pub fn build_index(docs: &[SearchDoc<'_>]) -> BTreeMap<String, Vec<u8>> {
-    build(docs).1
+    SearchIndex::build(docs).1
 }
 
-fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
+/// Where the index builder puts each file as soon as it is made.
+pub type Put<'p> = &'p (dyn Fn(String, Vec<u8>) + Sync);
+
+/// Positions of the keys held in memory at once while filling the shards:
+/// a site with more is filled in passes, its keys spilled to a scratch
+/// folder, so memory stays bounded however large the site (see
+/// [`build_into`]).
+const POSITIONS_IN_MEMORY: usize = 8 << 20;
+
+/// Builds the index of `docs`, handing every file to `put` once made.
+/// `body(i)` is the body text of `docs[i]` (asked for twice per page, so
+/// that a caller need not hold them all).
+/// With `keep`, returns the state for later patches (every page's fields,
+/// texts included); without, nothing of the pages' texts is held beyond
+/// this call.
+///
+/// Built in parallel: pages are tokenised once to size the index (shard
+/// count) and make their own files, then again into their keys, each page's
+/// postings written out as text in shard order; the shards are then filled
+/// and written in independent groups, each reading only its slice of every
+/// page. With a `scratch` folder and more than [`POSITIONS_IN_MEMORY`]
+/// positions, the groups are filled in passes: the keys are written to one
+/// file per pass, and each pass reads only its own. The files are the same
+/// either way.
+pub fn build_into<'a>(
+    docs: &[SearchDoc<'a>],
+    body: &(dyn Fn(usize) -> std::borrow::Cow<'a, str> + Sync),
+    keep: bool,
+    scratch: Option<&std::path::Path>,
+    put: Put<'_>,
+) -> std::io::Result<Option<SearchIndex>> {
+    build_in_passes(
+        docs,
+        body,
+        keep,
+        scratch.map(|d| (d, POSITIONS_IN_MEMORY)),
+        put,
+    )
+}
+
+/// [`build_into`] with the scratch folder and the positions held per pass.
+fn build_in_passes<'a>(
+    docs: &[SearchDoc<'a>],
+    body: &(dyn Fn(usize) -> std::borrow::Cow<'a, str> + Sync),
+    keep: bool,
+    scratch: Option<(&std::path::Path, usize)>,
+    put: Put<'_>,
+) -> std::io::Result<Option<SearchIndex>> {
     use rayon::prelude::*;
+    let mut urls: Vec<&str> = docs.iter().map(|d| d.url).collect();
+    urls.sort_unstable();
+    let ids = assign_ids(urls.into_iter(), docs.len());
     // Pages first (their sizes give the shard count), then their keys:
     // tokenising twice costs less than holding every page's raw keys.
-    let prepared: Vec<Doc> = docs.par_iter().map(Doc::prepare).collect();
-    let mut ix = SearchIndex::default();
-    for doc in prepared {
-        ix.total += doc.npos;
-        ix.docs.insert(doc.url.clone(), doc);
-    }
-    ix.shards = shard_count(ix.total);
-    ix.ids = assign_ids(ix.docs.keys(), ix.docs.len());
-    let shards = ix.shards;
+    let prepared: Vec<(u32, Doc)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let id = ids[d.url];
+            let mut doc = Doc::prepare(d, &body(i));
+            put(format!("search/d/{id}.js"), doc.file(id));
+            for k in 0..doc.parts.len() {
+                if let Some(f) = doc.part_file(id, k) {
+                    put(format!("search/b/{id}-{k}.js"), f);
+                }
+            }
+            if !keep {
+                doc.body = String::new();
+                doc.parts = Vec::new();
+            }
+            (id, doc)
+        })
+        .collect();
+    let total: usize = prepared.iter().map(|(_, d)| d.npos).sum();
+    let shards = shard_count(total);
     // Shards in groups: each group reads every page's entries of its shards.
     let groups = (shards as usize).min(256) as u32;
     let per = shards.div_ceil(groups);
-    let mut by_id: Vec<(u32, &Doc)> = ix
-        .ids
+    let mut by_id: Vec<(u32, usize)> = prepared
         .iter()
-        .filter_map(|(u, &id)| Some((id, ix.docs.get(u)?)))
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
         .collect();
-    by_id.sort_unstable_by_key(|(id, _)| *id);
-    let by_id: Vec<(u32, ShardedKeys)> = by_id
-        .into_par_iter()
-        .map(|(id, d)| {
-            (
-                id,
-                PageKeys::of_page(&d.title, &d.meta, &d.body).sharded(shards, groups, per),
-            )
-        })
-        .collect();
-    let mut files: BTreeMap<String, Vec<u8>> = (0..groups as usize)
-        .into_par_iter()
-        .flat_map_iter(|g| shard_group(&by_id, g))
-        .collect();
-    drop(by_id);
+    by_id.sort_unstable();
+    let keys_of = |i: usize| {
+        let d = &prepared[i].1;
+        PageKeys::of_page(&d.title, &d.meta, &body(i)).sharded(shards, groups, per)
+    };
+    let passes = match scratch {
+        Some((dir, budget)) if total > budget => {
+            Some((dir, total.div_ceil(budget).min(groups as usize) as u32))
+        }
+        _ => None,
+    };
+    let fill = |pages: &[(u32, ShardedKeys)], gs: std::ops::Range<u32>| {
+        gs.into_par_iter().for_each(|g| {
+            for (path, bytes) in shard_group(pages, g as usize) {
+                put(path, bytes);
+            }
+        });
+    };
+    match passes {
+        None => {
+            let pages: Vec<(u32, ShardedKeys)> = by_id
+                .into_par_iter()
+                .map(|(id, i)| (id, keys_of(i)))
+                .collect();
+            fill(&pages, 0..groups);
+        }
+        Some((dir, n)) => {
+            let spill = Spill::create(dir, groups, n)?;
+            for chunk in by_id.chunks(1024) {
+                let keys: Vec<(u32, ShardedKeys)> =
+                    chunk.par_iter().map(|&(id, i)| (id, keys_of(i))).collect();
+                spill.write(&keys)?;
+            }
+            for pass in 0..n {
+                let (pages, gs) = spill.read(pass)?;
+                fill(&pages, gs);
+            }
+            spill.remove();
+        }
+    }
+    let mut ix = SearchIndex {
+        total,
+        shards,
+        ids: ids.into_iter().map(|(u, id)| (u.to_string(), id)).collect(),
+        docs: prepared
+            .into_iter()
+            .map(|(_, d)| (d.url.clone(), d))
+            .collect(),
+        last_meta: Vec::new(),
+    };
     ix.last_meta = ix.meta_file();
-    files.insert("search/meta.js".to_string(), ix.last_meta.clone());
-    let pages: Vec<(String, Vec<u8>)> = ix
-        .ids
-        .par_iter()
-        .flat_map_iter(|(url, &id)| {
-            let d = &ix.docs[url];
-            std::iter::once((format!("search/d/{id}.js"), d.file(id))).chain(
-                (0..d.parts.len()).filter_map(move |k| {
-                    Some((format!("search/b/{id}-{k}.js"), d.part_file(id, k)?))
-                }),
-            )
-        })
-        .collect();
-    files.extend(pages);
-    (ix, files)
+    put("search/meta.js".to_string(), ix.last_meta.clone());
+    Ok(keep.then_some(ix))
+}
+
+/// The pages' keys of one pass (in id order), and the pass's shard groups.
+type Pass = (Vec<(u32, ShardedKeys)>, std::ops::Range<u32>);
+
+/// Every page's shard keys written out in passes: one file per pass, each
+/// holding, page after page (in id order), the entries of that pass's
+/// groups of shards.
+struct Spill {
+    files: Vec<(
+        std::path::PathBuf,
+        std::sync::Mutex<std::io::BufWriter<std::fs::File>>,
+    )>,
+    /// Groups of pass `p`: `bounds[p]..bounds[p + 1]`.
+    bounds: Vec<u32>,
+}
+
+impl Spill {
+    fn create(dir: &std::path::Path, groups: u32, passes: u32) -> std::io::Result<Spill> {
+        std::fs::create_dir_all(dir)?;
+        let bounds = (0..=passes)
+            .map(|p| (u64::from(groups) * u64::from(p) / u64::from(passes)) as u32)
+            .collect();
+        let files = (0..passes)
+            .map(|p| {
+                let path = dir.join(format!("search-keys-{p}"));
+                let f = std::fs::File::create(&path)?;
+                Ok((
+                    path,
+                    std::sync::Mutex::new(std::io::BufWriter::with_capacity(1 << 20, f)),
+                ))
+            })
+            .collect::<std::io::Result<_>>()?;
+        Ok(Spill { files, bounds })
+    }
+
+    /// Appends these pages (in id order) to every pass's file.
+    fn write(&self, pages: &[(u32, ShardedKeys)]) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        use std::io::Write;
+        self.files
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(p, (_, f))| {
+                let (g0, g1) = (self.bounds[p], self.bounds[p + 1]);
+                let mut f = f.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+                for (id, pk) in pages {
+                    let (s, e) = (pk.starts[g0 as usize], pk.starts[g1 as usize]);
+                    if s == e {
+                        continue;
+                    }
+                    let (s, e) = (s as usize, e as usize);
+                    let ks = pk.entries[s].1 as usize;
+                    let ts = pk.entries[s].2 as usize;
+                    let (ke, te) = pk
+                        .entries
+                        .get(e)
+                        .map_or((pk.text.len(), pk.tails.len()), |n| {
+                            (n.1 as usize, n.2 as usize)
+                        });
+                    let mut head: Vec<u32> =
+                        vec![*id, (e - s) as u32, (ke - ks) as u32, (te - ts) as u32];
+                    head.extend(
+                        pk.starts[g0 as usize..=g1 as usize]
+                            .iter()
+                            .map(|x| x - s as u32),
+                    );
+                    for &(shard, k, t) in &pk.entries[s..e] {
+                        head.extend([shard, k - ks as u32, t - ts as u32]);
+                    }
+                    for v in head {
+                        f.write_all(&v.to_le_bytes())?;
+                    }
+                    f.write_all(&pk.text.as_bytes()[ks..ke])?;
+                    f.write_all(&pk.tails.as_bytes()[ts..te])?;
+                }
+                Ok(())
+            })
+    }
+
+    /// The pages' entries of pass `p`, and its groups.
+    fn read(&self, p: u32) -> std::io::Result<Pass> {
+        use std::io::Write;
+        let (path, f) = &self.files[p as usize];
+        f.lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .flush()?;
+        let data = std::fs::read(path)?;
+        let _ = std::fs::remove_file(path);
+        let (g0, g1) = (self.bounds[p as usize], self.bounds[p as usize + 1]);
+        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "spilled keys damaged");
+        let mut at = 0usize;
+        let next = |at: &mut usize| -> std::io::Result<u32> {
+            let b = data.get(*at..*at + 4).ok_or_else(bad)?;
+            *at += 4;
+            Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let mut pages = Vec::new();
+        while at < data.len() {
+            let id = next(&mut at)?;
+            let n = next(&mut at)? as usize;
+            let (kl, tl) = (next(&mut at)? as usize, next(&mut at)? as usize);
+            let mut starts = Vec::with_capacity((g1 - g0 + 1) as usize);
+            for _ in g0..=g1 {
+                starts.push(next(&mut at)?);
+            }
+            let mut entries = Vec::with_capacity(n);
+            for _ in 0..n {
+                entries.push((next(&mut at)?, next(&mut at)?, next(&mut at)?));
+            }
+            let text = data.get(at..at + kl).ok_or_else(bad)?;
+            let tails = data.get(at + kl..at + kl + tl).ok_or_else(bad)?;
+            at += kl + tl;
+            let text = String::from_utf8(text.to_vec()).map_err(|_| bad())?;
+            let tails = String::from_utf8(tails.to_vec()).map_err(|_| bad())?;
+            pages.push((
+                id,
+                ShardedKeys {
+                    entries,
+                    text,
+                    tails,
+                    starts,
+                    first: g0,
+                },
+            ));
+        }
+        Ok((pages, g0..g1))
+    }
+
+    fn remove(self) {
+        for (path, _) in self.files {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// One page's index keys, compactly: each key once with its positions
@@ -235,6 +448,7 @@ impl PageKeys {
             text,
             tails,
             starts,
+            first: 0,
         }
     }
 }
@@ -247,11 +461,19 @@ struct ShardedKeys {
     entries: Vec<(u32, u32, u32)>,
     text: String,
     tails: String,
-    /// `starts[g]..starts[g + 1]`: the entries of shard group `g`.
+    /// `starts[g - first]..starts[g - first + 1]`: the entries of shard
+    /// group `g` (groups before `first` are not held).
     starts: Vec<u32>,
+    first: u32,
 }
 
 impl ShardedKeys {
+    /// The entries of shard group `g`.
+    fn group(&self, g: usize) -> std::ops::Range<usize> {
+        let i = g - self.first as usize;
+        self.starts[i] as usize..self.starts[i + 1] as usize
+    }
+
     /// Entry `i`: its shard, key and tail.
     fn entry(&self, i: usize) -> (u32, &str, &str) {
         let (shard, ks, ts) = self.entries[i];
@@ -277,7 +499,7 @@ fn shard_group(pages: &[(u32, ShardedKeys)], g: usize) -> Vec<(String, Vec<u8>)>
     let mut postings: BTreeMap<u32, Postings<'_>> = BTreeMap::new();
     let mut buf = itoa::Buffer::new();
     for (id, pk) in pages {
-        for i in pk.starts[g] as usize..pk.starts[g + 1] as usize {
+        for i in pk.group(g) {
             let (shard, key, tail) = pk.entry(i);
             let (last, s) = postings
                 .entry(shard)
@@ -357,7 +579,7 @@ struct Doc {
 
 impl Doc {
     /// The page's fields, and the counts the index layout needs.
-    fn prepare(d: &SearchDoc<'_>) -> Doc {
+    fn prepare(d: &SearchDoc<'_>, body: &str) -> Doc {
         let mut meta: Vec<String> = Vec::new();
         let cn_date = cn_date(d.date);
         for m in [d.region, d.sector, cn_date.as_str()]
@@ -369,7 +591,7 @@ impl Doc {
             }
         }
         let (mut npos, mut keys) = (0, KeyMaker::default());
-        let body_units = scan_page(d.title, &meta, d.body, |u, p| {
+        let body_units = scan_page(d.title, &meta, body, |u, p| {
             keys.feed(u, p, |_, _| npos += 1)
         });
         Doc {
@@ -380,8 +602,8 @@ impl Doc {
             region: d.region.to_string(),
             sector: d.sector.to_string(),
             meta,
-            body: d.body.to_string(),
-            parts: parts(d.body),
+            body: body.to_string(),
+            parts: parts(body),
             lenq: ((body_units as f64 + 1.0).log2() * 8.0).round() as u32,
             npos,
         }
@@ -609,7 +831,7 @@ fn shard_count(total_positions: usize) -> u32 {
 }
 
 /// Stable ids: slot `fnv1a(url) % space`, linear probing in URL order.
-fn assign_ids<'a>(urls: impl Iterator<Item = &'a String>, n: usize) -> BTreeMap<String, u32> {
+fn assign_ids<'a>(urls: impl Iterator<Item = &'a str>, n: usize) -> BTreeMap<&'a str, u32> {
     let space = id_space(n);
     let mut taken = vec![false; space as usize];
     let mut out = BTreeMap::new();
@@ -619,7 +841,7 @@ fn assign_ids<'a>(urls: impl Iterator<Item = &'a String>, n: usize) -> BTreeMap<
             slot = (slot + 1) % space;
         }
         taken[slot as usize] = true;
-        out.insert(url.clone(), slot);
+        out.insert(url, slot);
     }
     out
 }
@@ -648,7 +870,19 @@ enum Op {
 impl SearchIndex {
     /// Builds the index of `docs`: the state for later patches, and every file.
     pub fn build(docs: &[SearchDoc<'_>]) -> (SearchIndex, BTreeMap<String, Vec<u8>>) {
-        build(docs)
+        let files = std::sync::Mutex::new(BTreeMap::new());
+        let put = |path: String, bytes: Vec<u8>| {
+            if let Ok(mut f) = files.lock() {
+                f.insert(path, bytes);
+            }
+        };
+        // Without a scratch folder nothing is written: no I/O to fail.
+        let body = |i: usize| std::borrow::Cow::Borrowed(docs[i].body);
+        let ix = build_into(docs, &body, true, None, &put)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        (ix, files.into_inner().unwrap_or_default())
     }
 
     pub fn len(&self) -> usize {
@@ -686,7 +920,7 @@ impl SearchIndex {
         let updated: Vec<Doc> = docs
             .par_iter()
             .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
-            .map(Doc::prepare)
+            .map(|d| Doc::prepare(d, d.body))
             .filter(|d| self.docs.get(&d.url) != Some(d))
             .collect();
         if removed.is_empty() && updated.is_empty() {
@@ -713,7 +947,11 @@ impl SearchIndex {
             return None;
         }
         if set_changes {
-            let ids = assign_ids(self.docs.keys(), self.docs.len());
+            let ids: BTreeMap<String, u32> =
+                assign_ids(self.docs.keys().map(String::as_str), self.docs.len())
+                    .into_iter()
+                    .map(|(u, id)| (u.to_string(), id))
+                    .collect();
             // Pages that only moved to another id are re-indexed as well.
             for (url, &id) in &ids {
                 if !fresh.contains(url) && self.ids.get(url) != Some(&id) {

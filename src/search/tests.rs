@@ -185,7 +185,7 @@ fn build_is_deterministic_and_escapes_line_separators() {
 fn ids_are_unique_and_stable() {
     let c = corpus(300);
     let urls: Vec<String> = c.iter().map(|o| o.url.clone()).collect();
-    let ids = assign_ids(urls.iter(), urls.len());
+    let ids = assign_ids(urls.iter().map(String::as_str), urls.len());
     let set: BTreeSet<u32> = ids.values().copied().collect();
     assert_eq!(set.len(), 300);
     assert!(set.iter().all(|&i| i < id_space(300)));
@@ -426,4 +426,47 @@ fn shard_entries_read_what_the_builder_writes() {
     ] {
         assert!(shard_entries(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn building_in_passes_through_scratch_files_gives_the_same_files() {
+    let c: Vec<Owned> = (0..300)
+        .map(|i| {
+            let text = format!(
+                "第{i}段：支部建设，QQ群{}人。文建明工作法在此推广。\n",
+                i * 7
+            );
+            page(i, &text.repeat(1 + i % 13))
+        })
+        .collect();
+    let d: Vec<SearchDoc> = c.iter().map(Owned::doc).collect();
+    let fresh = build_index(&d);
+    let shards = js_body(&fresh["search/meta.js"], "meta")["shards"]
+        .as_u64()
+        .unwrap();
+    assert!(shards >= 16, "{shards} shards: too few for several passes");
+    let tmp = tempfile::tempdir().unwrap();
+    let scratch = tmp.path().join("scratch");
+    let got = std::sync::Mutex::new(BTreeMap::new());
+    let put = |path: String, bytes: Vec<u8>| {
+        assert!(got.lock().unwrap().insert(path, bytes).is_none());
+    };
+    let body = |i: usize| std::borrow::Cow::Borrowed(d[i].body);
+    // 1,000 positions a pass: one pass per group of shards.
+    let ix = build_in_passes(&d, &body, false, Some((&scratch, 1000)), &put).unwrap();
+    assert!(ix.is_none());
+    assert_eq!(got.into_inner().unwrap(), fresh);
+    assert_eq!(std::fs::read_dir(&scratch).unwrap().count(), 0);
+}
+
+#[test]
+fn a_scratch_folder_that_cannot_be_made_is_an_error() {
+    let c = corpus(300);
+    let d: Vec<SearchDoc> = c.iter().map(Owned::doc).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let body = |i: usize| std::borrow::Cow::Borrowed(d[i].body);
+    let r = build_in_passes(&d, &body, false, Some((&file, 10)), &|_, _| {});
+    assert!(r.is_err());
 }
