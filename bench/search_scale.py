@@ -9,7 +9,8 @@ bench/work/scaleN/, builds it, reports the build time and the index size on
 disk against the text size, then opens a page of the built site in headless
 Chromium over HTTP and runs queries through window.zhanting.search: bytes
 transferred and time for the first query on a fresh page, then each query
-cold (first time) and warm (repeated).
+cold (first time) and warm (repeated), with the longest main-thread task
+while a query ran (how long the page could not answer the reader).
 """
 import argparse
 import http.server
@@ -28,20 +29,29 @@ QUERIES = ["陈仓区", "格里坪", "文建明工作法", "基层党建", "三�
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>scale</title>
 <script src="assets/search.js" charset="utf-8"></script></head><body><script>
 (async () => {
-  const qs = QUERIES, out = [];
+  const qs = QUERIES, out = [], tasks = [];
+  // Long tasks (50 ms or more on the main thread): the page cannot answer
+  // a click or a keystroke while one runs.
+  new PerformanceObserver(l => tasks.push(...l.getEntries())).observe({ type: 'longtask' });
+  const longest = (from, to) => Math.max(0, ...tasks
+    .filter(t => t.startTime + t.duration >= from && t.startTime <= to).map(t => t.duration));
   await fetch('/mark');
   let t0 = performance.now();
   let r = await window.zhanting.search(qs[0], { limit: 10 });
-  out.push({ q: qs[0], first: true, ms: performance.now() - t0, total: r.total });
+  let t1 = performance.now();
+  await new Promise(res => setTimeout(res, 100));
+  out.push({ q: qs[0], first: true, ms: t1 - t0, total: r.total, block: longest(t0, t1) });
   await fetch('/mark');
   for (const q of qs) {
     t0 = performance.now();
     r = await window.zhanting.search(q, { limit: 10 });
     const cold = performance.now() - t0;
+    await new Promise(res => setTimeout(res, 100));
+    const block = longest(t0, t0 + cold);
     await fetch('/mark');
     t0 = performance.now();
     r = await window.zhanting.search(q, { limit: 10 });
-    out.push({ q, cold, warm: performance.now() - t0, total: r.total });
+    out.push({ q, cold, warm: performance.now() - t0, total: r.total, block });
     await fetch('/mark');
   }
   await fetch('/result', { method: 'POST', body: JSON.stringify(out) });
@@ -135,12 +145,13 @@ def main():
     rows = result["rows"]
     print(f"first query {rows[0]['q']!r} on a fresh page: {size(first) / 1024:.0f} KB in {len(first)} files "
           f"(meta {size(kinds['meta']) / 1024:.0f} KB, postings {size(kinds['postings']) / 1024:.0f} KB, "
-          f"result pages {size(kinds['pages']) / 1024:.0f} KB), {rows[0]['ms']:.0f} ms; search.js itself "
+          f"result pages {size(kinds['pages']) / 1024:.0f} KB), {rows[0]['ms']:.0f} ms, longest main-thread task "
+          f"{rows[0]['block']:.0f} ms; search.js itself "
           f"{os.path.getsize(os.path.join(out, 'assets', 'search.js')) / 1024:.0f} KB")
-    print(f"{'query':16} {'hits':>6} {'cold ms':>8} {'warm ms':>8} {'KB loaded':>10}")
+    print(f"{'query':16} {'hits':>6} {'cold ms':>8} {'warm ms':>8} {'KB loaded':>10} {'longest task ms (cold)':>22}")
     for i, r in enumerate(rows[1:]):
         kb = size(log[marks[1 + 2 * i]:marks[2 + 2 * i]]) / 1024
-        print(f"{r['q']:16} {r['total']:6} {r['cold']:8.1f} {r['warm']:8.1f} {kb:10.0f}")
+        print(f"{r['q']:16} {r['total']:6} {r['cold']:8.1f} {r['warm']:8.1f} {kb:10.0f} {r['block']:22.0f}")
 
 
 if __name__ == "__main__":

@@ -121,7 +121,9 @@
   }
 
   var postingCache = {};
-  /* key → {id: [positions]} */
+  /* key → Map(id → [positions]); a unigram key (no space) carries no
+     positions: Map(id → [in title, in metadata, body count, first body
+     position or -1]), the same summary phraseHits gives for a phrase */
   function postings(m, key) {
     if (postingCache[key]) return Promise.resolve(postingCache[key]);
     var name = 'p/' + (fnv1a(key) % m.shards).toString(16);
@@ -129,14 +131,10 @@
       var arr = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
       var map = new Map(), i = 0, id = 0;
       if (key.indexOf(' ') < 0) {
-        /* unigram: [Δid, body count, flags] → synthetic start positions */
+        /* [Δid, body count, flags] */
         for (; i + 2 < arr.length; i += 3) {
           id += arr[i];
-          var st = [];
-          if (arr[i + 2] & 1) st.push(0);
-          if (arr[i + 2] & 2) st.push(META_START);
-          for (var b = 0; b < arr[i + 1]; b++) st.push(BODY_START);
-          map.set(id, st);
+          map.set(id, [arr[i + 2] & 1 ? 1 : 0, arr[i + 2] & 2 ? 1 : 0, arr[i + 1], arr[i + 1] ? BODY_START : -1]);
         }
         postingCache[key] = map;
         return map;
@@ -151,16 +149,28 @@
     });
   }
 
+  /* start positions of a phrase in one page → [in title, in metadata,
+     body count, first body position or -1] */
+  function summary(starts) {
+    var s = [0, 0, 0, -1];
+    for (var i = 0; i < starts.length; i++) {
+      var p = starts[i];
+      if (p < META_START) s[0]++; else if (p < BODY_START) s[1]++;
+      else { s[2]++; if (s[3] < 0 || p < s[3]) s[3] = p; }
+    }
+    return s;
+  }
+
   function has(sorted, v) {
     var lo = 0, hi = sorted.length - 1;
     while (lo <= hi) { var mid = (lo + hi) >> 1; if (sorted[mid] === v) return true; if (sorted[mid] < v) lo = mid + 1; else hi = mid - 1; }
     return false;
   }
 
-  /* phrase → Map(id → [start positions]) : exact, consecutive units */
+  /* phrase → Map(id → summary of its start positions): exact, consecutive units */
   function phraseHits(m, ph) {
     var keys = [];
-    if (ph.length === 1) keys.push([ph[0], 0]);
+    if (ph.length === 1) return postings(m, ph[0]);
     else {
       for (var o = 0; o <= ph.length - 2; o += 2) keys.push([ph[o] + ' ' + ph[o + 1], o]);
       if (keys[keys.length - 1][1] < ph.length - 2) keys.push([ph[ph.length - 2] + ' ' + ph[ph.length - 1], ph.length - 2]);
@@ -178,7 +188,7 @@
           }
           starts.push(s);
         });
-        if (starts.length) out.set(id, starts);
+        if (starts.length) out.set(id, summary(starts));
       });
       return out;
     });
@@ -279,12 +289,9 @@
           for (var x = 1; x < byDf.length; x++) if (!byDf[x].has(id)) return;
           var tier = 0, score = 0, first = -1;
           hits.forEach(function (h) {
-            var starts = h.get(id), title = 0, metaHit = 0, body = 0;
-            starts.forEach(function (p) {
-              if (p < META_START) title++; else if (p < BODY_START) metaHit++;
-              else { body++; if (first < 0 || p < first) first = p; }
-            });
-            tier += title ? 2 : metaHit ? 1 : 0;
+            var st = h.get(id), body = st[2];
+            if (st[3] >= 0 && (first < 0 || st[3] < first)) first = st[3];
+            tier += st[0] ? 2 : st[1] ? 1 : 0;
             var idf = Math.log(1 + (N - h.size + 0.5) / (h.size + 0.5));
             score += idf * (body * (k1 + 1) / (body + k1 * (1 - b + b * d.len / m.avg)));
           });
