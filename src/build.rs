@@ -11,8 +11,8 @@ use crate::search::{self, SearchIndex};
 use crate::site::BodyCache;
 use crate::site::Site;
 use crate::theme;
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -298,7 +298,7 @@ fn search_index(
             })?;
         }
     }
-    memo.search_revs = if keep { revs } else { HashMap::new() };
+    memo.search_revs = if keep { revs } else { HashMap::default() };
     Ok(())
 }
 

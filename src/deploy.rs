@@ -282,10 +282,17 @@ impl Deployer {
         for d in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.dir.join(d));
         }
-        self.owned = decisions
-            .into_iter()
-            .map(|(rel, _, stamp, _)| (rel.clone(), stamp))
-            .collect();
+        if all_known && removed.is_empty() {
+            // The same paths as before, in the same order: update in place.
+            for (known, (_, _, stamp, _)) in self.owned.values_mut().zip(decisions) {
+                *known = stamp;
+            }
+        } else {
+            self.owned = decisions
+                .into_iter()
+                .map(|(rel, _, stamp, _)| (rel.clone(), stamp))
+                .collect();
+        }
         self.last = Some(output.clone());
         let mut written: Vec<String> = new_files
             .iter()

@@ -14,10 +14,10 @@ use crate::site::{Section, Site, Taxonomy, Term};
 use crate::theme::{template_error, AssetSource, Theme};
 use crate::urls::{encode_path, root_prefix};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// How many pages of each section the home page shows.
 const HOME_LATEST: usize = 6;
@@ -261,7 +261,7 @@ pub fn render_site(
         return Err(errors);
     }
     let rendered = fresh.len();
-    let mut keys = HashMap::with_capacity(jobs.len());
+    let mut keys = HashMap::with_capacity_and_hasher(jobs.len(), Default::default());
     let mut taken = Vec::with_capacity(keep.len() + 2);
     for (_, path, key, old) in keep {
         if let Some(f) = old {
@@ -374,7 +374,7 @@ fn remembered(
     made: Vec<Option<Value>>,
     mut known: HashMap<u64, Value>,
 ) -> HashMap<u64, Value> {
-    let mut out = HashMap::with_capacity(revs.len());
+    let mut out = HashMap::with_capacity_and_hasher(revs.len(), Default::default());
     for (made, &rev) in made.into_iter().zip(revs) {
         if let Some(v) = made.or_else(|| known.remove(&rev)) {
             out.insert(rev, v);

@@ -8,7 +8,8 @@ use crate::diag::{Diagnostic, M};
 use crate::markdown::{self, Rendered};
 use crate::urls;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
@@ -311,7 +312,7 @@ impl Site {
 fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
     // each spelling's slug, made once
-    let mut slugs: HashMap<String, String> = HashMap::new();
+    let mut slugs: HashMap<String, String> = HashMap::default();
     let mut add = |name: &str, i: usize| {
         let slug = match slugs.get(name) {
             Some(s) => s,
@@ -349,7 +350,7 @@ fn claim_urls(
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Page>> {
-    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
+    let mut claimed: HashMap<String, PathBuf> = HashMap::default();
     let mut reserved: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
     reserved.extend(config.sections.iter().map(|s| s.name.clone()));
     reserved.extend(TAXONOMIES.iter().map(|(n, _)| n.to_string()));
@@ -493,10 +494,10 @@ pub fn check_term_spellings(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
     let mut order: Vec<&Page> = pages.iter().map(|p| &**p).collect();
     order.sort_by(|a, b| a.source.cmp(&b.source));
     // each spelling's loose form, made once
-    let mut loose_of: HashMap<&str, String> = HashMap::new();
+    let mut loose_of: HashMap<&str, String> = HashMap::default();
     for taxonomy in ["tags", "regions", "sectors", "speakers"] {
         // loose form → (first spelling, its file)
-        let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
+        let mut first: HashMap<String, (&str, &Path)> = HashMap::default();
         for page in &order {
             // where each term is written (the first time): a map for pages with many
             let many: Option<HashMap<&str, &(String, usize, usize)>> = (page.term_at.len() > 32)
