@@ -257,27 +257,23 @@ fn search_index(
     };
     match patch {
         Some((patch, prev)) => {
-            // The previous index files with the patch applied.
-            let mut files: std::collections::BTreeMap<String, OutFile> = prev
+            // The previous index files the patch leaves alone, then the
+            // patch's new files (deleted ones are simply not put).
+            let mut files: Vec<(String, OutFile)> = prev
                 .files
                 .range::<str, _>((
                     std::ops::Bound::Included("search/"),
                     std::ops::Bound::Excluded("search0"),
                 ))
-                .filter(|(path, _)| search::is_index_file(path))
+                .filter(|(path, _)| search::is_index_file(path) && !patch.contains_key(*path))
                 .map(|(path, file)| (path.clone(), file.clone()))
                 .collect();
-            for (path, file) in patch {
-                match file {
-                    Some(b) => {
-                        files.insert(path, OutFile::Bytes(b.into()));
-                    }
-                    None => {
-                        files.remove(&path);
-                    }
-                }
-            }
-            sink.put_all(files.into_iter().collect());
+            files.extend(
+                patch
+                    .into_iter()
+                    .filter_map(|(path, b)| Some((path, OutFile::Bytes(b?.into())))),
+            );
+            sink.put_all(files);
         }
         None => {
             let put = |path: String, bytes: Vec<u8>| sink.put(path, OutFile::Bytes(bytes.into()));

@@ -311,8 +311,12 @@ fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
 }
 
 fn cmd_check(root: &Path, lang: Lang) -> i32 {
-    let files = output::Count::default();
-    match build::build_into(root, &BuildOptions::default(), &build::Quiet, &files) {
+    match build::build_into(
+        root,
+        &BuildOptions::default(),
+        &build::Quiet,
+        &output::Discard,
+    ) {
         Ok(b) => {
             print_diagnostics(&b.diagnostics, lang);
             println!(

@@ -106,7 +106,7 @@ impl Output {
 /// Where a build puts its files — the output target is a parameter. Kept in
 /// memory ([`Collect`]: serve and watch compare and reuse them), written at
 /// once into a staging folder ([`Staging`]: `build`, so that a large site is
-/// never held whole in memory), or only counted ([`Count`]: `check`).
+/// never held whole in memory), or dropped ([`Discard`]: `check`).
 ///
 /// `put` is called from many threads at once, in no particular order; the
 /// same path is never put twice in one build.
@@ -152,24 +152,11 @@ impl Sink for Collect {
     }
 }
 
-/// Counts files and forgets them.
-#[derive(Default)]
-pub struct Count(std::sync::atomic::AtomicUsize);
+/// Forgets every file (a build that only checks).
+pub struct Discard;
 
-impl Count {
-    pub fn len(&self) -> usize {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Sink for Count {
-    fn put(&self, _: String, _: OutFile) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
+impl Sink for Discard {
+    fn put(&self, _: String, _: OutFile) {}
 }
 
 /// A new site being written beside the output folder `dest`, swapped in by
@@ -184,7 +171,6 @@ pub struct Staging {
     dest: PathBuf,
     reuse: Option<PathBuf>,
     scratch: PathBuf,
-    files: std::sync::atomic::AtomicUsize,
     /// The first failure; later files are not written.
     error: std::sync::Mutex<Option<anyhow::Error>>,
     committed: bool,
@@ -211,19 +197,9 @@ impl Staging {
             reuse: dest.is_dir().then(|| dest.to_path_buf()),
             dest: dest.to_path_buf(),
             dir,
-            files: Default::default(),
             error: Default::default(),
             committed: false,
         })
-    }
-
-    /// How many files were put.
-    pub fn len(&self) -> usize {
-        self.files.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn failed(&self) -> bool {
@@ -283,15 +259,9 @@ impl Sink for Staging {
         if self.failed() {
             return;
         }
-        match self.place(&path, &file) {
-            Ok(()) => {
-                self.files
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            Err(e) => {
-                if let Ok(mut slot) = self.error.lock() {
-                    slot.get_or_insert(e);
-                }
+        if let Err(e) = self.place(&path, &file) {
+            if let Ok(mut slot) = self.error.lock() {
+                slot.get_or_insert(e);
             }
         }
     }
@@ -325,17 +295,6 @@ fn check_relative(p: &str) -> Result<()> {
         bail!("refusing to write `{p}`: it would land outside the output folder");
     }
     Ok(())
-}
-
-/// Publishes `output` at `dest` atomically: write into a staging sibling,
-/// then swap it with the old folder and delete the old one.
-pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
-    let staging = Staging::open(dest)?;
-    output
-        .files
-        .par_iter()
-        .for_each(|(path, file)| staging.put(path.clone(), file.clone()));
-    staging.commit()
 }
 
 /// Flushes the file system holding `dir` to disk (best effort: a failure
@@ -432,6 +391,16 @@ pub fn recover(dest: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Publishes `output` at `dest` the way a build does.
+    fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
+        let staging = Staging::open(dest)?;
+        output
+            .files
+            .par_iter()
+            .for_each(|(path, file)| staging.put(path.clone(), file.clone()));
+        staging.commit()
+    }
 
     fn site(text: &str) -> Output {
         let mut o = Output::default();

@@ -214,7 +214,6 @@ fn build_in_passes<'a>(
                 let (pages, gs) = spill.read(pass)?;
                 fill(&pages, gs);
             }
-            spill.remove();
         }
     }
     let mut ix = SearchIndex {
@@ -277,34 +276,26 @@ impl Spill {
                 let (g0, g1) = (self.bounds[p], self.bounds[p + 1]);
                 let mut f = f.lock().map_err(|_| std::io::Error::other("poisoned"))?;
                 for (id, pk) in pages {
-                    let (s, e) = (pk.starts[g0 as usize], pk.starts[g1 as usize]);
-                    if s == e {
+                    let r = pk.groups(g0 as usize..g1 as usize);
+                    if r.is_empty() {
                         continue;
                     }
-                    let (s, e) = (s as usize, e as usize);
-                    let ks = pk.entries[s].1 as usize;
-                    let ts = pk.entries[s].2 as usize;
-                    let (ke, te) = pk
-                        .entries
-                        .get(e)
-                        .map_or((pk.text.len(), pk.tails.len()), |n| {
-                            (n.1 as usize, n.2 as usize)
-                        });
+                    let (k, t) = pk.spans(r.clone());
                     let mut head: Vec<u32> =
-                        vec![*id, (e - s) as u32, (ke - ks) as u32, (te - ts) as u32];
+                        vec![*id, r.len() as u32, k.len() as u32, t.len() as u32];
+                    // where each group's entries start, from the first entry
                     head.extend(
-                        pk.starts[g0 as usize..=g1 as usize]
-                            .iter()
-                            .map(|x| x - s as u32),
+                        (g0 as usize..=g1 as usize)
+                            .map(|g| pk.groups(g0 as usize..g).end as u32 - r.start as u32),
                     );
-                    for &(shard, k, t) in &pk.entries[s..e] {
-                        head.extend([shard, k - ks as u32, t - ts as u32]);
+                    for &(shard, ke, te) in &pk.entries[r.clone()] {
+                        head.extend([shard, ke - k.start as u32, te - t.start as u32]);
                     }
                     for v in head {
                         f.write_all(&v.to_le_bytes())?;
                     }
-                    f.write_all(&pk.text.as_bytes()[ks..ke])?;
-                    f.write_all(&pk.tails.as_bytes()[ts..te])?;
+                    f.write_all(&pk.text.as_bytes()[k])?;
+                    f.write_all(&pk.tails.as_bytes()[t])?;
                 }
                 Ok(())
             })
@@ -318,6 +309,8 @@ impl Spill {
             .map_err(|_| std::io::Error::other("poisoned"))?
             .flush()?;
         let data = std::fs::read(path)?;
+        // Read once: gone at once (whatever is left on a failure goes with
+        // the scratch folder).
         let _ = std::fs::remove_file(path);
         let (g0, g1) = (self.bounds[p as usize], self.bounds[p as usize + 1]);
         let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "spilled keys damaged");
@@ -357,12 +350,6 @@ impl Spill {
             ));
         }
         Ok((pages, g0..g1))
-    }
-
-    fn remove(self) {
-        for (path, _) in self.files {
-            let _ = std::fs::remove_file(path);
-        }
     }
 }
 
@@ -468,26 +455,29 @@ struct ShardedKeys {
 }
 
 impl ShardedKeys {
-    /// The entries of shard group `g`.
-    fn group(&self, g: usize) -> std::ops::Range<usize> {
-        let i = g - self.first as usize;
-        self.starts[i] as usize..self.starts[i + 1] as usize
+    /// The entries of shard groups `gs`.
+    fn groups(&self, gs: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let first = self.first as usize;
+        self.starts[gs.start - first] as usize..self.starts[gs.end - first] as usize
+    }
+
+    /// Where the keys and the tails of entries `r` lie in `text` and `tails`.
+    fn spans(&self, r: std::ops::Range<usize>) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let start = |i: usize| {
+            self.entries
+                .get(i)
+                .map_or((self.text.len(), self.tails.len()), |e| {
+                    (e.1 as usize, e.2 as usize)
+                })
+        };
+        let ((ks, ts), (ke, te)) = (start(r.start), start(r.end));
+        (ks..ke, ts..te)
     }
 
     /// Entry `i`: its shard, key and tail.
     fn entry(&self, i: usize) -> (u32, &str, &str) {
-        let (shard, ks, ts) = self.entries[i];
-        let (ke, te) = self
-            .entries
-            .get(i + 1)
-            .map_or((self.text.len(), self.tails.len()), |n| {
-                (n.1 as usize, n.2 as usize)
-            });
-        (
-            shard,
-            &self.text[ks as usize..ke],
-            &self.tails[ts as usize..te],
-        )
+        let (k, t) = self.spans(i..i + 1);
+        (self.entries[i].0, &self.text[k], &self.tails[t])
     }
 }
 
@@ -499,7 +489,7 @@ fn shard_group(pages: &[(u32, ShardedKeys)], g: usize) -> Vec<(String, Vec<u8>)>
     let mut postings: BTreeMap<u32, Postings<'_>> = BTreeMap::new();
     let mut buf = itoa::Buffer::new();
     for (id, pk) in pages {
-        for i in pk.group(g) {
+        for i in pk.groups(g..g + 1) {
             let (shard, key, tail) = pk.entry(i);
             let (last, s) = postings
                 .entry(shard)
