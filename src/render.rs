@@ -159,6 +159,32 @@ struct PagerLink {
     number: usize,
     url: String,
     current: bool,
+    /// Stands for a run of pages left out (shown as "…").
+    gap: bool,
+}
+
+/// Pages either side of the current one that a pager links to.
+const PAGER_SPAN: usize = 2;
+
+/// The entries of a pager on page `current` of `total`: the first and the
+/// last page, `PAGER_SPAN` pages either side of the current one, and a gap
+/// (`None`) where pages are left out. A list of hundreds of pages thus gets
+/// a pager of at most eleven entries, `1 … 4 5 [6] 7 8 … 20`.
+fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let low = current.saturating_sub(PAGER_SPAN).max(2);
+    let high = (current + PAGER_SPAN).min(total.saturating_sub(1));
+    let mut out = vec![Some(1)];
+    if low > 2 {
+        out.push(None);
+    }
+    out.extend((low..=high).map(Some));
+    if high + 1 < total {
+        out.push(None);
+    }
+    if total > 1 {
+        out.push(Some(total));
+    }
+    out
 }
 
 /// One output file to render.
@@ -622,11 +648,13 @@ impl<'a> Renderer<'a> {
                 items: items.len(),
                 prev_url: (n > 1).then(|| url(n - 1)),
                 next_url: (n < total).then(|| url(n + 1)),
-                pages: (1..=total)
+                pages: pager_window(n, total)
+                    .into_iter()
                     .map(|k| PagerLink {
-                        number: k,
-                        url: url(k),
-                        current: k == n,
+                        number: k.unwrap_or(0),
+                        url: k.map(url).unwrap_or_default(),
+                        current: k == Some(n),
+                        gap: k.is_none(),
                     })
                     .collect(),
             },
@@ -952,5 +980,33 @@ mod tests {
         assert_eq!(paged("tags/党建/", 3), "tags/党建/page/3/index.html");
         assert_eq!(page_count(0, 20), 1);
         assert_eq!(page_count(41, 20), 3);
+    }
+
+    /// The pager as text: numbers, `[current]`, `…` for a gap.
+    fn pager(current: usize, total: usize) -> String {
+        pager_window(current, total)
+            .iter()
+            .map(|k| match k {
+                Some(k) if *k == current => format!("[{k}]"),
+                Some(k) => k.to_string(),
+                None => "…".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn pager_shows_the_ends_and_two_pages_either_side() {
+        assert_eq!(pager(1, 1), "[1]");
+        assert_eq!(pager(1, 2), "[1] 2");
+        assert_eq!(pager(2, 2), "1 [2]");
+        assert_eq!(pager(1, 20), "[1] 2 3 … 20");
+        assert_eq!(pager(4, 20), "1 2 3 [4] 5 6 … 20");
+        assert_eq!(pager(5, 20), "1 … 3 4 [5] 6 7 … 20");
+        assert_eq!(pager(6, 20), "1 … 4 5 [6] 7 8 … 20");
+        assert_eq!(pager(17, 20), "1 … 15 16 [17] 18 19 20");
+        assert_eq!(pager(20, 20), "1 … 18 19 [20]");
+        assert_eq!(pager(3, 7), "1 2 [3] 4 5 … 7");
+        assert_eq!(pager(4, 7), "1 2 3 [4] 5 6 7");
     }
 }

@@ -465,3 +465,49 @@ fn missing_site_yaml_says_what_to_do() {
     );
     assert!(err.contains("zhanting init"));
 }
+
+#[test]
+fn a_long_list_gets_a_short_pager_whose_links_all_work() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    let speeches = root.join("content/speeches");
+    std::fs::create_dir_all(&speeches).unwrap();
+    std::fs::write(root.join("site.yaml"), "title: 分页测试\npaginate: 1\n").unwrap();
+    for day in 1..=12 {
+        std::fs::write(
+            speeches.join(format!("s{day:02}.md")),
+            format!("---\ntitle: 第{day}篇讲话\ndate: 2020-01-{day:02}\n---\n\n正文。\n"),
+        )
+        .unwrap();
+    }
+    build(&root, &[]);
+    let out = root.join("output");
+    let rel = "speeches/page/6/index.html";
+    let doc = html(&out.join(rel));
+    let pager: Vec<String> = select(&doc, "nav.pager > .pager-num, nav.pager > .pager-gap")
+        .iter()
+        .map(|e| {
+            let n: String = e.text().collect::<String>().replace(['第', '页'], "");
+            match e.value().attr("class").unwrap_or("") {
+                c if c.contains("is-current") => format!("[{n}]"),
+                c if c.contains("pager-gap") => "…".into(),
+                _ => n,
+            }
+        })
+        .collect();
+    assert_eq!(pager.join(" "), "1 … 4 5 [6] 7 8 … 12");
+    let links = select(&doc, "nav.pager a");
+    assert_eq!(links.len(), 8, "6 numbers, 上一页 and 下一页");
+    for a in links {
+        let href = a.value().attr("href").unwrap();
+        let target = resolve_link(&out, &out.join(rel), href);
+        assert!(
+            target.as_deref().is_some_and(Path::is_file),
+            "{href} from {rel} leads nowhere"
+        );
+    }
+    assert!(
+        page_text(&out, rel).contains("第7篇讲话"),
+        "newest first: page 6 of 12 holds day 7"
+    );
+}
