@@ -89,6 +89,9 @@ pub struct Memo {
     bodies: BodyCache,
     render: render::Memo,
     search: Option<SearchIndex>,
+    /// The theme of the last successful build (read again unless only
+    /// `content/` changed: templates live in `themes/`, assets also in `static/`).
+    theme: Option<theme::Theme>,
     /// Rev of each page (by URL) in the search index.
     search_revs: HashMap<String, u64>,
     /// The output of the last successful build with this memo.
@@ -99,6 +102,7 @@ impl Memo {
     /// Forgets what depends on the theme (after a template or asset change).
     pub fn forget_rendering(&mut self) {
         self.render = render::Memo::default();
+        self.theme = None;
     }
 }
 
@@ -138,7 +142,10 @@ fn run(
     if let Some(b) = &opts.base_url {
         config.base_url = config::normalize_base_url(b);
     }
-    let theme = theme::load(root, &config.theme);
+    let theme = match memo.theme.take() {
+        Some(t) if changed.all_under("content") => Ok(t),
+        _ => theme::load(root, &config.theme),
+    };
     clock.lap("config + theme");
 
     let mut content_diags = vec![];
@@ -199,6 +206,9 @@ fn run(
         return Err(diags.sorted());
     }
     clock.lap("search index");
+    if keep {
+        memo.theme = Some(theme);
+    }
     Ok(Built {
         pages: site.pages.len(),
         files: counted.n.into_inner(),

@@ -128,6 +128,15 @@ pub enum Changed<'a> {
 }
 
 impl Changed<'_> {
+    /// True when every changed path lies under the folder `dir` of the site
+    /// (false for [`Changed::Everything`]).
+    pub fn all_under(&self, dir: &str) -> bool {
+        match self {
+            Changed::Everything => false,
+            Changed::Paths(paths) => paths.iter().all(|p| p.starts_with(dir)),
+        }
+    }
+
     /// True when the set of content files may differ from the one `cache`
     /// holds: a folder changed, or a `.md` file appeared or went away.
     /// Writing a known page, or any file that is not Markdown, does not.
@@ -187,51 +196,58 @@ pub fn load_with(
     changed: &Changed<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Library {
-    let files = match &cache.found {
-        Some(found) if !changed.may_change_files(root, cache) => found.clone(),
+    let (files, same_list) = match &cache.found {
+        Some(found) if !changed.may_change_files(root, cache) => (found.clone(), true),
         _ => {
             let mut walk = vec![];
             let files = discover(root, config, &mut walk);
             cache.found = walk.is_empty().then(|| files.clone());
             diags.extend(walk);
-            files
+            (files, false)
         }
     };
-    let mut old = std::mem::take(&mut cache.files);
-    let reused: Vec<Option<Cached>> = files
+    if !same_list {
+        let listed: std::collections::HashSet<&Path> =
+            files.iter().map(|f| f.source.as_path()).collect();
+        cache.files.retain(|k, _| listed.contains(k.as_path()));
+    }
+    // Read again what the change may reach; the rest stays as it is.
+    let todo: Vec<&Found> = files
         .iter()
+        .filter(|f| {
+            cache
+                .files
+                .get(&f.source)
+                .is_none_or(|c| changed.affects(&f.source, c))
+        })
+        .collect();
+    let read: Vec<(PathBuf, Cached)> = todo
+        .into_par_iter()
         .map(|f| {
-            old.remove(&f.source)
-                .filter(|c| !changed.affects(&f.source, c))
+            let mut d = vec![];
+            let loaded = load_file(root, f, &mut d);
+            (f.source.clone(), Cached { loaded, diags: d })
         })
         .collect();
-    drop(old);
-    let results: Vec<Cached> = files
-        .par_iter()
-        .zip(reused)
-        .map(|(f, reused)| {
-            reused.unwrap_or_else(|| {
-                let mut d = vec![];
-                let loaded = load_file(root, f, &mut d);
-                Cached { loaded, diags: d }
-            })
-        })
-        .collect();
+    cache.files.extend(read);
     let mut lib = Library::default();
-    for (f, c) in files.into_iter().zip(results) {
+    // (the walk's order is the paths' order: the map is built in one go)
+    let mut pages = Vec::with_capacity(files.len());
+    for f in &files {
+        let Some(c) = cache.files.get(&f.source) else {
+            continue;
+        };
         diags.extend(c.diags.iter().cloned());
         match &c.loaded {
             Some(Loaded::Page(p)) if p.meta.draft && !opts.drafts => {}
-            Some(Loaded::Page(p)) => {
-                lib.pages.insert(p.source.clone(), p.clone());
-            }
+            Some(Loaded::Page(p)) => pages.push((p.source.clone(), p.clone())),
             Some(Loaded::Intro(key, intro)) => {
                 lib.intros.insert(key.clone(), intro.clone());
             }
             None => {}
         }
-        cache.files.insert(f.source, c);
     }
+    lib.pages = pages.into_iter().collect();
     lib
 }
 

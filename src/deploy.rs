@@ -10,12 +10,14 @@
 //! or half-written file; a page that exists before and after a publish is
 //! never a 404. The order is:
 //!
-//! 1. files that are new (so links in updated pages never point at a page
+//! 1. the manifest (`.zhanting-deploy`, the list of files this tool owns),
+//!    when new files are coming, so that it names them before they appear,
+//! 2. files that are new (so links in updated pages never point at a page
 //!    that is not there yet),
-//! 2. files whose content changed,
-//! 3. the manifest (`.zhanting-deploy`, the list of files this tool owns),
+//! 3. files whose content changed,
 //! 4. last, deletions of files that are no longer part of the site, then of
-//!    folders they leave empty.
+//!    folders they leave empty. The manifest may go on naming a deleted
+//!    file until it is next rewritten; deleting it again later is harmless.
 //!
 //! Unchanged files are not touched (their bytes are compared first), so an
 //! edit to one page rewrites only the handful of files that really changed.
@@ -195,29 +197,38 @@ impl Deployer {
         let mut pairs: Vec<(&String, &OutFile, Option<&Stamp>, Option<&OutFile>)> =
             Vec::with_capacity(output.files.len());
         for (rel, file) in &output.files {
-            while let Some((gone, _)) = owned.next_if(|(k, _)| *k < rel) {
-                removed.push(gone.clone());
-            }
-            let known = owned.next_if(|(k, _)| *k == rel).map(|(_, s)| s);
+            // Mostly the next path of each map is this one: test that first.
+            let known = match owned.next_if(|(k, _)| *k == rel) {
+                Some((_, s)) => Some(s),
+                None => {
+                    while let Some((gone, _)) = owned.next_if(|(k, _)| *k < rel) {
+                        removed.push(gone.clone());
+                    }
+                    owned.next_if(|(k, _)| *k == rel).map(|(_, s)| s)
+                }
+            };
             if known.is_none() {
                 // (paths already owned were checked when they came)
                 check_relative(rel)?;
             }
             let before = last.as_mut().and_then(|l| {
+                if let Some((_, f)) = l.next_if(|(k, _)| *k == rel) {
+                    return Some(f);
+                }
                 while l.next_if(|(k, _)| *k < rel).is_some() {}
                 l.next_if(|(k, _)| *k == rel).map(|(_, f)| f)
             });
             pairs.push((rel, file, known, before));
         }
         removed.extend(owned.map(|(k, _)| k.clone()));
-        let all_known = pairs.iter().all(|p| p.2.is_some());
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create {}", self.dir.display()))?;
         if self.mark_output && !self.dir.join(MARKER).exists() {
             std::fs::write(self.dir.join(MARKER), b"")
                 .with_context(|| format!("cannot write in {}", self.dir.display()))?;
         }
-        let decisions: Vec<(&String, bool, Stamp, bool)> = pairs
+        // (path, to write, stamp, new on disk, owned before)
+        let decisions: Vec<(&String, bool, Stamp, bool, bool)> = pairs
             .into_par_iter()
             .map(|(rel, file, known, before)| {
                 let stamp = stamp(file);
@@ -229,13 +240,13 @@ impl Deployer {
                     Some(old @ Stamp::Copied(..)) => *old == stamp,
                     _ => file.is_at(&self.dir.join(rel)),
                 };
-                (rel, !same, stamp, is_new)
+                (rel, !same, stamp, is_new, known.is_some())
             })
             .collect();
         let mut new_files = vec![];
         let mut changed = vec![];
         let mut unchanged = 0;
-        for (rel, write, _, is_new) in &decisions {
+        for (rel, write, _, is_new, _) in &decisions {
             if !write {
                 unchanged += 1;
             } else if *is_new {
@@ -246,8 +257,13 @@ impl Deployer {
         }
 
         // Before anything appears, record it as ours (so an interrupted
-        // publish can still clean up after itself next time).
-        if !new_files.is_empty() {
+        // publish can still clean up after itself next time): the manifest
+        // then lists this output's files and those about to be deleted.
+        // Otherwise it is rewritten only when it lists less than this
+        // output; paths it still lists after their deletion are harmless
+        // (deleting a missing file again is nothing) and go at the next
+        // rewrite.
+        if !new_files.is_empty() || !self.manifest_current {
             let all: BTreeSet<&str> = self
                 .owned
                 .keys()
@@ -255,15 +271,10 @@ impl Deployer {
                 .chain(new_files.iter().copied())
                 .collect();
             self.write_manifest(all.into_iter())?;
+            self.manifest_current = true;
         }
         self.write_files(output, &new_files)?;
         self.write_files(output, &changed)?;
-        // The manifest lists the files: rewritten when that list changed.
-        let listed = self.manifest_current && removed.is_empty() && all_known;
-        if !listed {
-            self.write_manifest(output.files.keys().map(String::as_str))?;
-            self.manifest_current = true;
-        }
         let mut folders = BTreeSet::new();
         for rel in &removed {
             let p = self.dir.join(rel);
@@ -282,17 +293,22 @@ impl Deployer {
         for d in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.dir.join(d));
         }
-        if all_known && removed.is_empty() {
-            // The same paths as before, in the same order: update in place.
-            for (known, (_, _, stamp, _)) in self.owned.values_mut().zip(decisions) {
-                *known = stamp;
-            }
-        } else {
-            self.owned = decisions
-                .into_iter()
-                .map(|(rel, _, stamp, _)| (rel.clone(), stamp))
-                .collect();
+        // What is known, updated in place: the deleted paths go; the paths
+        // owned before and still there are, in order, the owned ones among
+        // `decisions`; new paths are added.
+        for rel in &removed {
+            self.owned.remove(rel);
         }
+        let mut fresh = vec![];
+        let mut known = self.owned.values_mut();
+        for (rel, _, stamp, _, was_owned) in decisions {
+            if !was_owned {
+                fresh.push((rel.clone(), stamp));
+            } else if let Some(k) = known.next() {
+                *k = stamp;
+            }
+        }
+        self.owned.extend(fresh);
         self.last = Some(output.clone());
         let mut written: Vec<String> = new_files
             .iter()
@@ -483,14 +499,40 @@ mod tests {
         assert_eq!(r.written, vec!["y.html".to_string()]);
         assert_eq!(r.deleted, vec!["讲话/x/index.html".to_string()]);
         assert!(!dir.join("讲话").exists(), "emptied folders are removed");
+        // The manifest was written before y.html appeared, while 讲话/x was
+        // still there; it names both until it is next rewritten.
         assert_eq!(
             tree(&dir),
             vec![
-                (MANIFEST.into(), "index.html\ny.html\n".into()),
+                (
+                    MANIFEST.into(),
+                    "index.html\ny.html\n讲话/x/index.html\n".into()
+                ),
                 ("index.html".into(), "b".into()),
                 ("y.html".into(), "y".into())
             ]
         );
+        let r = d
+            .publish(&site(&[
+                ("index.html", "b"),
+                ("y.html", "y"),
+                ("z.html", "z"),
+            ]))
+            .unwrap();
+        assert_eq!(r.written, vec!["z.html".to_string()]);
+        assert!(r.deleted.is_empty(), "{:?}", r.deleted);
+        assert_eq!(
+            std::fs::read_to_string(dir.join(MANIFEST)).unwrap(),
+            "index.html\ny.html\nz.html\n",
+            "rewritten for the new file, without the deleted one"
+        );
+        // A new deployer takes the folder over from its manifest and deletes
+        // only what it owns.
+        std::fs::write(dir.join("foreign.txt"), "keep").unwrap();
+        let mut d = Deployer::open(&dir).unwrap();
+        let r = d.publish(&site(&[("index.html", "c")])).unwrap();
+        assert_eq!(r.deleted, vec!["y.html".to_string(), "z.html".to_string()]);
+        assert!(dir.join("foreign.txt").is_file());
     }
 
     #[test]

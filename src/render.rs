@@ -242,10 +242,7 @@ pub fn render_site(
     let sitemap_key = hash_of(&(
         &site.config.base_url,
         &paths,
-        site.pages
-            .iter()
-            .map(|p| p.meta.date.iso())
-            .collect::<Vec<_>>(),
+        site.pages.iter().map(|p| p.meta.date).collect::<Vec<_>>(),
     ));
     let (keep, fresh): (Vec<Planned>, Vec<Planned>) = jobs
         .par_iter()

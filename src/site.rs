@@ -88,15 +88,16 @@ pub const RESERVED: &[&str] = &[
     "index.html",
 ];
 
-fn terms_of<'p>(page: &'p Page, taxonomy: &str) -> Vec<&'p str> {
+fn terms_of<'p>(page: &'p Page, taxonomy: &str) -> impl Iterator<Item = &'p str> {
     let m = &page.meta;
-    match taxonomy {
-        "tags" => m.tags.iter().map(String::as_str).collect(),
-        "regions" => m.region.iter().map(String::as_str).collect(),
-        "sectors" => m.sector.iter().map(String::as_str).collect(),
-        "speakers" => m.speaker.iter().map(String::as_str).collect(),
-        _ => vec![],
-    }
+    let (list, one): (&[String], Option<&String>) = match taxonomy {
+        "tags" => (&m.tags, None),
+        "regions" => (&[], m.region.as_ref()),
+        "sectors" => (&[], m.sector.as_ref()),
+        "speakers" => (&[], m.speaker.as_ref()),
+        _ => (&[], None),
+    };
+    list.iter().chain(one).map(String::as_str)
 }
 
 #[derive(Debug, Clone)]
