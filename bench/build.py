@@ -15,7 +15,13 @@ What it does, from a clean clone:
 4. runs `zhanting build` and `hugo` alternately, one untimed warm-up each and then
    --runs timed runs each, both into a fresh (deleted) output folder;
 5. prints the median wall time and peak resident memory (the child's ru_maxrss
-   from wait4) of each tool, and the ratio.
+   from wait4) of each tool, and the ratio; for zhanting also the time its
+   build takes before the search index starts (the stage times it prints with
+   ZHANTING_TIMINGS=1: config and theme, content, Markdown and site model,
+   render with the writing of every page).
+
+--out-root DIR puts the output folders elsewhere (e.g. /dev/shm, to see the
+build without the cost of creating files on a slow disk).
 
 Everything it writes goes under bench/work/ (git-ignored).
 """
@@ -138,8 +144,25 @@ def hugo_site(src, pages):
     return out
 
 
+STAGE = re.compile(r"^(.+?): (\d+) ms \(resident")
+BEFORE_SEARCH = ("config + theme", "load content", "markdown + site model", "render")
+
+
+def before_search(out):
+    """Seconds of the stages before the search index, from ZHANTING_TIMINGS lines."""
+    stages = {}
+    for line in out.decode(errors="replace").splitlines():
+        m = STAGE.match(line)
+        if m:
+            stages[m.group(1)] = int(m.group(2))
+    if not all(k in stages for k in BEFORE_SEARCH):
+        return None
+    return sum(stages[k] for k in BEFORE_SEARCH) / 1000.0
+
+
 def run(cmd, out_dir, env=None):
-    """Runs cmd into a fresh out_dir; returns (wall s, CPU s = user + system, peak RSS MB)."""
+    """Runs cmd into a fresh out_dir; returns (wall s, CPU s = user + system,
+    peak RSS MB, seconds before the search index or None)."""
     shutil.rmtree(out_dir, ignore_errors=True)
     for stale in glob.glob(os.path.join(os.path.dirname(out_dir), "." + os.path.basename(out_dir) + ".*")):
         shutil.rmtree(stale, ignore_errors=True)
@@ -151,7 +174,7 @@ def run(cmd, out_dir, env=None):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{out.decode(errors='replace')}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, before_search(out)
 
 
 def count_html(d):
@@ -191,7 +214,9 @@ def main():
     ap.add_argument("--no-hugo", action="store_true", help="time zhanting only")
     ap.add_argument("--no-cargo", action="store_true", help="use target/release/zhanting as it is")
     ap.add_argument("--write", action="store_true", help="update the Build section of BENCHMARKS.md")
+    ap.add_argument("--out-root", default=WORK, help="folder for the output folders (default bench/work)")
     a = ap.parse_args()
+    timings = dict(os.environ, ZHANTING_TIMINGS="1")
 
     os.makedirs(WORK, exist_ok=True)
     if not a.no_cargo:
@@ -202,39 +227,49 @@ def main():
     rows = []
     for n in sizes:
         src = corpus(n)
-        tools = [("zhanting", [BINARY, "build", "--root", src, "--output", os.path.join(WORK, f"out-zhanting-{n}")], os.path.join(WORK, f"out-zhanting-{n}"))]
+        zout = os.path.join(a.out_root, f"out-zhanting-{n}")
+        tools = [("zhanting", [BINARY, "build", "--root", src, "--output", zout], zout)]
         if hugo:
             hsite = hugo_site(src, n)
-            hout = os.path.join(WORK, f"out-hugo-{n}")
+            hout = os.path.join(a.out_root, f"out-hugo-{n}")
             tools.append(("hugo", [hugo, "--source", hsite, "--destination", hout, "--quiet", "--cacheDir", os.path.join(WORK, "hugo-cache")], hout))
         times = {t: [] for t, _, _ in tools}
         cpus = {t: [] for t, _, _ in tools}
         peaks = {t: [] for t, _, _ in tools}
+        pre = {t: [] for t, _, _ in tools}
         log(f"{n} pages: warm-up ...")
         for _, cmd, out in tools:
-            run(cmd, out)
+            run(cmd, out, timings)
         for r in range(a.runs):
             order = tools if r % 2 == 0 else list(reversed(tools))
             for name, cmd, out in order:
-                wall, cpu, peak = run(cmd, out)
+                wall, cpu, peak, before = run(cmd, out, timings)
+                if before is not None:
+                    pre[name].append(before)
                 times[name].append(wall)
                 cpus[name].append(cpu)
                 peaks[name].append(peak)
             log(f"{n} pages: run {r + 1}/{a.runs}: " + ", ".join(f"{t} {times[t][-1]:.2f} s" for t, _, _ in tools))
         for name, _, out in tools:
-            rows.append((n, name, statistics.median(times[name]), statistics.median(cpus[name]), max(peaks[name]), count_html(out), times[name]))
+            rows.append((n, name, statistics.median(times[name]), statistics.median(cpus[name]), max(peaks[name]), count_html(out), times[name], statistics.median(pre[name]) if pre[name] else None))
 
     lines = [
-        "| pages | tool | median wall (s) | median CPU (s) | peak RSS (MB) | HTML files | wall vs Hugo |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| pages | tool | median wall (s) | before search index (s) | median CPU (s) | peak RSS (MB) | HTML files | wall vs Hugo |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     hugo_t = {n: t for n, name, t, *_ in rows if name == "hugo"}
-    for n, name, t, cpu, peak, files, _ in rows:
+    for n, name, t, cpu, peak, files, _, pre_t in rows:
         ratio = f"{t / hugo_t[n]:.2f}×" if n in hugo_t else "–"
-        lines.append(f"| {n:,} | {name} | {t:.2f} | {cpu:.2f} | {peak:.0f} | {files:,} | {ratio} |")
+        pre_s = f"{pre_t:.2f}" if pre_t is not None else "–"
+        lines.append(f"| {n:,} | {name} | {t:.2f} | {pre_s} | {cpu:.2f} | {peak:.0f} | {files:,} | {ratio} |")
     table = "\n".join(lines)
-    detail = "\n".join(f"- {n:,} pages, {name}: " + ", ".join(f"{x:.2f}" for x in ts) + " s" for n, name, _, _, _, _, ts in rows)
-    cmd = "python3 bench/build.py" + (f" --pages {a.pages}" if a.pages != "1000,10000" else "") + (f" --runs {a.runs}" if a.runs != 5 else "")
+    detail = "\n".join(f"- {n:,} pages, {name}: " + ", ".join(f"{x:.2f}" for x in ts) + " s" for n, name, _, _, _, _, ts, _ in rows)
+    cmd = (
+        "python3 bench/build.py"
+        + (f" --pages {a.pages}" if a.pages != "1000,10000" else "")
+        + (f" --runs {a.runs}" if a.runs != 5 else "")
+        + (f" --out-root {a.out_root}" if a.out_root != WORK else "")
+    )
     report = (
         f"Machine: {machine()}.  \n"
         f"Versions: {version([BINARY, '--version'])}; {version([hugo, 'version']) if hugo else 'Hugo not run'}.  \n"

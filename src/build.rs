@@ -267,15 +267,20 @@ fn search_index(
     };
     match patch {
         Some((patch, prev)) => {
-            // The previous index files the patch leaves alone, then the
-            // patch's new files (deleted ones are simply not put).
+            // The previous index files the patch leaves alone (both lists
+            // are sorted: one walk), then the patch's new files (deleted
+            // ones are simply not put).
+            let mut patched = patch.keys().peekable();
             let mut files: Vec<(String, OutFile)> = prev
                 .files
                 .range::<str, _>((
                     std::ops::Bound::Included("search/"),
                     std::ops::Bound::Excluded("search0"),
                 ))
-                .filter(|(path, _)| search::is_index_file(path) && !patch.contains_key(*path))
+                .filter(|(path, _)| {
+                    while patched.next_if(|k| k < path).is_some() {}
+                    patched.peek() != Some(path) && search::is_index_file(path)
+                })
                 .map(|(path, file)| (path.clone(), file.clone()))
                 .collect();
             files.extend(

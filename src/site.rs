@@ -51,12 +51,101 @@ impl Term {
 /// Rendered bodies of an earlier build, reused while their page is the
 /// same (`Arc` identity: the content cache hands out the same `Arc` for an
 /// unchanged file) and the links they resolve still lead to the same URLs.
+///
+/// It also keeps the site's *shape* — the order of the pages, the sections,
+/// neighbours and taxonomies, and the term spelling warnings — for as long
+/// as no page's place in it changes (see [`Shape`]).
 #[derive(Default)]
 pub struct BodyCache {
     bodies: HashMap<PathBuf, CachedBody>,
     /// Source → URL of every page at the last build.
     urls: HashMap<PathBuf, String>,
     next_rev: u64,
+    shape: Option<Shape>,
+}
+
+/// Everything about the site that depends only on each page's source path,
+/// section, kind, date, title and taxonomy terms (with where they are
+/// written): a body edit leaves it as it was.
+struct Shape {
+    /// A hash of those fields of every page, in source order.
+    key: u64,
+    /// Source order index of each page, newest first.
+    order: Vec<usize>,
+    sections: Vec<Vec<usize>>,
+    plain: Vec<usize>,
+    neighbours: Vec<(Option<usize>, Option<usize>)>,
+    taxonomies: Vec<Taxonomy>,
+    spellings: Vec<Diagnostic>,
+}
+
+impl Shape {
+    /// The key of `pages` (in source order).
+    fn key(pages: &[Arc<Page>]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        for p in pages {
+            let m = &p.meta;
+            (&p.source, &p.section, p.kind, m.date, &m.title).hash(&mut h);
+            (&m.tags, &m.region, &m.sector, &m.speaker, &p.term_at).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Orders `pages` (in source order) and makes the sections,
+    /// neighbours and taxonomies of `config`.
+    fn make(key: u64, pages: &[Arc<Page>], config: &Config) -> Shape {
+        let mut spellings = vec![];
+        check_term_spellings(pages, &mut spellings);
+        let mut order: Vec<usize> = (0..pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then_with(|| a.meta.title.cmp(&b.meta.title))
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        let sorted: Vec<Arc<Page>> = order.iter().map(|&i| pages[i].clone()).collect();
+        let sections: Vec<Vec<usize>> = config
+            .sections
+            .iter()
+            .map(|sc| {
+                (0..sorted.len())
+                    .filter(|&i| sorted[i].section == sc.name)
+                    .collect()
+            })
+            .collect();
+        let mut plain: Vec<usize> = (0..sorted.len())
+            .filter(|&i| sorted[i].kind == Kind::Page)
+            .collect();
+        plain.sort_by(|&a, &b| sorted[a].meta.title.cmp(&sorted[b].meta.title));
+        let mut neighbours = vec![(None, None); sorted.len()];
+        for s in &sections {
+            for (pos, &i) in s.iter().enumerate() {
+                let newer = pos.checked_sub(1).map(|p| s[p]);
+                let older = s.get(pos + 1).copied();
+                neighbours[i] = (newer, older);
+            }
+        }
+        let taxonomies = TAXONOMIES
+            .par_iter()
+            .map(|&(name, title)| Taxonomy {
+                name,
+                title,
+                terms: collect_terms(&sorted, name),
+            })
+            .collect();
+        Shape {
+            key,
+            order,
+            sections,
+            plain,
+            neighbours,
+            taxonomies,
+            spellings,
+        }
+    }
 }
 
 struct CachedBody {
@@ -152,15 +241,15 @@ impl Site {
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let Library { pages, intros } = library;
-        let mut pages = claim_urls(pages, &config, diags);
-        check_term_spellings(&pages, diags);
-        pages.sort_by(|a, b| {
-            b.meta
-                .date
-                .cmp(&a.meta.date)
-                .then_with(|| a.meta.title.cmp(&b.meta.title))
-                .then_with(|| a.source.cmp(&b.source))
-        });
+        let claimed = claim_urls(pages, &config, diags);
+        let key = Shape::key(&claimed);
+        let shape = match cache.shape.take() {
+            Some(shape) if shape.key == key => shape,
+            _ => Shape::make(key, &claimed, &config),
+        };
+        diags.extend(shape.spellings.iter().cloned());
+        let pages: Vec<Arc<Page>> = shape.order.iter().map(|&i| claimed[i].clone()).collect();
+        drop(claimed);
 
         let opts = markdown::Options {
             unsafe_html: config.unsafe_html,
@@ -236,36 +325,17 @@ impl Site {
         let sections: Vec<Section> = config
             .sections
             .iter()
-            .map(|sc| Section {
-                pages: (0..pages.len())
-                    .filter(|&i| pages[i].section == sc.name)
-                    .collect(),
+            .zip(&shape.sections)
+            .map(|(sc, pages)| Section {
+                pages: pages.clone(),
                 intro: render_intro(intros.get(&sc.name)),
                 config: sc.clone(),
             })
             .collect();
-        let mut plain: Vec<usize> = (0..pages.len())
-            .filter(|&i| pages[i].kind == Kind::Page)
-            .collect();
-        plain.sort_by(|&a, &b| pages[a].meta.title.cmp(&pages[b].meta.title));
-
-        let mut neighbours = vec![(None, None); pages.len()];
-        for s in &sections {
-            for (pos, &i) in s.pages.iter().enumerate() {
-                let newer = pos.checked_sub(1).map(|p| s.pages[p]);
-                let older = s.pages.get(pos + 1).copied();
-                neighbours[i] = (newer, older);
-            }
-        }
-
-        let taxonomies = TAXONOMIES
-            .par_iter()
-            .map(|&(name, title)| Taxonomy {
-                name,
-                title,
-                terms: collect_terms(&pages, name),
-            })
-            .collect();
+        let plain = shape.plain.clone();
+        let neighbours = shape.neighbours.clone();
+        let taxonomies = shape.taxonomies.clone();
+        cache.shape = Some(shape);
 
         let again = (!hold).then(|| Again {
             opts,
