@@ -5,13 +5,14 @@ use crate::config::{self, Config};
 use crate::content::{self, Changed, LoadOptions};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::msg::M;
-use crate::output::{Collect, OutFile, Output, Sink};
+use crate::output::{Collect, OutFile, Output, Patch, Sink};
 use crate::render;
 use crate::search::{self, SearchIndex};
 use crate::site::BodyCache;
 use crate::site::Site;
 use crate::theme;
 use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
@@ -75,7 +76,7 @@ pub fn build_into(
     progress: &dyn Progress,
     sink: &dyn Sink,
 ) -> Result<Built, Vec<Diagnostic>> {
-    run(root, opts, progress, None, &Changed::Everything, sink)
+    run(root, opts, progress, None, None, &Changed::Everything, sink)
 }
 
 /// What a build keeps for the next one, stage by stage: loaded files,
@@ -92,23 +93,26 @@ pub struct Memo {
     /// The theme of the last successful build (read again unless only
     /// `content/` changed: templates live in `themes/`, assets also in `static/`).
     theme: Option<theme::Theme>,
-    /// Rev of each page (by URL) in the search index.
-    search_revs: HashMap<String, u64>,
+    /// URL of each page rev in the search index.
+    search_revs: HashMap<u64, String>,
     /// The output of the last successful build with this memo.
     output: Option<Arc<Output>>,
 }
 
 impl Memo {
-    /// Forgets what depends on the theme (after a template or asset change).
+    /// Forgets what depends on the theme (after a template or asset change):
+    /// the next build renders every page and puts every file.
     pub fn forget_rendering(&mut self) {
         self.render = render::Memo::default();
         self.theme = None;
+        self.output = None;
     }
 }
 
 /// Builds like [`build`], reusing what `memo` holds from the previous build
-/// where `changed` does not reach it. A failed build leaves the memo
-/// describing the last successful one.
+/// where `changed` does not reach it: the new output is the previous one
+/// patched with the files that changed (sharing the rest, see [`Output`]).
+/// A failed build leaves the memo describing the last successful one.
 pub fn build_with(
     root: &Path,
     opts: &BuildOptions,
@@ -116,20 +120,43 @@ pub fn build_with(
     memo: &mut Memo,
     changed: &Changed<'_>,
 ) -> Result<(Built, Arc<Output>), Vec<Diagnostic>> {
-    let sink = Collect::default();
-    let built = run(root, opts, progress, Some(&mut *memo), changed, &sink)?;
-    let output = Arc::new(sink.into_output());
+    let previous = memo.output.clone().filter(|_| memo.search.is_some());
+    let (mut built, output) = match previous {
+        Some(prev) => {
+            let sink = Patch::on(&prev);
+            let built = run(
+                root,
+                opts,
+                progress,
+                Some(&mut *memo),
+                Some(&prev),
+                changed,
+                &sink,
+            )?;
+            (built, sink.into_output())
+        }
+        None => {
+            let sink = Collect::default();
+            let built = run(root, opts, progress, Some(&mut *memo), None, changed, &sink)?;
+            (built, sink.into_output())
+        }
+    };
+    built.files = output.len();
+    let output = Arc::new(output);
     memo.output = Some(output.clone());
     Ok((built, output))
 }
 
 /// The pipeline. With a memo, reuses it and leaves this build in it;
-/// without one, drops what it can as soon as it can.
+/// without one, drops what it can as soon as it can. With a `previous`
+/// output (the one `memo` describes), `sink` already holds it and the
+/// stages put only what changed and remove what is gone.
 fn run(
     root: &Path,
     opts: &BuildOptions,
     progress: &dyn Progress,
     memo: Option<&mut Memo>,
+    previous: Option<&Output>,
     changed: &Changed<'_>,
     sink: &dyn Sink,
 ) -> Result<Built, Vec<Diagnostic>> {
@@ -183,15 +210,10 @@ fn run(
         n: Default::default(),
     };
     progress.start("rendering", site.pages.len());
-    let previous = memo.output.clone();
-    let rendered = render::render_site(
-        &site,
-        &theme,
-        &mut memo.render,
-        previous.as_deref(),
-        &counted,
-        &|| progress.tick(),
-    );
+    let rendered =
+        render::render_site(&site, &theme, &mut memo.render, previous, &counted, &|| {
+            progress.tick()
+        });
     progress.finish();
     clock.lap("render");
     let rendered = match rendered {
@@ -201,7 +223,7 @@ fn run(
             return Err(diags.sorted());
         }
     };
-    if let Err(e) = search_index(&site, memo, keep, previous.as_deref(), &counted) {
+    if let Err(e) = search_index(&site, memo, keep, previous, &counted) {
         diags.push(e);
         return Err(diags.sorted());
     }
@@ -233,13 +255,17 @@ impl Sink for Counted<'_> {
             .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
         self.sink.put_all(files);
     }
+    fn remove(&self, path: &str) {
+        self.sink.remove(path);
+    }
     fn scratch(&self) -> Option<&Path> {
         self.sink.scratch()
     }
 }
 
 /// Puts the search index into `sink`: patched from the previous build's
-/// index files when there is one, else built (kept in the memo when `keep`).
+/// index files when there is one (the sink holds them: only the patch's
+/// files are put or removed), else built (kept in the memo when `keep`).
 fn search_index(
     site: &Site,
     memo: &mut Memo,
@@ -247,50 +273,70 @@ fn search_index(
     previous: Option<&Output>,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
-    let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
-    let docs = render::search_docs(site, &dates);
-    let revs: HashMap<String, u64> = site
-        .pages
-        .iter()
-        .zip(&site.revs)
-        .map(|(p, r)| (p.url.clone(), *r))
-        .collect();
     let patch = match (memo.search.as_mut(), previous) {
         (Some(ix), Some(prev)) => {
-            let old_revs = &memo.search_revs;
-            ix.patch(&docs, &|url| old_revs.get(url) != revs.get(url), &|path| {
-                prev.read(path)
-            })
-            .map(|p| (p, prev))
+            // A rev names one content of one page for the life of the memo:
+            // a page whose rev the index has seen is indexed as it is now.
+            let old = &memo.search_revs;
+            let fresh: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| !old.contains_key(&site.revs[i]))
+                .collect();
+            let now: HashSet<u64> = site.revs.iter().copied().collect();
+            let removed: Vec<String> = old
+                .iter()
+                .filter(|(rev, _)| !now.contains(rev))
+                .map(|(_, url)| url.clone())
+                .collect();
+            let dates: Vec<String> = fresh
+                .iter()
+                .map(|&i| site.pages[i].meta.date.iso())
+                .collect();
+            let docs: Vec<_> = fresh
+                .iter()
+                .zip(&dates)
+                .map(|(&i, date)| render::search_doc(site, i, date))
+                .collect();
+            let patch = ix.patch_pages(&docs, &removed, &|path| prev.read(path));
+            if patch.is_some() {
+                let revs = &mut memo.search_revs;
+                revs.retain(|rev, _| now.contains(rev));
+                revs.extend(
+                    fresh
+                        .iter()
+                        .map(|&i| (site.revs[i], site.pages[i].url.clone())),
+                );
+            }
+            patch
         }
         _ => None,
     };
     match patch {
-        Some((patch, prev)) => {
-            // The previous index files the patch leaves alone (both lists
-            // are sorted: one walk), then the patch's new files (deleted
-            // ones are simply not put).
-            let mut patched = patch.keys().peekable();
-            let mut files: Vec<(String, OutFile)> = prev
-                .files
-                .range::<str, _>((
-                    std::ops::Bound::Included("search/"),
-                    std::ops::Bound::Excluded("search0"),
-                ))
-                .filter(|(path, _)| {
-                    while patched.next_if(|k| k < path).is_some() {}
-                    patched.peek() != Some(path) && search::is_index_file(path)
-                })
-                .map(|(path, file)| (path.clone(), file.clone()))
-                .collect();
-            files.extend(
-                patch
-                    .into_iter()
-                    .filter_map(|(path, b)| Some((path, OutFile::Bytes(b?.into())))),
-            );
+        Some(patch) => {
+            let mut files = Vec::with_capacity(patch.len());
+            for (path, bytes) in patch {
+                match bytes {
+                    Some(b) => files.push((path, OutFile::Bytes(b.into()))),
+                    None => sink.remove(&path),
+                }
+            }
             sink.put_all(files);
         }
         None => {
+            if let Some(prev) = previous {
+                // Built anew: none of the previous index files is kept.
+                for (path, _) in prev.files.range::<_, str>((
+                    std::ops::Bound::Included("search/"),
+                    std::ops::Bound::Excluded("search0"),
+                )) {
+                    if search::is_index_file(path) {
+                        sink.remove(path);
+                    }
+                }
+            }
+            let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
+            let docs: Vec<_> = (0..site.pages.len())
+                .map(|i| render::search_doc(site, i, &dates[i]))
+                .collect();
             let put = |path: String, bytes: Vec<u8>| sink.put(path, OutFile::Bytes(bytes.into()));
             let scratch = sink.scratch();
             let body = |i: usize| match site.body(i) {
@@ -307,9 +353,17 @@ fn search_index(
                     },
                 )
             })?;
+            memo.search_revs = if keep {
+                site.revs
+                    .iter()
+                    .zip(&site.pages)
+                    .map(|(r, p)| (*r, p.url.clone()))
+                    .collect()
+            } else {
+                HashMap::default()
+            };
         }
     }
-    memo.search_revs = if keep { revs } else { HashMap::default() };
     Ok(())
 }
 

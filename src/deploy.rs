@@ -49,6 +49,7 @@
 
 use crate::output::{OutFile, Output, MARKER};
 use anyhow::{bail, Context, Result};
+use imbl::ordmap::DiffItem;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -88,6 +89,27 @@ enum Stamp {
     Published,
     /// A copy of this source file as it was (size, modification time).
     Copied(PathBuf, u64, Option<std::time::SystemTime>),
+}
+
+/// What one publish is to do, file by file.
+struct Plan {
+    /// Sorted by path when `complete`.
+    decisions: Vec<Decision>,
+    removed: Vec<String>,
+    /// Files of the output left out of `decisions` (the same as last time).
+    untouched: usize,
+    /// `decisions` covers every file of the output.
+    complete: bool,
+}
+
+struct Decision {
+    rel: String,
+    write: bool,
+    stamp: Stamp,
+    /// Not on disk before.
+    is_new: bool,
+    /// In `Deployer::owned` before.
+    was_owned: bool,
 }
 
 /// Publishes successive builds into one folder, remembering what is there.
@@ -189,70 +211,26 @@ impl Deployer {
     }
 
     fn try_publish(&mut self, output: &Arc<Output>) -> Result<Published> {
-        // Pair each file with what is known about its path (both maps are
-        // sorted by path: one walk, no lookups), then compare in parallel.
-        let mut owned = self.owned.iter().peekable();
-        let mut last = self.last.as_deref().map(|l| l.files.iter().peekable());
-        let mut removed: Vec<String> = vec![];
-        let mut pairs: Vec<(&String, &OutFile, Option<&Stamp>, Option<&OutFile>)> =
-            Vec::with_capacity(output.files.len());
-        for (rel, file) in &output.files {
-            // Mostly the next path of each map is this one: test that first.
-            let known = match owned.next_if(|(k, _)| *k == rel) {
-                Some((_, s)) => Some(s),
-                None => {
-                    while let Some((gone, _)) = owned.next_if(|(k, _)| *k < rel) {
-                        removed.push(gone.clone());
-                    }
-                    owned.next_if(|(k, _)| *k == rel).map(|(_, s)| s)
-                }
-            };
-            if known.is_none() {
-                // (paths already owned were checked when they came)
-                check_relative(rel)?;
-            }
-            let before = last.as_mut().and_then(|l| {
-                if let Some((_, f)) = l.next_if(|(k, _)| *k == rel) {
-                    return Some(f);
-                }
-                while l.next_if(|(k, _)| *k < rel).is_some() {}
-                l.next_if(|(k, _)| *k == rel).map(|(_, f)| f)
-            });
-            pairs.push((rel, file, known, before));
-        }
-        removed.extend(owned.map(|(k, _)| k.clone()));
+        let plan = match &self.last {
+            Some(last) => self.plan_changes(last, output)?,
+            None => self.plan_all(output)?,
+        };
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create {}", self.dir.display()))?;
         if self.mark_output && !self.dir.join(MARKER).exists() {
             std::fs::write(self.dir.join(MARKER), b"")
                 .with_context(|| format!("cannot write in {}", self.dir.display()))?;
         }
-        // (path, to write, stamp, new on disk, owned before)
-        let decisions: Vec<(&String, bool, Stamp, bool, bool)> = pairs
-            .into_par_iter()
-            .map(|(rel, file, known, before)| {
-                let stamp = stamp(file);
-                let is_new = known.is_none() && !self.dir.join(rel).exists();
-                let same = match known {
-                    Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => {
-                        before == Some(file)
-                    }
-                    Some(old @ Stamp::Copied(..)) => *old == stamp,
-                    _ => file.is_at(&self.dir.join(rel)),
-                };
-                (rel, !same, stamp, is_new, known.is_some())
-            })
-            .collect();
         let mut new_files = vec![];
         let mut changed = vec![];
-        let mut unchanged = 0;
-        for (rel, write, _, is_new, _) in &decisions {
-            if !write {
+        let mut unchanged = plan.untouched;
+        for d in &plan.decisions {
+            if !d.write {
                 unchanged += 1;
-            } else if *is_new {
-                new_files.push(rel.as_str());
+            } else if d.is_new {
+                new_files.push(d.rel.as_str());
             } else {
-                changed.push(rel.as_str());
+                changed.push(d.rel.as_str());
             }
         }
 
@@ -275,6 +253,7 @@ impl Deployer {
         }
         self.write_files(output, &new_files)?;
         self.write_files(output, &changed)?;
+        let removed = plan.removed;
         let mut folders = BTreeSet::new();
         for rel in &removed {
             let p = self.dir.join(rel);
@@ -293,34 +272,151 @@ impl Deployer {
         for d in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.dir.join(d));
         }
-        // What is known, updated in place: the deleted paths go; the paths
-        // owned before and still there are, in order, the owned ones among
-        // `decisions`; new paths are added.
-        for rel in &removed {
-            self.owned.remove(rel);
-        }
-        let mut fresh = vec![];
-        let mut known = self.owned.values_mut();
-        for (rel, _, stamp, _, was_owned) in decisions {
-            if !was_owned {
-                fresh.push((rel.clone(), stamp));
-            } else if let Some(k) = known.next() {
-                *k = stamp;
-            }
-        }
-        self.owned.extend(fresh);
-        self.last = Some(output.clone());
         let mut written: Vec<String> = new_files
             .iter()
             .chain(changed.iter())
             .map(|s| s.to_string())
             .collect();
         written.sort();
+        // What is known, updated in place: the deleted paths go, the
+        // decided ones get their new stamp.
+        for rel in &removed {
+            self.owned.remove(rel);
+        }
+        if plan.complete {
+            // Every path of the output, in order: the paths owned before
+            // and still there are, in order, the owned ones among them.
+            let mut fresh = vec![];
+            let mut known = self.owned.values_mut();
+            for d in plan.decisions {
+                if !d.was_owned {
+                    fresh.push((d.rel, d.stamp));
+                } else if let Some(k) = known.next() {
+                    *k = d.stamp;
+                }
+            }
+            self.owned.extend(fresh);
+        } else {
+            for d in plan.decisions {
+                self.owned.insert(d.rel, d.stamp);
+            }
+        }
+        self.last = Some(output.clone());
         Ok(Published {
             written,
             deleted: removed,
             unchanged,
         })
+    }
+
+    /// Decides every file of `output` against what is known of the folder
+    /// (both sorted by path: one walk, no lookups), comparing in parallel.
+    fn plan_all(&self, output: &Output) -> Result<Plan> {
+        let mut owned = self.owned.iter().peekable();
+        let mut removed: Vec<String> = vec![];
+        let mut pairs: Vec<(&String, &OutFile, Option<&Stamp>)> =
+            Vec::with_capacity(output.files.len());
+        for (rel, file) in &output.files {
+            // Mostly the next path of each map is this one: test that first.
+            let known = match owned.next_if(|(k, _)| *k == rel) {
+                Some((_, s)) => Some(s),
+                None => {
+                    while let Some((gone, _)) = owned.next_if(|(k, _)| *k < rel) {
+                        removed.push(gone.clone());
+                    }
+                    owned.next_if(|(k, _)| *k == rel).map(|(_, s)| s)
+                }
+            };
+            if known.is_none() {
+                // (paths already owned were checked when they came)
+                check_relative(rel)?;
+            }
+            pairs.push((rel, file, known));
+        }
+        removed.extend(owned.map(|(k, _)| k.clone()));
+        let decisions = pairs
+            .into_par_iter()
+            .map(|(rel, file, known)| self.decide(rel, file, known, None))
+            .collect();
+        Ok(Plan {
+            decisions,
+            removed,
+            untouched: 0,
+            complete: true,
+        })
+    }
+
+    /// Decides only what differs between the last published output and
+    /// `output` (their shared parts are skipped unvisited), and the copied
+    /// files whose source changed since.
+    fn plan_changes(&self, last: &Output, output: &Output) -> Result<Plan> {
+        let mut removed = vec![];
+        let mut items: Vec<(&String, &OutFile, Option<&OutFile>)> = vec![];
+        for item in last.files.diff(&output.files) {
+            match item {
+                DiffItem::Add(rel, file) => items.push((rel, file, None)),
+                DiffItem::Update {
+                    old: (_, before),
+                    new: (rel, file),
+                } => items.push((rel, file, Some(before))),
+                DiffItem::Remove(rel, _) => {
+                    if self.owned.contains_key(rel) {
+                        removed.push(rel.clone());
+                    }
+                }
+            }
+        }
+        let mut touched: BTreeSet<&str> = items.iter().map(|(rel, _, _)| rel.as_str()).collect();
+        // A copied file is the same path in both outputs also when its
+        // source changed: its stamp tells.
+        for (rel, known) in &self.owned {
+            if matches!(known, Stamp::Copied(..)) && !touched.contains(rel.as_str()) {
+                if let Some(file) = output.files.get(rel) {
+                    items.push((rel, file, last.files.get(rel)));
+                    touched.insert(rel);
+                }
+            }
+        }
+        let mut decisions = Vec::with_capacity(items.len());
+        for (rel, file, before) in items {
+            let known = self.owned.get(rel);
+            if known.is_none() {
+                check_relative(rel)?;
+            }
+            decisions.push(self.decide(rel, file, known, before));
+        }
+        Ok(Plan {
+            untouched: output.files.len() - decisions.len(),
+            decisions,
+            removed,
+            complete: false,
+        })
+    }
+
+    /// Whether `file` must be written at `rel`, given what is known of the
+    /// path and the file the last publish put there, if known.
+    fn decide(
+        &self,
+        rel: &str,
+        file: &OutFile,
+        known: Option<&Stamp>,
+        before: Option<&OutFile>,
+    ) -> Decision {
+        let stamp = stamp(file);
+        let dest = self.dir.join(rel);
+        let is_new = known.is_none() && !dest.exists();
+        let same = match known {
+            Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
+            Some(old @ Stamp::Copied(..)) => *old == stamp,
+            _ => file.is_at(&dest),
+        };
+        Decision {
+            rel: rel.to_string(),
+            write: !same,
+            stamp,
+            is_new,
+            was_owned: known.is_some(),
+        }
     }
 
     fn write_files(&self, output: &Output, paths: &[&str]) -> Result<()> {

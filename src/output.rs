@@ -10,7 +10,6 @@
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One output file's content.
@@ -72,9 +71,13 @@ impl OutFile {
 }
 
 /// The whole site in memory: relative `/`-separated path (not encoded) → file.
+///
+/// A persistent map: cloning it costs nothing, and a build patched from the
+/// previous one ([`Patch`]) shares every untouched part of it, so that
+/// comparing the two ([`imbl::OrdMap::diff`]) visits only what changed.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
-    pub files: BTreeMap<String, OutFile>,
+    pub files: imbl::OrdMap<String, OutFile>,
 }
 
 /// Marks a folder as zhanting output, so that it may be replaced.
@@ -104,14 +107,22 @@ impl Output {
 }
 
 /// Where a build puts its files — the output target is a parameter. Kept in
-/// memory ([`Collect`]: serve and watch compare and reuse them), written at
-/// once into a staging folder ([`Staging`]: `build`, so that a large site is
-/// never held whole in memory), or dropped ([`Discard`]: `check`).
+/// memory ([`Collect`]), patched over the previous build's output ([`Patch`]:
+/// serve and watch after an edit), written at once into a staging folder
+/// ([`Staging`]: `build`, so that a large site is never held whole in
+/// memory), or dropped ([`Discard`]: `check`).
 ///
 /// `put` is called from many threads at once, in no particular order; the
-/// same path is never put twice in one build.
+/// same path is never put twice in one build. A sink either starts empty
+/// and receives every file, or (a [`Patch`]) starts with the previous
+/// output and receives only what changed, plus a `remove` for each file
+/// that is gone; the stages are told which by being handed that previous
+/// output.
 pub trait Sink: Sync {
     fn put(&self, path: String, file: OutFile);
+
+    /// Drops a file of the previous output (only a [`Patch`] holds any).
+    fn remove(&self, _path: &str) {}
 
     /// Many files at once (cheaper for a sink that must lock).
     fn put_all(&self, files: Vec<(String, OutFile)>) {
@@ -146,9 +157,39 @@ impl Sink for Collect {
     }
 
     fn put_all(&self, files: Vec<(String, OutFile)>) {
-        // Sorted and merged in one go rather than inserted file by file.
-        let mut more: BTreeMap<String, OutFile> = files.into_iter().collect();
-        self.lock().files.append(&mut more);
+        self.lock().files.extend(files);
+    }
+}
+
+/// The previous output, patched: a file put replaces the one at its path
+/// only when it differs (so untouched parts stay shared with the previous
+/// output), `remove` drops one.
+pub struct Patch(std::sync::Mutex<Output>);
+
+impl Patch {
+    pub fn on(previous: &Output) -> Patch {
+        Patch(std::sync::Mutex::new(previous.clone()))
+    }
+
+    pub fn into_output(self) -> Output {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Output> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Patch {
+    fn put(&self, path: String, file: OutFile) {
+        let mut out = self.lock();
+        if out.files.get(&path) != Some(&file) {
+            out.files.insert(path, file);
+        }
+    }
+
+    fn remove(&self, path: &str) {
+        self.lock().files.remove(path);
     }
 }
 
@@ -395,10 +436,9 @@ mod tests {
     /// Publishes `output` at `dest` the way a build does.
     fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
         let staging = Staging::open(dest)?;
-        output
-            .files
-            .par_iter()
-            .for_each(|(path, file)| staging.put(path.clone(), file.clone()));
+        for (path, file) in &output.files {
+            staging.put(path.clone(), file.clone());
+        }
         staging.commit()
     }
 

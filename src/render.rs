@@ -15,6 +15,7 @@ use crate::theme::{template_error, AssetSource, Theme};
 use crate::urls::{encode_path, root_prefix};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -209,21 +210,29 @@ pub const READING_SPEED: usize = 400;
 /// summaries of pages by rev. Valid for one theme and one `site.yaml`.
 #[derive(Default)]
 pub struct Memo {
-    keys: HashMap<String, u64>,
+    /// The output path and key of each job, in job order.
+    paths: Vec<String>,
+    keys: Vec<u64>,
+    /// The site shape they were made for.
+    shape: Option<u64>,
     summaries: HashMap<u64, Value>,
     /// What the sitemap was made from (paths, dates, base URL), hashed.
     sitemap: Option<u64>,
+    /// The output paths of the theme's assets and the pages' files.
+    assets: Vec<String>,
 }
 
 /// Renders the whole site into `sink`. `tick` is called once per rendered
 /// file (for progress display).
 ///
-/// With a `previous` output (and the `memo` of the render that made it), a
-/// file whose key is unchanged is taken over from it instead of rendered:
+/// With a `previous` output (which the sink already holds: a
+/// [`crate::output::Patch`]) and the `memo` of the render that made it, a
+/// file whose key is unchanged is left as it is instead of rendered, and the
+/// files of the previous render that this one no longer makes are removed:
 /// the key of each file is its dependency list — the site-wide values every
 /// template sees, and the revs of exactly the pages the file shows (the
 /// page and its neighbours; the pages of a list window) — hashed.
-/// Returns how many files were rendered (not taken over).
+/// Returns how many files were rendered (not left as they were).
 pub fn render_site(
     site: &Site,
     theme: &Theme,
@@ -236,31 +245,68 @@ pub fn render_site(
     let r = Renderer::new(site, theme, &known);
     let jobs = r.jobs();
     let global = hash_of(&(r.site_value.to_string(), &site.home_intro));
-    // (job, output path, dependency key, previous file when the key is unchanged)
-    type Planned = (Job, String, u64, Option<OutFile>);
-    let paths: Vec<String> = jobs.par_iter().map(|&job| r.path(job)).collect();
-    let sitemap_key = hash_of(&(
-        &site.config.base_url,
-        &paths,
-        site.pages.iter().map(|p| p.meta.date).collect::<Vec<_>>(),
-    ));
-    let (keep, fresh): (Vec<Planned>, Vec<Planned>) = jobs
+    let patching = previous.is_some();
+    // The same shape: the same jobs at the same paths as last time, so each
+    // job's key is compared with the one at its place.
+    let same_shape = patching && memo.shape == Some(site.shape) && memo.paths.len() == jobs.len();
+    let paths: Vec<String> = if same_shape {
+        std::mem::take(&mut memo.paths)
+    } else {
+        jobs.par_iter().map(|&job| r.path(job)).collect()
+    };
+    let sitemap_key = match memo.sitemap {
+        Some(k) if same_shape => k,
+        _ => hash_of(&(
+            &site.config.base_url,
+            &paths,
+            site.pages.iter().map(|p| p.meta.date).collect::<Vec<_>>(),
+        )),
+    };
+    let before: HashMap<&str, u64> = if patching && !same_shape {
+        memo.paths
+            .iter()
+            .map(String::as_str)
+            .zip(memo.keys.iter().copied())
+            .collect()
+    } else {
+        HashMap::default()
+    };
+    // (job, output path, dependency key, unchanged since the previous render)
+    let planned: Vec<(Job, &String, u64, bool)> = jobs
         .par_iter()
         .zip(paths.par_iter())
-        .map(|(&job, path)| {
-            let path = path.clone();
-            let key = r.key(job, global, &path);
-            let old = previous
-                .filter(|_| memo.keys.get(&path) == Some(&key))
-                .and_then(|o| o.files.get(&path))
-                .cloned();
-            (job, path, key, old)
+        .enumerate()
+        .map(|(at, (&job, path))| {
+            let key = r.key(job, global, path);
+            let same = if same_shape {
+                memo.keys[at] == key
+            } else {
+                before.get(path.as_str()) == Some(&key)
+            };
+            (job, path, key, patching && same)
         })
-        .partition(|j| j.3.is_some());
+        .collect();
+    let assets = asset_files(site, theme);
+    if patching {
+        // What the previous render made and this one does not goes first
+        // (a path may change from one kind of file to another).
+        if !same_shape {
+            let made: HashSet<&str> = paths.iter().map(String::as_str).collect();
+            for gone in memo.paths.iter().filter(|p| !made.contains(p.as_str())) {
+                sink.remove(gone);
+            }
+        }
+        let now: HashSet<&str> = assets.iter().map(|(p, _)| p.as_str()).collect();
+        for gone in memo.assets.iter().filter(|p| !now.contains(p.as_str())) {
+            sink.remove(gone);
+        }
+    }
+    drop(before);
     // Each thread renders into one reused buffer and hands on an exact-size
     // copy: no growing reallocations, no spare capacity held for the build.
-    let mut errors: Vec<Diagnostic> = fresh
+    let mut errors: Vec<Diagnostic> = planned
         .par_iter()
+        .filter(|j| !j.3)
         .map_init(
             || Vec::with_capacity(64 * 1024),
             |buf, (job, _, _, _)| {
@@ -277,52 +323,57 @@ pub fn render_site(
         )
         .flatten()
         .collect();
+    let rendered = planned.iter().filter(|j| !j.3).count();
+    let keys: Vec<u64> = planned.iter().map(|j| j.2).collect();
+    drop(planned);
     if !errors.is_empty() {
         errors.dedup_by(|a, b| a.message == b.message && a.path == b.path);
         drop(r);
         memo.summaries = known;
+        if same_shape {
+            memo.paths = paths;
+        }
         return Err(errors);
     }
-    let rendered = fresh.len();
-    let mut keys = HashMap::with_capacity_and_hasher(jobs.len(), Default::default());
-    let mut taken = Vec::with_capacity(keep.len() + 2);
-    for (_, path, key, old) in keep {
-        if let Some(f) = old {
-            taken.push((path.clone(), f));
-        }
-        keys.insert(path, key);
-    }
-    keys.extend(fresh.into_iter().map(|(_, path, key, _)| (path, key)));
-    taken.push((
+    let mut files = Vec::with_capacity(assets.len() + 2);
+    files.push((
         "feed.xml".into(),
         OutFile::Bytes(r.feed().into_bytes().into()),
     ));
-    let sitemap = match (
-        &memo.sitemap,
-        previous.and_then(|o| o.files.get("sitemap.xml")),
-    ) {
-        (Some(k), Some(f)) if *k == sitemap_key => f.clone(),
-        _ => OutFile::Bytes(r.sitemap(&jobs, &paths).into_bytes().into()),
-    };
-    taken.push(("sitemap.xml".into(), sitemap));
+    if !(patching && memo.sitemap == Some(sitemap_key)) {
+        files.push((
+            "sitemap.xml".into(),
+            OutFile::Bytes(r.sitemap(&jobs, &paths).into_bytes().into()),
+        ));
+    }
     memo.sitemap = Some(sitemap_key);
+    memo.assets = assets.iter().map(|(p, _)| p.clone()).collect();
+    files.extend(assets);
+    sink.put_all(files);
+    memo.keys = keys;
+    memo.paths = paths;
+    memo.shape = Some(site.shape);
+    let made = r.into_made();
+    memo.summaries = remembered(&site.revs, made, known);
+    Ok(rendered)
+}
+
+/// The theme's assets and the pages' files, by output path.
+fn asset_files(site: &Site, theme: &Theme) -> Vec<(String, OutFile)> {
+    let mut files = vec![];
     for (path, src) in &theme.assets {
         let file = match src {
             AssetSource::Builtin(b) => OutFile::Static(b),
             AssetSource::File(p) => OutFile::Copy(p.clone()),
         };
-        taken.push((path.clone(), file));
+        files.push((path.clone(), file));
     }
     for page in &site.pages {
         for a in &page.assets {
-            taken.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
+            files.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
         }
     }
-    sink.put_all(taken);
-    memo.keys = keys;
-    let made = r.into_made();
-    memo.summaries = remembered(&site.revs, made, known);
-    Ok(rendered)
+    files
 }
 
 fn hash_of<T: std::hash::Hash>(v: &T) -> u64 {
@@ -749,43 +800,38 @@ impl<'a> Renderer<'a> {
 }
 
 /// The pages as the search index sees them (`dates[i]`: ISO date of page i).
-pub fn search_docs<'a>(s: &'a Site, dates: &'a [String]) -> Vec<crate::search::SearchDoc<'a>> {
-    s.pages
-        .iter()
-        .zip(&s.rendered)
-        .zip(dates)
-        .map(|((p, r), date)| {
-            let m = &p.meta;
-            let mut meta: Vec<&str> = [
-                &m.speaker,
-                &m.speaker_title,
-                &m.occasion,
-                &m.place,
-                &m.doc_number,
-                &m.organization,
-                &m.branch,
-                &m.brand,
-                &m.slogan,
-                &m.secretary,
-            ]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-            meta.extend(m.tags.iter().map(String::as_str));
-            meta.extend(m.highlights.iter().map(String::as_str));
-            crate::search::SearchDoc {
-                url: &p.url,
-                title: &m.title,
-                kind: p.kind.name(),
-                date,
-                region: m.region.as_deref().unwrap_or(""),
-                sector: m.sector.as_deref().unwrap_or(""),
-                meta,
-                body: &r.text,
-            }
-        })
-        .collect()
+/// What the search index sees of page `i` (`date` in ISO form).
+pub fn search_doc<'a>(s: &'a Site, i: usize, date: &'a str) -> crate::search::SearchDoc<'a> {
+    let (p, r) = (&s.pages[i], &s.rendered[i]);
+    let m = &p.meta;
+    let mut meta: Vec<&str> = [
+        &m.speaker,
+        &m.speaker_title,
+        &m.occasion,
+        &m.place,
+        &m.doc_number,
+        &m.organization,
+        &m.branch,
+        &m.brand,
+        &m.slogan,
+        &m.secretary,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
+    meta.extend(m.tags.iter().map(String::as_str));
+    meta.extend(m.highlights.iter().map(String::as_str));
+    crate::search::SearchDoc {
+        url: &p.url,
+        title: &m.title,
+        kind: p.kind.name(),
+        date,
+        region: m.region.as_deref().unwrap_or(""),
+        sector: m.sector.as_deref().unwrap_or(""),
+        meta,
+        body: &r.text,
+    }
 }
 
 fn page_count(items: usize, per: usize) -> usize {

@@ -57,7 +57,8 @@ impl Term {
 /// as no page's place in it changes (see [`Shape`]).
 #[derive(Default)]
 pub struct BodyCache {
-    bodies: HashMap<PathBuf, CachedBody>,
+    /// In the order of the last build's pages.
+    bodies: Vec<CachedBody>,
     /// Source → URL of every page at the last build.
     urls: HashMap<PathBuf, String>,
     next_rev: u64,
@@ -65,7 +66,7 @@ pub struct BodyCache {
 }
 
 /// Everything about the site that depends only on each page's source path,
-/// section, kind, date, title and taxonomy terms (with where they are
+/// URL, section, kind, date, title and taxonomy terms (with where they are
 /// written): a body edit leaves it as it was.
 struct Shape {
     /// A hash of those fields of every page, in source order.
@@ -86,7 +87,8 @@ impl Shape {
         let mut h = rustc_hash::FxHasher::default();
         for p in pages {
             let m = &p.meta;
-            (&p.source, &p.section, p.kind, m.date, &m.title).hash(&mut h);
+            let source = p.source.as_os_str().as_encoded_bytes();
+            (source, &p.url, &p.section, p.kind, m.date, &m.title).hash(&mut h);
             (&m.tags, &m.region, &m.sector, &m.speaker, &p.term_at).hash(&mut h);
         }
         h.finish()
@@ -149,6 +151,7 @@ impl Shape {
 }
 
 struct CachedBody {
+    /// The page the body is of (compared by `Arc` identity).
     page: Arc<Page>,
     rendered: Arc<Rendered>,
     diags: Vec<Diagnostic>,
@@ -207,6 +210,10 @@ pub struct Site {
     pub home_intro: String,
     /// Neighbours in the section: (newer, older).
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// Names the site's shape: two sites with the same `shape` (and
+    /// config) have the same pages in the same order at the same URLs, and
+    /// the same sections, neighbours and taxonomies.
+    pub shape: u64,
     /// Set when the bodies' HTML and text are not held (a very large site
     /// built without a memo): what [`Site::body`] needs to render them again.
     again: Option<Again>,
@@ -243,9 +250,9 @@ impl Site {
         let Library { pages, intros } = library;
         let claimed = claim_urls(pages, &config, diags);
         let key = Shape::key(&claimed);
-        let shape = match cache.shape.take() {
-            Some(shape) if shape.key == key => shape,
-            _ => Shape::make(key, &claimed, &config),
+        let (shape, same_shape) = match cache.shape.take() {
+            Some(shape) if shape.key == key => (shape, true),
+            _ => (Shape::make(key, &claimed, &config), false),
         };
         diags.extend(shape.spellings.iter().cloned());
         let pages: Vec<Arc<Page>> = shape.order.iter().map(|&i| claimed[i].clone()).collect();
@@ -254,32 +261,54 @@ impl Site {
         let opts = markdown::Options {
             unsafe_html: config.unsafe_html,
         };
-        let by_source: HashMap<&Path, &str> = pages
-            .iter()
-            .map(|p| (p.source.as_path(), p.url.as_str()))
+        let old = std::mem::take(&mut cache.bodies);
+        // The same shape: the same pages at the same URLs in the same order
+        // as the cached bodies. Otherwise each cached body is found by its
+        // page, and links to other pages resolve through the URL map: when
+        // it changed, bodies with such links are rendered again.
+        let (reused, same_urls): (Vec<Option<CachedBody>>, bool) =
+            if same_shape && old.len() == pages.len() {
+                (old.into_iter().map(Some).collect(), true)
+            } else {
+                let by_source: HashMap<&Path, &str> = pages
+                    .iter()
+                    .map(|p| (p.source.as_path(), p.url.as_str()))
+                    .collect();
+                let same = cache.urls.len() == by_source.len()
+                    && by_source
+                        .iter()
+                        .all(|(k, v)| cache.urls.get(*k).is_some_and(|u| u == v));
+                if !same {
+                    cache.urls = by_source
+                        .iter()
+                        .map(|(k, v)| (k.to_path_buf(), v.to_string()))
+                        .collect();
+                }
+                let at: HashMap<*const Page, usize> = old
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (Arc::as_ptr(&c.page), i))
+                    .collect();
+                let mut slots: Vec<Option<CachedBody>> = old.into_iter().map(Some).collect();
+                let reused = pages
+                    .iter()
+                    .map(|p| at.get(&Arc::as_ptr(p)).and_then(|&i| slots[i].take()))
+                    .collect();
+                (reused, same)
+            };
+        let reused: Vec<Option<CachedBody>> = reused
+            .into_iter()
+            .zip(&pages)
+            .map(|(c, p)| c.filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages)))
             .collect();
-        // Links to other pages resolve through the URL map: when it changed,
-        // bodies with such links are rendered again.
-        let same_urls = cache.urls.len() == by_source.len()
-            && by_source
-                .iter()
-                .all(|(k, v)| cache.urls.get(*k).is_some_and(|u| u == v));
-        let mut old = std::mem::take(&mut cache.bodies);
-        let reused: Vec<Option<CachedBody>> = pages
-            .iter()
-            .map(|p| {
-                old.remove(&p.source)
-                    .filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages))
-            })
-            .collect();
-        drop(old);
+        let url_of = |t: &Path| cache.urls.get(t).map(String::as_str);
         let results: Vec<(CachedBody, bool)> = pages
             .par_iter()
             .zip(reused)
             .map(|(p, reused)| match reused {
                 Some(c) => (c, false),
                 None => {
-                    let (mut rendered, d) = render_page(p, opts, &|t| by_source.get(t).copied());
+                    let (mut rendered, d) = render_page(p, opts, &url_of);
                     if !hold {
                         rendered.html = String::new();
                         rendered.text = String::new();
@@ -303,6 +332,7 @@ impl Site {
             .collect();
         let mut rendered = Vec::with_capacity(results.len());
         let mut revs = Vec::with_capacity(results.len());
+        let mut bodies = Vec::with_capacity(results.len());
         for (mut c, fresh) in results {
             if fresh {
                 cache.next_rev += 1;
@@ -311,12 +341,9 @@ impl Site {
             rendered.push(c.rendered.clone());
             revs.push(c.rev);
             diags.extend(c.diags.iter().cloned());
-            cache.bodies.insert(c.page.source.clone(), c);
+            bodies.push(c);
         }
-        cache.urls = by_source
-            .iter()
-            .map(|(k, v)| (k.to_path_buf(), v.to_string()))
-            .collect();
+        cache.bodies = bodies;
 
         let render_intro = |i: Option<&Intro>| -> String {
             i.map(|i| markdown::render(&i.body, opts, &|_| None).html)
@@ -335,6 +362,7 @@ impl Site {
         let plain = shape.plain.clone();
         let neighbours = shape.neighbours.clone();
         let taxonomies = shape.taxonomies.clone();
+        let shape_key = shape.key;
         cache.shape = Some(shape);
 
         let again = (!hold).then(|| Again {
@@ -352,6 +380,7 @@ impl Site {
             taxonomies,
             neighbours,
             revs,
+            shape: shape_key,
         }
     }
 

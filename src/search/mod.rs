@@ -899,17 +899,40 @@ impl SearchIndex {
         changed: &(dyn Fn(&str) -> bool + Sync),
         previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     ) -> Option<Patch> {
-        use rayon::prelude::*;
         let present: std::collections::HashSet<&str> = docs.iter().map(|d| d.url).collect();
-        let removed: Vec<String> = self
+        let removed: Vec<&str> = self
             .docs
             .keys()
-            .filter(|u| !present.contains(u.as_str()))
+            .map(String::as_str)
+            .filter(|u| !present.contains(u))
+            .collect();
+        let removed: Vec<String> = removed.into_iter().map(str::to_string).collect();
+        let updated: Vec<SearchDoc<'_>> = docs
+            .iter()
+            .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
             .cloned()
             .collect();
-        let updated: Vec<Doc> = docs
+        self.patch_pages(&updated, &removed, previous)
+    }
+
+    /// Like [`SearchIndex::patch`], told directly which pages may have
+    /// changed or come (`updated`) and which went (`removed`, by URL); every
+    /// other page of the index stays as it is.
+    pub fn patch_pages(
+        &mut self,
+        updated: &[SearchDoc<'_>],
+        removed: &[String],
+        previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    ) -> Option<Patch> {
+        use rayon::prelude::*;
+        let coming: std::collections::HashSet<&str> = updated.iter().map(|d| d.url).collect();
+        let removed: Vec<String> = removed
+            .iter()
+            .filter(|u| self.docs.contains_key(*u) && !coming.contains(u.as_str()))
+            .cloned()
+            .collect();
+        let updated: Vec<Doc> = updated
             .par_iter()
-            .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
             .map(|d| Doc::prepare(d, d.body))
             .filter(|d| self.docs.get(&d.url) != Some(d))
             .collect();
@@ -1015,13 +1038,15 @@ impl SearchIndex {
     }
 
     fn meta_file(&self) -> Vec<u8> {
-        let mut kinds: Vec<&str> = self
-            .docs
-            .values()
-            .map(|d| d.kind.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let mut kinds = std::collections::HashSet::new();
+        let mut regions = std::collections::HashSet::new();
+        let mut sectors = std::collections::HashSet::new();
+        for d in self.docs.values() {
+            kinds.insert(d.kind.as_str());
+            regions.insert(d.region.as_str());
+            sectors.insert(d.sector.as_str());
+        }
+        let mut kinds: Vec<&str> = kinds.into_iter().collect();
         kinds.sort_by_key(|k| {
             (
                 KIND_ORDER
@@ -1031,40 +1056,46 @@ impl SearchIndex {
                 *k,
             )
         });
-        let regions: Vec<&str> = self
-            .docs
-            .values()
-            .map(|d| d.region.as_str())
-            .filter(|r| !r.is_empty())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let sectors: Vec<&str> = self
-            .docs
-            .values()
-            .map(|d| d.sector.as_str())
-            .filter(|r| !r.is_empty())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let pos = |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(0, |i| i + 1);
-        let mut by_id: Vec<(u32, &Doc)> = self
-            .ids
-            .iter()
-            .filter_map(|(u, &i)| self.docs.get(u).map(|d| (i, d)))
-            .collect();
-        by_id.sort_by_key(|(i, _)| *i);
-        let mut rows: Vec<[u64; 6]> = Vec::with_capacity(by_id.len());
-        for (id, d) in by_id {
-            rows.push([
-                u64::from(id),
-                pos(&kinds, &d.kind).saturating_sub(1) as u64,
-                pos(&regions, &d.region) as u64,
-                pos(&sectors, &d.sector) as u64,
-                d.date_num(),
-                u64::from(d.lenq),
-            ]);
+        fn listed(set: std::collections::HashSet<&str>) -> Vec<&str> {
+            let mut list: Vec<&str> = set.into_iter().filter(|r| !r.is_empty()).collect();
+            list.sort_unstable();
+            list
         }
+        let (regions, sectors) = (listed(regions), listed(sectors));
+        // Value → its place in the list, counting from 1 (0: none).
+        let places = |list: &[&'_ str]| -> std::collections::HashMap<String, u64> {
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| (v.to_string(), i as u64 + 1))
+                .collect()
+        };
+        let (kind_at, region_at, sector_at) = (places(&kinds), places(&regions), places(&sectors));
+        let at = |map: &std::collections::HashMap<String, u64>, v: &str| {
+            map.get(v).copied().unwrap_or(0)
+        };
+        // Both maps are keyed by URL: one walk pairs each page with its id.
+        let mut ids = self.ids.iter().peekable();
+        let mut by_id: Vec<(u32, &Doc)> = Vec::with_capacity(self.docs.len());
+        for (url, d) in &self.docs {
+            while ids.next_if(|(u, _)| *u < url).is_some() {}
+            if let Some((_, &id)) = ids.next_if(|(u, _)| *u == url) {
+                by_id.push((id, d));
+            }
+        }
+        by_id.sort_unstable_by_key(|(i, _)| *i);
+        let rows: Vec<[u64; 6]> = by_id
+            .iter()
+            .map(|(id, d)| {
+                [
+                    u64::from(*id),
+                    at(&kind_at, &d.kind).saturating_sub(1),
+                    at(&region_at, &d.region),
+                    at(&sector_at, &d.sector),
+                    d.date_num(),
+                    u64::from(d.lenq),
+                ]
+            })
+            .collect();
         let widths: Vec<usize> = (0..6)
             .map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0)))
             .collect();
