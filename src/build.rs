@@ -188,7 +188,7 @@ fn run(
     );
     clock.lap("load content");
     let hold = keep || {
-        let bytes: u64 = library.pages.values().map(|p| p.body.len() as u64).sum();
+        let bytes: u64 = library.pages.iter().map(|p| p.body.len() as u64).sum();
         bytes < opts.hold_bodies_below.unwrap_or(HOLD_BODIES_BELOW)
     };
     let site = Site::build_with(config, library, &mut memo.bodies, hold, &mut content_diags);

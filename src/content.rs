@@ -73,8 +73,9 @@ pub struct Intro {
 /// Everything under `content/`, keyed by source path.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    /// Shared with the cache of the next load, which reuses unchanged pages.
-    pub pages: BTreeMap<PathBuf, Arc<Page>>,
+    /// By source path. Shared with the cache of the next load, which
+    /// reuses unchanged pages.
+    pub pages: Vec<Arc<Page>>,
     /// `""` for `content/_index.md`, else the section name.
     pub intros: BTreeMap<String, Intro>,
 }
@@ -107,10 +108,12 @@ pub fn load(
 /// Valid for one `site.yaml` and one set of [`LoadOptions`].
 #[derive(Default)]
 pub struct Cache {
-    files: HashMap<PathBuf, Cached>,
-    /// The content files the last walk found, when it found them without
-    /// errors.
-    found: Option<Vec<Found>>,
+    /// Every content file of the last run, in the walk's order (which is
+    /// the order of their paths), with what it loaded to.
+    files: Vec<(Found, Cached)>,
+    /// The last walk found its files without errors: while no file comes
+    /// or goes, `files` lists them all.
+    complete: bool,
 }
 
 struct Cached {
@@ -125,6 +128,16 @@ pub enum Changed<'a> {
     /// These paths (relative to the site folder): files created, written
     /// or deleted, or folders created, renamed or deleted.
     Paths(&'a [PathBuf]),
+}
+
+/// True when `path` is `dir` or lies under it (both relative, as the walk
+/// and the watcher give them: compared as bytes, not component by component).
+fn is_under(path: &Path, dir: &Path) -> bool {
+    let (p, d) = (
+        path.as_os_str().as_encoded_bytes(),
+        dir.as_os_str().as_encoded_bytes(),
+    );
+    p.starts_with(d) && (p.len() == d.len() || p[d.len()] == b'/' || d.is_empty())
 }
 
 impl Changed<'_> {
@@ -144,15 +157,14 @@ impl Changed<'_> {
         let Changed::Paths(paths) = self else {
             return true;
         };
+        let known = |p: &Path| cache.files.iter().any(|(f, _)| is_under(&f.source, p));
         paths
             .iter()
             .any(|p| match std::fs::symlink_metadata(root.join(p)) {
-                Ok(m) if m.is_file() => {
-                    p.extension().is_some_and(|e| e == "md") && !cache.files.contains_key(p)
-                }
+                Ok(m) if m.is_file() => p.extension().is_some_and(|e| e == "md") && !known(p),
                 Ok(_) => true,
                 // Gone: it mattered if it was a known file or a folder of them.
-                Err(_) => cache.files.keys().any(|k| k.starts_with(p)),
+                Err(_) => known(p),
             })
     }
 
@@ -174,14 +186,14 @@ impl Changed<'_> {
             }
             _ => None,
         };
-        let assets: Vec<&Path> = match &cached.loaded {
-            Some(Loaded::Page(p)) => p.assets.iter().map(|a| a.source.as_path()).collect(),
-            _ => vec![],
+        let assets: &[crate::content::Asset] = match &cached.loaded {
+            Some(Loaded::Page(p)) => &p.assets,
+            _ => &[],
         };
         paths.iter().any(|p| {
-            source.starts_with(p)
-                || bundle.is_some_and(|b| p.starts_with(b))
-                || assets.iter().any(|a| a.ends_with(p))
+            is_under(source, p)
+                || bundle.is_some_and(|b| is_under(p, b))
+                || assets.iter().any(|a| a.source.ends_with(p))
         })
     }
 }
@@ -196,59 +208,80 @@ pub fn load_with(
     changed: &Changed<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Library {
-    let (files, same_list) = match &cache.found {
-        Some(found) if !changed.may_change_files(root, cache) => (found.clone(), true),
-        _ => {
-            let mut walk = vec![];
-            let files = discover(root, config, &mut walk);
-            cache.found = walk.is_empty().then(|| files.clone());
-            diags.extend(walk);
-            (files, false)
-        }
-    };
-    if !same_list {
-        let listed: std::collections::HashSet<&Path> =
-            files.iter().map(|f| f.source.as_path()).collect();
-        cache.files.retain(|k, _| listed.contains(k.as_path()));
+    if !(cache.complete && !changed.may_change_files(root, cache)) {
+        // Walk again; keep what is cached of the files still there.
+        let mut walk = vec![];
+        let files = discover(root, config, &mut walk);
+        cache.complete = walk.is_empty();
+        diags.extend(walk);
+        let mut old: HashMap<PathBuf, Cached> = std::mem::take(&mut cache.files)
+            .into_iter()
+            .map(|(f, c)| (f.source, c))
+            .collect();
+        cache.files = files
+            .into_iter()
+            .map(|f| {
+                let c = old.remove(&f.source).unwrap_or(Cached {
+                    loaded: None,
+                    diags: vec![],
+                });
+                (f, c)
+            })
+            .collect();
+        // (new files are loaded below: an empty entry is not in `old`)
+        let fresh: std::collections::HashSet<usize> = cache
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| c.loaded.is_none() && c.diags.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+        reload(root, cache, &|i, f, c| {
+            fresh.contains(&i) || changed.affects(&f.source, c)
+        });
+    } else {
+        reload(root, cache, &|_, f, c| changed.affects(&f.source, c));
     }
-    // Read again what the change may reach; the rest stays as it is.
-    let todo: Vec<&Found> = files
-        .iter()
-        .filter(|f| {
-            cache
-                .files
-                .get(&f.source)
-                .is_none_or(|c| changed.affects(&f.source, c))
-        })
-        .collect();
-    let read: Vec<(PathBuf, Cached)> = todo
-        .into_par_iter()
-        .map(|f| {
-            let mut d = vec![];
-            let loaded = load_file(root, f, &mut d);
-            (f.source.clone(), Cached { loaded, diags: d })
-        })
-        .collect();
-    cache.files.extend(read);
     let mut lib = Library::default();
-    // (the walk's order is the paths' order: the map is built in one go)
-    let mut pages = Vec::with_capacity(files.len());
-    for f in &files {
-        let Some(c) = cache.files.get(&f.source) else {
-            continue;
-        };
+    let mut pages = Vec::with_capacity(cache.files.len());
+    for (_, c) in &cache.files {
         diags.extend(c.diags.iter().cloned());
         match &c.loaded {
             Some(Loaded::Page(p)) if p.meta.draft && !opts.drafts => {}
-            Some(Loaded::Page(p)) => pages.push((p.source.clone(), p.clone())),
+            Some(Loaded::Page(p)) => pages.push(p.clone()),
             Some(Loaded::Intro(key, intro)) => {
                 lib.intros.insert(key.clone(), intro.clone());
             }
             None => {}
         }
     }
-    lib.pages = pages.into_iter().collect();
+    // (the walk's order is the paths' order; sorted in case it is not)
+    if !pages.is_sorted_by(|a, b| a.source <= b.source) {
+        pages.sort_by(|a, b| a.source.cmp(&b.source));
+    }
+    lib.pages = pages;
     lib
+}
+
+/// Loads again, in parallel, the cached files for which `stale` holds.
+fn reload(root: &Path, cache: &mut Cache, stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync)) {
+    let todo: Vec<usize> = (0..cache.files.len())
+        .filter(|&i| {
+            let (f, c) = &cache.files[i];
+            stale(i, f, c)
+        })
+        .collect();
+    let read: Vec<(usize, Cached)> = todo
+        .into_par_iter()
+        .map(|i| {
+            let mut d = vec![];
+            let loaded = load_file(root, &cache.files[i].0, &mut d);
+            (i, Cached { loaded, diags: d })
+        })
+        .collect();
+    for (i, c) in read {
+        cache.files[i].1 = c;
+    }
 }
 
 /// A content file found on disk, with what its place says about it.

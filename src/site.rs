@@ -71,6 +71,8 @@ pub struct BodyCache {
 struct Shape {
     /// A hash of those fields of every page, in source order.
     key: u64,
+    /// Each page (in source order) and the hash of its fields.
+    hashes: Vec<(Arc<Page>, u64)>,
     /// Source order index of each page, newest first.
     order: Vec<usize>,
     sections: Vec<Vec<usize>>,
@@ -81,22 +83,42 @@ struct Shape {
 }
 
 impl Shape {
-    /// The key of `pages` (in source order).
-    fn key(pages: &[Arc<Page>]) -> u64 {
+    /// The key of `pages` (in source order): a hash of each page's
+    /// fields, taken from `known` (the pages and hashes of the last build,
+    /// in the same order) for a page that is the same `Arc` at the same place.
+    fn key(pages: &[Arc<Page>], known: &[(Arc<Page>, u64)]) -> (u64, Vec<(Arc<Page>, u64)>) {
         use std::hash::{Hash, Hasher};
+        let hashes: Vec<(Arc<Page>, u64)> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match known.get(i) {
+                Some((k, h)) if Arc::ptr_eq(k, p) => (p.clone(), *h),
+                _ => {
+                    let mut h = rustc_hash::FxHasher::default();
+                    let m = &p.meta;
+                    let source = p.source.as_os_str().as_encoded_bytes();
+                    (source, &p.url, &p.section, p.kind, m.date, &m.title).hash(&mut h);
+                    (&m.tags, &m.region, &m.sector, &m.speaker, &p.term_at).hash(&mut h);
+                    (p.clone(), h.finish())
+                }
+            })
+            .collect();
         let mut h = rustc_hash::FxHasher::default();
-        for p in pages {
-            let m = &p.meta;
-            let source = p.source.as_os_str().as_encoded_bytes();
-            (source, &p.url, &p.section, p.kind, m.date, &m.title).hash(&mut h);
-            (&m.tags, &m.region, &m.sector, &m.speaker, &p.term_at).hash(&mut h);
+        for (_, k) in &hashes {
+            k.hash(&mut h);
         }
-        h.finish()
+        hashes.len().hash(&mut h);
+        (h.finish(), hashes)
     }
 
     /// Orders `pages` (in source order) and makes the sections,
     /// neighbours and taxonomies of `config`.
-    fn make(key: u64, pages: &[Arc<Page>], config: &Config) -> Shape {
+    fn make(
+        key: u64,
+        hashes: Vec<(Arc<Page>, u64)>,
+        pages: &[Arc<Page>],
+        config: &Config,
+    ) -> Shape {
         let mut spellings = vec![];
         check_term_spellings(pages, &mut spellings);
         let mut order: Vec<usize> = (0..pages.len()).collect();
@@ -140,6 +162,7 @@ impl Shape {
             .collect();
         Shape {
             key,
+            hashes,
             order,
             sections,
             plain,
@@ -249,10 +272,14 @@ impl Site {
     ) -> Site {
         let Library { pages, intros } = library;
         let claimed = claim_urls(pages, &config, diags);
-        let key = Shape::key(&claimed);
+        let known = cache.shape.as_ref().map_or(&[][..], |s| &s.hashes[..]);
+        let (key, hashes) = Shape::key(&claimed, known);
         let (shape, same_shape) = match cache.shape.take() {
-            Some(shape) if shape.key == key => (shape, true),
-            _ => (Shape::make(key, &claimed, &config), false),
+            Some(mut shape) if shape.key == key => {
+                shape.hashes = hashes;
+                (shape, true)
+            }
+            _ => (Shape::make(key, hashes, &claimed, &config), false),
         };
         diags.extend(shape.spellings.iter().cloned());
         let pages: Vec<Arc<Page>> = shape.order.iter().map(|&i| claimed[i].clone()).collect();
@@ -446,30 +473,31 @@ fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
 /// Keeps the first page (by source path) that claims each output folder and
 /// reports the others.
 fn claim_urls(
-    pages: BTreeMap<PathBuf, Arc<Page>>,
+    pages: Vec<Arc<Page>>,
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Page>> {
-    let mut claimed: HashMap<String, PathBuf> = HashMap::default();
-    let mut reserved: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-    reserved.extend(config.sections.iter().map(|s| s.name.clone()));
-    reserved.extend(TAXONOMIES.iter().map(|(n, _)| n.to_string()));
-    reserved.push(PAGES_FOLDER.to_string());
-    let mut out = Vec::with_capacity(pages.len());
-    for (source, page) in pages {
+    let mut reserved: Vec<&str> = RESERVED.to_vec();
+    reserved.extend(config.sections.iter().map(|s| s.name.as_str()));
+    reserved.extend(TAXONOMIES.iter().map(|(n, _)| *n));
+    reserved.push(PAGES_FOLDER);
+    let mut claimed: HashMap<&str, &Path> = HashMap::default();
+    let mut keep = vec![true; pages.len()];
+    for (i, page) in pages.iter().enumerate() {
         let top = page.dir.split('/').next().unwrap_or("");
-        if page.kind == Kind::Page && reserved.iter().any(|r| r == top) {
+        if page.kind == Kind::Page && reserved.contains(&top) {
             diags.push(Diagnostic::err(
-                &source,
+                &page.source,
                 1,
                 1,
                 M::ReservedAddress { dir: &page.dir },
             ));
+            keep[i] = false;
             continue;
         }
-        if let Some(first) = claimed.get(&page.dir) {
+        if let Some(first) = claimed.get(page.dir.as_str()) {
             diags.push(Diagnostic::err(
-                &source,
+                &page.source,
                 1,
                 1,
                 M::SameAddress {
@@ -477,12 +505,20 @@ fn claim_urls(
                     other: &crate::diag::display_path(first),
                 },
             ));
+            keep[i] = false;
             continue;
         }
-        claimed.insert(page.dir.clone(), source);
-        out.push(page);
+        claimed.insert(&page.dir, &page.source);
     }
-    out
+    drop(claimed);
+    if keep.iter().all(|k| *k) {
+        return pages;
+    }
+    pages
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
 }
 
 /// Renders one page's body, turning links to other `.md` files into links to

@@ -225,7 +225,9 @@ fn build_in_passes<'a>(
             .map(|(_, d)| (d.url.clone(), d))
             .collect(),
         last_meta: Vec::new(),
+        meta: MetaRows::default(),
     };
+    ix.meta = ix.meta_rows();
     ix.last_meta = ix.meta_file();
     put("search/meta.js".to_string(), ix.last_meta.clone());
     Ok(keep.then_some(ix))
@@ -846,6 +848,53 @@ pub struct SearchIndex {
     shards: u32,
     total: usize,
     last_meta: Vec<u8>,
+    meta: MetaRows,
+}
+
+/// What the meta file lists: kinds, regions and sectors, and one row per
+/// page (id, kind, region, sector, date, length), by id.
+#[derive(Debug, Clone, Default)]
+struct MetaRows {
+    kinds: Vec<String>,
+    regions: Vec<String>,
+    sectors: Vec<String>,
+    rows: Vec<[u64; 6]>,
+}
+
+impl MetaRows {
+    /// Puts the row of page `id` as `d` now is, when its place, kind,
+    /// region and sector are already listed; false when not (then all
+    /// rows must be made again).
+    fn update(&mut self, id: u32, d: &Doc) -> bool {
+        let place =
+            |list: &[String], v: &str| list.iter().position(|x| x == v).map(|i| i as u64 + 1);
+        let Ok(at) = self.rows.binary_search_by_key(&u64::from(id), |r| r[0]) else {
+            return false;
+        };
+        let Some(kind) = place(&self.kinds, &d.kind) else {
+            return false;
+        };
+        let region = match d.region.as_str() {
+            "" => Some(0),
+            r => place(&self.regions, r),
+        };
+        let sector = match d.sector.as_str() {
+            "" => Some(0),
+            r => place(&self.sectors, r),
+        };
+        let (Some(region), Some(sector)) = (region, sector) else {
+            return false;
+        };
+        self.rows[at] = [
+            u64::from(id),
+            kind - 1,
+            region,
+            sector,
+            d.date_num(),
+            u64::from(d.lenq),
+        ];
+        true
+    }
 }
 
 /// What a patch changes: path → new content, or `None` to delete the file.
@@ -1029,6 +1078,21 @@ impl SearchIndex {
                 patch.insert(format!("search/b/{id}-{k}.js"), doc.part_file(id, k));
             }
         }
+        // Rows change in place while every page keeps its id, kind, region
+        // and sector (a region no page has any more must leave the list).
+        let in_place = !set_changes
+            && fresh.iter().all(|url| {
+                let (Some((was, _)), Some(d), Some(&id)) =
+                    (old.get(url), self.docs.get(url), self.ids.get(url))
+                else {
+                    return false;
+                };
+                (&was.kind, &was.region, &was.sector) == (&d.kind, &d.region, &d.sector)
+                    && self.meta.update(id, d)
+            });
+        if !in_place {
+            self.meta = self.meta_rows();
+        }
         let meta = self.meta_file();
         if meta != self.last_meta {
             patch.insert("search/meta.js".into(), Some(meta.clone()));
@@ -1037,10 +1101,11 @@ impl SearchIndex {
         Some(patch)
     }
 
-    fn meta_file(&self) -> Vec<u8> {
-        let mut kinds = std::collections::HashSet::new();
-        let mut regions = std::collections::HashSet::new();
-        let mut sectors = std::collections::HashSet::new();
+    /// The meta file's lists and rows, made from every page.
+    fn meta_rows(&self) -> MetaRows {
+        let mut kinds = rustc_hash::FxHashSet::default();
+        let mut regions = rustc_hash::FxHashSet::default();
+        let mut sectors = rustc_hash::FxHashSet::default();
         for d in self.docs.values() {
             kinds.insert(d.kind.as_str());
             regions.insert(d.region.as_str());
@@ -1056,23 +1121,21 @@ impl SearchIndex {
                 *k,
             )
         });
-        fn listed(set: std::collections::HashSet<&str>) -> Vec<&str> {
+        fn listed(set: rustc_hash::FxHashSet<&str>) -> Vec<&str> {
             let mut list: Vec<&str> = set.into_iter().filter(|r| !r.is_empty()).collect();
             list.sort_unstable();
             list
         }
         let (regions, sectors) = (listed(regions), listed(sectors));
         // Value → its place in the list, counting from 1 (0: none).
-        let places = |list: &[&'_ str]| -> std::collections::HashMap<String, u64> {
+        fn places<'s>(list: &[&'s str]) -> rustc_hash::FxHashMap<&'s str, u64> {
             list.iter()
                 .enumerate()
-                .map(|(i, v)| (v.to_string(), i as u64 + 1))
+                .map(|(i, v)| (*v, i as u64 + 1))
                 .collect()
-        };
+        }
         let (kind_at, region_at, sector_at) = (places(&kinds), places(&regions), places(&sectors));
-        let at = |map: &std::collections::HashMap<String, u64>, v: &str| {
-            map.get(v).copied().unwrap_or(0)
-        };
+        let at = |map: &rustc_hash::FxHashMap<&str, u64>, v: &str| map.get(v).copied().unwrap_or(0);
         // Both maps are keyed by URL: one walk pairs each page with its id.
         let mut ids = self.ids.iter().peekable();
         let mut by_id: Vec<(u32, &Doc)> = Vec::with_capacity(self.docs.len());
@@ -1096,11 +1159,28 @@ impl SearchIndex {
                 ]
             })
             .collect();
+        let owned = |l: Vec<&str>| l.into_iter().map(str::to_string).collect();
+        MetaRows {
+            kinds: owned(kinds),
+            regions: owned(regions),
+            sectors: owned(sectors),
+            rows,
+        }
+    }
+
+    /// The meta file: what the search page needs before it loads any shard.
+    fn meta_file(&self) -> Vec<u8> {
+        let MetaRows {
+            kinds,
+            regions,
+            sectors,
+            rows,
+        } = &self.meta;
         let widths: Vec<usize> = (0..6)
             .map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0)))
             .collect();
         let mut flat = String::with_capacity(rows.len() * widths.iter().sum::<usize>());
-        for r in &rows {
+        for r in rows {
             for (v, w) in r.iter().zip(&widths) {
                 b64(*v, *w, &mut flat);
             }

@@ -266,6 +266,10 @@ fn patched_index_equals_fresh_build() {
                     if step % 9 == 0 {
                         pages[i].title = format!("新标题{step}");
                     }
+                    if step % 5 == 0 {
+                        // (the meta file's row changes in place)
+                        pages[i].date = format!("2021-0{}-2{}", 1 + step % 9, step % 10);
+                    }
                     edited.push(pages[i].url.clone());
                 }
                 _ => {}
