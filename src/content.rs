@@ -208,7 +208,7 @@ pub fn load_with(
     changed: &Changed<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Library {
-    if !(cache.complete && !changed.may_change_files(root, cache)) {
+    if !cache.complete || changed.may_change_files(root, cache) {
         // Walk again; keep what is cached of the files still there.
         let mut walk = vec![];
         let files = discover(root, config, &mut walk);
