@@ -19,8 +19,12 @@
 //!    folders they leave empty. The manifest may go on naming a deleted
 //!    file until it is next rewritten; deleting it again later is harmless.
 //!
-//! Unchanged files are not touched (their bytes are compared first), so an
-//! edit to one page rewrites only the handful of files that really changed.
+//! Unchanged files are not touched, so an edit to one page rewrites only the
+//! handful of files that really changed. The first publish compares every
+//! file with the disk; later ones take the difference between the output
+//! published last and the new one (which share all untouched parts, see
+//! [`Output`]: the difference costs what changed, not the site's size),
+//! and look again at copied files whose source may have changed.
 //!
 //! We chose this over versioned folders switched by an atomic symlink because
 //! it works when the deploy folder *is* the web root an existing nginx/IIS/
