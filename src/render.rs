@@ -799,7 +799,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The pages as the search index sees them (`dates[i]`: ISO date of page i).
 /// What the search index sees of page `i` (`date` in ISO form).
 pub fn search_doc<'a>(s: &'a Site, i: usize, date: &'a str) -> crate::search::SearchDoc<'a> {
     let (p, r) = (&s.pages[i], &s.rendered[i]);
