@@ -5,7 +5,7 @@ use crate::config::{self, Config};
 use crate::content::{self, Changed, LoadOptions};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::msg::M;
-use crate::output::{Collect, OutFile, Output, Patch, Sink};
+use crate::output::{Collect, OutFile, Output, Sink};
 use crate::render;
 use crate::search::{self, SearchIndex};
 use crate::site::BodyCache;
@@ -121,26 +121,19 @@ pub fn build_with(
     changed: &Changed<'_>,
 ) -> Result<(Built, Arc<Output>), Vec<Diagnostic>> {
     let previous = memo.output.clone().filter(|_| memo.search.is_some());
-    let (mut built, output) = match previous {
-        Some(prev) => {
-            let sink = Patch::on(&prev);
-            let built = run(
-                root,
-                opts,
-                progress,
-                Some(&mut *memo),
-                Some(&prev),
-                changed,
-                &sink,
-            )?;
-            (built, sink.into_output())
-        }
-        None => {
-            let sink = Collect::default();
-            let built = run(root, opts, progress, Some(&mut *memo), None, changed, &sink)?;
-            (built, sink.into_output())
-        }
-    };
+    let sink = previous
+        .as_deref()
+        .map_or_else(Collect::default, Collect::on);
+    let mut built = run(
+        root,
+        opts,
+        progress,
+        Some(&mut *memo),
+        previous.as_deref(),
+        changed,
+        &sink,
+    )?;
+    let output = sink.into_output();
     built.files = output.len();
     let output = Arc::new(output);
     memo.output = Some(output.clone());

@@ -218,23 +218,21 @@ pub fn load_with(
             .into_iter()
             .map(|(f, c)| (f.source, c))
             .collect();
+        // Files not in the cache get an empty entry, loaded below.
+        let mut fresh = std::collections::HashSet::new();
         cache.files = files
             .into_iter()
-            .map(|f| {
-                let c = old.remove(&f.source).unwrap_or(Cached {
-                    loaded: None,
-                    diags: vec![],
+            .enumerate()
+            .map(|(i, f)| {
+                let c = old.remove(&f.source).unwrap_or_else(|| {
+                    fresh.insert(i);
+                    Cached {
+                        loaded: None,
+                        diags: vec![],
+                    }
                 });
                 (f, c)
             })
-            .collect();
-        // (new files are loaded below: an empty entry is not in `old`)
-        let fresh: std::collections::HashSet<usize> = cache
-            .files
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, c))| c.loaded.is_none() && c.diags.is_empty())
-            .map(|(i, _)| i)
             .collect();
         reload(root, cache, &|i, f, c| {
             fresh.contains(&i) || changed.affects(&f.source, c)

@@ -73,7 +73,7 @@ impl OutFile {
 /// The whole site in memory: relative `/`-separated path (not encoded) → file.
 ///
 /// A persistent map: cloning it costs nothing, and a build patched from the
-/// previous one ([`Patch`]) shares every untouched part of it, so that
+/// previous one ([`Collect::on`]) shares every untouched part of it, so that
 /// comparing the two ([`imbl::OrdMap::diff`]) visits only what changed.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
@@ -107,21 +107,21 @@ impl Output {
 }
 
 /// Where a build puts its files — the output target is a parameter. Kept in
-/// memory ([`Collect`]), patched over the previous build's output ([`Patch`]:
-/// serve and watch after an edit), written at once into a staging folder
+/// memory ([`Collect`]: serve and watch; after an edit it patches the
+/// previous build's output), written at once into a staging folder
 /// ([`Staging`]: `build`, so that a large site is never held whole in
 /// memory), or dropped ([`Discard`]: `check`).
 ///
 /// `put` is called from many threads at once, in no particular order; the
 /// same path is never put twice in one build. A sink either starts empty
-/// and receives every file, or (a [`Patch`]) starts with the previous
+/// and receives every file, or ([`Collect::on`]) starts with the previous
 /// output and receives only what changed, plus a `remove` for each file
 /// that is gone; the stages are told which by being handed that previous
 /// output.
 pub trait Sink: Sync {
     fn put(&self, path: String, file: OutFile);
 
-    /// Drops a file of the previous output (only a [`Patch`] holds any).
+    /// Drops a file of the previous output (only [`Collect::on`] holds any).
     fn remove(&self, _path: &str) {}
 
     /// Many files at once (cheaper for a sink that must lock).
@@ -137,11 +137,19 @@ pub trait Sink: Sync {
     }
 }
 
-/// Keeps every file in memory.
+/// Keeps every file in memory: starting empty, or ([`Collect::on`]) from the
+/// previous output, which it patches — a file put replaces the one at its
+/// path only when it differs (so untouched parts stay shared with the
+/// previous output), `remove` drops one.
 #[derive(Default)]
 pub struct Collect(std::sync::Mutex<Output>);
 
 impl Collect {
+    /// Starts from `previous` (a clone that shares all of it).
+    pub fn on(previous: &Output) -> Collect {
+        Collect(std::sync::Mutex::new(previous.clone()))
+    }
+
     pub fn into_output(self) -> Output {
         self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
@@ -152,35 +160,6 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, path: String, file: OutFile) {
-        self.lock().insert(path, file);
-    }
-
-    fn put_all(&self, files: Vec<(String, OutFile)>) {
-        self.lock().files.extend(files);
-    }
-}
-
-/// The previous output, patched: a file put replaces the one at its path
-/// only when it differs (so untouched parts stay shared with the previous
-/// output), `remove` drops one.
-pub struct Patch(std::sync::Mutex<Output>);
-
-impl Patch {
-    pub fn on(previous: &Output) -> Patch {
-        Patch(std::sync::Mutex::new(previous.clone()))
-    }
-
-    pub fn into_output(self) -> Output {
-        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Output> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Sink for Patch {
     fn put(&self, path: String, file: OutFile) {
         let mut out = self.lock();
         if out.files.get(&path) != Some(&file) {

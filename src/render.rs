@@ -225,8 +225,8 @@ pub struct Memo {
 /// Renders the whole site into `sink`. `tick` is called once per rendered
 /// file (for progress display).
 ///
-/// With a `previous` output (which the sink already holds: a
-/// [`crate::output::Patch`]) and the `memo` of the render that made it, a
+/// With a `previous` output (which the sink already holds:
+/// [`crate::output::Collect::on`]) and the `memo` of the render that made it, a
 /// file whose key is unchanged is left as it is instead of rendered, and the
 /// files of the previous render that this one no longer makes are removed:
 /// the key of each file is its dependency list — the site-wide values every

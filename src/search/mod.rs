@@ -885,15 +885,21 @@ impl MetaRows {
         let (Some(region), Some(sector)) = (region, sector) else {
             return false;
         };
-        self.rows[at] = [
+        self.rows[at] = Self::row(id, d, [kind - 1, region, sector]);
+        true
+    }
+
+    /// The row of page `id`, given the places of its kind (from 0), region
+    /// and sector (from 1; 0 for none) in the lists.
+    fn row(id: u32, d: &Doc, [kind, region, sector]: [u64; 3]) -> [u64; 6] {
+        [
             u64::from(id),
-            kind - 1,
+            kind,
             region,
             sector,
             d.date_num(),
             u64::from(d.lenq),
-        ];
-        true
+        ]
     }
 }
 
@@ -949,13 +955,12 @@ impl SearchIndex {
         previous: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     ) -> Option<Patch> {
         let present: std::collections::HashSet<&str> = docs.iter().map(|d| d.url).collect();
-        let removed: Vec<&str> = self
+        let removed: Vec<String> = self
             .docs
             .keys()
-            .map(String::as_str)
-            .filter(|u| !present.contains(u))
+            .filter(|u| !present.contains(u.as_str()))
+            .cloned()
             .collect();
-        let removed: Vec<String> = removed.into_iter().map(str::to_string).collect();
         let updated: Vec<SearchDoc<'_>> = docs
             .iter()
             .filter(|d| !self.docs.contains_key(d.url) || changed(d.url))
@@ -1149,14 +1154,12 @@ impl SearchIndex {
         let rows: Vec<[u64; 6]> = by_id
             .iter()
             .map(|(id, d)| {
-                [
-                    u64::from(*id),
+                let places = [
                     at(&kind_at, &d.kind).saturating_sub(1),
                     at(&region_at, &d.region),
                     at(&sector_at, &d.sector),
-                    d.date_num(),
-                    u64::from(d.lenq),
-                ]
+                ];
+                MetaRows::row(*id, d, places)
             })
             .collect();
         let owned = |l: Vec<&str>| l.into_iter().map(str::to_string).collect();
