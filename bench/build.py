@@ -13,7 +13,9 @@ What it does, from a clean clone:
    site bench/work/hugo-N (the layouts and config of bench/hugo/, the same Markdown,
    front matter with the taxonomies tags/regions/sectors/years/speakers);
 4. runs `zhanting build` and `hugo` alternately, one untimed warm-up each and then
-   --runs timed runs each, both into a fresh (deleted) output folder;
+   --runs timed runs each, both into a fresh output folder: the previous run's
+   folder is moved aside into a trash folder beside it, which is deleted after
+   the last run of that corpus size (see "Why the trash folder" below);
 5. prints the median wall time and peak resident memory (the child's ru_maxrss
    from wait4) of each tool, and the ratio; for zhanting also the time its
    build takes before the search index starts (the stage times it prints with
@@ -24,6 +26,17 @@ What it does, from a clean clone:
 build without the cost of creating files on a slow disk).
 
 Everything it writes goes under bench/work/ (git-ignored).
+
+Why the trash folder: on ext4 without a journal (as on the benchmark
+machines), an inode freed less than a minute ago is skipped when a new one is
+needed, and each skip costs a lookup. Deleting the previous run's 67,000 files
+right before a run made that run's file creation scan past them: the same
+10,000-page build spent 1.2-1.5 s rendering after a rename of the old output
+and 2-3.6 s after deleting it (perf: __ext4_new_inode -> recently_deleted).
+That is the cost of the benchmark's clean-up, not of either tool's build, and
+it hit the tool that writes more files harder; so no run follows a deletion.
+The trash of one size (about 7 GB at 10,000 pages and 5 runs) is deleted
+before the next size's corpus is prepared.
 """
 import argparse
 import glob
@@ -163,9 +176,11 @@ def before_search(out):
 def run(cmd, out_dir, env=None):
     """Runs cmd into a fresh out_dir; returns (wall s, CPU s = user + system,
     peak RSS MB, seconds before the search index or None)."""
-    shutil.rmtree(out_dir, ignore_errors=True)
-    for stale in glob.glob(os.path.join(os.path.dirname(out_dir), "." + os.path.basename(out_dir) + ".*")):
-        shutil.rmtree(stale, ignore_errors=True)
+    olds = [out_dir] + glob.glob(os.path.join(os.path.dirname(out_dir), "." + os.path.basename(out_dir) + ".*"))
+    for old in olds:
+        if os.path.lexists(old):
+            os.makedirs(trash_dir(out_dir), exist_ok=True)
+            os.rename(old, os.path.join(trash_dir(out_dir), f"{len(os.listdir(trash_dir(out_dir)))}-{os.path.basename(old)}"))
     start = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     out = p.stdout.read()
@@ -175,6 +190,11 @@ def run(cmd, out_dir, env=None):
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{out.decode(errors='replace')}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, before_search(out)
+
+
+def trash_dir(out_dir):
+    """Where earlier runs' output folders wait to be deleted (see the module doc)."""
+    return os.path.join(os.path.dirname(out_dir), ".bench-trash")
 
 
 def count_html(d):
@@ -251,19 +271,24 @@ def main():
                 peaks[name].append(peak)
             log(f"{n} pages: run {r + 1}/{a.runs}: " + ", ".join(f"{t} {times[t][-1]:.2f} s" for t, _, _ in tools))
         for name, _, out in tools:
-            rows.append((n, name, statistics.median(times[name]), statistics.median(cpus[name]), max(peaks[name]), count_html(out), times[name], statistics.median(pre[name]) if pre[name] else None))
+            rows.append((n, name, statistics.median(times[name]), statistics.median(cpus[name]), max(peaks[name]), count_html(out), times[name], pre[name]))
+        shutil.rmtree(trash_dir(zout), ignore_errors=True)
 
     lines = [
         "| pages | tool | median wall (s) | before search index (s) | median CPU (s) | peak RSS (MB) | HTML files | wall vs Hugo |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     hugo_t = {n: t for n, name, t, *_ in rows if name == "hugo"}
-    for n, name, t, cpu, peak, files, _, pre_t in rows:
+    for n, name, t, cpu, peak, files, _, pres in rows:
         ratio = f"{t / hugo_t[n]:.2f}×" if n in hugo_t else "–"
-        pre_s = f"{pre_t:.2f}" if pre_t is not None else "–"
+        pre_s = f"{statistics.median(pres):.2f}" if pres else "–"
         lines.append(f"| {n:,} | {name} | {t:.2f} | {pre_s} | {cpu:.2f} | {peak:.0f} | {files:,} | {ratio} |")
     table = "\n".join(lines)
-    detail = "\n".join(f"- {n:,} pages, {name}: " + ", ".join(f"{x:.2f}" for x in ts) + " s" for n, name, _, _, _, _, ts, _ in rows)
+    detail = "\n".join(
+        f"- {n:,} pages, {name}: " + ", ".join(f"{x:.2f}" for x in ts) + " s"
+        + (" (before the search index: " + ", ".join(f"{x:.2f}" for x in pres) + " s)" if pres else "")
+        for n, name, _, _, _, _, ts, pres in rows
+    )
     cmd = (
         "python3 bench/build.py"
         + (f" --pages {a.pages}" if a.pages != "1000,10000" else "")
@@ -273,7 +298,7 @@ def main():
     report = (
         f"Machine: {machine()}.  \n"
         f"Versions: {version([BINARY, '--version'])}; {version([hugo, 'version']) if hugo else 'Hugo not run'}.  \n"
-        f"Command: `{cmd}` ({a.runs} timed runs per tool after one warm-up, alternating, fresh output folder each run).\n\n"
+        f"Command: `{cmd}` ({a.runs} timed runs per tool after one warm-up, alternating, fresh output folder each run, the previous one moved aside, not deleted).\n\n"
         f"Load average when the run ended: {os.getloadavg()[0]:.1f} (CPU time is the steadier figure on a busy machine).\n\n"
         f"{table}\n\nAll runs (wall seconds):\n\n{detail}\n"
     )
