@@ -31,8 +31,8 @@ Why the trash folder: on ext4 without a journal (as on the benchmark
 machines), an inode freed less than a minute ago is skipped when a new one is
 needed, and each skip costs a lookup. Deleting the previous run's 67,000 files
 right before a run made that run's file creation scan past them: the same
-10,000-page build spent 1.2-1.5 s rendering after a rename of the old output
-and 2-3.6 s after deleting it (perf: __ext4_new_inode -> recently_deleted).
+10,000-page build spent 1.2-1.4 s rendering after a rename of the old output
+and 1.6-3.6 s after deleting it (perf: __ext4_new_inode -> recently_deleted).
 That is the cost of the benchmark's clean-up, not of either tool's build, and
 it hit the tool that writes more files harder; so no run follows a deletion.
 The trash of one size (about 7 GB at 10,000 pages and 5 runs) is deleted
@@ -176,11 +176,11 @@ def before_search(out):
 def run(cmd, out_dir, env=None):
     """Runs cmd into a fresh out_dir; returns (wall s, CPU s = user + system,
     peak RSS MB, seconds before the search index or None)."""
+    trash = trash_dir(out_dir)
     olds = [out_dir] + glob.glob(os.path.join(os.path.dirname(out_dir), "." + os.path.basename(out_dir) + ".*"))
-    for old in olds:
-        if os.path.lexists(old):
-            os.makedirs(trash_dir(out_dir), exist_ok=True)
-            os.rename(old, os.path.join(trash_dir(out_dir), f"{len(os.listdir(trash_dir(out_dir)))}-{os.path.basename(old)}"))
+    for old in filter(os.path.lexists, olds):
+        os.makedirs(trash, exist_ok=True)
+        os.rename(old, os.path.join(trash, f"{len(os.listdir(trash))}-{os.path.basename(old)}"))
     start = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     out = p.stdout.read()
