@@ -26,6 +26,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod svg;
 pub mod theme;
 pub mod urls;
 pub mod watch;

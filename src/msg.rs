@@ -219,9 +219,11 @@ pub enum M<'a> {
     UnsafeImage {
         field: &'a str,
         file: &'a str,
+        problem: &'a crate::svg::SvgProblem,
     },
     UnsafeSvg {
         file: &'a str,
+        problem: &'a crate::svg::SvgProblem,
     },
     ReservedAddress {
         dir: &'a str,
@@ -261,6 +263,37 @@ fn m(zh: impl Into<String>, en: impl Into<String>) -> Msg {
 
 const DATE_HINT_ZH: &str = "日期请写成 2013-09-25 或 2013年9月25日";
 const DATE_HINT_EN: &str = "write the date as 2013-09-25 or 2013年9月25日";
+
+/// What is wrong with a refused SVG, as the middle of a sentence.
+fn svg_problem(p: &crate::svg::SvgProblem) -> Msg {
+    use crate::svg::SvgProblem::*;
+    match p {
+        Element(e) => Msg::new(
+            format!("含有可以运行代码的 <{e}> 元素"),
+            format!("contains a <{e}> element, which can run code"),
+        ),
+        Handler(a) => Msg::new(
+            format!("含有事件代码 `{a}`"),
+            format!("contains the event handler `{a}`"),
+        ),
+        ActiveLink(v) => Msg::new(
+            format!("含有会运行脚本的链接 `{v}`"),
+            format!("contains a link that runs a script: `{v}`"),
+        ),
+        External(v) => Msg::new(
+            format!("引用了图片以外的文件或网址 `{v}`"),
+            format!("refers to a file or address outside the image: `{v}`"),
+        ),
+        Declarations => Msg::new(
+            "含有实体声明或样式表指令",
+            "contains entity declarations or a style-sheet instruction",
+        ),
+        Unreadable(why) => Msg::new(
+            format!("不是完整的 SVG 文件（{why}）"),
+            format!("is not a well-formed SVG file ({why})"),
+        ),
+    }
+}
 
 impl M<'_> {
     /// The message and its hint, in both languages.
@@ -512,14 +545,20 @@ impl M<'_> {
                 m(format!("`{field}` 应是网站里的文件，不能是网址"), format!("`{field}` must be a file in the site, not a web address")),
                 Some(m("内网读者打不开外部图片：把图片保存在页面旁边", "readers on the intranet cannot load outside images: save the image next to the page")),
             ),
-            UnsafeImage { field, file } => (
-                m(format!("`{field}`：SVG 图片 {file} 含有脚本或事件代码，不能使用"), format!("`{field}`: the SVG image {file} contains scripts or event handlers")),
-                Some(m("请改用 PNG 或 JPG 图片，或用绘图软件重新导出不含脚本的 SVG", "use a PNG or JPG image instead, or export the SVG again without scripts")),
-            ),
-            UnsafeSvg { file } => (
-                m(format!("SVG 图片 {file} 含有脚本或事件代码，不能发布"), format!("the SVG image {file} contains scripts or event handlers, so it cannot be published")),
-                Some(m("请改用 PNG 或 JPG 图片，或用绘图软件重新导出不含脚本的 SVG", "use a PNG or JPG image instead, or export the SVG again without scripts")),
-            ),
+            UnsafeImage { field, file, problem } => {
+                let why = svg_problem(problem);
+                (
+                    m(format!("`{field}`：SVG 图片 {file} {}，不能使用", why.zh), format!("`{field}`: the SVG image {file} {}, so it cannot be used", why.en)),
+                    Some(m("请改用 PNG 或 JPG 图片，或用绘图软件重新导出不含脚本的 SVG", "use a PNG or JPG image instead, or export the SVG again without scripts")),
+                )
+            }
+            UnsafeSvg { file, problem } => {
+                let why = svg_problem(problem);
+                (
+                    m(format!("SVG 图片 {file} {}，不能发布", why.zh), format!("the SVG image {file} {}, so it cannot be published", why.en)),
+                    Some(m("请改用 PNG 或 JPG 图片，或用绘图软件重新导出不含脚本的 SVG", "use a PNG or JPG image instead, or export the SVG again without scripts")),
+                )
+            }
             ReservedAddress { dir } => (
                 m(format!("这个页面的网址 /{dir} 已被网站自身占用"), format!("the page's address /{dir} is already used by the site itself")),
                 Some(m("给页面另起一个 slug，例如 `slug: about-us`", "give the page another slug, e.g. `slug: about-us`")),

@@ -95,6 +95,17 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                     }
                     Err(msg) => errors.push(Diagnostic::error(shown, 1, 1, msg)),
                 }
+            } else if let Some(problem) = crate::svg::check_file(e.path()) {
+                let file = crate::diag::display_path(&shown);
+                errors.push(Diagnostic::err(
+                    &shown,
+                    1,
+                    1,
+                    crate::diag::M::UnsafeSvg {
+                        file: &file,
+                        problem: &problem,
+                    },
+                ));
             } else {
                 assets.insert(inner, AssetSource::File(e.path().to_path_buf()));
             }
