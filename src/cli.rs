@@ -192,8 +192,14 @@ pub fn run() -> i32 {
 }
 
 fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow::Result<i32> {
-    let start = Instant::now();
     check_output_location(root, out)?;
+    let _lock = output::lock(out)?;
+    build_locked(root, out, opts, lang)
+}
+
+/// Builds into `out`, whose lock the caller holds.
+fn build_locked(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow::Result<i32> {
+    let start = Instant::now();
     output::recover(out)?;
     let bar = Bar::new();
     // Files go straight into a staging folder beside `out`, swapped in
@@ -224,9 +230,10 @@ fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow
 fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
     let out = root.join("output");
     check_output_location(root, to)?;
+    let _lock = output::lock(&out)?;
     output::recover(&out)?;
     if !out.join(output::MARKER).exists() {
-        let code = cmd_build(root, &out, &BuildOptions::default(), lang)?;
+        let code = build_locked(root, &out, &BuildOptions::default(), lang)?;
         if code != 0 {
             eprintln!("nothing was published; {} is unchanged", to.display());
             return Ok(code);
@@ -253,6 +260,7 @@ fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
     use crate::watch::{Rebuilt, Session, Targets, Watcher};
     let out = root.join("output");
     check_output_location(root, deploy_to)?;
+    let _lock = output::lock(&out)?;
     output::recover(&out)?;
     let mut targets = Targets {
         output: crate::deploy::Deployer::open_output(&out)?,

@@ -156,6 +156,7 @@ pub fn language_of(root: &Path) -> crate::msg::Lang {
     std::fs::read(root.join(FILE_NAME))
         .ok()
         .and_then(|b| crate::content::decode_text(&b).ok())
+        .filter(|t| crate::yamlpos::too_deep(t).is_none())
         .and_then(|t| serde_yaml::from_str::<Value>(&t).ok())
         .and_then(|v| {
             v.get("language")
@@ -167,6 +168,9 @@ pub fn language_of(root: &Path) -> crate::msg::Lang {
 
 /// Parses the text of a `site.yaml`.
 pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
+    if let Some((line, col)) = crate::yamlpos::too_deep(text) {
+        return Err(vec![Diagnostic::err(shown, line, col, M::TooDeep)]);
+    }
     let value: Value = if text.trim().is_empty() {
         Value::Mapping(Mapping::new())
     } else {

@@ -309,11 +309,36 @@ enum Loaded {
 fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
     let content = root.join(CONTENT_DIR);
     let mut out = vec![];
+    // Links are followed only where they lead inside the site folder (all
+    // links on the way resolved): a linked folder or page outside it is an
+    // error, never read.
+    let site = std::fs::canonicalize(root).ok();
+    let mut outside: Vec<PathBuf> = vec![];
     let walker = WalkDir::new(&content)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()));
-    for entry in walker {
+        .filter_entry(|e| {
+            if is_hidden(e.file_name()) {
+                return false;
+            }
+            if e.path_is_symlink() && !resolves_inside(site.as_deref(), e.path()) {
+                outside.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
+    let entries: Vec<_> = walker.collect();
+    for p in outside {
+        let shown = crate::diag::display_path(&rel(root, &p));
+        diags.push(Diagnostic::err(
+            &shown,
+            1,
+            1,
+            M::FolderLinkOutside { folder: &shown },
+        ));
+    }
+    for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -558,6 +583,10 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
     let s = frontmatter::split(text, path)
         .map_err(|d| diags.push(d))
         .ok()?;
+    if let Some((line, col)) = crate::yamlpos::too_deep(s.yaml) {
+        diags.push(Diagnostic::err(path, s.yaml_line - 1 + line, col, M::TooDeep));
+        return None;
+    }
     let v: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {
         Ok(v) => v,
         Err(e) => {
@@ -723,6 +752,15 @@ fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(Stri
     out
 }
 
+/// True when `path`, with every link on the way resolved, lies inside the
+/// (canonical) site folder `site`. False when either cannot be resolved.
+pub fn resolves_inside(site: Option<&Path>, path: &Path) -> bool {
+    match (site, std::fs::canonicalize(path)) {
+        (Some(s), Ok(t)) => t.starts_with(s),
+        _ => false,
+    }
+}
+
 /// Resolves the files a page refers to and collects what must be copied.
 struct PageFiles<'a> {
     root: &'a Path,
@@ -836,21 +874,22 @@ impl PageFiles<'_> {
                 return None;
             }
         };
-        let meta = std::fs::symlink_metadata(self.root.join(&joined));
-        match meta {
-            Ok(m) if m.is_file() => Some(FileRef::Local(joined)),
-            Ok(m) if m.file_type().is_symlink() => {
-                let target = std::fs::canonicalize(self.root.join(&joined));
-                let root = std::fs::canonicalize(self.root);
-                match (target, root) {
-                    (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_file() => {
-                        Some(FileRef::Local(joined))
-                    }
-                    _ => {
-                        self.error(at, M::SymlinkOutside { field, value: v });
-                        None
-                    }
-                }
+        // Every link on the way is resolved, not only the last one: a file
+        // behind a folder that links out of the site is never published.
+        let abs = self.root.join(&joined);
+        let site = std::fs::canonicalize(self.root).ok();
+        let is_link = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink());
+        match std::fs::metadata(&abs) {
+            Ok(m) if m.is_file() && resolves_inside(site.as_deref(), &abs) => {
+                Some(FileRef::Local(joined))
+            }
+            Ok(m) if m.is_file() => {
+                self.error(at, M::SymlinkOutside { field, value: v });
+                None
+            }
+            Err(_) if is_link => {
+                self.error(at, M::SymlinkOutside { field, value: v });
+                None
             }
             _ => {
                 let shown = crate::diag::display_path(&joined);

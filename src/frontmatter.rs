@@ -160,6 +160,9 @@ pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMa
     if yaml.trim().is_empty() {
         return Ok(RawFrontMatter::default());
     }
+    if let Some((line, col)) = crate::yamlpos::too_deep(yaml) {
+        return Err(Diagnostic::err(path, yaml_line - 1 + line, col, M::TooDeep));
+    }
     // The common case in one pass; the slower path below explains failures.
     if let Ok(raw) = serde_yaml::from_str::<RawFrontMatter>(yaml) {
         return Ok(raw);

@@ -82,6 +82,7 @@ pub enum SlugProblem {
     ClimbsOut,
     StartsWithDot,
     BadCharacter,
+    LooksLikeFile,
 }
 
 /// Every kind of finding, with what it needs to be explained.
@@ -192,6 +193,7 @@ pub enum M<'a> {
     BadIndent,
     SpecialStart,
     TooComplex,
+    TooDeep,
     OtherYaml {
         parser: &'a str,
     },
@@ -244,6 +246,9 @@ pub enum M<'a> {
     },
     LinkedFileMissing {
         dest: &'a str,
+    },
+    FolderLinkOutside {
+        folder: &'a str,
     },
     BundleSymlinkOutside {
         file: &'a str,
@@ -501,6 +506,10 @@ impl M<'_> {
                 m("这个值以 YAML 的特殊字符开头（如 @ ` % * & !）", "this value starts with a character YAML reserves (such as @ ` % * & !)"),
                 Some(m("把整个值放在英文双引号 \"…\" 里", "put the whole value in \"double quotes\"")),
             ),
+            TooDeep => (
+                m(format!("列表或大括号一层套一层，超过了 {} 层", crate::yamlpos::MAX_DEPTH), format!("lists or braces are nested more than {} levels deep", crate::yamlpos::MAX_DEPTH)),
+                Some(m("每个值直接写出来，列表写成 [甲, 乙]，不要一层套一层", "write each value plainly and lists as [a, b], without nesting them inside each other")),
+            ),
             TooComplex => (
                 m("页面信息里的引用（& 和 *）重复或嵌套过多", "the front matter repeats or nests references (& and *) too much"),
                 Some(m("不要用 & 和 *，每个值直接写出来", "do not use & and *: write each value out")),
@@ -516,6 +525,10 @@ impl M<'_> {
                     SlugProblem::BadCharacter => (
                         "含有空格或网址中不能用的字符（? # % : \" < > | *）",
                         "contains a space or a character that is not allowed in a web address (? # % : \" < > | *)",
+                    ),
+                    SlugProblem::LooksLikeFile => (
+                        "像一个文件名（以 .html、.txt 这样的扩展名结尾），会与网站的文件冲突",
+                        "looks like a file name (it ends in an extension such as .html or .txt) and would clash with the site's files",
                     ),
                 };
                 (
@@ -594,6 +607,10 @@ impl M<'_> {
                     "把文件放在页面旁边并把页面改为文件夹形式（NAME/index.md），或列入 `attachments:`",
                     "put the file next to the page in a page folder (NAME/index.md), or list it under `attachments:`",
                 )),
+            ),
+            FolderLinkOutside { folder } => (
+                m(format!("{folder} 是指向网站文件夹以外的链接，不会发布"), format!("{folder} is a link leading outside the site folder, so it is not published")),
+                Some(m("把要发布的文件或文件夹移到网站文件夹里，不要用快捷方式或链接", "move what is to be published into the site folder instead of linking to it")),
             ),
             BundleSymlinkOutside { file } => (
                 m(format!("{file} 是指向网站以外文件的链接，不会发布"), format!("{file} is a link to a file outside the site, so it is not published")),

@@ -42,12 +42,20 @@ impl OutFile {
     /// True when `dest` is a plain file (not a link to elsewhere) holding
     /// exactly these bytes. Any failure to read counts as different.
     pub fn is_at(&self, dest: &Path) -> bool {
-        let Ok(meta) = std::fs::symlink_metadata(dest) else {
+        match std::fs::symlink_metadata(dest) {
+            Ok(meta) if meta.is_file() => std::fs::File::open(dest)
+                .map(|f| self.matches_open(f))
+                .unwrap_or(false),
+            _ => false,
+        }
+    }
+
+    /// True when the opened file holds exactly these bytes. Any failure to
+    /// read counts as different.
+    pub fn matches_open(&self, mut f: std::fs::File) -> bool {
+        let Ok(meta) = f.metadata() else {
             return false;
         };
-        if !meta.is_file() {
-            return false;
-        }
         let want_len = match self {
             OutFile::Bytes(b) => b.len() as u64,
             OutFile::Static(b) => b.len() as u64,
@@ -56,12 +64,13 @@ impl OutFile {
                 Err(_) => return false,
             },
         };
-        if meta.len() != want_len {
+        if !meta.is_file() || meta.len() != want_len {
             return false;
         }
-        let Ok(have) = std::fs::read(dest) else {
+        let mut have = Vec::with_capacity(want_len as usize);
+        if std::io::Read::read_to_end(&mut f, &mut have).is_err() {
             return false;
-        };
+        }
         match self {
             OutFile::Bytes(b) => have[..] == b[..],
             OutFile::Static(b) => have == *b,
@@ -398,14 +407,64 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 }
 
 /// After an interrupted swap on systems without an atomic exchange, the
-/// previous site may sit in `.NAME.old` with no `NAME`: put it back.
+/// previous site may sit in `.NAME.old` with no `NAME`: put it back. A
+/// staging folder a killed build left behind is removed. Call it holding
+/// the folder's [`lock`], so that no build is running.
 pub fn recover(dest: &Path) -> Result<()> {
     let old = sibling(dest, "old")?;
     if !dest.exists() && old.is_dir() {
         std::fs::rename(&old, dest)
             .with_context(|| format!("cannot restore {}", dest.display()))?;
     }
-    Ok(())
+    remove_if_exists(&sibling(dest, "staging")?)?;
+    remove_if_exists(&old)
+}
+
+/// The exclusive use of an output folder by one zhanting (`build`,
+/// `deploy`, `watch`, `serve`), held until dropped. The lock is on the
+/// file `.NAME.lock` beside the folder, which outlives the swaps of the
+/// folder itself.
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+/// Takes the lock of output folder `dest`; Ok(None) when another process
+/// holds it.
+pub fn try_lock(dest: &Path) -> Result<Option<Lock>> {
+    let path = sibling(dest, "lock")?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A link planted under the lock's name is not followed.
+        opts.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    let file = opts
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(Lock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+}
+
+/// [`try_lock`], with an error when another process holds the lock.
+pub fn lock(dest: &Path) -> Result<Lock> {
+    match try_lock(dest)? {
+        Some(l) => Ok(l),
+        None => bail!(
+            "{} is being written by another zhanting (build, serve or watch) right now; wait until it has finished (or stop it), then try again",
+            dest.display()
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -74,10 +74,18 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     let out_dir = opts.root.join("output");
     let mut session = Session::new(&opts.root, BuildOptions::default());
     let mut watcher = Watcher::new(&opts.root, &out_dir)?;
-    let mut local = Deployer::open_output(&out_dir).ok();
+    // The output folder is kept up to date too, unless another zhanting
+    // is writing it (or it holds other files): then from memory only.
+    let lock = crate::output::try_lock(&out_dir).ok().flatten();
+    let mut local = match &lock {
+        Some(_) => crate::output::recover(&out_dir)
+            .and_then(|_| Deployer::open_output(&out_dir))
+            .ok(),
+        None => None,
+    };
     if local.is_none() {
         eprintln!(
-            "note: {} holds other files; serving from memory only",
+            "note: {} is in use or holds other files; serving from memory only",
             out_dir.display()
         );
     }

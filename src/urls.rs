@@ -43,6 +43,15 @@ pub fn check_slug(slug: &str) -> Result<(), crate::msg::SlugProblem> {
     if slug.chars().any(|c| is_unsafe(c) || c.is_whitespace()) {
         return Err(SlugProblem::BadCharacter);
     }
+    // `index.html`, `robots.txt`: a folder of that name would take the
+    // place of a file the site (or static/) writes there.
+    if slug.rsplit_once('.').is_some_and(|(_, ext)| {
+        (1..=5).contains(&ext.len())
+            && ext.starts_with(|c: char| c.is_ascii_alphabetic())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+    }) {
+        return Err(SlugProblem::LooksLikeFile);
+    }
     Ok(())
 }
 
@@ -58,7 +67,13 @@ pub fn slug_from_file_name(stem: &str) -> String {
             out.push(c);
         }
     }
-    let out = out.trim_matches(['-', '.']).to_string();
+    let mut out = out.trim_matches(['-', '.']).to_string();
+    if check_slug(&out) == Err(crate::msg::SlugProblem::LooksLikeFile) {
+        // `robots.txt.md` → `robots-txt`: a folder, not a file's name.
+        if let Some(i) = out.rfind('.') {
+            out.replace_range(i..=i, "-");
+        }
+    }
     if out.is_empty() {
         "page".into()
     } else {
@@ -120,6 +135,15 @@ mod tests {
         assert!(check_slug(".hidden").is_err());
         assert!(check_slug("a b").is_err());
         assert!(check_slug("红色引擎-2021").is_ok());
+        assert!(check_slug("2023.10").is_ok());
+        for file_like in ["index.html", "robots.txt", "feed.xml", "a.B2"] {
+            assert_eq!(
+                check_slug(file_like),
+                Err(crate::msg::SlugProblem::LooksLikeFile),
+                "{file_like}"
+            );
+        }
+        assert_eq!(slug_from_file_name("robots.txt"), "robots-txt");
     }
 
     #[test]

@@ -98,6 +98,44 @@ pub fn yaml_error(
     Diagnostic::err(path, at.0 + line_offset, at.1, m)
 }
 
+/// The deepest nesting of lists and maps a front matter or site.yaml may
+/// have. Real files need three or four levels; the YAML parser takes time
+/// that grows with the square of the depth before it gives up on very deep
+/// input, so deeper text is refused before it is parsed.
+pub const MAX_DEPTH: usize = 64;
+
+/// Where `text` first nests `[`/`{` brackets or `- ` list marks deeper than
+/// [`MAX_DEPTH`]: (line, column), 1-based, column in characters. Brackets
+/// inside quoted text count too (real values never hold 64 of them).
+pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        // `- - - x` nests lists within one line.
+        let mut dashes = 0usize;
+        let mut rest = line.trim_start();
+        while let Some(r) = rest.strip_prefix('-').filter(|r| r.is_empty() || r.starts_with([' ', '\t'])) {
+            dashes += 1;
+            rest = r.trim_start();
+        }
+        if dashes + depth > MAX_DEPTH {
+            return Some((i + 1, 1));
+        }
+        for (col, c) in line.chars().enumerate() {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some((i + 1, col + 1));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 /// `… at line 3 column 8` → (3, 8).
 fn position_in(s: &str) -> Option<(usize, usize)> {
     let rest = s.rsplit_once(" at line ")?.1;
@@ -108,6 +146,16 @@ fn position_in(s: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_found_before_parsing() {
+        assert_eq!(too_deep("title: a\ntags: [党建, [支部]]\n"), None);
+        let deep = format!("title: x\ntags: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(too_deep(&deep), Some((2, 7 + MAX_DEPTH)));
+        let dashes = format!("tags:\n{}x\n", "- ".repeat(MAX_DEPTH + 1));
+        assert_eq!(too_deep(&dashes), Some((2, 1)));
+        assert_eq!(too_deep(&format!("a: {}", "- ".repeat(10))), None);
+    }
 
     #[test]
     fn finds_top_level_keys_only() {

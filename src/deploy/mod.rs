@@ -51,16 +51,23 @@
 //! A failed build publishes nothing: callers only hand an [`Output`] from a
 //! successful build to [`Deployer::publish`].
 
+pub mod tree;
+
 use crate::output::{OutFile, Output, MARKER};
 use anyhow::{bail, Context, Result};
 use imbl::ordmap::DiffItem;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use tree::{Kind, Tree, TEMP_SUFFIX};
 
 /// Lists the files the last publish wrote, one relative path per line.
 pub const MANIFEST: &str = ".zhanting-deploy";
+
+/// Locked by the deployer publishing into the folder, where the folder
+/// itself cannot be locked (Windows).
+pub const LOCK: &str = ".zhanting-lock";
 
 /// Files a web server ships in a fresh web root; a folder holding only these
 /// may be taken over.
@@ -119,6 +126,10 @@ struct Decision {
 /// Publishes successive builds into one folder, remembering what is there.
 pub struct Deployer {
     dir: PathBuf,
+    tree: Tree,
+    /// Held while the deployer lives (none for a build output folder,
+    /// which the build's own lock guards).
+    _lock: Option<std::fs::File>,
     /// Files this tool owns in `dir`.
     owned: BTreeMap<String, Stamp>,
     /// The last output published (shared with the caller, not copied):
@@ -143,51 +154,67 @@ impl Deployer {
     }
 
     fn open_with(dir: &Path, mark_output: bool) -> Result<Deployer> {
+        match std::fs::metadata(dir) {
+            Ok(m) if !m.is_dir() => bail!(
+                "{} is a file, not a folder; choose a folder to publish into",
+                dir.display()
+            ),
+            Ok(_) => {}
+            Err(_) => std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?,
+        }
+        let tree = Tree::open(dir)?;
+        let lock = if mark_output {
+            None
+        } else {
+            match tree.try_lock()? {
+                Some(f) => Some(f),
+                None => bail!(
+                    "another zhanting (deploy or watch) is publishing into {} right now; wait until it has finished (or stop it), then publish again",
+                    dir.display()
+                ),
+            }
+        };
         let mut owned = BTreeMap::new();
         let mut manifest_current = false;
-        if dir.exists() {
-            if !dir.is_dir() {
+        if tree.kind(MANIFEST) == Some(Kind::File) {
+            let text = tree
+                .open_file(MANIFEST)
+                .and_then(|f| std::io::read_to_string(f).ok())
+                .with_context(|| format!("cannot read {}", dir.join(MANIFEST).display()))?;
+            for line in text.lines().filter(|l| !l.is_empty()) {
+                if check_relative(line).is_ok() {
+                    owned.insert(line.to_string(), Stamp::Unknown);
+                }
+            }
+            manifest_current = owned.len() == text.lines().filter(|l| !l.is_empty()).count();
+        } else if mark_output && tree.kind(MARKER) == Some(Kind::File) {
+            // The build's own output: every file in it was written by zhanting.
+            for f in list_files(dir)? {
+                if f != MARKER {
+                    owned.insert(f, Stamp::Unknown);
+                }
+            }
+        } else {
+            let foreign: Vec<String> = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read {}", dir.display()))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !PLACEHOLDERS.contains(&n.as_str()) && n != LOCK)
+                .collect();
+            if !foreign.is_empty() {
                 bail!(
-                    "{} is a file, not a folder; choose a folder to publish into",
-                    dir.display()
+                    "{} already holds files that zhanting did not publish (for example `{}`); refusing to publish into it. Choose an empty folder, or move those files away first",
+                    dir.display(),
+                    foreign.iter().min().map(String::as_str).unwrap_or("")
                 );
             }
-            let manifest = dir.join(MANIFEST);
-            if manifest.is_file() {
-                let text = std::fs::read_to_string(&manifest)
-                    .with_context(|| format!("cannot read {}", manifest.display()))?;
-                for line in text.lines().filter(|l| !l.is_empty()) {
-                    if check_relative(line).is_ok() {
-                        owned.insert(line.to_string(), Stamp::Unknown);
-                    }
-                }
-                manifest_current = owned.len() == text.lines().filter(|l| !l.is_empty()).count();
-            } else if dir.join(MARKER).exists() {
-                // A build output: every file in it was written by zhanting.
-                for f in list_files(dir)? {
-                    if f != MARKER {
-                        owned.insert(f, Stamp::Unknown);
-                    }
-                }
-            } else {
-                let foreign: Vec<String> = std::fs::read_dir(dir)
-                    .with_context(|| format!("cannot read {}", dir.display()))?
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| !PLACEHOLDERS.contains(&n.as_str()))
-                    .collect();
-                if !foreign.is_empty() {
-                    bail!(
-                        "{} already holds files that zhanting did not publish (for example `{}`); refusing to publish into it. Choose an empty folder, or move those files away first",
-                        dir.display(),
-                        foreign.iter().min().map(String::as_str).unwrap_or("")
-                    );
-                }
-            }
         }
-        remove_stale_temps(dir);
+        remove_stale_temps(dir, &tree);
         Ok(Deployer {
             dir: dir.to_path_buf(),
+            tree,
+            _lock: lock,
             owned,
             last: None,
             mark_output,
@@ -219,11 +246,8 @@ impl Deployer {
             Some(last) => self.plan_changes(last, output)?,
             None => self.plan_all(output)?,
         };
-        std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create {}", self.dir.display()))?;
-        if self.mark_output && !self.dir.join(MARKER).exists() {
-            std::fs::write(self.dir.join(MARKER), b"")
-                .with_context(|| format!("cannot write in {}", self.dir.display()))?;
+        if self.mark_output && self.tree.kind(MARKER) != Some(Kind::File) {
+            self.put(MARKER, |_| Ok(()))?;
         }
         let mut new_files = vec![];
         let mut changed = vec![];
@@ -238,7 +262,36 @@ impl Deployer {
             }
         }
 
-        // Before anything appears, record it as ours (so an interrupted
+        // 1. Every file to write, into a temporary file beside its place:
+        // nothing a reader sees has changed yet, so any failure (a full
+        // disk) is undone completely.
+        let created: Mutex<Vec<String>> = Mutex::new(vec![]);
+        let staged: Mutex<Vec<String>> = Mutex::new(vec![]);
+        let undo = |renamed: &[&str]| {
+            for rel in renamed {
+                let _ = self.tree.remove_file(rel);
+            }
+            for rel in staged.lock().map(|s| s.clone()).unwrap_or_default() {
+                self.tree.discard_temp(&rel);
+            }
+            let mut made = created.lock().map(|c| c.clone()).unwrap_or_default();
+            made.sort();
+            for d in made.iter().rev() {
+                self.tree.remove_empty_folder(d);
+            }
+        };
+        let untouched = |e: anyhow::Error| {
+            e.context(format!(
+                "nothing was published; {} is as it was",
+                self.dir.display()
+            ))
+        };
+        if let Err(e) = self.stage(output, &new_files, &changed, &created, &staged) {
+            undo(&[]);
+            return Err(untouched(e));
+        }
+
+        // 2. Before anything appears, record it as ours (so an interrupted
         // publish can still clean up after itself next time): the manifest
         // then lists this output's files and those about to be deleted.
         // Otherwise it is rewritten only when it lists less than this
@@ -252,29 +305,42 @@ impl Deployer {
                 .map(String::as_str)
                 .chain(new_files.iter().copied())
                 .collect();
-            self.write_manifest(all.into_iter())?;
+            if let Err(e) = self.write_manifest(all.into_iter()) {
+                undo(&[]);
+                return Err(untouched(e));
+            }
             self.manifest_current = true;
         }
-        self.write_files(output, &new_files)?;
-        self.write_files(output, &changed)?;
+
+        // 3. New files appear (links in updated pages never point at a page
+        // that is not there yet); a failure takes them away again.
+        for (i, rel) in new_files.iter().enumerate() {
+            if let Err(e) = self.tree.commit_temp(rel) {
+                undo(&new_files[..i]);
+                return Err(untouched(e));
+            }
+        }
+        // 4. Changed files, each replaced by one rename.
+        for rel in &changed {
+            self.tree.commit_temp(rel)?;
+        }
+
+        // 5. Last, files that are gone, then the folders they leave empty.
         let removed = plan.removed;
         let mut folders = BTreeSet::new();
         for rel in &removed {
-            let p = self.dir.join(rel);
-            match std::fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e).with_context(|| format!("cannot delete {}", p.display())),
-            }
+            self.tree.remove_file(rel)?;
             let mut parent = Path::new(rel).parent();
             while let Some(d) = parent.filter(|d| !d.as_os_str().is_empty()) {
-                folders.insert(d.to_path_buf());
+                folders.insert(d.to_string_lossy().replace('\\', "/"));
                 parent = d.parent();
             }
         }
         // Deepest first; a folder still holding anything stays.
-        for d in folders.iter().rev() {
-            let _ = std::fs::remove_dir(self.dir.join(d));
+        let mut folders: Vec<String> = folders.into_iter().collect();
+        folders.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        for d in &folders {
+            self.tree.remove_empty_folder(d);
         }
         let mut written: Vec<String> = new_files
             .iter()
@@ -407,12 +473,14 @@ impl Deployer {
         before: Option<&OutFile>,
     ) -> Decision {
         let stamp = stamp(file);
-        let dest = self.dir.join(rel);
-        let is_new = known.is_none() && !dest.exists();
+        let is_new = known.is_none() && self.tree.kind(rel).is_none();
         let same = match known {
             Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
             Some(old @ Stamp::Copied(..)) => *old == stamp,
-            _ => file.is_at(&dest),
+            _ => self
+                .tree
+                .open_file(rel)
+                .is_some_and(|f| file.matches_open(f)),
         };
         Decision {
             rel: rel.to_string(),
@@ -423,32 +491,46 @@ impl Deployer {
         }
     }
 
-    fn write_files(&self, output: &Output, paths: &[&str]) -> Result<()> {
-        let folders: BTreeSet<PathBuf> = paths
+    /// Writes the temporary file of every path in `new` and `changed`,
+    /// making the folders they need; notes what it made for an undo.
+    fn stage(
+        &self,
+        output: &Output,
+        new: &[&str],
+        changed: &[&str],
+        created: &Mutex<Vec<String>>,
+        staged: &Mutex<Vec<String>>,
+    ) -> Result<()> {
+        let paths: Vec<&str> = new.iter().chain(changed).copied().collect();
+        let folders: BTreeSet<&str> = paths
             .iter()
-            .filter_map(|p| Path::new(p).parent().map(|d| self.dir.join(d)))
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
             .collect();
-        for f in &folders {
-            std::fs::create_dir_all(f).with_context(|| format!("cannot create {}", f.display()))?;
+        for f in folders {
+            self.tree.make_folders(f, created)?;
         }
         paths.par_iter().try_for_each(|rel| {
             let Some(file) = output.files.get(*rel) else {
                 return Ok(());
             };
-            let dest = self.dir.join(rel);
-            let tmp = temp_beside(&dest);
-            let written = match file {
-                OutFile::Bytes(b) => std::fs::write(&tmp, &b[..]),
-                OutFile::Static(b) => std::fs::write(&tmp, b),
-                OutFile::Copy(src) => std::fs::copy(src, &tmp).map(|_| ()),
-            };
-            written
-                .and_then(|_| std::fs::rename(&tmp, &dest))
-                .inspect_err(|_| {
-                    let _ = std::fs::remove_file(&tmp);
-                })
-                .with_context(|| format!("cannot write {}", dest.display()))
+            let r = self.tree.write_temp(rel, |out| write_out(file, out));
+            if r.is_ok() {
+                if let Ok(mut s) = staged.lock() {
+                    s.push(rel.to_string());
+                }
+            }
+            r
         })
+    }
+
+    /// Writes one file in place at once (temporary file, then rename).
+    fn put(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.tree.write_temp(rel, fill)?;
+        self.tree.commit_temp(rel).inspect_err(|_| self.tree.discard_temp(rel))
     }
 
     fn write_manifest<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<()> {
@@ -457,37 +539,40 @@ impl Deployer {
             text.push_str(p);
             text.push('\n');
         }
-        let dest = self.dir.join(MANIFEST);
-        let tmp = temp_beside(&dest);
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &dest))
-            .with_context(|| format!("cannot write {}", dest.display()))
+        self.put(MANIFEST, |f| std::io::Write::write_all(f, text.as_bytes()))
     }
 }
 
-/// Removes temporary files an interrupted publish left behind.
-fn remove_stale_temps(dir: &Path) {
-    if !dir.is_dir() {
-        return;
+/// Writes `file`'s bytes into `out`.
+fn write_out(file: &OutFile, out: &mut std::fs::File) -> std::io::Result<()> {
+    use std::io::Write;
+    match file {
+        OutFile::Bytes(b) => out.write_all(b),
+        OutFile::Static(b) => out.write_all(b),
+        OutFile::Copy(src) => {
+            let mut from = std::fs::File::open(src)?;
+            std::io::copy(&mut from, out).map(|_| ())
+        }
     }
+}
+
+/// Removes temporary files an interrupted publish left behind, and links
+/// planted under their names (never following one).
+fn remove_stale_temps(dir: &Path, tree: &Tree) {
     for e in walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
         .filter_map(|e| e.ok())
     {
-        if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".zt-tmp") {
-            let _ = std::fs::remove_file(e.path());
+        let t = e.file_type();
+        if (t.is_file() || t.is_symlink())
+            && e.file_name().to_string_lossy().ends_with(TEMP_SUFFIX)
+        {
+            if let Ok(rel) = e.path().strip_prefix(dir) {
+                let _ = tree.remove_file(&rel.to_string_lossy().replace('\\', "/"));
+            }
         }
     }
-}
-
-/// `DIR/.NAME.zt-tmp` beside `DIR/NAME`.
-fn temp_beside(dest: &Path) -> PathBuf {
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    dest.with_file_name(format!(".{name}.zt-tmp"))
 }
 
 fn stamp(file: &OutFile) -> Stamp {
@@ -511,6 +596,7 @@ fn check_relative(p: &str) -> Result<()> {
             .components()
             .any(|c| !matches!(c, Component::Normal(_)))
         || p == MANIFEST
+        || p == LOCK
     {
         bail!("refusing to publish `{p}`: it would land outside the deploy folder");
     }
@@ -541,10 +627,11 @@ pub fn output_from_disk(dir: &Path) -> Result<Output> {
     for rel in list_files(dir)? {
         if rel == MARKER
             || rel == MANIFEST
+            || rel == LOCK
             || rel
                 .rsplit('/')
                 .next()
-                .is_some_and(|n| n.ends_with(".zt-tmp"))
+                .is_some_and(|n| n.ends_with(TEMP_SUFFIX))
         {
             continue;
         }
@@ -629,6 +716,7 @@ mod tests {
         // A new deployer takes the folder over from its manifest and deletes
         // only what it owns.
         std::fs::write(dir.join("foreign.txt"), "keep").unwrap();
+        drop(d);
         let mut d = Deployer::open(&dir).unwrap();
         let r = d.publish(&site(&[("index.html", "c")])).unwrap();
         assert_eq!(r.deleted, vec!["y.html".to_string(), "z.html".to_string()]);
@@ -693,6 +781,7 @@ mod tests {
         assert!(names.iter().all(|n| !n.ends_with(".zt-tmp")), "{names:?}");
         // Left over by an interrupted publish: cleaned up on the next start.
         std::fs::write(dir.join("a/.b.html.zt-tmp"), "half").unwrap();
+        drop(d);
         Deployer::open(&dir).unwrap();
         assert!(!dir.join("a/.b.html.zt-tmp").exists());
     }

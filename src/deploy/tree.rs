@@ -1,0 +1,442 @@
+//! The deploy folder, written by names relative to it without ever
+//! following a symbolic link inside it.
+//!
+//! A web root can hold links planted by someone else (`speeches -> /etc`,
+//! `.index.html.zt-tmp -> /etc/passwd`). Every folder on the way to a file is
+//! opened relative to the one above it with `O_NOFOLLOW`, files are created
+//! with `O_CREAT | O_EXCL | O_NOFOLLOW`, and renames and deletions act on
+//! names inside an opened folder, so a link is never written through or
+//! deleted through, whatever the paths say. The folder itself (`--to`) is
+//! the user's choice and may be a link. A link or a file where the site needs
+//! a folder is refused with an error naming it.
+//!
+//! On systems without `openat` (Windows) the same rules are kept by looking
+//! at each component with `symlink_metadata` before using the path.
+
+use anyhow::{bail, Context, Result};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The suffix of the temporary file beside each file being replaced.
+pub const TEMP_SUFFIX: &str = ".zt-tmp";
+
+/// `.NAME.zt-tmp` for `NAME`.
+pub fn temp_name(name: &str) -> String {
+    format!(".{name}{TEMP_SUFFIX}")
+}
+
+/// What sits at a path, not following links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Folder,
+    Link,
+    Other,
+}
+
+/// An opened deploy folder.
+pub struct Tree {
+    root: PathBuf,
+    #[cfg(unix)]
+    fd: rustix::fd::OwnedFd,
+}
+
+/// `a/b/c.html` → (`a/b`, `c.html`).
+fn split(rel: &str) -> (&str, &str) {
+    rel.rsplit_once('/').unwrap_or(("", rel))
+}
+
+impl Tree {
+    /// Opens `dir`, which must exist and be a folder.
+    pub fn open(dir: &Path) -> Result<Tree> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{openat, Mode, OFlags, CWD};
+            let fd = openat(
+                CWD,
+                dir,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("cannot open {}", dir.display()))?;
+            Ok(Tree {
+                root: dir.to_path_buf(),
+                fd,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            if !dir.is_dir() {
+                bail!("cannot open {}: not a folder", dir.display());
+            }
+            Ok(Tree {
+                root: dir.to_path_buf(),
+            })
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        if rel.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(rel)
+        }
+    }
+
+    fn refuse(&self, rel: &str, kind: Kind) -> anyhow::Error {
+        let p = self.path(rel);
+        match kind {
+            Kind::Link => anyhow::anyhow!(
+                "{} is a symbolic link; zhanting never writes or deletes through links. Remove the link (the folder it points to stays as it is), then publish again",
+                p.display()
+            ),
+            _ => anyhow::anyhow!(
+                "{} is a file, but the site needs a folder there; move it away, then publish again",
+                p.display()
+            ),
+        }
+    }
+
+    /// What is at `rel`, not following a link (None: nothing, or a folder
+    /// on the way is missing or a link).
+    pub fn kind(&self, rel: &str) -> Option<Kind> {
+        let (dir, name) = split(rel);
+        let folder = self.folder(dir, None).ok()?;
+        folder.kind(name)
+    }
+
+    /// Opens folder `rel` (`""`: the root), creating missing folders when
+    /// `created` is given (and noting each one made there).
+    fn folder(&self, rel: &str, created: Option<&Mutex<Vec<String>>>) -> Result<Folder> {
+        #[cfg(unix)]
+        let mut cur = Folder {
+            fd: rustix::fs::openat(
+                &self.fd,
+                ".",
+                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("cannot open {}", self.root.display()))?,
+        };
+        #[cfg(not(unix))]
+        let mut cur = Folder {
+            path: self.root.clone(),
+        };
+        if rel.is_empty() {
+            return Ok(cur);
+        }
+        let mut walked = String::new();
+        for part in rel.split('/') {
+            if !walked.is_empty() {
+                walked.push('/');
+            }
+            walked.push_str(part);
+            cur = match cur.child(part) {
+                Ok(Some(f)) => f,
+                Ok(None) => match created {
+                    Some(list) => {
+                        match cur.make(part) {
+                            Ok(true) => {
+                                if let Ok(mut l) = list.lock() {
+                                    l.push(walked.clone());
+                                }
+                            }
+                            Ok(false) => {}
+                            Err(e) => {
+                                return Err(e).with_context(|| {
+                                    format!("cannot create {}", self.path(&walked).display())
+                                })
+                            }
+                        }
+                        match cur.child(part) {
+                            Ok(Some(f)) => f,
+                            Ok(None) => bail!("cannot create {}", self.path(&walked).display()),
+                            Err(kind) => return Err(self.refuse(&walked, kind)),
+                        }
+                    }
+                    None => bail!("{} does not exist", self.path(&walked).display()),
+                },
+                Err(kind) => return Err(self.refuse(&walked, kind)),
+            };
+        }
+        Ok(cur)
+    }
+
+    /// Creates the folders up to `rel_dir`, noting each one made.
+    pub fn make_folders(&self, rel_dir: &str, created: &Mutex<Vec<String>>) -> Result<()> {
+        self.folder(rel_dir, Some(created)).map(|_| ())
+    }
+
+    /// Writes the temporary file that will replace `rel`: created anew
+    /// (a stale temporary file or link of that name is removed first),
+    /// never through a link. Refuses when `rel` is a folder.
+    pub fn write_temp(&self, rel: &str, fill: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
+        let (dir, name) = split(rel);
+        let folder = self.folder(dir, None)?;
+        if folder.kind(name) == Some(Kind::Folder) {
+            bail!(
+                "{} is a folder, but the site has a file there; move it away, then publish again",
+                self.path(rel).display()
+            );
+        }
+        let tmp = temp_name(name);
+        let mut file = match folder.create_new(&tmp) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = folder.remove(&tmp);
+                folder.create_new(&tmp)
+            }
+            .with_context(|| format!("cannot write {}", self.path(rel).display()))?,
+            Err(e) => return Err(e).with_context(|| format!("cannot write {}", self.path(rel).display())),
+        };
+        let written = fill(&mut file).and_then(|_| file.flush());
+        drop(file);
+        if let Err(e) = written {
+            let _ = folder.remove(&tmp);
+            return Err(e).with_context(|| format!("cannot write {}", self.path(rel).display()));
+        }
+        Ok(())
+    }
+
+    /// Puts the temporary file of `rel` in its place (one rename).
+    pub fn commit_temp(&self, rel: &str) -> Result<()> {
+        let (dir, name) = split(rel);
+        let folder = self.folder(dir, None)?;
+        folder
+            .rename(&temp_name(name), name)
+            .with_context(|| format!("cannot write {}", self.path(rel).display()))
+    }
+
+    /// Removes the temporary file of `rel`, if there.
+    pub fn discard_temp(&self, rel: &str) {
+        let (dir, name) = split(rel);
+        if let Ok(folder) = self.folder(dir, None) {
+            let _ = folder.remove(&temp_name(name));
+        }
+    }
+
+    /// Deletes the file (or link) `rel`. A missing file, or one behind a
+    /// folder that is a link, is left alone: Ok(false).
+    pub fn remove_file(&self, rel: &str) -> Result<bool> {
+        let (dir, name) = split(rel);
+        let Ok(folder) = self.folder(dir, None) else {
+            return Ok(false);
+        };
+        match folder.kind(name) {
+            None | Some(Kind::Folder) => Ok(false),
+            Some(_) => folder
+                .remove(name)
+                .map(|_| true)
+                .with_context(|| format!("cannot delete {}", self.path(rel).display())),
+        }
+    }
+
+    /// Removes folder `rel` when it is empty (and a real folder).
+    pub fn remove_empty_folder(&self, rel: &str) {
+        let (dir, name) = split(rel);
+        if let Ok(folder) = self.folder(dir, None) {
+            if folder.kind(name) == Some(Kind::Folder) {
+                let _ = folder.remove_dir(name);
+            }
+        }
+    }
+
+    /// Opens `rel` for reading when it is a plain file (not a link).
+    pub fn open_file(&self, rel: &str) -> Option<File> {
+        let (dir, name) = split(rel);
+        self.folder(dir, None).ok()?.open_file(name)
+    }
+
+    /// Takes the folder's exclusive lock: Ok(None) when another process
+    /// holds it. Held until the returned file is dropped. (The folder itself
+    /// is locked where the system allows it, so no file is added to the web
+    /// root; elsewhere a hidden `.zhanting-lock` file is.)
+    pub fn try_lock(&self) -> Result<Option<File>> {
+        #[cfg(unix)]
+        let f = File::from(
+            rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)
+                .map_err(std::io::Error::from)
+                .with_context(|| format!("cannot lock {}", self.root.display()))?,
+        );
+        #[cfg(not(unix))]
+        let f = self
+            .folder("", None)?
+            .open_lock(".zhanting-lock")
+            .with_context(|| format!("cannot lock {}", self.root.display()))?;
+        match f.try_lock() {
+            Ok(()) => Ok(Some(f)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("cannot lock {}", self.root.display()))
+            }
+        }
+    }
+}
+
+/// One opened folder of the tree.
+struct Folder {
+    #[cfg(unix)]
+    fd: rustix::fd::OwnedFd,
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+#[cfg(unix)]
+impl Folder {
+    fn kind(&self, name: &str) -> Option<Kind> {
+        use rustix::fs::{statat, AtFlags, FileType};
+        let st = statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        Some(match FileType::from_raw_mode(st.st_mode) {
+            FileType::RegularFile => Kind::File,
+            FileType::Directory => Kind::Folder,
+            FileType::Symlink => Kind::Link,
+            _ => Kind::Other,
+        })
+    }
+
+    /// The sub-folder `name`: Ok(None) when missing, Err(kind) when
+    /// something else (a link, a file) is there.
+    fn child(&self, name: &str) -> std::result::Result<Option<Folder>, Kind> {
+        use rustix::fs::{openat, Mode, OFlags};
+        match openat(
+            &self.fd,
+            name,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => Ok(Some(Folder { fd })),
+            Err(rustix::io::Errno::NOENT) => Ok(None),
+            Err(_) => Err(self.kind(name).unwrap_or(Kind::Other)),
+        }
+    }
+
+    /// Ok(true) when made, Ok(false) when it was there already.
+    fn make(&self, name: &str) -> std::io::Result<bool> {
+        match rustix::fs::mkdirat(&self.fd, name, rustix::fs::Mode::from_raw_mode(0o755)) {
+            Ok(()) => Ok(true),
+            Err(rustix::io::Errno::EXIST) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn create_new(&self, name: &str) -> std::io::Result<File> {
+        use rustix::fs::{openat, Mode, OFlags};
+        openat(
+            &self.fd,
+            name,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o644),
+        )
+        .map(File::from)
+        .map_err(Into::into)
+    }
+
+    fn open_file(&self, name: &str) -> Option<File> {
+        use rustix::fs::{openat, Mode, OFlags};
+        let f = File::from(
+            openat(
+                &self.fd,
+                name,
+                OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
+                Mode::empty(),
+            )
+            .ok()?,
+        );
+        f.metadata().ok()?.is_file().then_some(f)
+    }
+
+    fn rename(&self, from: &str, to: &str) -> std::io::Result<()> {
+        rustix::fs::renameat(&self.fd, from, &self.fd, to).map_err(Into::into)
+    }
+
+    fn remove(&self, name: &str) -> std::io::Result<()> {
+        match rustix::fs::unlinkat(&self.fd, name, rustix::fs::AtFlags::empty()) {
+            Ok(()) | Err(rustix::io::Errno::NOENT) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn remove_dir(&self, name: &str) -> std::io::Result<()> {
+        rustix::fs::unlinkat(&self.fd, name, rustix::fs::AtFlags::REMOVEDIR).map_err(Into::into)
+    }
+}
+
+#[cfg(not(unix))]
+impl Folder {
+    fn kind(&self, name: &str) -> Option<Kind> {
+        let m = std::fs::symlink_metadata(self.path.join(name)).ok()?;
+        let t = m.file_type();
+        Some(if t.is_symlink() {
+            Kind::Link
+        } else if t.is_dir() {
+            Kind::Folder
+        } else if t.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        })
+    }
+
+    fn child(&self, name: &str) -> std::result::Result<Option<Folder>, Kind> {
+        match self.kind(name) {
+            None => Ok(None),
+            Some(Kind::Folder) => Ok(Some(Folder {
+                path: self.path.join(name),
+            })),
+            Some(k) => Err(k),
+        }
+    }
+
+    fn make(&self, name: &str) -> std::io::Result<bool> {
+        match std::fs::create_dir(self.path.join(name)) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn create_new(&self, name: &str) -> std::io::Result<File> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(self.path.join(name))
+    }
+
+    fn open_lock(&self, name: &str) -> std::io::Result<File> {
+        if self.kind(name) == Some(Kind::Link) {
+            return Err(std::io::Error::other("the lock file is a link"));
+        }
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(self.path.join(name))
+    }
+
+    fn open_file(&self, name: &str) -> Option<File> {
+        (self.kind(name)? == Kind::File)
+            .then(|| File::open(self.path.join(name)).ok())
+            .flatten()
+    }
+
+    fn rename(&self, from: &str, to: &str) -> std::io::Result<()> {
+        std::fs::rename(self.path.join(from), self.path.join(to))
+    }
+
+    fn remove(&self, name: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.path.join(name)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn remove_dir(&self, name: &str) -> std::io::Result<()> {
+        std::fs::remove_dir(self.path.join(name))
+    }
+}
