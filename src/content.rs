@@ -584,7 +584,12 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
         .map_err(|d| diags.push(d))
         .ok()?;
     if let Some((line, col)) = crate::yamlpos::too_deep(s.yaml) {
-        diags.push(Diagnostic::err(path, s.yaml_line - 1 + line, col, M::TooDeep));
+        diags.push(Diagnostic::err(
+            path,
+            s.yaml_line - 1 + line,
+            col,
+            M::TooDeep,
+        ));
         return None;
     }
     let v: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {

@@ -173,9 +173,10 @@ pub fn check_file(path: &Path) -> Option<SvgProblem> {
             .read_to_end(&mut inflated);
         return match read {
             Err(e) => Some(SvgProblem::Unreadable(format!("gzip: {e}"))),
-            Ok(_) if inflated.len() as u64 > MAX_INFLATED => Some(SvgProblem::Unreadable(
-                format!("gzip: more than {} MiB", MAX_INFLATED >> 20),
-            )),
+            Ok(_) if inflated.len() as u64 > MAX_INFLATED => Some(SvgProblem::Unreadable(format!(
+                "gzip: more than {} MiB",
+                MAX_INFLATED >> 20
+            ))),
             Ok(_) => check(&inflated).err(),
         };
     }
@@ -370,7 +371,9 @@ fn urls_inside(c: &str) -> Result<(), SvgProblem> {
 fn no_active_text(original: &str, c: &str) -> Result<(), SvgProblem> {
     for bad in ["javascript:", "vbscript:", "data:text/html", "expression("] {
         if c.contains(bad) {
-            return Err(SvgProblem::ActiveLink(original.trim().chars().take(60).collect()));
+            return Err(SvgProblem::ActiveLink(
+                original.trim().chars().take(60).collect(),
+            ));
         }
     }
     Ok(())
@@ -433,7 +436,8 @@ mod tests {
         }
     }
 
-    const NS: &str = r#"xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink""#;
+    const NS: &str =
+        r#"xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink""#;
 
     #[test]
     fn drawings_as_editors_write_them_are_published() {
@@ -473,17 +477,23 @@ mod tests {
         );
         // Prefixed: `svg:script` is the same element.
         assert_eq!(
-            refused(r#"<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>alert(1)</svg:script></svg:svg>"#),
+            refused(
+                r#"<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>alert(1)</svg:script></svg:svg>"#
+            ),
             SvgProblem::Element("script".into())
         );
         // Another prefix bound to the SVG namespace inside a foreign root.
         assert_eq!(
-            refused(r#"<x:y xmlns:x="urn:x"><s:script xmlns:s="http://www.w3.org/2000/svg">alert(1)</s:script></x:y>"#),
+            refused(
+                r#"<x:y xmlns:x="urn:x"><s:script xmlns:s="http://www.w3.org/2000/svg">alert(1)</s:script></x:y>"#
+            ),
             SvgProblem::Element("script".into())
         );
         // HTML inside SVG.
         assert_eq!(
-            refused(&format!(r#"<svg {NS}><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></svg>"#)),
+            refused(&format!(
+                r#"<svg {NS}><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></svg>"#
+            )),
             SvgProblem::Element("script".into())
         );
         assert_eq!(
@@ -506,9 +516,18 @@ mod tests {
         for (svg, attr) in [
             (format!("<svg {NS} onload=\"alert(1)\"></svg>"), "onload"),
             (format!("<svg {NS}><rect ONCLICK = 'x'/></svg>"), "ONCLICK"),
-            (format!("<svg {NS}><g><text onmouseover=\"x()\">a</text></g></svg>"), "onmouseover"),
-            (format!("<svg {NS} xmlns:i=\"urn:i\"><i:x onbegin=\"x()\"/></svg>"), "onbegin"),
-            (format!("<svg {NS}><set attributeName=\"fill\" onend=\"x()\"/></svg>"), "onend"),
+            (
+                format!("<svg {NS}><g><text onmouseover=\"x()\">a</text></g></svg>"),
+                "onmouseover",
+            ),
+            (
+                format!("<svg {NS} xmlns:i=\"urn:i\"><i:x onbegin=\"x()\"/></svg>"),
+                "onbegin",
+            ),
+            (
+                format!("<svg {NS}><set attributeName=\"fill\" onend=\"x()\"/></svg>"),
+                "onend",
+            ),
         ] {
             assert_eq!(refused(&svg), SvgProblem::Handler(attr.into()), "{svg}");
         }
@@ -554,15 +573,21 @@ mod tests {
     #[test]
     fn data_and_outside_references_are_refused() {
         assert!(matches!(
-            refused(&format!("<svg {NS}><use href=\"data:image/svg+xml;base64,PHN2Zz4=\"/></svg>")),
+            refused(&format!(
+                "<svg {NS}><use href=\"data:image/svg+xml;base64,PHN2Zz4=\"/></svg>"
+            )),
             SvgProblem::ActiveLink(_)
         ));
         assert!(matches!(
-            refused(&format!("<svg {NS}><use xlink:href=\"other.svg#x\"/></svg>")),
+            refused(&format!(
+                "<svg {NS}><use xlink:href=\"other.svg#x\"/></svg>"
+            )),
             SvgProblem::External(_)
         ));
         assert!(matches!(
-            refused(&format!("<svg {NS}><image href=\"data:image/svg+xml,&lt;svg onload=x&gt;\"/></svg>")),
+            refused(&format!(
+                "<svg {NS}><image href=\"data:image/svg+xml,&lt;svg onload=x&gt;\"/></svg>"
+            )),
             SvgProblem::ActiveLink(_)
         ));
         for svg in [
@@ -572,12 +597,16 @@ mod tests {
             format!("<svg {NS}><rect fill=\"url(http://example.com/x.svg#p)\"/></svg>"),
             format!("<svg {NS}><rect style=\"fill: url( 'http://example.com/p' )\"/></svg>"),
             format!("<svg {NS}><style>@import url(http://example.com/a.css);</style></svg>"),
-            format!("<svg {NS}><style><![CDATA[ rect {{ fill: url(http://x/y) }} ]]></style></svg>"),
+            format!(
+                "<svg {NS}><style><![CDATA[ rect {{ fill: url(http://x/y) }} ]]></style></svg>"
+            ),
         ] {
             assert!(matches!(refused(&svg), SvgProblem::External(_)), "{svg}");
         }
         assert!(matches!(
-            refused(&format!("<svg {NS}><style>a {{ background: url(&#106;avascript:x) }}</style></svg>")),
+            refused(&format!(
+                "<svg {NS}><style>a {{ background: url(&#106;avascript:x) }}</style></svg>"
+            )),
             SvgProblem::ActiveLink(_)
         ));
     }
@@ -592,7 +621,10 @@ mod tests {
             refused("<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
             SvgProblem::Declarations
         );
-        assert!(matches!(refused("<svg><g></svg>"), SvgProblem::Unreadable(_)));
+        assert!(matches!(
+            refused("<svg><g></svg>"),
+            SvgProblem::Unreadable(_)
+        ));
         assert!(matches!(refused("<svg"), SvgProblem::Unreadable(_)));
         assert!(matches!(
             refused("<svg><a href=\"&bogus;\"/></svg>"),
@@ -611,17 +643,17 @@ mod tests {
         };
         let bad = tmp.path().join("logo.svgz");
         std::fs::write(&bad, gz(&format!("<svg {NS}><script>x</script></svg>"))).unwrap();
-        assert_eq!(
-            check_file(&bad),
-            Some(SvgProblem::Element("script".into()))
-        );
+        assert_eq!(check_file(&bad), Some(SvgProblem::Element("script".into())));
         let good = tmp.path().join("ok.SVGZ");
         std::fs::write(&good, gz(&format!("<svg {NS}><rect/></svg>"))).unwrap();
         assert_eq!(check_file(&good), None);
         // Gzipped content under the plain extension is read the same way.
         let hidden = tmp.path().join("hidden.svg");
         std::fs::write(&hidden, gz(&format!("<svg {NS} onload=\"x\"/>"))).unwrap();
-        assert_eq!(check_file(&hidden), Some(SvgProblem::Handler("onload".into())));
+        assert_eq!(
+            check_file(&hidden),
+            Some(SvgProblem::Handler("onload".into()))
+        );
         let junk = tmp.path().join("junk.svgz");
         std::fs::write(&junk, b"not gzip").unwrap();
         assert!(matches!(check_file(&junk), Some(SvgProblem::Unreadable(_))));

@@ -113,7 +113,10 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
         // `- - - x` nests lists within one line.
         let mut dashes = 0usize;
         let mut rest = line.trim_start();
-        while let Some(r) = rest.strip_prefix('-').filter(|r| r.is_empty() || r.starts_with([' ', '\t'])) {
+        while let Some(r) = rest
+            .strip_prefix('-')
+            .filter(|r| r.is_empty() || r.starts_with([' ', '\t']))
+        {
             dashes += 1;
             rest = r.trim_start();
         }
@@ -150,7 +153,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_found_before_parsing() {
         assert_eq!(too_deep("title: a\ntags: [党建, [支部]]\n"), None);
-        let deep = format!("title: x\ntags: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            "title: x\ntags: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         assert_eq!(too_deep(&deep), Some((2, 7 + MAX_DEPTH)));
         let dashes = format!("tags:\n{}x\n", "- ".repeat(MAX_DEPTH + 1));
         assert_eq!(too_deep(&dashes), Some((2, 1)));

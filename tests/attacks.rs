@@ -41,7 +41,12 @@ fn victim(tmp: &Path) -> (PathBuf, PathBuf) {
 
 fn assert_victim_untouched(dir: &Path) {
     let names: Vec<_> = files(dir);
-    assert_eq!(names, vec![PathBuf::from("passwd")], "files were written into {}", dir.display());
+    assert_eq!(
+        names,
+        vec![PathBuf::from("passwd")],
+        "files were written into {}",
+        dir.display()
+    );
     assert_eq!(common::read(&dir.join("passwd")), "root:x:0:0\n");
 }
 
@@ -173,7 +178,9 @@ fn files_behind_linked_folders_in_the_content_are_not_published() {
     let (code, _, err) = run(&["build", "--root", s(&root)]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("content/cases:1:1: error: content/cases 是指向网站文件夹以外的链接，不会发布"),
+        err.contains(
+            "content/cases:1:1: error: content/cases 是指向网站文件夹以外的链接，不会发布"
+        ),
         "{err}"
     );
     assert!(!root.join("output").exists());
@@ -191,7 +198,14 @@ fn files_behind_linked_folders_in_the_content_are_not_published() {
 fn small_disk(dir: &Path, kib: u32) -> bool {
     std::fs::create_dir_all(dir).unwrap();
     std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs", s(dir)])
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={kib}k"),
+            "tmpfs",
+            s(dir),
+        ])
         .status()
         .is_ok_and(|st| st.success())
 }
@@ -227,7 +241,11 @@ fn a_publish_that_fails_on_a_full_disk_leaves_the_previous_site_as_it_was() {
     let (code, _, err) = build_and_deploy(&root, &target, mounted.1);
     assert_eq!(code, 1, "the publish must fail: {err}");
     assert!(err.contains("nothing was published"), "{err}");
-    let why = if mounted.1 { "No space left on device" } else { "File too large" };
+    let why = if mounted.1 {
+        "No space left on device"
+    } else {
+        "File too large"
+    };
     assert!(err.contains(why), "{err}");
     assert_eq!(snapshot(&target), before, "the published site changed");
     let left: Vec<_> = files(&target)
@@ -266,13 +284,8 @@ fn two_publishes_into_one_folder_never_interleave() {
     let (tmp, root) = site("full");
     let target = tmp.path().join("www");
     // A running watch holds the folder: a deploy beside it is refused.
-    let mut watch = common::live::Running::start(&[
-        "watch",
-        "--root",
-        s(&root),
-        "--deploy-to",
-        s(&target),
-    ]);
+    let mut watch =
+        common::live::Running::start(&["watch", "--root", s(&root), "--deploy-to", s(&target)]);
     watch.wait_for("watching", 60);
     let (code, _, err) = run(&["deploy", "--root", s(&root), "--to", s(&target)]);
     assert_eq!(code, 1, "{err}");
@@ -317,7 +330,10 @@ fn a_stray_marker_does_not_hand_a_folder_over() {
     std::fs::write(target.join("工作总结.docx"), "keep").unwrap();
     let (code, _, err) = run(&["deploy", "--root", s(&root), "--to", s(&target)]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("already holds files that zhanting did not publish"), "{err}");
+    assert!(
+        err.contains("already holds files that zhanting did not publish"),
+        "{err}"
+    );
     assert_eq!(common::read(&target.join("工作总结.docx")), "keep");
     assert!(!target.join("index.html").exists());
 }
@@ -333,7 +349,10 @@ fn a_killed_build_leaves_nothing_that_the_next_command_keeps() {
     let target = root.parent().unwrap().join("www");
     let (code, _, err) = run(&["deploy", "--root", s(&root), "--to", s(&target)]);
     assert_eq!(code, 0, "{err}");
-    assert!(!staging.exists(), "deploy left the dead build's staging folder");
+    assert!(
+        !staging.exists(),
+        "deploy left the dead build's staging folder"
+    );
 }
 
 #[test]
@@ -352,7 +371,10 @@ fn slugs_that_look_like_files_are_errors_at_their_line() {
     let (code, _, err) = run(&["build", "--root", s(&root)]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("content/pages/robots.md:4:1: error: 网址名 slug `robots.txt` 像一个文件名（以 .html、.txt 这样的扩展名结尾），会与网站的文件冲突"), "{err}");
-    assert!(err.contains("content/pages/home.md:4:1: error: 网址名 slug `index.html` 像一个文件名"), "{err}");
+    assert!(
+        err.contains("content/pages/home.md:4:1: error: 网址名 slug `index.html` 像一个文件名"),
+        "{err}"
+    );
     assert!(!err.contains("Is a directory"), "{err}");
 }
 
@@ -372,7 +394,10 @@ fn yaml_nested_100000_levels_is_refused_at_once() {
     let start = std::time::Instant::now();
     let (code, _, err) = run(&["check", "--root", s(&root)]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("content/cases/deep.md:4:71: error: 列表或大括号一层套一层，超过了 64 层"), "{err}");
+    assert!(
+        err.contains("content/cases/deep.md:4:71: error: 列表或大括号一层套一层，超过了 64 层"),
+        "{err}"
+    );
     // Refused before parsing: well under a second even in a debug build
     // (the parser took 75 s to give up).
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
@@ -402,8 +427,16 @@ fn hostile_svg_logos_are_refused() {
         std::fs::write(dir.join("logo.svg"), svg).unwrap();
         let (code, _, err) = run(&["build", "--root", s(&root)]);
         assert_eq!(code, 1, "{svg}\n{err}");
-        assert!(err.contains("content/brands/evil/logo.svg:1:1: error: SVG 图片 content/brands/evil/logo.svg"), "{err}");
-        assert!(err.contains(said) || err.contains("javascript:alert(1)"), "{said}\n{err}");
+        assert!(
+            err.contains(
+                "content/brands/evil/logo.svg:1:1: error: SVG 图片 content/brands/evil/logo.svg"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains(said) || err.contains("javascript:alert(1)"),
+            "{said}\n{err}"
+        );
         assert!(!root.join("output/brands/evil/logo.svg").exists());
     }
     // `.svgz` is inflated and checked too.
@@ -422,5 +455,8 @@ fn hostile_svg_logos_are_refused() {
     .unwrap();
     let (code, _, err) = run(&["build", "--root", s(&root)]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("SVG 图片 content/brands/evil/logo.svgz 含有事件代码 `onload`，不能发布"), "{err}");
+    assert!(
+        err.contains("SVG 图片 content/brands/evil/logo.svgz 含有事件代码 `onload`，不能发布"),
+        "{err}"
+    );
 }

@@ -530,7 +530,9 @@ impl Deployer {
         fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     ) -> Result<()> {
         self.tree.write_temp(rel, fill)?;
-        self.tree.commit_temp(rel).inspect_err(|_| self.tree.discard_temp(rel))
+        self.tree
+            .commit_temp(rel)
+            .inspect_err(|_| self.tree.discard_temp(rel))
     }
 
     fn write_manifest<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<()> {
@@ -565,8 +567,7 @@ fn remove_stale_temps(dir: &Path, tree: &Tree) {
         .filter_map(|e| e.ok())
     {
         let t = e.file_type();
-        if (t.is_file() || t.is_symlink())
-            && e.file_name().to_string_lossy().ends_with(TEMP_SUFFIX)
+        if (t.is_file() || t.is_symlink()) && e.file_name().to_string_lossy().ends_with(TEMP_SUFFIX)
         {
             if let Ok(rel) = e.path().strip_prefix(dir) {
                 let _ = tree.remove_file(&rel.to_string_lossy().replace('\\', "/"));

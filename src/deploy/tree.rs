@@ -116,7 +116,9 @@ impl Tree {
             fd: rustix::fs::openat(
                 &self.fd,
                 ".",
-                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::OFlags::RDONLY
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
                 rustix::fs::Mode::empty(),
             )
             .map_err(std::io::Error::from)
@@ -174,7 +176,11 @@ impl Tree {
     /// Writes the temporary file that will replace `rel`: created anew
     /// (a stale temporary file or link of that name is removed first),
     /// never through a link. Refuses when `rel` is a folder.
-    pub fn write_temp(&self, rel: &str, fill: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
+    pub fn write_temp(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+    ) -> Result<()> {
         let (dir, name) = split(rel);
         let folder = self.folder(dir, None)?;
         if folder.kind(name) == Some(Kind::Folder) {
@@ -191,7 +197,9 @@ impl Tree {
                 folder.create_new(&tmp)
             }
             .with_context(|| format!("cannot write {}", self.path(rel).display()))?,
-            Err(e) => return Err(e).with_context(|| format!("cannot write {}", self.path(rel).display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot write {}", self.path(rel).display()))
+            }
         };
         let written = fill(&mut file).and_then(|_| file.flush());
         drop(file);
