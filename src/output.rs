@@ -106,6 +106,46 @@ impl Output {
     }
 }
 
+/// Opens the source of a copied file ([`OutFile::Copy`]) for reading at the
+/// moment it is needed, only when it is still a regular file whose real
+/// path lies inside `root` (a canonical path): the source may have been
+/// swapped for a link to elsewhere since the build looked at it. Returns
+/// the open file and its length, or `None` (gone, not a regular file, or
+/// outside `root`).
+///
+/// On Unix the check cannot be raced: the file is opened first (without
+/// blocking on a FIFO, without following a final link), and then its path
+/// is resolved again and must name that same file inside `root`.
+pub fn open_within(src: &Path, root: &Path) -> Option<(std::fs::File, u64)> {
+    let real = std::fs::canonicalize(src).ok()?;
+    if !real.starts_with(root) {
+        return None;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW;
+        opts.custom_flags(flags.bits() as i32);
+    }
+    let file = opts.open(&real).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let again = std::fs::canonicalize(src).ok()?;
+        let there = std::fs::metadata(&again).ok()?;
+        if !again.starts_with(root) || there.dev() != meta.dev() || there.ino() != meta.ino() {
+            return None;
+        }
+    }
+    Some((file, meta.len()))
+}
+
 /// Where a build puts its files — the output target is a parameter. Kept in
 /// memory ([`Collect`]: serve and watch; after an edit it patches the
 /// previous build's output), written at once into a staging folder
