@@ -278,7 +278,11 @@ impl<T> Stalling<T> {
         )))
     }
 
-    fn progress<R>(&mut self, cx: &mut TaskContext<'_>, p: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
+    fn progress<R>(
+        &mut self,
+        cx: &mut TaskContext<'_>,
+        p: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
         match p {
             Poll::Pending => self.stalled(cx),
             done => {
@@ -463,7 +467,9 @@ pub fn route(output: &Output, base_path: &str, target: &str) -> Route {
 type Body = BoxBody<Bytes, io::Error>;
 
 fn full(bytes: impl Into<Bytes>) -> Body {
-    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
 }
 
 /// A response with the headers every answer carries.
@@ -535,7 +541,11 @@ async fn answer_poll(shared: &Shared, query: &str) -> Response<Body> {
     let live = shared.snapshot();
     let body = serde_json::json!({ "generation": live.generation, "error": live.error.as_deref() })
         .to_string();
-    reply(StatusCode::OK, "application/json; charset=utf-8", full(body))
+    reply(
+        StatusCode::OK,
+        "application/json; charset=utf-8",
+        full(body),
+    )
 }
 
 /// A file of the build, the site's 404 page, a redirect or an error.
@@ -544,7 +554,11 @@ async fn answer(shared: &Shared, target: &str) -> Response<Body> {
     let key = match route(&live.output, &shared.base_path, target) {
         Route::File(k) => Some(k),
         Route::Redirect(to) => {
-            let mut resp = reply(StatusCode::MOVED_PERMANENTLY, "text/plain; charset=utf-8", full(""));
+            let mut resp = reply(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                full(""),
+            );
             match HeaderValue::from_str(&to) {
                 Ok(v) => {
                     resp.headers_mut().insert(header::LOCATION, v);
@@ -587,11 +601,10 @@ async fn file_response(
         OutFile::Static(b) => Bytes::from_static(b),
         OutFile::Copy(src) => {
             let (src, root) = (src.clone(), shared.root.clone());
-            let (file, len) = tokio::task::spawn_blocking(move || {
-                crate::output::open_within(&src, &root)
-            })
-            .await
-            .ok()??;
+            let (file, len) =
+                tokio::task::spawn_blocking(move || crate::output::open_within(&src, &root))
+                    .await
+                    .ok()??;
             if !html {
                 let body = FileBody {
                     file: tokio::fs::File::from_std(file),
@@ -609,7 +622,11 @@ async fn file_response(
         }
     };
     let body = if html {
-        Bytes::from(inject(bytes.to_vec(), live.generation, live.error.as_deref()))
+        Bytes::from(inject(
+            bytes.to_vec(),
+            live.generation,
+            live.error.as_deref(),
+        ))
     } else {
         bytes
     };
@@ -636,7 +653,10 @@ impl hyper::body::Body for FileBody {
         if this.left == 0 {
             return Poll::Ready(None);
         }
-        let want = this.buf.len().min(usize::try_from(this.left).unwrap_or(usize::MAX));
+        let want = this
+            .buf
+            .len()
+            .min(usize::try_from(this.left).unwrap_or(usize::MAX));
         let mut rb = ReadBuf::new(&mut this.buf[..want]);
         ready!(Pin::new(&mut this.file).poll_read(cx, &mut rb))?;
         let n = rb.filled().len();
@@ -703,9 +723,9 @@ pub fn host_allowed(host: &str, own: Option<&str>) -> bool {
         (Some(&host[..at]), &host[at..])
     };
     let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
     if !port_ok {
         return false;
     }
@@ -730,11 +750,7 @@ pub fn host_allowed(host: &str, own: Option<&str>) -> bool {
 
 /// The 403 text: which name was refused and what is answered instead.
 fn forbidden_text(host: &str) -> String {
-    let shown: String = host
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect();
+    let shown: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
     format!(
         "403：不接受主机名 {shown} 的请求（预览只回答 localhost、IP 地址和本机名）\n\
          403 Forbidden: requests for host {shown} are not answered (the preview answers only localhost, IP addresses and this computer's name)\n"
