@@ -24,8 +24,8 @@
 //!   that makes no progress for [`WRITE_STALL`] closes the connection. At
 //!   most [`MAX_CONNECTIONS`] connections are open at once; more wait in the
 //!   listen queue. A failed accept (e.g. out of file descriptors) is
-//!   reported once, and accepting goes on after a short pause: the listener
-//!   never dies.
+//!   reported (once a minute at most), and accepting goes on after a short
+//!   pause: the listener never dies.
 //! - Each HTML response gets a small script (only in the response, never in
 //!   the files written to disk) that long-polls `/__zhanting/poll?since=N`.
 //!   The poll answers when the build generation moves past `N` (or after
@@ -72,8 +72,12 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 pub const WRITE_STALL: Duration = Duration::from_secs(30);
 /// Connections served at once; further ones wait in the listen queue.
 pub const MAX_CONNECTIONS: usize = 256;
+/// Connections the system may hold for us before they are accepted.
+const LISTEN_QUEUE: u32 = 1024;
 /// Pause after a failed accept (out of file descriptors, memory).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// Failed accepts are reported at most once in this long.
+const ACCEPT_WARN_EVERY: Duration = Duration::from_secs(60);
 /// Size of the pieces a copied file is sent in.
 const CHUNK: usize = 64 * 1024;
 
@@ -159,14 +163,12 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .build()
         .context("cannot start the HTTP server")?;
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let listener = runtime
-        .block_on(TcpListener::bind(&addr))
-        .with_context(|| {
-            format!(
-                "cannot listen on {addr} (is another server using port {}? try --port)",
-                opts.port
-            )
-        })?;
+    let listener = runtime.block_on(listen(&addr)).with_context(|| {
+        format!(
+            "cannot listen on {addr} (is another server using port {}? try --port)",
+            opts.port
+        )
+    })?;
     let shown = listener
         .local_addr()
         .map(|a| a.to_string())
@@ -184,19 +186,45 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     Ok(())
 }
 
+/// Listens on the first address `addr` resolves to that can be bound, with
+/// a listen queue long enough for the connections waiting on
+/// [`MAX_CONNECTIONS`].
+async fn listen(addr: &str) -> io::Result<TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let bound = (|| {
+            let socket = if a.is_ipv4() {
+                tokio::net::TcpSocket::new_v4()?
+            } else {
+                tokio::net::TcpSocket::new_v6()?
+            };
+            #[cfg(unix)]
+            socket.set_reuseaddr(true)?;
+            socket.bind(a)?;
+            socket.listen(LISTEN_QUEUE)
+        })();
+        match bound {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::AddrNotAvailable, "the name has no address")
+    }))
+}
+
 /// Accepts connections for as long as the process lives. Errors never end
 /// it: connection-level ones are skipped, others (out of file descriptors)
-/// are reported once per run of failures and retried after a pause.
+/// are reported at most once a minute and retried after a pause.
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let mut failing = false;
+    let mut warned: Option<std::time::Instant> = None;
     loop {
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return; // the semaphore is never closed
         };
         match listener.accept().await {
             Ok((stream, _)) => {
-                failing = false;
                 let shared = shared.clone();
                 tokio::spawn(async move {
                     connection(stream, shared).await;
@@ -205,11 +233,11 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             }
             Err(e) if is_per_connection(&e) => {}
             Err(e) => {
-                if !failing {
+                if warned.is_none_or(|at| at.elapsed() >= ACCEPT_WARN_EVERY) {
                     eprintln!(
                         "warning: cannot accept a connection: {e} (too many open files or connections?); still listening, retrying"
                     );
-                    failing = true;
+                    warned = Some(std::time::Instant::now());
                 }
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
             }

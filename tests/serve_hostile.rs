@@ -181,7 +181,7 @@ fn running_out_of_file_descriptors_leaves_the_listener_alive() {
     let mut cmd = Command::new("bash");
     cmd.args([
         "-c",
-        "ulimit -n 64 && exec \"$0\" serve --root \"$1\" --port 0",
+        "ulimit -n 128 && exec \"$0\" serve --root \"$1\" --port 0",
         BIN,
         root.to_str().unwrap(),
     ]);
@@ -194,12 +194,12 @@ fn running_out_of_file_descriptors_leaves_the_listener_alive() {
         .unwrap();
     assert_eq!(
         nofile.split_whitespace().nth(3),
-        Some("64"),
+        Some("128"),
         "the limit is in force: {nofile}"
     );
 
     // More connections than the server has descriptors.
-    let held: Vec<TcpStream> = (0..150)
+    let held: Vec<TcpStream> = (0..300)
         .map(|i| {
             TcpStream::connect(("127.0.0.1", port))
                 .unwrap_or_else(|e| panic!("connection {i}: {e}: the listener is gone"))
@@ -226,9 +226,10 @@ fn running_out_of_file_descriptors_leaves_the_listener_alive() {
         .iter()
         .filter(|l| l.contains("cannot accept a connection"))
         .count();
-    assert!(
-        (1..=2).contains(&warnings),
-        "{warnings} accept warnings (one per burst expected):\n{}",
+    assert_eq!(
+        warnings,
+        1,
+        "accept failures are reported once a minute at most:\n{}",
         log.join("\n")
     );
 }
