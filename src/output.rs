@@ -550,4 +550,45 @@ mod tests {
         recover(&dest).unwrap();
         assert!(dest.is_dir());
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn copied_files_open_only_inside_the_root() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let root = std::fs::canonicalize(&root).unwrap();
+        let inside = root.join("content/a.pdf");
+        std::fs::write(&inside, "inside").unwrap();
+        std::fs::write(t.path().join("secret"), "secret").unwrap();
+        let read = |p: &Path| {
+            open_within(p, &root).map(|(mut f, len)| {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+                (s, len)
+            })
+        };
+        assert_eq!(read(&inside), Some(("inside".into(), 6)));
+        // A link to a file inside the site is fine, one to outside is not.
+        let link_in = root.join("content/b.pdf");
+        std::os::unix::fs::symlink(&inside, &link_in).unwrap();
+        assert_eq!(read(&link_in), Some(("inside".into(), 6)));
+        let link_out = root.join("content/c.pdf");
+        std::os::unix::fs::symlink(t.path().join("secret"), &link_out).unwrap();
+        assert_eq!(read(&link_out), None);
+        // `..` through the site folder, a folder, a FIFO (without blocking), nothing.
+        assert_eq!(read(&root.join("content/../../secret")), None);
+        assert_eq!(read(&root.join("content")), None);
+        let fifo = root.join("content/fifo.pdf");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert_eq!(read(&fifo), None);
+        assert_eq!(read(&root.join("content/missing.pdf")), None);
+    }
 }
