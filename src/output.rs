@@ -115,6 +115,46 @@ impl Output {
     }
 }
 
+/// Opens the source of a copied file ([`OutFile::Copy`]) for reading at the
+/// moment it is needed, only when it is still a regular file whose real
+/// path lies inside `root` (a canonical path): the source may have been
+/// swapped for a link to elsewhere since the build looked at it. Returns
+/// the open file and its length, or `None` (gone, not a regular file, or
+/// outside `root`).
+///
+/// On Unix the check cannot be raced: the file is opened first (without
+/// blocking on a FIFO, without following a final link), and then its path
+/// is resolved again and must name that same file inside `root`.
+pub fn open_within(src: &Path, root: &Path) -> Option<(std::fs::File, u64)> {
+    let real = std::fs::canonicalize(src).ok()?;
+    if !real.starts_with(root) {
+        return None;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW;
+        opts.custom_flags(flags.bits() as i32);
+    }
+    let file = opts.open(&real).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let again = std::fs::canonicalize(src).ok()?;
+        let there = std::fs::metadata(&again).ok()?;
+        if !again.starts_with(root) || there.dev() != meta.dev() || there.ino() != meta.ino() {
+            return None;
+        }
+    }
+    Some((file, meta.len()))
+}
+
 /// Where a build puts its files — the output target is a parameter. Kept in
 /// memory ([`Collect`]: serve and watch; after an edit it patches the
 /// previous build's output), written at once into a staging folder
@@ -568,5 +608,46 @@ mod tests {
         std::fs::create_dir(tmp.path().join(".output.old")).unwrap();
         recover(&dest).unwrap();
         assert!(dest.is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copied_files_open_only_inside_the_root() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let root = std::fs::canonicalize(&root).unwrap();
+        let inside = root.join("content/a.pdf");
+        std::fs::write(&inside, "inside").unwrap();
+        std::fs::write(t.path().join("secret"), "secret").unwrap();
+        let read = |p: &Path| {
+            open_within(p, &root).map(|(mut f, len)| {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+                (s, len)
+            })
+        };
+        assert_eq!(read(&inside), Some(("inside".into(), 6)));
+        // A link to a file inside the site is fine, one to outside is not.
+        let link_in = root.join("content/b.pdf");
+        std::os::unix::fs::symlink(&inside, &link_in).unwrap();
+        assert_eq!(read(&link_in), Some(("inside".into(), 6)));
+        let link_out = root.join("content/c.pdf");
+        std::os::unix::fs::symlink(t.path().join("secret"), &link_out).unwrap();
+        assert_eq!(read(&link_out), None);
+        // `..` through the site folder, a folder, a FIFO (without blocking), nothing.
+        assert_eq!(read(&root.join("content/../../secret")), None);
+        assert_eq!(read(&root.join("content")), None);
+        let fifo = root.join("content/fifo.pdf");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert_eq!(read(&fifo), None);
+        assert_eq!(read(&root.join("content/missing.pdf")), None);
     }
 }

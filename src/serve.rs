@@ -4,61 +4,115 @@
 //! - The site is served from the last good build held in memory
 //!   ([`Output`]); a request is answered only with a file of that build,
 //!   looked up by its decoded path, so nothing outside the output can ever
-//!   be served (`..`, `%2e%2e`, symlinks: there is no file system lookup).
-//!   The same build is also written to `ROOT/output`, changed files only.
+//!   be served (`..`, `%2e%2e`, symlinks: there is no file-system lookup by
+//!   request path). The same build is also written to `ROOT/output`,
+//!   changed files only.
+//! - A file the build copies from the site (attachments, images, `static/`)
+//!   is read when it is requested, and only while its source is still a
+//!   regular file whose real path is inside the site folder
+//!   ([`crate::output::open_within`]); a source swapped for a link to
+//!   elsewhere after the build answers 404.
+//! - Only requests for this machine are answered: the `Host` must be an IP
+//!   address, `localhost` (or `*.localhost`) or the machine's own name,
+//!   with or without a port. Any other name gets 403, so a web page that
+//!   points its own domain at 127.0.0.1 (DNS rebinding) cannot read the
+//!   preview.
+//! - A hostile or broken client costs only its own connection: each
+//!   connection is a task on a small tokio runtime (no worker is held by a
+//!   client that stops reading); the request head must arrive within
+//!   [`HEAD_TIMEOUT`] (an idle kept-alive connection too), and a response
+//!   that makes no progress for [`WRITE_STALL`] closes the connection. At
+//!   most [`MAX_CONNECTIONS`] connections are open at once; more wait in the
+//!   listen queue. A failed accept (e.g. out of file descriptors) is
+//!   reported (once a minute at most), and accepting goes on after a short
+//!   pause: the listener never dies.
 //! - Each HTML response gets a small script (only in the response, never in
 //!   the files written to disk) that long-polls `/__zhanting/poll?since=N`.
-//!   The poll answers when the build generation moves past `N`: the page
-//!   reloads after a good build, or shows the build errors as an overlay on
-//!   the last good page after a failed one; fixing the file reloads the page
-//!   and the overlay is gone.
+//!   The poll answers when the build generation moves past `N` (or after
+//!   [`POLL_WAIT`]): the page reloads after a good build, or shows the build
+//!   errors as an overlay on the last good page after a failed one; fixing
+//!   the file reloads the page and the overlay is gone.
 //! - Requests under the site's `base_url` path (e.g. `/dangjian/…`) are
 //!   served as well as requests at `/`.
+//! - The rebuild loop (watcher → rebuild → publish) runs on the calling
+//!   thread; the HTTP side only reads the shared state, and waits for new
+//!   generations through a `tokio::sync::watch` channel.
 
 use crate::build::BuildOptions;
 use crate::changes::ChangeKind;
 use crate::deploy::Deployer;
 use crate::diag::Diagnostic;
-use crate::output::Output;
+use crate::output::{OutFile, Output};
 use crate::watch::{Rebuilt, Session, Watcher};
-use anyhow::Result;
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use http_body_util::{combinators::BoxBody, BodyExt, Empty, Full};
+use hyper::body::{Body as _, Frame, Incoming, SizeHint};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context as TaskContext, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
 
 /// How long a poll waits for a new build before answering "nothing new".
 const POLL_WAIT: Duration = Duration::from_secs(20);
 const POLL_PATH: &str = "/__zhanting/poll";
+/// Time a client has to send a whole request head (also the longest an
+/// idle kept-alive connection stays open).
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// A response the client does not read for this long closes the connection.
+pub const WRITE_STALL: Duration = Duration::from_secs(30);
+/// Connections served at once; further ones wait in the listen queue.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Connections the system may hold for us before they are accepted.
+const LISTEN_QUEUE: u32 = 1024;
+/// Pause after a failed accept (out of file descriptors, memory).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// Failed accepts are reported at most once in this long.
+const ACCEPT_WARN_EVERY: Duration = Duration::from_secs(60);
+/// Size of the pieces a copied file is sent in.
+const CHUNK: usize = 64 * 1024;
 
 /// What the server shows: the last good build and the current error, if any.
+#[derive(Clone)]
 struct Live {
     generation: u64,
     output: Arc<Output>,
     /// The diagnostics of the last build, when it failed.
-    error: Option<String>,
+    error: Option<Arc<str>>,
 }
 
 struct Shared {
-    live: Mutex<Live>,
-    changed: Condvar,
+    live: watch::Sender<Live>,
     /// Path prefix of `base_url` (`/dangjian/`), or `/`.
     base_path: String,
+    /// The site folder, canonical: copied files are served only from inside it.
+    root: PathBuf,
+    /// This machine's name, lower case, when it has one.
+    host_name: Option<String>,
 }
 
 impl Shared {
-    fn snapshot(&self) -> (u64, Arc<Output>, Option<String>) {
-        let l = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        (l.generation, l.output.clone(), l.error.clone())
+    fn snapshot(&self) -> Live {
+        self.live.borrow().clone()
     }
 
     fn update(&self, output: Option<Arc<Output>>, error: Option<String>) {
-        let mut l = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        l.generation += 1;
-        if let Some(o) = output {
-            l.output = o;
-        }
-        l.error = error;
-        self.changed.notify_all();
+        self.live.send_modify(|l| {
+            l.generation += 1;
+            if let Some(o) = output {
+                l.output = o;
+            }
+            l.error = error.map(Arc::from);
+        });
     }
 }
 
@@ -72,6 +126,8 @@ pub struct ServeOptions {
 /// start (port taken, site folder missing).
 pub fn run(opts: &ServeOptions) -> Result<()> {
     let out_dir = opts.root.join("output");
+    let root = std::fs::canonicalize(&opts.root)
+        .with_context(|| format!("cannot open the site folder {}", opts.root.display()))?;
     let mut session = Session::new(&opts.root, BuildOptions::default());
     let mut watcher = Watcher::new(&opts.root, &out_dir)?;
     // The output folder is kept up to date too, unless another zhanting
@@ -95,55 +151,230 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .ok()
         .map(|c| base_path(&c.base_url))
         .unwrap_or_else(|| "/".to_string());
+    let (live, _) = watch::channel(Live {
+        generation: 0,
+        output: Arc::new(Output::default()),
+        error: None,
+    });
     let shared = Arc::new(Shared {
-        live: Mutex::new(Live {
-            generation: 0,
-            output: Arc::new(Output::default()),
-            error: None,
-        }),
-        changed: Condvar::new(),
+        live,
         base_path,
+        root,
+        host_name: own_host_name(),
     });
     apply(&shared, first, local.as_mut());
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("zhanting-http")
+        .enable_all()
+        .build()
+        .context("cannot start the HTTP server")?;
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot listen on {addr}: {e} (is another server using port {}? try --port)",
+    let listener = runtime.block_on(listen(&addr)).with_context(|| {
+        format!(
+            "cannot listen on {addr} (is another server using port {}? try --port)",
             opts.port
         )
     })?;
-    let server = Arc::new(server);
-    let shown = match server.server_addr() {
-        tiny_http::ListenAddr::IP(a) => a.to_string(),
-        #[allow(unreachable_patterns)]
-        _ => addr.clone(),
-    };
+    let shown = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| addr.clone());
     println!(
         "serving {} at http://{shown}/ (Ctrl-C to stop)",
         opts.root.display()
     );
-
-    for _ in 0..4 {
-        let server = server.clone();
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            while let Ok(req) = server.recv() {
-                if req.url().starts_with(POLL_PATH) {
-                    let shared = shared.clone();
-                    std::thread::spawn(move || answer_poll(&shared, req));
-                } else {
-                    answer(&shared, req);
-                }
-            }
-        });
-    }
+    runtime.spawn(accept_loop(listener, shared.clone()));
 
     while let Some(batch) = watcher.next_batch() {
         let r = session.rebuild(batch.kind, &batch.paths);
         apply(&shared, r, local.as_mut());
     }
     Ok(())
+}
+
+/// Listens on the first address `addr` resolves to that can be bound, with
+/// a listen queue long enough for the connections waiting on
+/// [`MAX_CONNECTIONS`].
+async fn listen(addr: &str) -> io::Result<TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let bound = (|| {
+            let socket = if a.is_ipv4() {
+                tokio::net::TcpSocket::new_v4()?
+            } else {
+                tokio::net::TcpSocket::new_v6()?
+            };
+            #[cfg(unix)]
+            socket.set_reuseaddr(true)?;
+            socket.bind(a)?;
+            socket.listen(LISTEN_QUEUE)
+        })();
+        match bound {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::AddrNotAvailable, "the name has no address")
+    }))
+}
+
+/// Accepts connections for as long as the process lives. Errors never end
+/// it: connection-level ones are skipped, others (out of file descriptors)
+/// are reported at most once a minute and retried after a pause.
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut warned: Option<std::time::Instant> = None;
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return; // the semaphore is never closed
+        };
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    connection(stream, shared).await;
+                    drop(slot);
+                });
+            }
+            Err(e) if is_per_connection(&e) => {}
+            Err(e) => {
+                if warned.is_none_or(|at| at.elapsed() >= ACCEPT_WARN_EVERY) {
+                    eprintln!(
+                        "warning: cannot accept a connection: {e} (too many open files or connections?); still listening, retrying"
+                    );
+                    warned = Some(std::time::Instant::now());
+                }
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+            }
+        }
+    }
+}
+
+/// Accept errors that concern one connection only (the client gave up).
+fn is_per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::WouldBlock
+    )
+}
+
+/// Serves one connection (HTTP/1.1 with keep-alive and pipelining) until
+/// the client closes it, stalls, or breaks the protocol.
+async fn connection(stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let io = hyper_util::rt::TokioIo::new(Stalling::new(stream, WRITE_STALL));
+    let service = hyper::service::service_fn(move |req| {
+        let shared = shared.clone();
+        async move { Ok::<_, Infallible>(respond(&shared, req).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .keep_alive(true)
+        .serve_connection(io, service);
+    // Errors here are the client's (gone, too slow, malformed): nothing to report.
+    let _ = conn.await;
+}
+
+/// A stream whose writes fail with `TimedOut` once the peer has accepted no
+/// bytes for `limit` (it stopped reading); reads pass through unchanged.
+struct Stalling<T> {
+    inner: T,
+    limit: Duration,
+    /// Armed when a write first finds the socket full; cleared on progress.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> Stalling<T> {
+    fn new(inner: T, limit: Duration) -> Self {
+        Stalling {
+            inner,
+            limit,
+            deadline: None,
+        }
+    }
+
+    /// The write is pending: pending still, or an error once stalled too long.
+    fn stalled<R>(&mut self, cx: &mut TaskContext<'_>) -> Poll<io::Result<R>> {
+        let limit = self.limit;
+        let deadline = self
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        ready!(deadline.as_mut().poll(cx));
+        Poll::Ready(Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the client stopped reading",
+        )))
+    }
+
+    fn progress<R>(
+        &mut self,
+        cx: &mut TaskContext<'_>,
+        p: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        match p {
+            Poll::Pending => self.stalled(cx),
+            done => {
+                self.deadline = None;
+                done
+            }
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Stalling<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Stalling<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.progress(cx, p)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.progress(cx, p)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.inner).poll_flush(cx);
+        this.progress(cx, p)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.inner).poll_shutdown(cx);
+        this.progress(cx, p)
+    }
 }
 
 /// Publishes a rebuild to the browser (and the output folder) and reports
@@ -214,43 +445,6 @@ fn base_path(base_url: &str) -> String {
     }
 }
 
-fn answer_poll(shared: &Shared, req: tiny_http::Request) {
-    let since: Option<u64> = req
-        .url()
-        .split_once("since=")
-        .and_then(|(_, v)| v.split('&').next())
-        .and_then(|v| v.parse().ok());
-    let guard = shared.live.lock().unwrap_or_else(|e| e.into_inner());
-    let (guard, _) = shared
-        .changed
-        .wait_timeout_while(guard, POLL_WAIT, |l| Some(l.generation) == since)
-        .unwrap_or_else(|e| e.into_inner());
-    let body =
-        serde_json::json!({ "generation": guard.generation, "error": guard.error }).to_string();
-    drop(guard);
-    let _ = req.respond(with_headers(
-        tiny_http::Response::from_string(body),
-        "application/json; charset=utf-8",
-    ));
-}
-
-fn with_headers<R: std::io::Read>(
-    resp: tiny_http::Response<R>,
-    content_type: &str,
-) -> tiny_http::Response<R> {
-    let mut resp = resp;
-    for (k, v) in [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ] {
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            resp = resp.with_header(h);
-        }
-    }
-    resp
-}
-
 /// What a request path resolves to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route {
@@ -306,57 +500,297 @@ pub fn route(output: &Output, base_path: &str, target: &str) -> Route {
     Route::NotFound
 }
 
-fn answer(shared: &Shared, req: tiny_http::Request) {
-    let (generation, output, error) = shared.snapshot();
-    let method_ok = matches!(
-        req.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    );
-    if !method_ok {
-        let _ = req.respond(with_headers(
-            tiny_http::Response::from_string("method not allowed").with_status_code(405),
-            "text/plain; charset=utf-8",
-        ));
-        return;
+type Body = BoxBody<Bytes, io::Error>;
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+/// A response with the headers every answer carries.
+fn reply(status: StatusCode, content_type: &str, body: Body) -> Response<Body> {
+    let mut resp = Response::new(body);
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
     }
-    let (status, key) = match route(&output, &shared.base_path, req.url()) {
-        Route::File(k) => (200, Some(k)),
-        Route::Redirect(to) => {
-            let mut resp = tiny_http::Response::empty(301);
-            if let Ok(h) = tiny_http::Header::from_bytes(&b"Location"[..], to.as_bytes()) {
-                resp = resp.with_header(h);
-            }
-            let _ = req.respond(resp);
-            return;
-        }
-        Route::BadRequest => {
-            let _ = req.respond(with_headers(
-                tiny_http::Response::from_string("bad request").with_status_code(400),
-                "text/plain; charset=utf-8",
-            ));
-            return;
-        }
-        Route::NotFound => (
-            404,
-            output
-                .files
-                .contains_key("404.html")
-                .then(|| "404.html".to_string()),
-        ),
-    };
-    let (body, ctype) = match key.as_deref().and_then(|k| output.read(k).map(|b| (b, content_type(k)))) {
-        Some(found) => found,
-        None => (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><p>404</p></body></html>".to_vec(), content_type("x.html")),
-    };
-    let body = if ctype.starts_with("text/html") {
-        inject(body, generation, error.as_deref())
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
+fn plain(status: StatusCode, text: impl Into<String>) -> Response<Body> {
+    reply(status, "text/plain; charset=utf-8", full(text.into()))
+}
+
+/// Answers one request. Never fails: every problem is a status code.
+async fn respond(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
+    if let Some(host) = refused_host(&req, shared.host_name.as_deref()) {
+        return plain(StatusCode::FORBIDDEN, forbidden_text(&host));
+    }
+    let head = req.method() == Method::HEAD;
+    if !head && req.method() != Method::GET {
+        let mut resp = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return resp;
+    }
+    let resp = if req.uri().path() == POLL_PATH {
+        answer_poll(shared, req.uri().query().unwrap_or("")).await
     } else {
-        body
+        let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        answer(shared, target).await
     };
-    let _ = req.respond(with_headers(
-        tiny_http::Response::from_data(body).with_status_code(status),
-        &ctype,
-    ));
+    if head {
+        without_body(resp)
+    } else {
+        resp
+    }
+}
+
+/// The same response with its length but no body (for HEAD).
+fn without_body(resp: Response<Body>) -> Response<Body> {
+    let (mut parts, body) = resp.into_parts();
+    if let Some(len) = body.size_hint().exact() {
+        parts.headers.insert(header::CONTENT_LENGTH, len.into());
+    }
+    Response::from_parts(parts, Empty::new().map_err(|never| match never {}).boxed())
+}
+
+/// The long poll: answers when the generation is no longer `since`, or
+/// after [`POLL_WAIT`] with the same one.
+async fn answer_poll(shared: &Shared, query: &str) -> Response<Body> {
+    let since: Option<u64> = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .and_then(|v| v.parse().ok());
+    let mut rx = shared.live.subscribe();
+    let _ = tokio::time::timeout(POLL_WAIT, async {
+        rx.wait_for(|l| Some(l.generation) != since).await.is_ok()
+    })
+    .await;
+    let live = shared.snapshot();
+    let body = serde_json::json!({ "generation": live.generation, "error": live.error.as_deref() })
+        .to_string();
+    reply(
+        StatusCode::OK,
+        "application/json; charset=utf-8",
+        full(body),
+    )
+}
+
+/// A file of the build, the site's 404 page, a redirect or an error.
+async fn answer(shared: &Shared, target: &str) -> Response<Body> {
+    let live = shared.snapshot();
+    let key = match route(&live.output, &shared.base_path, target) {
+        Route::File(k) => Some(k),
+        Route::Redirect(to) => {
+            let mut resp = reply(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                full(""),
+            );
+            match HeaderValue::from_str(&to) {
+                Ok(v) => {
+                    resp.headers_mut().insert(header::LOCATION, v);
+                }
+                Err(_) => return plain(StatusCode::BAD_REQUEST, "bad request"),
+            }
+            return resp;
+        }
+        Route::BadRequest => return plain(StatusCode::BAD_REQUEST, "bad request"),
+        Route::NotFound => None,
+    };
+    if let Some(k) = key {
+        if let Some(resp) = file_response(shared, &live, &k, StatusCode::OK).await {
+            return resp;
+        }
+    }
+    if let Some(resp) = file_response(shared, &live, "404.html", StatusCode::NOT_FOUND).await {
+        return resp;
+    }
+    let page = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><p>404</p></body></html>".to_vec();
+    reply(
+        StatusCode::NOT_FOUND,
+        "text/html; charset=utf-8",
+        full(inject(page, live.generation, live.error.as_deref())),
+    )
+}
+
+/// The response for one file of the build, or `None` when it is not there
+/// (or is a copied file whose source may no longer be served).
+async fn file_response(
+    shared: &Shared,
+    live: &Live,
+    key: &str,
+    status: StatusCode,
+) -> Option<Response<Body>> {
+    let ctype = content_type(key);
+    let html = ctype.starts_with("text/html");
+    let bytes = match live.output.files.get(key)? {
+        OutFile::Bytes(b) => Bytes::from_owner(b.clone()),
+        OutFile::Static(b) => Bytes::from_static(b),
+        OutFile::Copy(src) => {
+            let (src, root) = (src.clone(), shared.root.clone());
+            let (file, len) =
+                tokio::task::spawn_blocking(move || crate::output::open_within(&src, &root))
+                    .await
+                    .ok()??;
+            if !html {
+                let body = FileBody {
+                    file: tokio::fs::File::from_std(file),
+                    left: len,
+                    buf: vec![0; CHUNK.min(len as usize)],
+                };
+                return Some(reply(status, &ctype, body.boxed()));
+            }
+            let read = tokio::task::spawn_blocking(move || {
+                use std::io::Read;
+                let mut v = Vec::new();
+                file.take(len).read_to_end(&mut v).map(|_| v)
+            });
+            Bytes::from(read.await.ok()?.ok()?)
+        }
+    };
+    let body = if html {
+        Bytes::from(inject(
+            bytes.to_vec(),
+            live.generation,
+            live.error.as_deref(),
+        ))
+    } else {
+        bytes
+    };
+    Some(reply(status, &ctype, full(body)))
+}
+
+/// A copied file sent in pieces as it is read, so that a large attachment
+/// is never held whole in memory. Its length is fixed when it is opened.
+struct FileBody {
+    file: tokio::fs::File,
+    left: u64,
+    buf: Vec<u8>,
+}
+
+impl hyper::body::Body for FileBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        if this.left == 0 {
+            return Poll::Ready(None);
+        }
+        let want = this
+            .buf
+            .len()
+            .min(usize::try_from(this.left).unwrap_or(usize::MAX));
+        let mut rb = ReadBuf::new(&mut this.buf[..want]);
+        ready!(Pin::new(&mut this.file).poll_read(cx, &mut rb))?;
+        let n = rb.filled().len();
+        if n == 0 {
+            return Poll::Ready(Some(Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the file got shorter while it was sent",
+            ))));
+        }
+        this.left -= n as u64;
+        Poll::Ready(Some(Ok(Frame::data(Bytes::copy_from_slice(rb.filled())))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.left)
+    }
+}
+
+/// This machine's name in lower case, without a trailing dot.
+fn own_host_name() -> Option<String> {
+    let name = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The first `Host` (or request-target authority) this preview does not
+/// answer for, if any. A request without a host (HTTP/1.0 tools) is
+/// answered: browsers always send one.
+fn refused_host<B>(req: &Request<B>, own: Option<&str>) -> Option<String> {
+    let authority = req.uri().authority().map(|a| a.as_str().to_string());
+    let hosts = req
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    authority
+        .into_iter()
+        .chain(hosts)
+        .find(|h| !host_allowed(h, own))
+}
+
+/// True for an IP literal (`127.0.0.1`, `[::1]`), `localhost`,
+/// `*.localhost`, or this machine's name (`own`: its full name; its first
+/// label and `first.local` are accepted too), each with an optional port.
+pub fn host_allowed(host: &str, own: Option<&str>) -> bool {
+    let host = host.trim();
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((v6, port)) = rest.split_once(']') else {
+            return false;
+        };
+        if v6.parse::<std::net::Ipv6Addr>().is_err() {
+            return false;
+        }
+        (None, port)
+    } else {
+        let at = host.find(':').unwrap_or(host.len());
+        (Some(&host[..at]), &host[at..])
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    if !port_ok {
+        return false;
+    }
+    let Some(name) = name else {
+        return true; // an IPv6 literal
+    };
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name.is_empty() {
+        return false;
+    }
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    own.is_some_and(|own| {
+        let short = own.split('.').next().unwrap_or(own);
+        name == own || name == short || name == format!("{short}.local")
+    })
+}
+
+/// The 403 text: which name was refused and what is answered instead.
+fn forbidden_text(host: &str) -> String {
+    let shown: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
+    format!(
+        "403：不接受主机名 {shown} 的请求（预览只回答 localhost、IP 地址和本机名）\n\
+         403 Forbidden: requests for host {shown} are not answered (the preview answers only localhost, IP addresses and this computer's name)\n"
+    )
 }
 
 /// Content-Type for a path, with `charset=utf-8` for text.
@@ -507,6 +941,55 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn answers_only_for_this_machine() {
+        let own = Some("dangwei-pc01.county.gov.cn");
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "192.168.1.20:8080",
+            "[::1]",
+            "[::1]:1111",
+            "[fe80::1]:80",
+            "localhost",
+            "LOCALHOST:1111",
+            "localhost.:1111",
+            "preview.localhost:1111",
+            "dangwei-pc01",
+            "DANGWEI-PC01:1111",
+            "dangwei-pc01.local:1111",
+            "dangwei-pc01.county.gov.cn:1111",
+        ] {
+            assert!(host_allowed(ok, own), "{ok} should be answered");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "dangwei-pc01.evil.example",
+            "127.1",
+            "0x7f000001",
+            "[::1",
+            "[evil]:1111",
+            "::1",
+            "localhost:",
+            "localhost:abc",
+            "localhost:1111:2222",
+            "127.0.0.1:123456",
+            "",
+            ":1111",
+        ] {
+            assert!(!host_allowed(bad, own), "{bad} should be refused");
+        }
+        assert!(!host_allowed("dangwei-pc01", None));
+        let text = forbidden_text("evil.example\r\nX: y");
+        assert!(
+            text.starts_with("403：不接受主机名 evil.exampleX: y 的请求"),
+            "{text}"
+        );
     }
 
     #[test]

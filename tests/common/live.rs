@@ -18,8 +18,15 @@ pub struct Running {
 impl Running {
     /// Starts `zhanting ARGS`; stdout and stderr lines both arrive in `next_line`.
     pub fn start(args: &[&str]) -> Running {
-        let mut child = Command::new(super::BIN)
-            .args(args)
+        let mut cmd = Command::new(super::BIN);
+        cmd.args(args);
+        Running::start_command(cmd)
+    }
+
+    /// Starts a prepared command (e.g. zhanting run through a shell that
+    /// lowers a limit first).
+    pub fn start_command(mut cmd: Command) -> Running {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -67,6 +74,26 @@ impl Running {
     }
 }
 
+impl Running {
+    /// Collects the lines printed within `wait` from now into `log`;
+    /// returns the whole log.
+    pub fn collect(&mut self, wait: Duration) -> &[String] {
+        let end = Instant::now() + wait;
+        while let Ok(l) = self
+            .lines
+            .recv_timeout(end.saturating_duration_since(Instant::now()))
+        {
+            self.log.push(l);
+        }
+        &self.log
+    }
+
+    /// The process id, for looking at its open files.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -107,16 +134,23 @@ impl Response {
 
 /// `GET target` on 127.0.0.1:port, sent exactly as given.
 pub fn get(port: u16, target: &str) -> Response {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    write!(
-        s,
-        "GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    request(
+        port,
+        &format!("GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+        Duration::from_secs(30),
     )
-    .expect("send");
+    .unwrap_or_else(|e| panic!("GET {target}: {e}"))
+}
+
+/// Sends `head` (a whole raw request) to 127.0.0.1:port and reads the
+/// response until the server closes the connection; fails when that takes
+/// longer than `within` between two reads.
+pub fn request(port: u16, head: &str, within: Duration) -> std::io::Result<Response> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(within))?;
+    s.write_all(head.as_bytes())?;
     let mut raw = vec![];
-    s.read_to_end(&mut raw).expect("read");
+    s.read_to_end(&mut raw)?;
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -127,9 +161,9 @@ pub fn get(port: u16, target: &str) -> Response {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("status");
-    Response {
+    Ok(Response {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
-    }
+    })
 }
