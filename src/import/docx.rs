@@ -84,11 +84,18 @@ impl Package<'_> {
             }
         };
         let allowed = limit.min(self.left);
-        let mut buf = vec![];
+        // The declared size only sizes the buffer, and never past the limit:
+        // read_to_end doubling a large buffer would hold twice the part.
+        let hint = f.size().min(allowed).saturating_add(1);
+        let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         (&mut f)
             .take(allowed.saturating_add(1))
             .read_to_end(&mut buf)
             .with_context(|| format!("cannot read {name} inside the Word file"))?;
+        if buf.capacity() - buf.len() > 1 << 16 {
+            // the declared size was larger than the part
+            buf.shrink_to_fit();
+        }
         let n = buf.len() as u64;
         if n > allowed {
             let total = allowed < limit;
