@@ -179,7 +179,7 @@ pub fn run() -> i32 {
         Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to, lang),
         Command::Deploy { root, to } => cmd_deploy(&root, &to, lang),
         Command::Import { files, kind, root } => {
-            crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind))
+            crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind), lang)
         }
     };
     match result {

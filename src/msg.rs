@@ -260,6 +260,29 @@ pub enum M<'a> {
         first_file: &'a str,
         second: &'a str,
     },
+    // import safety
+    /// A part of a Word file inflates to more than `limit_mib`.
+    DocxPartTooLarge {
+        entry: &'a str,
+        limit_mib: u64,
+    },
+    /// A Word file inflates to more than `limit_mib` in all.
+    DocxTooLargeInTotal {
+        entry: &'a str,
+        limit_mib: u64,
+    },
+    /// An image of a Word file is left out (over its own limit, or over the
+    /// file's total when `total`).
+    DocxImageSkipped {
+        entry: &'a str,
+        limit_mib: u64,
+        total: bool,
+    },
+    /// The folder the import would write into resolves outside the site.
+    ImportOutsideSite {
+        folder: &'a str,
+        target: &'a str,
+    },
 }
 
 fn m(zh: impl Into<String>, en: impl Into<String>) -> Msg {
@@ -635,6 +658,54 @@ impl M<'_> {
                     )),
                 )
             }
+            // import safety
+            DocxPartTooLarge { entry, limit_mib } => (
+                m(
+                    format!("Word 文件中的 {entry} 解压后超过 {limit_mib} MiB，可能是恶意构造的压缩包，已拒绝导入，没有写入任何文件"),
+                    format!("{entry} inside the Word file inflates to more than {limit_mib} MiB, which a real document never does; the file was refused and nothing was written"),
+                ),
+                Some(m(
+                    "用 Word 打开这个文件检查内容，另存为新的 .docx 后再导入；来历不明的文件不要导入",
+                    "open the file in Word to check it, save it as a new .docx and import that; do not import files of unknown origin",
+                )),
+            ),
+            DocxTooLargeInTotal { entry, limit_mib } => (
+                m(
+                    format!("Word 文件解压后的内容合计超过 {limit_mib} MiB（读到 {entry} 时），可能是恶意构造的压缩包，已拒绝导入，没有写入任何文件"),
+                    format!("the Word file inflates to more than {limit_mib} MiB in all (at {entry}); the file was refused and nothing was written"),
+                ),
+                Some(m(
+                    "用 Word 打开这个文件检查内容，压缩其中的图片（图片格式 → 压缩图片）并另存为新的 .docx 后再导入",
+                    "open the file in Word, compress its pictures (Picture Format → Compress Pictures), save it as a new .docx and import that",
+                )),
+            ),
+            DocxImageSkipped { entry, limit_mib, total } => (
+                if total {
+                    m(
+                        format!("图片 {entry} 未导入：Word 文件解压后的内容合计超过 {limit_mib} MiB；正文已照常导入"),
+                        format!("the image {entry} was left out: the Word file inflates to more than {limit_mib} MiB in all; the text was imported"),
+                    )
+                } else {
+                    m(
+                        format!("图片 {entry} 未导入：解压后超过 {limit_mib} MiB；正文已照常导入"),
+                        format!("the image {entry} was left out: it inflates to more than {limit_mib} MiB; the text was imported"),
+                    )
+                },
+                Some(m(
+                    "在 Word 里压缩图片（图片格式 → 压缩图片）后重新导入，或把图片另存为较小的文件，放在页面旁边并在正文中引用",
+                    "compress the pictures in Word (Picture Format → Compress Pictures) and import again, or save the picture as a smaller file next to the page and link it from the text",
+                )),
+            ),
+            ImportOutsideSite { folder, target } => (
+                m(
+                    format!("{folder} 实际指向网站文件夹以外的 {target}，导入不会写到那里，没有写入任何文件"),
+                    format!("{folder} leads outside the site folder, to {target}; the import does not write there, and nothing was written"),
+                ),
+                Some(m(
+                    format!("删除 {folder} 这个链接（快捷方式），在原处新建一个普通文件夹，再重新导入"),
+                    format!("remove the link {folder} and make an ordinary folder of that name in its place, then import again"),
+                )),
+            ),
         };
         (message, hint)
     }

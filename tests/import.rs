@@ -377,3 +377,411 @@ fn refuses_what_it_cannot_read() {
     ]);
     assert_ne!(code, 0, "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Hostile files
+
+const WORD_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main""#;
+
+/// Writes the bytes of one zip part.
+type WritePart = dyn Fn(&mut dyn Write);
+
+fn picture(id: &str) -> String {
+    format!(
+        r#"<w:p><w:r><w:drawing><a:graphic><a:blip r:embed="{id}"/></a:graphic></w:drawing></w:r></w:p>"#
+    )
+}
+
+/// A Word file with a title, a date, `body` after them, image
+/// relationships `rels` (id, target) and the zip parts `parts` written by
+/// `write` (name → writes its bytes).
+fn hostile_docx(path: &Path, body: &str, rels: &[(&str, &str)], parts: &[(&str, &WritePart)]) {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document {WORD_NS}><w:body>{}{}{}{body}</w:body></w:document>"#,
+        para(None, &run_("关于加强基层党建工作的经验材料")),
+        para(None, &run_("（2021年3月8日）")),
+        para(
+            None,
+            &run_("我们坚持把党建工作放在首位，认真落实各项制度，取得了明显成效。")
+        ),
+    );
+    let rels: String = rels
+        .iter()
+        .map(|(id, t)| format!(r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="{t}"/>"#))
+        .collect();
+    let rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    );
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().large_file(true);
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(document.as_bytes()).unwrap();
+    zip.start_file("word/_rels/document.xml.rels", opts)
+        .unwrap();
+    zip.write_all(rels.as_bytes()).unwrap();
+    for (name, write) in parts {
+        zip.start_file(*name, opts).unwrap();
+        write(&mut zip);
+    }
+    zip.finish().unwrap();
+}
+
+/// Writes `mib` MiB of zeros (deflate makes about 1 KB of each MiB).
+fn zeros(mib: usize) -> impl Fn(&mut dyn Write) {
+    move |w: &mut dyn Write| {
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..mib {
+            w.write_all(&chunk).unwrap();
+        }
+    }
+}
+
+/// Runs `zhanting ARGS` with its address space limited to `limit_kib`;
+/// returns (exit code, stdout, stderr), the code -1 when it was killed.
+fn run_limited(limit_kib: u64, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new("prlimit")
+        .arg(format!("--as={}", limit_kib * 1024))
+        .arg("--")
+        .arg(BIN)
+        .args(args)
+        .output()
+        .expect("run prlimit");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every file and folder under `dir` (hidden ones too), relative, sorted.
+fn everything(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+fn size_of_tree(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn a_zip_bomb_is_refused_within_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = empty_site(tmp.path());
+    let r = root.to_str().unwrap();
+    // a ~1 MB file whose picture inflates to 1 GiB, shown three times
+    let bomb = tmp.path().join("炸弹.docx");
+    hostile_docx(
+        &bomb,
+        &[picture("rId1"), picture("rId1"), picture("rId2")].concat(),
+        &[
+            ("rId1", "media/image1.png"),
+            ("rId2", "/word/media/image1.png"),
+        ],
+        &[("word/media/image1.png", &zeros(1024))],
+    );
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 4 << 20);
+    let (code, out, err) = run_limited(
+        600_000,
+        &[
+            "import",
+            "--root",
+            r,
+            "--kind",
+            "case",
+            bomb.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "not finished normally:\n{out}\n{err}");
+    assert!(
+        out.contains("\n  警告: 图片 word/media/image1.png 未导入：解压后超过 32 MiB；正文已照常导入\n    提示：在 Word 里压缩图片"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("警告:").count(),
+        1,
+        "one warning for the picture: {out}"
+    );
+    let written = size_of_tree(&root.join("content"));
+    assert!(written < 8 << 20, "{written} bytes written");
+    let page = page_with(&root, "cases", "关于加强基层党建工作的经验材料");
+    assert!(
+        page.contains("认真落实各项制度") && !page.contains("!["),
+        "{page}"
+    );
+
+    // the same in English
+    let (code, out, _) = run_limited(
+        600_000,
+        &[
+            "--lang",
+            "en",
+            "import",
+            "--root",
+            r,
+            "--kind",
+            "case",
+            bomb.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("\n  warning: the image word/media/image1.png was left out: it inflates to more than 32 MiB; the text was imported\n    hint: compress the pictures in Word"), "{out}");
+
+    // a document part that inflates past its limit refuses the whole file, writing nothing
+    let before = everything(&root.join("content"));
+    let doc_bomb = tmp.path().join("正文炸弹.docx");
+    hostile_docx(
+        &doc_bomb,
+        "",
+        &[],
+        &[
+            ("word/media/a.png", &zeros(1)),
+            ("word/styles.xml", &zeros(100)),
+        ],
+    );
+    let (code, out, err) = run_limited(
+        600_000,
+        &["import", "--root", r, doc_bomb.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        err.contains("正文炸弹.docx: error: Word 文件中的 word/styles.xml 解压后超过 16 MiB，可能是恶意构造的压缩包，已拒绝导入，没有写入任何文件\n  提示：用 Word 打开这个文件检查内容"),
+        "{err}"
+    );
+    assert_eq!(everything(&root.join("content")), before);
+
+    // many pictures just under their limit: the file's total stops them (the
+    // 256 MiB kept are held in memory until written, and the allocator
+    // reserves address space in large arenas: a larger limit here)
+    let many = tmp.path().join("许多图片.docx");
+    let names: Vec<String> = (1..=10).map(|i| format!("media/p{i}.png")).collect();
+    let ids: Vec<String> = (1..=10).map(|i| format!("rId{i}")).collect();
+    let rels: Vec<(&str, &str)> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(names.iter().map(String::as_str))
+        .collect();
+    let body: String = ids.iter().map(|id| picture(id)).collect();
+    let parts_owned: Vec<(String, Box<WritePart>)> = names
+        .iter()
+        .map(|n| (format!("word/{n}"), Box::new(zeros(31)) as Box<WritePart>))
+        .collect();
+    let parts: Vec<(&str, &WritePart)> = parts_owned
+        .iter()
+        .map(|(n, f)| (n.as_str(), f.as_ref()))
+        .collect();
+    hostile_docx(&many, &body, &rels, &parts);
+    let (code, out, err) = run_limited(
+        1_500_000,
+        &[
+            "import",
+            "--root",
+            r,
+            "--kind",
+            "case",
+            many.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("未导入：Word 文件解压后的内容合计超过 256 MiB；正文已照常导入"),
+        "{out}"
+    );
+    let dir = root.join("content/cases/关于加强基层党建工作的经验材料-3");
+    let kept = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert_eq!(kept, 8, "8 × 31 MiB fit in 256 MiB");
+    assert!(size_of_tree(&dir) < 257 << 20);
+}
+
+#[test]
+fn one_picture_shown_twice_is_saved_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = empty_site(tmp.path());
+    let docx = tmp.path().join("图片.docx");
+    let png = |w: &mut dyn Write| w.write_all(PNG).unwrap();
+    hostile_docx(
+        &docx,
+        &[picture("rId1"), picture("rId1"), picture("rId2")].concat(),
+        &[
+            ("rId1", "media/image1.png"),
+            ("rId2", "/word/media/image1.png"),
+        ],
+        &[("word/media/image1.png", &png)],
+    );
+    import(&root, &["--kind", "case", docx.to_str().unwrap()]);
+    let section = root.join("content/cases");
+    let dir = section.join("关于加强基层党建工作的经验材料");
+    assert_eq!(
+        everything(&section),
+        [
+            PathBuf::from("关于加强基层党建工作的经验材料"),
+            PathBuf::from("关于加强基层党建工作的经验材料/image1.png"),
+            PathBuf::from("关于加强基层党建工作的经验材料/index.md"),
+            PathBuf::from("关于加强基层党建工作的经验材料/图片.docx"),
+        ],
+        "one image file, no temporary folder left"
+    );
+    assert_eq!(std::fs::read(dir.join("image1.png")).unwrap(), PNG);
+    let page = read(&dir.join("index.md"));
+    assert_eq!(page.matches("![](image1.png)").count(), 3, "{page}");
+    check_and_build(&root);
+}
+
+#[test]
+fn control_characters_reach_neither_pages_nor_feed_nor_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = empty_site(tmp.path());
+    let file = tmp.path().join("\u{1b}[2J\u{1b}[31m恶意\u{7}.txt");
+    std::fs::write(
+        &file,
+        "\u{1b}[31m关于加强\u{7}基层党建\u{0}工作的\u{1b}[0m经验材料\u{85}\n\n\
+         2021年3月8日\n\n\
+         我们坚持\u{1b}[1m把党建工作\u{0}放在首位\u{7}，认真落实各项\u{8}制度，取得了明显成效\u{ffff}。\u{1b}]0;title\u{7}\n\
+         党员\u{1f}群众\u{7f}满意度不断提高。\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "import",
+        "--root",
+        root.to_str().unwrap(),
+        "--kind",
+        "case",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    for s in [&out, &err] {
+        assert!(
+            !s.contains('\u{1b}') && !s.contains('\u{7}') && !s.contains('\0'),
+            "raw control characters printed: {s:?}"
+        );
+    }
+    assert!(
+        out.contains("\\x1b[2J\\x1b[31m恶意\\x07.txt → "),
+        "the file name is shown escaped: {out}"
+    );
+    assert!(
+        out.contains("标题: 关于加强基层党建工作的经验材料\n"),
+        "{out}"
+    );
+    let page = page_with(&root, "cases", "关于加强基层党建工作的经验材料");
+    let bad = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    assert!(!bad(&page) && !page.contains('\u{ffff}'), "{page:?}");
+    assert!(
+        page.contains("我们坚持把党建工作放在首位，认真落实各项制度，取得了明显成效。"),
+        "{page}"
+    );
+    assert!(
+        page.contains("  - \"[2J[31m恶意.txt\"  # 原始文件")
+            || page.contains("  - \"恶意.txt\"  # 原始文件"),
+        "{page}"
+    );
+
+    check_and_build(&root);
+    let feed = read(&root.join("output/feed.xml"));
+    assert!(feed.contains("关于加强基层党建工作的经验材料"), "{feed}");
+    assert!(!bad(&feed), "{feed:?}");
+    let mut reader = quick_xml::Reader::from_str(&feed);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("feed.xml is not well-formed: {e}\n{feed}"),
+        }
+    }
+    let html = read(&root.join("output/cases/关于加强基层党建工作的经验材料/index.html"));
+    assert!(!bad(&html.replace(['\t', '\r'], "")), "{html:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_section_folder_leading_outside_the_site_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = empty_site(tmp.path());
+    let r = root.to_str().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("content/cases")).unwrap();
+    let file = tmp.path().join("材料.txt");
+    std::fs::write(
+        &file,
+        "关于加强基层党建工作的经验材料\n\n我们坚持把党建工作放在首位。\n",
+    )
+    .unwrap();
+    let real = std::fs::canonicalize(&outside).unwrap();
+    let (code, out, err) = run(&[
+        "import",
+        "--root",
+        r,
+        "--kind",
+        "case",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        err.contains(&format!("材料.txt: error: content/cases 实际指向网站文件夹以外的 {}，导入不会写到那里，没有写入任何文件\n  提示：删除 content/cases 这个链接（快捷方式），在原处新建一个普通文件夹，再重新导入", real.display())),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "--lang",
+        "en",
+        "import",
+        "--root",
+        r,
+        "--kind",
+        "case",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("content/cases leads outside the site folder, to {}; the import does not write there, and nothing was written", real.display())), "{err}");
+    assert!(
+        everything(&outside).is_empty(),
+        "{:?}",
+        everything(&outside)
+    );
+
+    // content/ itself leading outside
+    std::fs::remove_file(root.join("content/cases")).unwrap();
+    let content = root.join("content");
+    std::fs::rename(&content, tmp.path().join("moved")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("moved"), &content).unwrap();
+    let (code, _, err) = run(&[
+        "import",
+        "--root",
+        r,
+        "--kind",
+        "case",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("content/cases 实际指向网站文件夹以外的 "),
+        "{err}"
+    );
+    assert!(!tmp.path().join("moved/cases").exists());
+
+    // a link that stays inside the site is fine
+    std::fs::remove_file(&content).unwrap();
+    std::fs::rename(tmp.path().join("moved"), &content).unwrap();
+    std::fs::create_dir(root.join("案例库")).unwrap();
+    std::os::unix::fs::symlink(root.join("案例库"), root.join("content/cases")).unwrap();
+    import(&root, &["--kind", "case", file.to_str().unwrap()]);
+    assert!(root
+        .join("案例库/关于加强基层党建工作的经验材料/index.md")
+        .is_file());
+}

@@ -768,3 +768,66 @@ fn fuzz_findings_stay_fixed() {
     }
     assert!(n >= 1);
 }
+
+/// The `import_docx` fuzz target's checks, on every file in
+/// tests/fixtures/fuzz-docx: hostile Word files give a document or an
+/// error, never a panic.
+#[test]
+fn docx_fuzz_findings_stay_fixed() {
+    use zhanting::import::docx;
+    let dir = fixture("fuzz-docx");
+    let limits = docx::Limits::DEFAULT;
+    let (mut read, mut refused) = (0, 0);
+    for f in files(&dir) {
+        let data = std::fs::read(dir.join(&f)).unwrap();
+        let Ok(d) = docx::read_bytes(&data) else {
+            refused += 1;
+            continue;
+        };
+        read += 1;
+        let mut names = std::collections::HashSet::new();
+        let mut total = 0u64;
+        for (name, bytes) in &d.images {
+            assert!(
+                names.insert(name.to_lowercase()),
+                "{}: {name} twice",
+                f.display()
+            );
+            assert!(
+                !name.starts_with('.') && !name.contains(['/', '\\']),
+                "{}: {name}",
+                f.display()
+            );
+            assert!(!name.ends_with(".md"), "{}: {name}", f.display());
+            assert!(bytes.len() as u64 <= limits.image);
+            total += bytes.len() as u64;
+        }
+        assert!(total <= limits.total);
+        for l in &d.lines {
+            for t in std::iter::once(&l.text).chain(&l.block) {
+                assert!(
+                    !t.chars().any(|c| c.is_control() && c != '\n'),
+                    "{}: {t:?}",
+                    f.display()
+                );
+                assert!(
+                    t.len() < 100_000,
+                    "{}: a line of {} bytes",
+                    f.display(),
+                    t.len()
+                );
+            }
+        }
+        for (name, _) in &d.images {
+            let shown = format!("![]({name})");
+            assert!(
+                d.lines
+                    .iter()
+                    .any(|l| l.block.as_deref().is_some_and(|b| b.contains(&shown))),
+                "{}: {name} is saved but not shown",
+                f.display()
+            );
+        }
+    }
+    assert!(read >= 1 && refused >= 1, "{read} read, {refused} refused");
+}

@@ -2,37 +2,134 @@
 //! and keeps what matters for a showcase page — headings (by style),
 //! bold, list items, tables (as Markdown tables) and images (extracted as
 //! files for the page bundle).
+//!
+//! A .docx is a zip, and a zip can claim anything: every part is read
+//! through a [`Read::take`] of at most its [`Limits`] (never from the size
+//! the zip declares), so a small file that inflates to gigabytes costs at
+//! most the limit in memory. An XML part over its limit refuses the file;
+//! an image over its limit is left out with a warning and the text is still
+//! imported. An image shown several times is read and saved once.
 
-use super::text::escape_inline;
-use super::Line;
+use super::text::{escape_inline, one_line};
+use super::{Line, Notice};
+use crate::msg::M;
 use anyhow::{Context, Result};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 /// A Word document as lines plus the images it holds.
+#[derive(Debug)]
 pub struct Docx {
     pub lines: Vec<Line>,
-    /// (file name, bytes) of each image, in order of appearance.
+    /// (file name, bytes) of each image, in order of first appearance; each
+    /// once, however often it is shown. Names are distinct (also when
+    /// lower-cased) and end in an image extension.
     pub images: Vec<(String, Vec<u8>)>,
+    /// What was left out (an image over its limit).
+    pub warnings: Vec<Notice>,
 }
 
-fn read_entry<R: Read + std::io::Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    name: &str,
-) -> Result<Option<Vec<u8>>> {
-    let mut f = match zip.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read {name} inside the Word file"))
-        }
+const MIB: u64 = 1 << 20;
+
+/// How much a Word file may inflate to, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// `word/document.xml`.
+    pub document: u64,
+    /// Each other XML part read (styles, numbering, relationships).
+    pub part: u64,
+    /// Each image.
+    pub image: u64,
+    /// Everything read from one file.
+    pub total: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        document: 64 * MIB,
+        part: 16 * MIB,
+        image: 32 * MIB,
+        total: 256 * MIB,
     };
-    let mut buf = vec![];
-    f.read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {name} inside the Word file"))?;
-    Ok(Some(buf))
+}
+
+/// A zip part, or why it was not read.
+enum Part {
+    Missing,
+    Data(Vec<u8>),
+    /// Over `limit` bytes: its own limit, or what was left of the total.
+    TooLarge {
+        limit: u64,
+        total: bool,
+    },
+}
+
+/// The zip with what is left of the file's total.
+struct Package<'a> {
+    zip: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
+    left: u64,
+    limits: Limits,
+}
+
+impl Package<'_> {
+    /// Reads at most `limit` bytes (and what is left of the total) of `name`.
+    fn read(&mut self, name: &str, limit: u64) -> Result<Part> {
+        let mut f = match self.zip.by_name(name) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(Part::Missing),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {name} inside the Word file"))
+            }
+        };
+        let allowed = limit.min(self.left);
+        // The declared size only sizes the buffer, and never past the limit:
+        // read_to_end doubling a large buffer would hold twice the part.
+        let hint = f.size().min(allowed).saturating_add(1);
+        let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+        (&mut f)
+            .take(allowed.saturating_add(1))
+            .read_to_end(&mut buf)
+            .with_context(|| format!("cannot read {name} inside the Word file"))?;
+        if buf.capacity() - buf.len() > 1 << 16 {
+            // the declared size was larger than the part
+            buf.shrink_to_fit();
+        }
+        let n = buf.len() as u64;
+        if n > allowed {
+            let total = allowed < limit;
+            return Ok(Part::TooLarge {
+                limit: if total { self.limits.total } else { limit },
+                total,
+            });
+        }
+        self.left -= n;
+        Ok(Part::Data(buf))
+    }
+
+    /// An XML part: missing, its bytes, or an error when it is over its limit.
+    fn xml(&mut self, name: &str, limit: u64) -> Result<Option<Vec<u8>>> {
+        match self.read(name, limit)? {
+            Part::Missing => Ok(None),
+            Part::Data(d) => Ok(Some(d)),
+            Part::TooLarge { limit, total } => {
+                let limit_mib = limit / MIB;
+                Err(Notice::new(if total {
+                    M::DocxTooLargeInTotal {
+                        entry: name,
+                        limit_mib,
+                    }
+                } else {
+                    M::DocxPartTooLarge {
+                        entry: name,
+                        limit_mib,
+                    }
+                })
+                .into())
+            }
+        }
+    }
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
@@ -123,23 +220,41 @@ impl Para {
     }
 }
 
-/// Reads a .docx file.
-pub fn read(bytes: &[u8]) -> Result<Docx> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
-    let doc = read_entry(&mut zip, "word/document.xml")?
+/// Reads a .docx file within the default [`Limits`]. Pure: writes nothing.
+pub fn read_bytes(bytes: &[u8]) -> Result<Docx> {
+    read(bytes, Limits::DEFAULT)
+}
+
+/// Reads a .docx file, inflating at most `limits`.
+pub fn read(bytes: &[u8], limits: Limits) -> Result<Docx> {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
+    let mut zip = Package {
+        zip,
+        left: limits.total,
+        limits,
+    };
+    let doc = zip
+        .xml("word/document.xml", limits.document)?
         .context("this .docx has no word/document.xml; open it in Word and save it again")?;
     let doc = String::from_utf8(doc).context("word/document.xml is not UTF-8")?;
-    let styles = read_entry(&mut zip, "word/styles.xml")?
+    let styles = zip
+        .xml("word/styles.xml", limits.part)?
         .map(|b| heading_styles(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
-    let numbering = read_entry(&mut zip, "word/numbering.xml")?
+    let numbering = zip
+        .xml("word/numbering.xml", limits.part)?
         .map(|b| Numbering::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
     let mut counters = Counters::default();
-    let rels = read_entry(&mut zip, "word/_rels/document.xml.rels")?
+    let rels = zip
+        .xml("word/_rels/document.xml.rels", limits.part)?
         .map(|b| relationships(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
 
+    // each image part read once: its file name, or None when left out
+    let mut media: HashMap<String, Option<String>> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut warnings = vec![];
     let mut lines = vec![];
     let mut images: Vec<(String, Vec<u8>)> = vec![];
     let mut para: Option<Para> = None;
@@ -150,13 +265,21 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
     let mut table_depth = 0usize;
     let mut cell: Option<String> = None;
     let mut reader = Reader::from_str(&doc);
+    // elements open: a part that ends inside one was cut short
+    let mut open = 0usize;
     loop {
         let ev = reader
             .read_event()
             .context("word/document.xml is damaged; open the file in Word and save it again")?;
         match ev {
+            Event::Eof if open > 0 => {
+                anyhow::bail!(
+                    "word/document.xml is cut short; open the file in Word and save it again"
+                )
+            }
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
+                open += usize::from(matches!(ev, Event::Start(_)));
                 let empty = matches!(ev, Event::Empty(_));
                 match e.name().as_ref() {
                     "w:tbl" if !empty => {
@@ -214,18 +337,33 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                     "a:blip" => {
                         if let (Some(p), Some(target)) = (
                             para.as_mut(),
-                            attr(e, "r:embed").and_then(|id| rels.get(&id).cloned()),
+                            attr(e, "r:embed").and_then(|id| rels.get(&id)),
                         ) {
-                            let path = if let Some(t) = target.strip_prefix('/') {
-                                t.to_string()
-                            } else {
-                                format!("word/{target}")
+                            let path = part_path(target);
+                            let name = match media.get(&path) {
+                                Some(name) => name.clone(),
+                                None => {
+                                    let name = match zip.read(&path, limits.image)? {
+                                        Part::Missing => None,
+                                        Part::Data(data) => {
+                                            let name = image_name(&path, images.len(), &mut taken);
+                                            images.push((name.clone(), data));
+                                            Some(name)
+                                        }
+                                        Part::TooLarge { limit, total } => {
+                                            warnings.push(Notice::new(M::DocxImageSkipped {
+                                                entry: &path,
+                                                limit_mib: limit / MIB,
+                                                total,
+                                            }));
+                                            None
+                                        }
+                                    };
+                                    media.insert(path, name.clone());
+                                    name
+                                }
                             };
-                            if let Some(data) = read_entry(&mut zip, &path)? {
-                                let name = image_name(&target, images.len());
-                                images.push((name.clone(), data));
-                                p.images.push(name);
-                            }
+                            p.images.extend(name);
                         }
                     }
                     _ => {}
@@ -233,7 +371,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
             }
             Event::Text(t) if in_text => {
                 if let Some(p) = para.as_mut() {
-                    p.run_text.push_str(&t.xml10_content());
+                    p.run_text.push_str(&one_line(&t.xml10_content()));
                 }
             }
             Event::GeneralRef(r) if in_text => {
@@ -249,65 +387,113 @@ pub fn read(bytes: &[u8]) -> Result<Docx> {
                             _ => None,
                         },
                     };
-                    p.run_text.extend(c);
+                    p.run_text.extend(c.filter(|c| !c.is_control()));
                 }
             }
-            Event::End(e) => match e.name().as_ref() {
-                "w:t" => in_text = false,
-                "w:rPr" => in_rpr = false,
-                "w:r" => {
-                    if let Some(p) = para.as_mut() {
-                        p.end_run();
+            Event::End(e) => {
+                open = open.saturating_sub(1);
+                match e.name().as_ref() {
+                    "w:t" => in_text = false,
+                    "w:rPr" => in_rpr = false,
+                    "w:r" => {
+                        if let Some(p) = para.as_mut() {
+                            p.end_run();
+                        }
                     }
-                }
-                "w:p" => {
-                    if let Some(mut p) = para.take() {
-                        p.end_run();
-                        if let Some(c) = cell.as_mut() {
-                            let md = p.markdown();
-                            if !md.is_empty() {
-                                if !c.is_empty() {
-                                    c.push_str("<br>");
+                    "w:p" => {
+                        if let Some(mut p) = para.take() {
+                            p.end_run();
+                            if let Some(c) = cell.as_mut() {
+                                let md = p.markdown();
+                                if !md.is_empty() {
+                                    if !c.is_empty() {
+                                        c.push_str("<br>");
+                                    }
+                                    c.push_str(&md.replace('|', "\\|"));
                                 }
-                                c.push_str(&md.replace('|', "\\|"));
+                            } else if table_depth == 0 {
+                                let number = counters.next(&p, &numbering);
+                                lines.push(paragraph_line(&p, &styles, number));
                             }
-                        } else if table_depth == 0 {
-                            let number = counters.next(&p, &numbering);
-                            lines.push(paragraph_line(&p, &styles, number));
                         }
                     }
-                }
-                "w:tc" if table_depth == 1 => {
-                    if let (Some(t), Some(c)) = (table.as_mut(), cell.take()) {
-                        if let Some(row) = t.last_mut() {
-                            row.push(c);
+                    "w:tc" if table_depth == 1 => {
+                        if let (Some(t), Some(c)) = (table.as_mut(), cell.take()) {
+                            if let Some(row) = t.last_mut() {
+                                row.push(c);
+                            }
                         }
                     }
-                }
-                "w:tbl" => {
-                    table_depth = table_depth.saturating_sub(1);
-                    if table_depth == 0 {
-                        if let Some(rows) = table.take() {
-                            lines.extend(table_line(&rows));
+                    "w:tbl" => {
+                        table_depth = table_depth.saturating_sub(1);
+                        if table_depth == 0 {
+                            if let Some(rows) = table.take() {
+                                lines.extend(table_line(&rows));
+                            }
                         }
                     }
+                    _ => {}
                 }
-                _ => {}
-            },
+            }
             _ => {}
         }
     }
-    Ok(Docx { lines, images })
+    Ok(Docx {
+        lines,
+        images,
+        warnings,
+    })
 }
 
-fn image_name(target: &str, index: usize) -> String {
-    let base = target.rsplit('/').next().unwrap_or(target);
-    let safe = crate::urls::slug_from_file_name(base);
-    if safe == "page" || !safe.contains('.') {
-        format!("image{}.png", index + 1)
-    } else {
-        safe
+/// The zip path of a relationship target of `word/document.xml`: relative
+/// to `word/` unless it starts with `/`, with `.` and `..` resolved, so
+/// every way of naming one part gives the same path.
+fn part_path(target: &str) -> String {
+    let (base, rest) = match target.strip_prefix('/') {
+        Some(t) => (vec![], t),
+        None => (vec!["word"], target),
+    };
+    let mut parts = base;
+    for seg in rest.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
     }
+    parts.join("/")
+}
+
+/// Extensions an image taken from a Word file may keep.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "bmp", "webp", "svg", "tif", "tiff", "emf", "wmf",
+];
+
+/// The file name an image is saved under: the part's own name when it is a
+/// short, safe name with an image extension, else `imageN.png`; `-2`, `-3` …
+/// when the name (lower-cased) is `taken` already.
+fn image_name(path: &str, index: usize, taken: &mut HashSet<String>) -> String {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let safe = crate::urls::slug_from_file_name(base);
+    let (stem, ext) = match safe.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && safe.chars().count() <= 64
+                && IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) =>
+        {
+            (stem.to_string(), ext.to_string())
+        }
+        _ => (format!("image{}", index + 1), "png".to_string()),
+    };
+    let mut name = format!("{stem}.{ext}");
+    let mut n = 2;
+    while !taken.insert(name.to_lowercase()) {
+        name = format!("{stem}-{n}.{ext}");
+        n += 1;
+    }
+    name
 }
 
 /// `number`: the text Word shows before a numbered paragraph (`1.`, `一、`,
@@ -348,13 +534,18 @@ fn paragraph_line(p: &Para, styles: &HashMap<String, u8>, number: Option<String>
 
 fn table_line(rows: &[Vec<String>]) -> Option<Line> {
     let width = rows.iter().map(Vec::len).max().filter(|w| *w > 0)?;
-    let fmt_row = |r: &Vec<String>| {
-        let mut cells: Vec<String> = r.iter().map(|c| c.trim().to_string()).collect();
-        cells.resize(width, String::new());
+    // Only the header row is padded to the full width (Markdown fills the
+    // other short rows), so the table's text grows with its cells only.
+    let fmt_row = |r: &Vec<String>, width: usize| {
+        let mut cells: Vec<&str> = r.iter().map(|c| c.trim()).collect();
+        cells.resize(width.max(cells.len()), "");
         format!("| {} |", cells.join(" | "))
     };
-    let mut md = vec![fmt_row(&rows[0]), format!("|{}", " --- |".repeat(width))];
-    md.extend(rows[1..].iter().map(fmt_row));
+    let mut md = vec![
+        fmt_row(&rows[0], width),
+        format!("|{}", " --- |".repeat(width)),
+    ];
+    md.extend(rows[1..].iter().map(|r| fmt_row(r, 0)));
     let text = rows
         .iter()
         .flatten()
@@ -392,6 +583,9 @@ struct Level {
     text: String,
     start: u32,
 }
+
+/// The longest list number template kept (`第%1章`, `%1.%2.%3.`).
+const MAX_LEVEL_TEXT: usize = 64;
 
 /// `word/numbering.xml`: numId → abstract list → levels.
 #[derive(Debug, Default)]
@@ -436,8 +630,12 @@ impl Numbering {
                         }
                     }
                     "w:lvlText" => {
+                        // Word's own templates are a few characters; a long one
+                        // would be copied before every paragraph of the list
                         if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr(e, "w:val")) {
-                            l.text = v;
+                            if v.chars().count() <= MAX_LEVEL_TEXT {
+                                l.text = one_line(&v);
+                            }
                         }
                     }
                     "w:num" => num = attr(e, "w:numId"),
@@ -491,7 +689,7 @@ impl Counters {
                 *c = levels.get(&i).map_or(1, |l| l.start.max(1)) - u32::from(i == depth);
             }
         }
-        counts[depth] += 1;
+        counts[depth] = counts[depth].saturating_add(1);
         for c in counts.iter_mut().skip(depth + 1) {
             *c = 0;
         }
@@ -542,5 +740,284 @@ fn format_number(n: u32, fmt: &str) -> String {
         "lowerLetter" => letter(n, b'a'),
         "upperLetter" => letter(n, b'A'),
         _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main""#;
+
+    fn document(body: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+        )
+    }
+
+    fn picture(id: &str) -> String {
+        format!(
+            r#"<w:p><w:r><w:drawing><a:graphic><a:blip r:embed="{id}"/></a:graphic></w:drawing></w:r></w:p>"#
+        )
+    }
+
+    fn rels(targets: &[(&str, &str)]) -> String {
+        let r: String = targets
+            .iter()
+            .map(|(id, t)| format!(r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="{t}"/>"#))
+            .collect();
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{r}</Relationships>"#
+        )
+    }
+
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(vec![]));
+        for (name, data) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn small() -> Limits {
+        Limits {
+            document: 4096,
+            part: 4096,
+            image: 1000,
+            total: 6000,
+        }
+    }
+
+    #[test]
+    fn reads_text_without_control_characters() {
+        let doc = document(
+            "<w:p><w:r><w:t>\u{1b}[31m标题&#x7;\u{7f}</w:t></w:r><w:r><w:t>\u{85}正文\tA</w:t></w:r></w:p>",
+        );
+        let d = read_bytes(&zip_of(&[("word/document.xml", doc.as_bytes())])).unwrap();
+        assert_eq!(d.lines.len(), 1);
+        assert_eq!(d.lines[0].text, "标题正文 A");
+    }
+
+    #[test]
+    fn one_picture_shown_several_times_is_read_once() {
+        let doc = document(
+            &[
+                picture("rId1"),
+                picture("rId1"),
+                picture("rId2"),
+                picture("rId3"),
+                picture("rId4"),
+            ]
+            .concat(),
+        );
+        let rels = rels(&[
+            ("rId1", "media/image1.png"),
+            ("rId2", "/word/media/image1.png"),
+            ("rId3", "./media/../media/image1.png"),
+            ("rId4", "media/A B.png"),
+        ]);
+        let bytes = zip_of(&[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/media/image1.png", b"png one"),
+            ("word/media/A B.png", b"png two"),
+        ]);
+        let d = read_bytes(&bytes).unwrap();
+        let names: Vec<&str> = d.images.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["image1.png", "A-B.png"]);
+        let shown: Vec<&str> = d.lines.iter().filter_map(|l| l.block.as_deref()).collect();
+        assert_eq!(
+            shown,
+            [
+                "![](image1.png)",
+                "![](image1.png)",
+                "![](image1.png)",
+                "![](image1.png)",
+                "![](A-B.png)"
+            ]
+        );
+        assert!(d.warnings.is_empty());
+    }
+
+    #[test]
+    fn image_names_are_distinct_safe_and_images() {
+        let mut taken = HashSet::new();
+        assert_eq!(image_name("word/media/a b.png", 0, &mut taken), "a-b.png");
+        assert_eq!(image_name("word/media/a-b.png", 1, &mut taken), "a-b-2.png");
+        assert_eq!(image_name("word/media/A-B.PNG", 2, &mut taken), "A-B-3.PNG");
+        assert_eq!(
+            image_name("word/media/index.md", 3, &mut taken),
+            "image4.png"
+        );
+        assert_eq!(image_name("word/media/x.html", 4, &mut taken), "image5.png");
+        assert_eq!(image_name("word/media/.png", 5, &mut taken), "image6.png");
+        assert_eq!(
+            image_name("word/media/image6.png", 6, &mut taken),
+            "image6-2.png"
+        );
+        assert_eq!(part_path("../../../etc/passwd"), "etc/passwd");
+        assert_eq!(part_path("/word/media/a.png"), "word/media/a.png");
+    }
+
+    #[test]
+    fn an_image_over_its_limit_is_left_out_and_the_text_kept() {
+        let doc = document(
+            &[
+                "<w:p><w:r><w:t>正文</w:t></w:r></w:p>".to_string(),
+                picture("rId1"),
+                picture("rId1"),
+                picture("rId2"),
+                picture("rId3"),
+            ]
+            .concat(),
+        );
+        let rels = rels(&[
+            ("rId1", "media/big.png"),
+            ("rId2", "media/ok.png"),
+            ("rId3", "media/more.png"),
+        ]);
+        let big = vec![0u8; 1001];
+        let ok = vec![1u8; 1000];
+        let bytes = zip_of(&[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/media/big.png", &big),
+            ("word/media/ok.png", &ok),
+            ("word/media/more.png", &ok),
+        ]);
+        let limits = Limits {
+            total: doc.len() as u64 + rels.len() as u64 + 1500,
+            ..small()
+        };
+        let d = read(&bytes, limits).unwrap();
+        assert_eq!(d.lines[0].text, "正文");
+        assert_eq!(d.images.len(), 1, "ok.png only");
+        assert_eq!(d.images[0].0, "ok.png");
+        assert_eq!(
+            d.warnings,
+            [
+                Notice::new(M::DocxImageSkipped {
+                    entry: "word/media/big.png",
+                    limit_mib: 0,
+                    total: false
+                }),
+                Notice::new(M::DocxImageSkipped {
+                    entry: "word/media/more.png",
+                    limit_mib: 0,
+                    total: true
+                }),
+            ],
+            "one warning per image, however often it is shown"
+        );
+    }
+
+    fn notice(e: &anyhow::Error) -> Option<&Notice> {
+        e.chain().find_map(|c| c.downcast_ref::<Notice>())
+    }
+
+    #[test]
+    fn an_xml_part_over_its_limit_refuses_the_file() {
+        let doc = document(&"<w:p><w:r><w:t>很长的正文</w:t></w:r></w:p>".repeat(200));
+        let bytes = zip_of(&[("word/document.xml", doc.as_bytes())]);
+        let e = read(&bytes, small()).unwrap_err();
+        let n = notice(&e).expect("a catalogue message");
+        assert_eq!(n.message.zh, "Word 文件中的 word/document.xml 解压后超过 0 MiB，可能是恶意构造的压缩包，已拒绝导入，没有写入任何文件");
+        let styles = "x".repeat(5000);
+        let ok_doc = document("");
+        let bytes = zip_of(&[
+            ("word/document.xml", ok_doc.as_bytes()),
+            ("word/styles.xml", styles.as_bytes()),
+        ]);
+        let e = read(&bytes, small()).unwrap_err();
+        assert!(
+            notice(&e)
+                .unwrap()
+                .message
+                .en
+                .starts_with("word/styles.xml inside the Word file inflates to more than"),
+            "{e:#}"
+        );
+    }
+
+    /// A zip whose headers claim `size` bytes for every entry, whatever it holds.
+    fn lie_about_sizes(mut z: Vec<u8>, size: u32) -> Vec<u8> {
+        let patch = |z: &mut Vec<u8>, sig: &[u8; 4], at: usize| {
+            let mut i = 0;
+            while i + at + 4 <= z.len() {
+                if &z[i..i + 4] == sig {
+                    z[i + at..i + at + 4].copy_from_slice(&size.to_le_bytes());
+                }
+                i += 1;
+            }
+        };
+        patch(&mut z, b"PK\x03\x04", 22);
+        patch(&mut z, b"PK\x01\x02", 24);
+        z
+    }
+
+    #[test]
+    fn malformed_packages_are_errors_not_panics() {
+        let doc = document(&"<w:p><w:r><w:t>党建</w:t></w:r></w:p>".repeat(20));
+        let good = zip_of(&[("word/document.xml", doc.as_bytes())]);
+        assert!(read_bytes(&good).is_ok());
+        // truncated anywhere
+        for n in (0..good.len()).step_by(7) {
+            assert!(read_bytes(&good[..n]).is_err(), "truncated at {n}");
+        }
+        // not a zip, no document, wrong XML, not UTF-8
+        assert!(read_bytes(b"PK\x03\x04 not really").is_err());
+        assert!(read_bytes(&zip_of(&[("word/other.xml", b"<a/>")])).is_err());
+        for bad in [
+            document("<w:p><w:r><w:t>x</w:r></w:p>"),
+            "<w:document><w:body><w:p>".to_string(),
+            "<<<&&&".to_string(),
+        ] {
+            assert!(
+                read_bytes(&zip_of(&[("word/document.xml", bad.as_bytes())])).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(read_bytes(&zip_of(&[("word/document.xml", b"<a>\xff\xfe</a>")])).is_err());
+        // a declared size of nearly 4 GiB is never allocated; the part is refused by what it holds
+        let big = document(&"<w:p><w:r><w:t>党建</w:t></w:r></w:p>".repeat(500));
+        let lying = lie_about_sizes(
+            zip_of(&[("word/document.xml", big.as_bytes())]),
+            u32::MAX - 1,
+        );
+        let e = read(&lying, small()).unwrap_err();
+        assert!(
+            notice(&e).is_some() || format!("{e:#}").contains("word/document.xml"),
+            "{e:#}"
+        );
+        // and a small declared size does not cut the read short into nonsense
+        let lying = lie_about_sizes(zip_of(&[("word/document.xml", big.as_bytes())]), 10);
+        assert!(read_bytes(&lying).is_err());
+    }
+
+    #[test]
+    fn hostile_numbering_and_tables_stay_small() {
+        let numbering = format!(
+            r#"<w:numbering {W}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="4294967295"/><w:numFmt w:val="decimal"/><w:lvlText w:val="{}%1"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#,
+            "很长".repeat(1000)
+        );
+        let item = r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>项</w:t></w:r></w:p>"#;
+        let wide: String = "<w:tc><w:p><w:r><w:t>格</w:t></w:r></w:p></w:tc>".repeat(300);
+        let table = format!(
+            "<w:tbl><w:tr>{wide}</w:tr>{}</w:tbl>",
+            "<w:tr></w:tr>".repeat(300)
+        );
+        let doc = document(&format!("{}{table}", item.repeat(3)));
+        let d = read_bytes(&zip_of(&[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/numbering.xml", numbering.as_bytes()),
+        ]))
+        .unwrap();
+        let numbers: Vec<&str> = d.lines.iter().take(3).map(|l| l.text.as_str()).collect();
+        assert_eq!(numbers, ["4294967295.项", "4294967295.项", "4294967295.项"]);
+        let table = d.lines[3].block.as_deref().unwrap();
+        assert!(table.len() < 10 * 300 * 6, "{}", table.len());
     }
 }

@@ -13,6 +13,13 @@
 //! month) a best-effort date is written — the first of the month, or the
 //! file's modification date — with a comment, and the printed report lists
 //! it under "请核对". The written file always passes `zhanting check`.
+//!
+//! Hostile files are expected. A .docx inflates within [`docx::Limits`];
+//! control characters never reach the page, its front matter or the
+//! terminal ([`text::strip_controls`], [`text::for_terminal`]); a bundle is
+//! made in a hidden folder beside its destination and renamed into place
+//! only when complete (a failure leaves nothing); and nothing is written
+//! into a `content/` or section folder that leads outside the site.
 
 pub mod docx;
 pub mod guess;
@@ -20,6 +27,7 @@ pub mod text;
 
 use crate::config::Kind;
 use crate::date::Date;
+use crate::msg::{Lang, Msg, M};
 use anyhow::{bail, Context, Result};
 use guess::{DateSource, FoundDate, Guess};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -44,6 +52,62 @@ impl Line {
     }
 }
 
+/// A message of the catalogue, with its hint, as the import reports it:
+/// an error (inside an `anyhow::Error`) or a warning in the page report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub message: Msg,
+    pub hint: Option<Msg>,
+}
+
+impl Notice {
+    pub fn new(m: M) -> Notice {
+        let (message, hint) = m.texts();
+        Notice { message, hint }
+    }
+
+    /// The message and, on the next line, its hint.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        let mut s = self.message.get(lang).to_string();
+        if let Some(h) = &self.hint {
+            s.push_str(match lang {
+                Lang::Zh => "\n  提示：",
+                Lang::En => "\n  hint: ",
+            });
+            s.push_str(h.get(lang));
+        }
+        s
+    }
+}
+
+/// Chinese.
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_lang(Lang::Zh))
+    }
+}
+
+impl std::error::Error for Notice {}
+
+/// An error chain as printed: catalogue messages in `lang`, everything made
+/// safe for the terminal.
+fn error_text(e: &anyhow::Error, lang: Lang) -> String {
+    let text = e
+        .chain()
+        .map(|c| match c.downcast_ref::<Notice>() {
+            Some(n) => n.in_lang(lang),
+            None => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ");
+    text::for_terminal(&text, true).into_owned()
+}
+
+/// A path as shown on the terminal.
+fn shown(p: &Path) -> String {
+    text::for_terminal(&p.display().to_string(), false).into_owned()
+}
+
 /// One page written by the import.
 #[derive(Debug, Clone)]
 pub struct Imported {
@@ -59,6 +123,8 @@ pub struct ImportOptions {
     pub kind: Option<Kind>,
     /// Fallback date when the text gives none (the file's modification date).
     pub today: Option<Date>,
+    /// The language of catalogue messages in errors and the report.
+    pub lang: Lang,
 }
 
 /// Lists the .txt and .docx files among `inputs`, folders searched recursively, sorted.
@@ -67,7 +133,13 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for input in inputs {
         if input.is_dir() {
             for e in walkdir::WalkDir::new(input).sort_by_file_name() {
-                let e = e.with_context(|| format!("cannot read the folder {}", input.display()))?;
+                let e = e.map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot read the folder {}: {}",
+                        shown(input),
+                        text::for_terminal(&e.to_string(), false)
+                    )
+                })?;
                 let name = e.file_name().to_string_lossy();
                 if e.file_type().is_file()
                     && supported(e.path())
@@ -78,11 +150,11 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 }
             }
         } else if !input.exists() {
-            bail!("{}: no such file or folder", input.display());
+            bail!("{}: no such file or folder", shown(input));
         } else if supported(input) {
             out.push(input.clone());
         } else {
-            bail!("{}: only .txt and .docx files can be imported (an old .doc file: open it in Word and save it as .docx)", input.display());
+            bail!("{}: only .txt and .docx files can be imported (an old .doc file: open it in Word and save it as .docx)", shown(input));
         }
     }
     Ok(out)
@@ -95,7 +167,7 @@ fn supported(p: &Path) -> bool {
 }
 
 /// The command: imports every file, prints what was guessed, returns the exit status.
-pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>) -> Result<i32> {
+pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>, lang: Lang) -> Result<i32> {
     let config = crate::config::load(root).map_err(|d| {
         anyhow::anyhow!(d
             .iter()
@@ -109,7 +181,7 @@ pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>) -> Result<i32> {
             "no .txt or .docx files found in {}",
             inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| shown(p))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -122,20 +194,28 @@ pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>) -> Result<i32> {
         );
         b
     });
-    let say = |s: &str| match &bar {
-        Some(b) => b.println(s),
-        None => println!("{s}"),
+    let say = |s: &str| {
+        let s = text::for_terminal(s, true);
+        match &bar {
+            Some(b) => b.println(s),
+            None => println!("{s}"),
+        }
     };
     let (mut pages, mut failed) = (0, 0);
     for f in &files {
         if let Some(b) = &bar {
             b.set_message(
                 f.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
+                    .map(|n| text::for_terminal(&n.to_string_lossy(), false).into_owned())
                     .unwrap_or_default(),
             );
         }
-        match import_file(root, &config, f, &ImportOptions { kind, today: None }) {
+        let opts = ImportOptions {
+            kind,
+            today: None,
+            lang,
+        };
+        match import_file(root, &config, f, &opts) {
             Ok(done) => {
                 for d in &done {
                     say(&d.report);
@@ -144,7 +224,7 @@ pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>) -> Result<i32> {
             }
             Err(e) => {
                 failed += 1;
-                let msg = format!("{}: error: {e:#}", f.display());
+                let msg = format!("{}: error: {}", shown(f), error_text(&e, lang));
                 match &bar {
                     Some(b) => b.suspend(|| eprintln!("{msg}")),
                     None => eprintln!("{msg}"),
@@ -180,12 +260,12 @@ pub fn import_file(
     let is_docx = source
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
-    let (lines, images, encoding) = if is_docx {
-        let d = docx::read(&bytes)?;
-        (d.lines, d.images, "Word .docx")
+    let (lines, images, warnings, encoding) = if is_docx {
+        let d = docx::read_bytes(&bytes)?;
+        (d.lines, d.images, d.warnings, "Word .docx")
     } else {
         let (t, enc) = text::decode(&bytes);
-        (text::lines(&t), vec![], enc)
+        (text::lines(&t), vec![], vec![], enc)
     };
     let fallback_date = opts.today.or_else(|| modified_date(source));
     let plain: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
@@ -206,13 +286,15 @@ pub fn import_file(
         }
         out
     };
+    // the original is saved under its name without control characters
     let original_name = source
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "original".into());
+        .map(|n| text::one_line(&n.to_string_lossy()).trim().to_string())
+        .filter(|n| !n.is_empty() && !n.starts_with('.'))
+        .unwrap_or_else(|| format!("original.{}", if is_docx { "docx" } else { "txt" }));
     let stem = source
         .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| text::one_line(&n.to_string_lossy()).trim().to_string())
         .unwrap_or_default();
     let mut done = vec![];
     for (n, a) in articles.iter().enumerate() {
@@ -236,11 +318,9 @@ pub fn import_file(
             .with_context(|| format!("site.yaml has no section of kind {}", kind.name()))?
             .name
             .clone();
-        let dir = free_bundle(
-            root,
-            &section,
-            &crate::urls::slug_from_file_name(&shorten(&title, 40)),
-        )?;
+        let section_dir = root.join(crate::content::CONTENT_DIR).join(&section);
+        check_inside(root, &section_dir)?;
+        let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
 
         // the body: everything after the header, except the header lines consumed
         let mut body_lines: Vec<Line> = vec![];
@@ -266,22 +346,18 @@ pub fn import_file(
             &original_name,
             g.title.is_none(),
         );
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&section_dir)
+            .with_context(|| format!("cannot create {}", section_dir.display()))?;
+        let page_text = format!("{front}\n{body}");
+        let mut files: Vec<(&str, &[u8])> =
+            vec![("index.md", page_text.as_bytes()), (&original_name, &bytes)];
+        files.extend(images.iter().map(|(n, d)| (n.as_str(), d.as_slice())));
+        let dir = write_bundle(&section_dir, &slug, &files)?;
         let page = dir.join("index.md");
-        write_new(&page, format!("{front}\n{body}").as_bytes())?;
-        write_new(&dir.join(&original_name), &bytes)?;
-        for (name, data) in &images {
-            write_new(&dir.join(name), data)?;
-        }
-        let shown = page
-            .strip_prefix(root)
-            .unwrap_or(&page)
-            .display()
-            .to_string();
+        let page_shown = shown(page.strip_prefix(root).unwrap_or(&page));
         let mut report = format!(
-            "{} → {shown}\n  读取: {encoding}；类型: {}（{}）",
-            source.display(),
+            "{} → {page_shown}\n  读取: {encoding}；类型: {}（{}）",
+            shown(source),
             kind_cn(kind),
             if why.is_empty() {
                 "未找到“讲话/案例/品牌”等字样，按案例处理".to_string()
@@ -304,6 +380,16 @@ pub fn import_file(
         }
         if !checks.is_empty() {
             report.push_str(&format!("\n  请核对: {}", checks.join("；")));
+        }
+        for w in &warnings {
+            let label = match opts.lang {
+                Lang::Zh => "警告",
+                Lang::En => "warning",
+            };
+            report.push_str(&format!(
+                "\n  {label}: {}",
+                w.in_lang(opts.lang).replace('\n', "\n  ")
+            ));
         }
         done.push(Imported {
             source: source.to_path_buf(),
@@ -336,21 +422,153 @@ fn shorten(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-/// `content/SECTION/SLUG`, or `SLUG-2` … when that folder or `SLUG.md` exists.
-fn free_bundle(root: &Path, section: &str, slug: &str) -> Result<PathBuf> {
-    let base = root.join(crate::content::CONTENT_DIR).join(section);
+/// Refuses `dir` (a folder to write into, which may not exist yet) when it
+/// would lead outside the site at `root`: its deepest existing ancestor,
+/// every link in it resolved, must lie inside the site folder.
+fn check_inside(root: &Path, dir: &Path) -> Result<()> {
+    let site = std::fs::canonicalize(root)
+        .with_context(|| format!("cannot read the site folder {}", shown(root)))?;
+    let mut existing = dir;
+    // a link counts as existing even when what it points to does not
+    while existing.symlink_metadata().is_err() {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => return Ok(()),
+        }
+    }
+    let folder = shown(dir.strip_prefix(root).unwrap_or(dir));
+    match std::fs::canonicalize(existing) {
+        Ok(real) if real.starts_with(&site) => Ok(()),
+        Ok(real) => Err(Notice::new(M::ImportOutsideSite {
+            folder: &folder,
+            target: &shown(&real),
+        })
+        .into()),
+        // a link to nowhere: where it points is outside the site as far as we know
+        Err(_) => {
+            let target = std::fs::read_link(existing)
+                .map(|t| shown(&t))
+                .unwrap_or_else(|_| "?".into());
+            Err(Notice::new(M::ImportOutsideSite {
+                folder: &folder,
+                target: &target,
+            })
+            .into())
+        }
+    }
+}
+
+/// Whether a bundle named `name` may be made in `base`: no file, folder or
+/// link of that name, and no `NAME.md` page.
+fn name_free(base: &Path, name: &str) -> bool {
+    base.join(name).symlink_metadata().is_err()
+        && base.join(format!("{name}.md")).symlink_metadata().is_err()
+}
+
+/// A hidden folder being filled beside where it will go; removed, with
+/// whatever it holds, unless it was moved into place.
+struct TempBundle {
+    path: PathBuf,
+    placed: bool,
+}
+
+impl TempBundle {
+    fn new_in(base: &Path) -> Result<TempBundle> {
+        let mut n = 0u32;
+        loop {
+            let path = base.join(format!(".zhanting-import-{}-{n}", std::process::id()));
+            match std::fs::create_dir(&path) {
+                Ok(()) => {
+                    return Ok(TempBundle {
+                        path,
+                        placed: false,
+                    })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot create {}", path.display()))
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TempBundle {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Makes the bundle `base/SLUG` holding `files` (name, bytes): written into
+/// a hidden folder in `base`, then renamed to `SLUG`, or `SLUG-2` … when
+/// that name is taken (also when it is taken while the files are written).
+/// Nothing is overwritten, and on any error nothing is left behind.
+fn write_bundle(base: &Path, slug: &str, files: &[(&str, &[u8])]) -> Result<PathBuf> {
+    let mut tmp = TempBundle::new_in(base)?;
+    for (name, data) in files {
+        write_new(&tmp.path.join(name), data)?;
+    }
     for n in 1..1000 {
         let name = if n == 1 {
             slug.to_string()
         } else {
             format!("{slug}-{n}")
         };
-        let dir = base.join(&name);
-        if !dir.exists() && !base.join(format!("{name}.md")).exists() {
-            return Ok(dir);
+        if !name_free(base, &name) {
+            continue;
+        }
+        let dest = base.join(&name);
+        match rename_new(&tmp.path, &dest) {
+            Ok(()) => {
+                tmp.placed = true;
+                return Ok(dest);
+            }
+            // taken meanwhile: the next name
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    || e.kind() == std::io::ErrorKind::DirectoryNotEmpty =>
+            {
+                continue
+            }
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot move the new page to {}", dest.display()))
+            }
         }
     }
     bail!("no free name for {slug} in {}", base.display())
+}
+
+/// Renames the folder `from` to `to`, failing with `AlreadyExists` when
+/// `to` exists (also an empty folder, which a plain rename would replace).
+#[cfg(target_os = "linux")]
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
+            // a file system without renameat2's flags
+            rename_checked(from, to)
+        }
+        r => r.map_err(std::io::Error::from),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    rename_checked(from, to)
+}
+
+/// Renames unless `to` exists (a check just before the rename).
+fn rename_checked(from: &Path, to: &Path) -> std::io::Result<()> {
+    if to.symlink_metadata().is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} exists", to.display()),
+        ));
+    }
+    std::fs::rename(from, to)
 }
 
 /// Writes a file that must not exist yet.
@@ -387,8 +605,13 @@ fn modified_date(p: &Path) -> Option<Date> {
     Date::new(y as u32, m, d)
 }
 
+/// A front-matter value in double quotes, on one line, without control
+/// characters.
 fn yaml_quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!(
+        "\"{}\"",
+        text::one_line(s).replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }
 
 /// A field guessed from the text (marked for checking), or left empty with
@@ -543,4 +766,83 @@ fn front_matter(
         checks.push("地区".into());
     }
     (y, checks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_failed_bundle_leaves_nothing_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path();
+        // the second file cannot be made (same name): the bundle is abandoned whole
+        let files: &[(&str, &[u8])] = &[("index.md", b"a"), ("index.md", b"b")];
+        assert!(write_bundle(base, "页面", files).is_err());
+        assert!(names(base).is_empty(), "{:?}", names(base));
+    }
+
+    #[test]
+    fn a_bundle_takes_the_next_free_name_and_overwrites_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path();
+        std::fs::create_dir(base.join("页面")).unwrap();
+        std::fs::write(base.join("页面-2.md"), "x").unwrap();
+        std::os::unix::fs::symlink(base.join("nowhere"), base.join("页面-3")).unwrap();
+        let files: &[(&str, &[u8])] = &[("index.md", b"a"), ("a.png", b"png")];
+        let dir = write_bundle(base, "页面", files).unwrap();
+        assert_eq!(dir, base.join("页面-4"));
+        assert_eq!(names(&dir), ["a.png", "index.md"]);
+        assert!(
+            names(&base.join("页面")).is_empty(),
+            "the empty folder is left as it was"
+        );
+        assert_eq!(names(base), ["页面", "页面-2.md", "页面-3", "页面-4"]);
+        // a name taken while the files were written: the rename refuses it
+        let from = base.join("from");
+        std::fs::create_dir(&from).unwrap();
+        let e = rename_new(&from, &base.join("页面")).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+    }
+
+    #[test]
+    fn folders_leading_outside_the_site_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(root.join("content/real")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        let content = root.join("content");
+        std::os::unix::fs::symlink(&outside, content.join("cases")).unwrap();
+        std::os::unix::fs::symlink(content.join("real"), content.join("brands")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("gone"), content.join("dangling")).unwrap();
+        assert!(
+            check_inside(&root, &content.join("speeches")).is_ok(),
+            "not made yet"
+        );
+        assert!(
+            check_inside(&root, &content.join("brands")).is_ok(),
+            "a link inside the site"
+        );
+        for bad in ["cases", "cases/new/deeper", "dangling"] {
+            let e = check_inside(&root, &content.join(bad)).unwrap_err();
+            let n = e.downcast_ref::<Notice>().expect("a catalogue message");
+            assert!(
+                n.message
+                    .zh
+                    .starts_with(&format!("content/{bad} 实际指向网站文件夹以外的 ")),
+                "{}",
+                n.message.zh
+            );
+        }
+    }
 }

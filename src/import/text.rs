@@ -27,13 +27,16 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
             "UTF-16",
         );
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
+    let utf8 = std::str::from_utf8(bytes).ok();
+    if let Some(s) = utf8 {
         if !s.contains('\0') {
             return (s.to_string(), "UTF-8");
         }
     }
-    // GBK, or UTF-16 without BOM: keep the reading that looks most like Chinese text
+    // GBK, or UTF-16 without BOM (or UTF-8 with stray NUL bytes): keep the
+    // reading that looks most like Chinese text, UTF-8 on a tie
     let candidates = [
+        (utf8.unwrap_or_default().to_string(), "UTF-8"),
         (
             GB18030.decode_without_bom_handling(bytes).0.into_owned(),
             "GBK/GB18030",
@@ -50,17 +53,21 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     let mut best = 0;
     let mut best_score = f64::MIN;
     for (i, (text, _)) in candidates.iter().enumerate() {
+        if i == 0 && utf8.is_none() {
+            continue;
+        }
         let score = plausibility(text);
         if score > best_score {
             best = i;
             best_score = score;
         }
     }
-    let [a, b, c] = candidates;
+    let [a, b, c, d] = candidates;
     match best {
         0 => a,
         1 => b,
-        _ => c,
+        2 => c,
+        _ => d,
     }
 }
 
@@ -88,11 +95,87 @@ fn plausibility(text: &str) -> f64 {
     }
 }
 
-/// Splits decoded text into lines, without line-end characters.
+/// Splits decoded text into lines, without line-end characters (`\r\n`,
+/// `\n`, or a lone `\r` as old Mac files end lines), and without the
+/// characters [`strip_controls`] removes.
 pub fn lines(text: &str) -> Vec<Line> {
+    let text = strip_controls(text);
     text.split('\n')
-        .map(|l| Line::plain(l.trim_end_matches('\r')))
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .map(Line::plain)
         .collect()
+}
+
+/// A character that must not reach a page, the feed or the terminal from
+/// an imported file: C0 controls other than tab, line feed and carriage
+/// return, DEL, C1 controls, and U+FFFE / U+FFFF (not allowed in XML).
+/// Lone surrogates cannot occur: every decoder here replaces them.
+pub fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// `s` without [forbidden](is_forbidden) characters; a terminal escape
+/// sequence (`ESC [ 31 m`, CSI) goes as a whole.
+pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_forbidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !is_forbidden(c) {
+            out.push(c);
+            continue;
+        }
+        let csi = match c {
+            '\u{1b}' => chars.next_if_eq(&'[').is_some(),
+            '\u{9b}' => true,
+            _ => false,
+        };
+        if csi {
+            // parameter and intermediate bytes, then one final byte
+            while chars
+                .next_if(|c| ('\u{20}'..='\u{3f}').contains(c))
+                .is_some()
+            {}
+            chars.next_if(|c| ('\u{40}'..='\u{7e}').contains(c));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One line of text for a front-matter value or a file name: forbidden
+/// characters removed, tabs and line ends turned into spaces.
+pub fn one_line(s: &str) -> String {
+    strip_controls(s)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Text for the terminal: control characters (line ends too, unless
+/// `keep_newlines`) and the bidirectional overrides that reorder what is
+/// shown are written as escapes (`\x1b`, `\u{202e}`), so a file name
+/// cannot move the cursor, recolour or hide text.
+pub fn for_terminal(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !bad(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 const END: &[char] = &[
@@ -242,6 +325,39 @@ mod tests {
 
     fn md(s: &str) -> String {
         to_markdown(&lines(s))
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_escaped() {
+        assert_eq!(
+            strip_controls("\u{1b}[31m红色\u{1b}[0m\u{7}标题\0\u{7f}\u{85}\u{9b}2J\u{ffff}"),
+            "红色标题"
+        );
+        assert_eq!(strip_controls("一\t二\r\n三"), "一\t二\r\n三");
+        assert_eq!(strip_controls("\u{1b}x"), "x");
+        assert_eq!(one_line("一\t二\r\n三\u{1b}[1m"), "一 二  三");
+        assert_eq!(
+            for_terminal("a\u{1b}[2Jb\n\u{202e}c", false),
+            "a\\x1b[2Jb\\x0a\\u{202e}c"
+        );
+        assert_eq!(for_terminal("a\nb", true), "a\nb");
+        let l: Vec<String> = lines("一\r二\r\n三\n\u{7}四")
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(l, ["一", "二", "三", "四"]);
+    }
+
+    #[test]
+    fn utf8_with_stray_nul_bytes_stays_utf8() {
+        let s = "标题\0第一段：党建工作\n正文内容\0";
+        assert_eq!(decode(s.as_bytes()), (s.to_string(), "UTF-8"));
+        // UTF-16 without BOM of ASCII text is valid UTF-8 with NULs, and stays UTF-16
+        let le: Vec<u8> = "abc def\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(decode(&le), ("abc def\n".to_string(), "UTF-16"));
     }
 
     #[test]
