@@ -846,11 +846,23 @@ fn paged(dir: &str, n: usize) -> String {
     }
 }
 
+/// Text escaped for XML; characters XML 1.0 does not allow (control
+/// characters a hand-written page may hold) are left out, so the feed and
+/// the sitemap always parse.
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{7f}' || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn site_view(site: &Site) -> SiteView<'_> {
@@ -1008,6 +1020,14 @@ pub fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_text_never_holds_characters_xml_forbids() {
+        assert_eq!(
+            xml("党建\u{1b}[31m<b>&\"\u{7}\u{0}\u{ffff}\t好"),
+            "党建[31m&lt;b&gt;&amp;&quot;\t好"
+        );
+    }
 
     #[test]
     fn sizes() {
