@@ -641,7 +641,7 @@ fn load_page(
                 diags.push(Diagnostic::err(path, line, col, M::BadSlug { slug, why }));
                 // Keep going with a harmless slug so the file's other mistakes are reported too.
                 slug_ok = false;
-                urls::slug_from_file_name(
+                urls::page_slug_from_file_name(
                     &path
                         .file_stem()
                         .map(|s| s.to_string_lossy())
@@ -655,7 +655,7 @@ fn load_page(
             } else {
                 path.file_stem()
             };
-            urls::slug_from_file_name(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
+            urls::page_slug_from_file_name(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
         }
     };
     let dir = if kind == Kind::Page {

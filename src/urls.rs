@@ -67,18 +67,25 @@ pub fn slug_from_file_name(stem: &str) -> String {
             out.push(c);
         }
     }
-    let mut out = out.trim_matches(['-', '.']).to_string();
-    if check_slug(&out) == Err(crate::msg::SlugProblem::LooksLikeFile) {
-        // `robots.txt.md` → `robots-txt`: a folder, not a file's name.
-        if let Some(i) = out.rfind('.') {
-            out.replace_range(i..=i, "-");
-        }
-    }
+    let out = out.trim_matches(['-', '.']).to_string();
     if out.is_empty() {
         "page".into()
     } else {
         out
     }
+}
+
+/// A page's slug from its file or folder name: [`slug_from_file_name`],
+/// with a last `.txt`-like ending made `-txt`, so that the page's folder
+/// never takes the name of a file (`robots.txt.md` → `robots-txt`).
+pub fn page_slug_from_file_name(stem: &str) -> String {
+    let mut out = slug_from_file_name(stem);
+    if check_slug(&out) == Err(crate::msg::SlugProblem::LooksLikeFile) {
+        if let Some(i) = out.rfind('.') {
+            out.replace_range(i..=i, "-");
+        }
+    }
+    out
 }
 
 /// The URL segment of a taxonomy term. Terms that differ only by width or
@@ -143,7 +150,8 @@ mod tests {
                 "{file_like}"
             );
         }
-        assert_eq!(slug_from_file_name("robots.txt"), "robots-txt");
+        assert_eq!(page_slug_from_file_name("robots.txt"), "robots-txt");
+        assert_eq!(slug_from_file_name("A B.png"), "A-B.png");
     }
 
     #[test]

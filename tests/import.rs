@@ -438,6 +438,22 @@ fn zeros(mib: usize) -> impl Fn(&mut dyn Write) {
 
 /// Runs `zhanting ARGS` with its address space limited to `limit_kib`;
 /// returns (exit code, stdout, stderr), the code -1 when it was killed.
+/// `zhanting [--lang LANG] import --root ROOT --kind case FILE` within `limit_kib`.
+fn import_case_limited(
+    limit_kib: u64,
+    lang: &str,
+    root: &str,
+    file: &Path,
+) -> (i32, String, String) {
+    let file = file.to_str().expect("utf-8 path");
+    run_limited(
+        limit_kib,
+        &[
+            "--lang", lang, "import", "--root", root, "--kind", "case", file,
+        ],
+    )
+}
+
 fn run_limited(limit_kib: u64, args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new("prlimit")
         .arg(format!("--as={}", limit_kib * 1024))
@@ -488,17 +504,7 @@ fn a_zip_bomb_is_refused_within_bounded_memory() {
         &[("word/media/image1.png", &zeros(1024))],
     );
     assert!(std::fs::metadata(&bomb).unwrap().len() < 4 << 20);
-    let (code, out, err) = run_limited(
-        600_000,
-        &[
-            "import",
-            "--root",
-            r,
-            "--kind",
-            "case",
-            bomb.to_str().unwrap(),
-        ],
-    );
+    let (code, out, err) = import_case_limited(600_000, "zh", r, &bomb);
     assert_eq!(code, 0, "not finished normally:\n{out}\n{err}");
     assert!(
         out.contains("\n  警告: 图片 word/media/image1.png 未导入：解压后超过 32 MiB；正文已照常导入\n    提示：在 Word 里压缩图片"),
@@ -518,19 +524,7 @@ fn a_zip_bomb_is_refused_within_bounded_memory() {
     );
 
     // the same in English
-    let (code, out, _) = run_limited(
-        600_000,
-        &[
-            "--lang",
-            "en",
-            "import",
-            "--root",
-            r,
-            "--kind",
-            "case",
-            bomb.to_str().unwrap(),
-        ],
-    );
+    let (code, out, _) = import_case_limited(600_000, "en", r, &bomb);
     assert_eq!(code, 0);
     assert!(out.contains("\n  warning: the image word/media/image1.png was left out: it inflates to more than 32 MiB; the text was imported\n    hint: compress the pictures in Word"), "{out}");
 
@@ -578,17 +572,7 @@ fn a_zip_bomb_is_refused_within_bounded_memory() {
         .map(|(n, f)| (n.as_str(), f.as_ref()))
         .collect();
     hostile_docx(&many, &body, &rels, &parts);
-    let (code, out, err) = run_limited(
-        1_500_000,
-        &[
-            "import",
-            "--root",
-            r,
-            "--kind",
-            "case",
-            many.to_str().unwrap(),
-        ],
-    );
+    let (code, out, err) = import_case_limited(1_500_000, "zh", r, &many);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
         out.contains("未导入：Word 文件解压后的内容合计超过 256 MiB；正文已照常导入"),

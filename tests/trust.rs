@@ -439,7 +439,7 @@ fn killed_builds_leave_the_previous_output_complete() {
         assert!(
             siblings
                 .iter()
-                .all(|n| n == ".output.staging" || n == ".output.old"),
+                .all(|n| n == ".output.staging" || n == ".output.old" || n == ".output.lock"),
             "{siblings:?}"
         );
     }
