@@ -694,6 +694,7 @@ fn load_page(
         refused: vec![],
         ok: true,
         diags,
+        site: Default::default(),
     };
     if bundle {
         files.bundle_assets();
@@ -779,6 +780,8 @@ struct PageFiles<'a> {
     refused: Vec<PathBuf>,
     ok: bool,
     diags: &'a mut Vec<Diagnostic>,
+    /// The site folder with every link resolved, found when first needed.
+    site: std::cell::OnceCell<Option<PathBuf>>,
 }
 
 /// Where a referenced file lives.
@@ -790,9 +793,14 @@ enum FileRef {
 }
 
 impl PageFiles<'_> {
+    fn site(&self) -> Option<&Path> {
+        self.site
+            .get_or_init(|| std::fs::canonicalize(self.root).ok())
+            .as_deref()
+    }
+
     fn bundle_assets(&mut self) {
         let abs = self.root.join(self.folder);
-        let root = std::fs::canonicalize(self.root).ok();
         for e in WalkDir::new(&abs)
             .sort_by_file_name()
             .into_iter()
@@ -801,11 +809,7 @@ impl PageFiles<'_> {
         {
             if e.path_is_symlink() {
                 // A link is published only when it leads to a file inside the site.
-                let inside = match (std::fs::canonicalize(e.path()), &root) {
-                    (Ok(t), Some(r)) => t.starts_with(r) && t.is_file(),
-                    _ => false,
-                };
-                if !inside {
+                if !(resolves_inside(self.site(), e.path()) && e.path().is_file()) {
                     let shown = crate::diag::display_path(&rel(self.root, e.path()));
                     self.diags.push(Diagnostic::err(
                         &shown,
@@ -882,17 +886,16 @@ impl PageFiles<'_> {
         // Every link on the way is resolved, not only the last one: a file
         // behind a folder that links out of the site is never published.
         let abs = self.root.join(&joined);
-        let site = std::fs::canonicalize(self.root).ok();
-        let is_link = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink());
         match std::fs::metadata(&abs) {
-            Ok(m) if m.is_file() && resolves_inside(site.as_deref(), &abs) => {
+            Ok(m) if m.is_file() && resolves_inside(self.site(), &abs) => {
                 Some(FileRef::Local(joined))
             }
             Ok(m) if m.is_file() => {
                 self.error(at, M::SymlinkOutside { field, value: v });
                 None
             }
-            Err(_) if is_link => {
+            // A link that leads nowhere.
+            Err(_) if std::fs::symlink_metadata(&abs).is_ok() => {
                 self.error(at, M::SymlinkOutside { field, value: v });
                 None
             }

@@ -132,19 +132,17 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     let mut watcher = Watcher::new(&opts.root, &out_dir)?;
     // The output folder is kept up to date too, unless another zhanting
     // is writing it (or it holds other files): then from memory only.
-    let lock = crate::output::try_lock(&out_dir).ok().flatten();
-    let mut local = match &lock {
-        Some(_) => crate::output::recover(&out_dir)
-            .and_then(|_| Deployer::open_output(&out_dir))
-            .ok(),
-        None => None,
+    let opened = crate::output::lock(&out_dir).and_then(|lock| {
+        crate::output::recover(&out_dir)?;
+        Ok((lock, Deployer::open_output(&out_dir)?))
+    });
+    let (_lock, mut local) = match opened {
+        Ok((lock, d)) => (Some(lock), Some(d)),
+        Err(e) => {
+            eprintln!("note: {e:#}; serving from memory only");
+            (None, None)
+        }
     };
-    if local.is_none() {
-        eprintln!(
-            "note: {} is in use or holds other files; serving from memory only",
-            out_dir.display()
-        );
-    }
 
     let first = session.rebuild(ChangeKind::Config, &[]);
     let base_path = crate::config::load(&opts.root)

@@ -195,19 +195,15 @@ pub fn check(bytes: &[u8]) -> Result<(), SvgProblem> {
             .read_resolved_event()
             .map_err(|e| SvgProblem::Unreadable(e.to_string()))?;
         let ns = owned_ns(ns)?;
-        if let Event::Start(e) | Event::Empty(e) = &event {
-            let local = raw(&e.local_name()).to_string();
-            element_allowed(ns.as_deref(), &local)?;
-        }
         match event {
             Event::Start(e) => {
-                start_allowed(&reader, &e)?;
+                start_allowed(&reader, ns.as_deref(), &e)?;
                 depth += 1;
                 if raw(&e.local_name()) == "style" && style_depth.is_none() {
                     style_depth = Some(depth);
                 }
             }
-            Event::Empty(e) => start_allowed(&reader, &e)?,
+            Event::Empty(e) => start_allowed(&reader, ns.as_deref(), &e)?,
             Event::End(_) => {
                 if style_depth == Some(depth) {
                     style_depth = None;
@@ -261,17 +257,20 @@ pub fn check(bytes: &[u8]) -> Result<(), SvgProblem> {
     Ok(())
 }
 
-/// The bytes of a name or text (quick-xml types offer more than one `AsRef`).
+/// The text of a name or of content (quick-xml types offer more than one `AsRef`).
 fn raw<T: AsRef<str>>(t: &T) -> &str {
     t.as_ref()
 }
 
-/// The attributes of an element whose name was allowed.
+/// An opening (or empty) element of namespace `ns`: its name, then each
+/// of its attributes.
 fn start_allowed(
     reader: &NsReader<&[u8]>,
+    ns: Option<&str>,
     e: &quick_xml::events::BytesStart<'_>,
 ) -> Result<(), SvgProblem> {
     let local = raw(&e.local_name()).to_string();
+    element_allowed(ns, &local)?;
     for attr in e.attributes() {
         let attr = attr.map_err(|e| SvgProblem::Unreadable(e.to_string()))?;
         let key = raw(&attr.key);

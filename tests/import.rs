@@ -438,20 +438,27 @@ fn zeros(mib: usize) -> impl Fn(&mut dyn Write) {
 
 /// Runs `zhanting ARGS` with its address space limited to `limit_kib`;
 /// returns (exit code, stdout, stderr), the code -1 when it was killed.
-/// `zhanting [--lang LANG] import --root ROOT --kind case FILE` within `limit_kib`.
+/// The arguments of `zhanting --lang LANG import --root ROOT --kind case FILE`.
+fn import_case_args<'a>(lang: &'a str, root: &'a str, file: &'a Path) -> [&'a str; 8] {
+    let file = file.to_str().expect("utf-8 path");
+    [
+        "--lang", lang, "import", "--root", root, "--kind", "case", file,
+    ]
+}
+
+/// Imports `file` as a case; returns (exit code, stdout, stderr).
+fn import_case(lang: &str, root: &str, file: &Path) -> (i32, String, String) {
+    run(&import_case_args(lang, root, file))
+}
+
+/// [`import_case`] within `limit_kib` of address space.
 fn import_case_limited(
     limit_kib: u64,
     lang: &str,
     root: &str,
     file: &Path,
 ) -> (i32, String, String) {
-    let file = file.to_str().expect("utf-8 path");
-    run_limited(
-        limit_kib,
-        &[
-            "--lang", lang, "import", "--root", root, "--kind", "case", file,
-        ],
-    )
+    run_limited(limit_kib, &import_case_args(lang, root, file))
 }
 
 fn run_limited(limit_kib: u64, args: &[&str]) -> (i32, String, String) {
@@ -640,14 +647,7 @@ fn control_characters_reach_neither_pages_nor_feed_nor_terminal() {
          党员\u{1f}群众\u{7f}满意度不断提高。\n",
     )
     .unwrap();
-    let (code, out, err) = run(&[
-        "import",
-        "--root",
-        root.to_str().unwrap(),
-        "--kind",
-        "case",
-        file.to_str().unwrap(),
-    ]);
+    let (code, out, err) = import_case("zh", root.to_str().unwrap(), &file);
     assert_eq!(code, 0, "{out}\n{err}");
     for s in [&out, &err] {
         assert!(
@@ -708,29 +708,13 @@ fn a_section_folder_leading_outside_the_site_is_refused() {
     )
     .unwrap();
     let real = std::fs::canonicalize(&outside).unwrap();
-    let (code, out, err) = run(&[
-        "import",
-        "--root",
-        r,
-        "--kind",
-        "case",
-        file.to_str().unwrap(),
-    ]);
+    let (code, out, err) = import_case("zh", r, &file);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(
         err.contains(&format!("材料.txt: error: content/cases 实际指向网站文件夹以外的 {}，导入不会写到那里，没有写入任何文件\n  提示：删除 content/cases 这个链接（快捷方式），在原处新建一个普通文件夹，再重新导入", real.display())),
         "{err}"
     );
-    let (code, _, err) = run(&[
-        "--lang",
-        "en",
-        "import",
-        "--root",
-        r,
-        "--kind",
-        "case",
-        file.to_str().unwrap(),
-    ]);
+    let (code, _, err) = import_case("en", r, &file);
     assert_eq!(code, 1);
     assert!(err.contains(&format!("content/cases leads outside the site folder, to {}; the import does not write there, and nothing was written", real.display())), "{err}");
     assert!(
@@ -744,14 +728,7 @@ fn a_section_folder_leading_outside_the_site_is_refused() {
     let content = root.join("content");
     std::fs::rename(&content, tmp.path().join("moved")).unwrap();
     std::os::unix::fs::symlink(tmp.path().join("moved"), &content).unwrap();
-    let (code, _, err) = run(&[
-        "import",
-        "--root",
-        r,
-        "--kind",
-        "case",
-        file.to_str().unwrap(),
-    ]);
+    let (code, _, err) = import_case("zh", r, &file);
     assert_eq!(code, 1);
     assert!(
         err.contains("content/cases 实际指向网站文件夹以外的 "),

@@ -10,12 +10,16 @@
 //! or half-written file; a page that exists before and after a publish is
 //! never a 404. The order is:
 //!
-//! 1. the manifest (`.zhanting-deploy`, the list of files this tool owns),
+//! 1. every new or changed file is written to its temporary file (folders
+//!    made as needed); nothing a reader sees has changed yet, so a failure
+//!    here (a full disk) removes the temporary files and the new folders
+//!    and leaves the folder exactly as it was,
+//! 2. the manifest (`.zhanting-deploy`, the list of files this tool owns),
 //!    when new files are coming, so that it names them before they appear,
-//! 2. files that are new (so links in updated pages never point at a page
-//!    that is not there yet),
-//! 3. files whose content changed,
-//! 4. last, deletions of files that are no longer part of the site, then of
+//! 3. files that are new are renamed in (so links in updated pages never
+//!    point at a page that is not there yet); a failure takes them away again,
+//! 4. files whose content changed are renamed over the old ones,
+//! 5. last, deletions of files that are no longer part of the site, then of
 //!    folders they leave empty. The manifest may go on naming a deleted
 //!    file until it is next rewritten; deleting it again later is harmless.
 //!
@@ -39,14 +43,25 @@
 //! Files that this tool did not publish are never deleted: only paths listed
 //! in the manifest from an earlier publish are candidates for deletion. A
 //! folder is accepted as a target when it is missing or empty, already holds
-//! a manifest, is a zhanting build output (`.zhanting` marker), or holds
-//! nothing but a web server's default placeholder pages (nginx's
-//! `index.html`/`50x.html`, IIS's `iisstart.htm`, …), which are then simply
-//! overwritten or left alone. Any other non-empty folder is refused, so that a
-//! mistyped `--to` never mixes the site into someone's documents.
+//! a manifest, or holds nothing but a web server's default placeholder pages
+//! (nginx's `index.html`/`50x.html`, IIS's `iisstart.htm`, …), which are then
+//! simply overwritten or left alone. Any other non-empty folder is refused, so
+//! that a mistyped `--to` never mixes the site into someone's documents. A
+//! stray `.zhanting` marker hands nothing over: it counts only for the build's
+//! own output folder ([`Deployer::open_output`]), which the output lock
+//! ([`crate::output::lock`]) already guards.
 //!
-//! Temporary files an interrupted publish leaves behind are removed when the
-//! folder is next opened.
+//! # What it never does
+//!
+//! - Write or delete through a symbolic link inside the folder: every path
+//!   is walked folder by folder without following links ([`tree::Tree`]); a
+//!   link where the site needs a folder is an error naming it, and a
+//!   manifest line behind a linked folder deletes nothing. Temporary files an
+//!   interrupted publish left behind, and links planted under their names,
+//!   are removed (never followed) when the folder is next opened.
+//! - Publish twice at once: a deployer holds an exclusive lock on the folder
+//!   from open to drop, so a second `deploy` or `watch` into the same folder
+//!   is refused, not interleaved.
 //!
 //! A failed build publishes nothing: callers only hand an [`Output`] from a
 //! successful build to [`Deployer::publish`].
@@ -65,9 +80,7 @@ use tree::{Kind, Tree, TEMP_SUFFIX};
 /// Lists the files the last publish wrote, one relative path per line.
 pub const MANIFEST: &str = ".zhanting-deploy";
 
-/// Locked by the deployer publishing into the folder, where the folder
-/// itself cannot be locked (Windows).
-pub const LOCK: &str = ".zhanting-lock";
+pub use tree::LOCK;
 
 /// Files a web server ships in a fresh web root; a folder holding only these
 /// may be taken over.
@@ -336,10 +349,9 @@ impl Deployer {
                 parent = d.parent();
             }
         }
-        // Deepest first; a folder still holding anything stays.
-        let mut folders: Vec<String> = folders.into_iter().collect();
-        folders.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
-        for d in &folders {
+        // Deepest first (a folder sorts before everything inside it); a
+        // folder still holding anything stays.
+        for d in folders.iter().rev() {
             self.tree.remove_empty_folder(d);
         }
         let mut written: Vec<String> = new_files
@@ -474,14 +486,15 @@ impl Deployer {
     ) -> Decision {
         let stamp = stamp(file);
         let is_new = known.is_none() && self.tree.kind(rel).is_none();
-        let same = match known {
-            Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
-            Some(old @ Stamp::Copied(..)) => *old == stamp,
-            _ => self
-                .tree
-                .open_file(rel)
-                .is_some_and(|f| file.matches_open(f)),
-        };
+        let same = !is_new
+            && match known {
+                Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
+                Some(old @ Stamp::Copied(..)) => *old == stamp,
+                _ => self
+                    .tree
+                    .open_file(rel)
+                    .is_some_and(|f| file.matches_open(f)),
+            };
         Decision {
             rel: rel.to_string(),
             write: !same,

@@ -19,6 +19,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// The lock file, where the folder itself cannot be locked (Windows).
+pub const LOCK: &str = ".zhanting-lock";
+
 /// The suffix of the temporary file beside each file being replaced.
 pub const TEMP_SUFFIX: &str = ".zt-tmp";
 
@@ -273,7 +276,7 @@ impl Tree {
         #[cfg(not(unix))]
         let f = self
             .folder("", None)?
-            .open_lock(".zhanting-lock")
+            .open_lock(LOCK)
             .with_context(|| format!("cannot lock {}", self.root.display()))?;
         match f.try_lock() {
             Ok(()) => Ok(Some(f)),
