@@ -44,18 +44,16 @@ impl OutFile {
     pub fn is_at(&self, dest: &Path) -> bool {
         match std::fs::symlink_metadata(dest) {
             Ok(meta) if meta.is_file() => std::fs::File::open(dest)
-                .map(|f| self.matches_open(f))
+                .map(|f| self.matches_open(f, &meta))
                 .unwrap_or(false),
             _ => false,
         }
     }
 
-    /// True when the opened file holds exactly these bytes. Any failure to
-    /// read counts as different.
-    pub fn matches_open(&self, mut f: std::fs::File) -> bool {
-        let Ok(meta) = f.metadata() else {
-            return false;
-        };
+    /// True when the opened file, whose metadata is `meta`, holds exactly
+    /// these bytes. Any failure to read counts as different.
+    pub fn matches_open(&self, mut f: std::fs::File, meta: &std::fs::Metadata) -> bool {
+        use std::io::Read;
         let want_len = match self {
             OutFile::Bytes(b) => b.len() as u64,
             OutFile::Static(b) => b.len() as u64,
@@ -67,8 +65,9 @@ impl OutFile {
         if !meta.is_file() || meta.len() != want_len {
             return false;
         }
-        let mut have = Vec::with_capacity(want_len as usize);
-        if std::io::Read::read_to_end(&mut f, &mut have).is_err() {
+        // Exactly that many bytes, and nothing after them.
+        let mut have = vec![0; want_len as usize];
+        if f.read_exact(&mut have).is_err() || !matches!(f.read(&mut [0u8]), Ok(0)) {
             return false;
         }
         match self {

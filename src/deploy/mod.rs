@@ -75,7 +75,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tree::{Kind, Tree, TEMP_SUFFIX};
+use tree::{split, Dir, Kind, Tree, TEMP_SUFFIX};
 
 /// Lists the files the last publish wrote, one relative path per line.
 pub const MANIFEST: &str = ".zhanting-deploy";
@@ -193,7 +193,7 @@ impl Deployer {
         if tree.kind(MANIFEST) == Some(Kind::File) {
             let text = tree
                 .open_file(MANIFEST)
-                .and_then(|f| std::io::read_to_string(f).ok())
+                .and_then(|(f, _)| std::io::read_to_string(f).ok())
                 .with_context(|| format!("cannot read {}", dir.join(MANIFEST).display()))?;
             for line in text.lines().filter(|l| !l.is_empty()) {
                 if check_relative(line).is_ok() {
@@ -303,7 +303,6 @@ impl Deployer {
             undo(&[]);
             return Err(untouched(e));
         }
-
         // 2. Before anything appears, record it as ours (so an interrupted
         // publish can still clean up after itself next time): the manifest
         // then lists this output's files and those about to be deleted.
@@ -327,17 +326,12 @@ impl Deployer {
 
         // 3. New files appear (links in updated pages never point at a page
         // that is not there yet); a failure takes them away again.
-        for (i, rel) in new_files.iter().enumerate() {
-            if let Err(e) = self.tree.commit_temp(rel) {
-                undo(&new_files[..i]);
-                return Err(untouched(e));
-            }
+        if let Err((done, e)) = self.commit(&new_files) {
+            undo(&done);
+            return Err(untouched(e));
         }
         // 4. Changed files, each replaced by one rename.
-        for rel in &changed {
-            self.tree.commit_temp(rel)?;
-        }
-
+        self.commit(&changed).map_err(|(_, e)| e)?;
         // 5. Last, files that are gone, then the folders they leave empty.
         let removed = plan.removed;
         let mut folders = BTreeSet::new();
@@ -418,7 +412,11 @@ impl Deployer {
         removed.extend(owned.map(|(k, _)| k.clone()));
         let decisions = pairs
             .into_par_iter()
-            .map(|(rel, file, known)| self.decide(rel, file, known, None))
+            .map(|(rel, file, known)| {
+                // One folder lookup for both questions about the file.
+                let dir = self.tree.dir(split(rel).0).ok();
+                self.decide(rel, file, known, None, dir.as_ref())
+            })
             .collect();
         Ok(Plan {
             decisions,
@@ -465,7 +463,8 @@ impl Deployer {
             if known.is_none() {
                 check_relative(rel)?;
             }
-            decisions.push(self.decide(rel, file, known, before));
+            let dir = self.tree.dir(split(rel).0).ok();
+            decisions.push(self.decide(rel, file, known, before, dir.as_ref()));
         }
         Ok(Plan {
             untouched: output.files.len() - decisions.len(),
@@ -476,24 +475,26 @@ impl Deployer {
     }
 
     /// Whether `file` must be written at `rel`, given what is known of the
-    /// path and the file the last publish put there, if known.
+    /// path, the file the last publish put there, if known, and the folder
+    /// it goes in (None: not there yet, or not a real folder).
     fn decide(
         &self,
         rel: &str,
         file: &OutFile,
         known: Option<&Stamp>,
         before: Option<&OutFile>,
+        dir: Option<&Dir>,
     ) -> Decision {
         let stamp = stamp(file);
-        let is_new = known.is_none() && self.tree.kind(rel).is_none();
+        let name = split(rel).1;
+        let is_new = known.is_none() && dir.and_then(|d| d.kind(name)).is_none();
         let same = !is_new
             && match known {
                 Some(Stamp::Published) if !matches!(file, OutFile::Copy(_)) => before == Some(file),
                 Some(old @ Stamp::Copied(..)) => *old == stamp,
-                _ => self
-                    .tree
-                    .open_file(rel)
-                    .is_some_and(|f| file.matches_open(f)),
+                _ => dir
+                    .and_then(|d| d.open_file(name))
+                    .is_some_and(|(f, meta)| file.matches_open(f, &meta)),
             };
         Decision {
             rel: rel.to_string(),
@@ -515,10 +516,7 @@ impl Deployer {
         staged: &Mutex<Vec<String>>,
     ) -> Result<()> {
         let paths: Vec<&str> = new.iter().chain(changed).copied().collect();
-        let folders: BTreeSet<&str> = paths
-            .iter()
-            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-            .collect();
+        let folders: BTreeSet<&str> = paths.iter().map(|rel| split(rel).0).collect();
         for f in folders {
             self.tree.make_folders(f, created)?;
         }
@@ -526,14 +524,31 @@ impl Deployer {
             let Some(file) = output.files.get(*rel) else {
                 return Ok(());
             };
-            let r = self.tree.write_temp(rel, |out| write_out(file, out));
-            if r.is_ok() {
-                if let Ok(mut s) = staged.lock() {
-                    s.push(rel.to_string());
-                }
+            self.tree.write_temp(rel, |out| write_out(file, out))?;
+            if let Ok(mut s) = staged.lock() {
+                s.push(rel.to_string());
             }
-            r
+            Ok(())
         })
+    }
+
+    /// Renames the temporary files of `rels` into place (in parallel: each
+    /// rename is atomic on its own). On a failure: the ones renamed, so
+    /// that they can be taken away again.
+    fn commit<'r>(
+        &self,
+        rels: &[&'r str],
+    ) -> std::result::Result<(), (Vec<&'r str>, anyhow::Error)> {
+        let done = Mutex::new(Vec::with_capacity(rels.len()));
+        rels.par_iter()
+            .try_for_each(|rel| {
+                self.tree.commit_temp(rel)?;
+                if let Ok(mut d) = done.lock() {
+                    d.push(*rel);
+                }
+                Ok(())
+            })
+            .map_err(|e| (done.into_inner().unwrap_or_else(|p| p.into_inner()), e))
     }
 
     /// Writes one file in place at once (temporary file, then rename).

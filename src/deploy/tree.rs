@@ -2,8 +2,10 @@
 //! following a symbolic link inside it.
 //!
 //! A web root can hold links planted by someone else (`speeches -> /etc`,
-//! `.index.html.zt-tmp -> /etc/passwd`). Every folder on the way to a file is
-//! opened relative to the one above it with `O_NOFOLLOW`, files are created
+//! `.index.html.zt-tmp -> /etc/passwd`). The folder of a file is opened in
+//! one `openat2` call that refuses any link on the way (Linux 5.6 and
+//! later), or else folder by folder, each relative to the one above it with
+//! `O_NOFOLLOW` (that walk also names the link when there is one); files are created
 //! with `O_CREAT | O_EXCL | O_NOFOLLOW`, and renames and deletions act on
 //! names inside an opened folder, so a link is never written through or
 //! deleted through, whatever the paths say. The folder itself (`--to`) is
@@ -47,7 +49,7 @@ pub struct Tree {
 }
 
 /// `a/b/c.html` → (`a/b`, `c.html`).
-fn split(rel: &str) -> (&str, &str) {
+pub fn split(rel: &str) -> (&str, &str) {
     rel.rsplit_once('/').unwrap_or(("", rel))
 }
 
@@ -107,13 +109,38 @@ impl Tree {
     /// on the way is missing or a link).
     pub fn kind(&self, rel: &str) -> Option<Kind> {
         let (dir, name) = split(rel);
-        let folder = self.folder(dir, None).ok()?;
-        folder.kind(name)
+        self.dir(dir).ok()?.kind(name)
     }
 
-    /// Opens folder `rel` (`""`: the root), creating missing folders when
-    /// `created` is given (and noting each one made there).
-    fn folder(&self, rel: &str, created: Option<&Mutex<Vec<String>>>) -> Result<Folder> {
+    /// Folder `rel` (`""`: the root), opened once for work on several of
+    /// its files.
+    pub fn dir(&self, rel: &str) -> Result<Dir<'_>> {
+        Ok(Dir {
+            tree: self,
+            rel: rel.to_string(),
+            folder: self.folder(rel)?,
+        })
+    }
+
+    /// Opens folder `rel` (`""`: the root) without following a link on
+    /// the way; an error names a link, file or missing folder in the way.
+    fn folder(&self, rel: &str) -> Result<Folder> {
+        // One call where the system has it: fails on any link on the way.
+        // Any failure (a link, a missing folder, an old kernel) takes the
+        // walk below, which says exactly what is wrong.
+        #[cfg(target_os = "linux")]
+        if !rel.is_empty() {
+            use rustix::fs::{openat2, Mode, OFlags, ResolveFlags};
+            if let Ok(fd) = openat2(
+                &self.fd,
+                rel,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+                ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH,
+            ) {
+                return Ok(Folder { fd });
+            }
+        }
         #[cfg(unix)]
         let mut cur = Folder {
             fd: rustix::fs::openat(
@@ -142,91 +169,64 @@ impl Tree {
             walked.push_str(part);
             cur = match cur.child(part) {
                 Ok(Some(f)) => f,
-                Ok(None) => match created {
-                    Some(list) => {
-                        match cur.make(part) {
-                            Ok(true) => {
-                                if let Ok(mut l) = list.lock() {
-                                    l.push(walked.clone());
-                                }
-                            }
-                            Ok(false) => {}
-                            Err(e) => {
-                                return Err(e).with_context(|| {
-                                    format!("cannot create {}", self.path(&walked).display())
-                                })
-                            }
-                        }
-                        match cur.child(part) {
-                            Ok(Some(f)) => f,
-                            Ok(None) => bail!("cannot create {}", self.path(&walked).display()),
-                            Err(kind) => return Err(self.refuse(&walked, kind)),
-                        }
-                    }
-                    None => bail!("{} does not exist", self.path(&walked).display()),
-                },
+                Ok(None) => bail!("{} does not exist", self.path(&walked).display()),
                 Err(kind) => return Err(self.refuse(&walked, kind)),
             };
         }
         Ok(cur)
     }
 
-    /// Creates the folders up to `rel_dir`, noting each one made.
+    /// Creates folder `rel_dir` and the folders above it where missing,
+    /// noting each one made. A link or file in the way is an error naming it.
     pub fn make_folders(&self, rel_dir: &str, created: &Mutex<Vec<String>>) -> Result<()> {
-        self.folder(rel_dir, Some(created)).map(|_| ())
+        if rel_dir.is_empty() {
+            return Ok(());
+        }
+        let (parent, name) = split(rel_dir);
+        let folder = match self.folder(parent) {
+            Ok(f) => f,
+            Err(_) => {
+                self.make_folders(parent, created)?;
+                self.folder(parent)?
+            }
+        };
+        match folder.make(name) {
+            Ok(true) => {
+                if let Ok(mut l) = created.lock() {
+                    l.push(rel_dir.to_string());
+                }
+                Ok(())
+            }
+            // There already: a link or a file there is reported when the
+            // folder is opened to write in it.
+            Ok(false) => Ok(()),
+            Err(e) => {
+                Err(e).with_context(|| format!("cannot create {}", self.path(rel_dir).display()))
+            }
+        }
     }
 
-    /// Writes the temporary file that will replace `rel`: created anew
-    /// (a stale temporary file or link of that name is removed first),
-    /// never through a link. Refuses when `rel` is a folder.
+    /// [`Dir::write_temp`] for the file `rel`.
     pub fn write_temp(
         &self,
         rel: &str,
         fill: impl FnOnce(&mut File) -> std::io::Result<()>,
     ) -> Result<()> {
         let (dir, name) = split(rel);
-        let folder = self.folder(dir, None)?;
-        if folder.kind(name) == Some(Kind::Folder) {
-            bail!(
-                "{} is a folder, but the site has a file there; move it away, then publish again",
-                self.path(rel).display()
-            );
-        }
-        let tmp = temp_name(name);
-        let mut file = match folder.create_new(&tmp) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let _ = folder.remove(&tmp);
-                folder.create_new(&tmp)
-            }
-            .with_context(|| format!("cannot write {}", self.path(rel).display()))?,
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot write {}", self.path(rel).display()))
-            }
-        };
-        let written = fill(&mut file).and_then(|_| file.flush());
-        drop(file);
-        if let Err(e) = written {
-            let _ = folder.remove(&tmp);
-            return Err(e).with_context(|| format!("cannot write {}", self.path(rel).display()));
-        }
-        Ok(())
+        self.dir(dir)?.write_temp(name, fill)
     }
 
-    /// Puts the temporary file of `rel` in its place (one rename).
+    /// [`Dir::commit_temp`] for the file `rel`.
     pub fn commit_temp(&self, rel: &str) -> Result<()> {
         let (dir, name) = split(rel);
-        let folder = self.folder(dir, None)?;
-        folder
-            .rename(&temp_name(name), name)
-            .with_context(|| format!("cannot write {}", self.path(rel).display()))
+        self.dir(dir)?.commit_temp(name)
     }
 
-    /// Removes the temporary file of `rel`, if there.
+    /// [`Dir::discard_temp`] for the file `rel`.
     pub fn discard_temp(&self, rel: &str) {
         let (dir, name) = split(rel);
-        if let Ok(folder) = self.folder(dir, None) {
-            let _ = folder.remove(&temp_name(name));
+        if let Ok(d) = self.dir(dir) {
+            d.discard_temp(name);
         }
     }
 
@@ -234,7 +234,7 @@ impl Tree {
     /// folder that is a link, is left alone: Ok(false).
     pub fn remove_file(&self, rel: &str) -> Result<bool> {
         let (dir, name) = split(rel);
-        let Ok(folder) = self.folder(dir, None) else {
+        let Ok(folder) = self.folder(dir) else {
             return Ok(false);
         };
         match folder.kind(name) {
@@ -249,7 +249,7 @@ impl Tree {
     /// Removes folder `rel` when it is empty (and a real folder).
     pub fn remove_empty_folder(&self, rel: &str) {
         let (dir, name) = split(rel);
-        if let Ok(folder) = self.folder(dir, None) {
+        if let Ok(folder) = self.folder(dir) {
             if folder.kind(name) == Some(Kind::Folder) {
                 let _ = folder.remove_dir(name);
             }
@@ -257,9 +257,9 @@ impl Tree {
     }
 
     /// Opens `rel` for reading when it is a plain file (not a link).
-    pub fn open_file(&self, rel: &str) -> Option<File> {
+    pub fn open_file(&self, rel: &str) -> Option<(File, std::fs::Metadata)> {
         let (dir, name) = split(rel);
-        self.folder(dir, None).ok()?.open_file(name)
+        self.dir(dir).ok()?.open_file(name)
     }
 
     /// Takes the folder's exclusive lock: Ok(None) when another process
@@ -275,7 +275,7 @@ impl Tree {
         );
         #[cfg(not(unix))]
         let f = self
-            .folder("", None)?
+            .folder("")?
             .open_lock(LOCK)
             .with_context(|| format!("cannot lock {}", self.root.display()))?;
         match f.try_lock() {
@@ -285,6 +285,79 @@ impl Tree {
                 Err(e).with_context(|| format!("cannot lock {}", self.root.display()))
             }
         }
+    }
+}
+
+/// One opened folder of the tree, for work on files by their names in it.
+pub struct Dir<'t> {
+    tree: &'t Tree,
+    rel: String,
+    folder: Folder,
+}
+
+impl Dir<'_> {
+    fn path(&self, name: &str) -> PathBuf {
+        if self.rel.is_empty() {
+            self.tree.path(name)
+        } else {
+            self.tree.path(&format!("{}/{name}", self.rel))
+        }
+    }
+
+    /// What is at `name`, not following a link.
+    pub fn kind(&self, name: &str) -> Option<Kind> {
+        self.folder.kind(name)
+    }
+
+    /// Opens `name` for reading when it is a plain file (not a link).
+    pub fn open_file(&self, name: &str) -> Option<(File, std::fs::Metadata)> {
+        self.folder.open_file(name)
+    }
+
+    /// Writes the temporary file that will replace `name`: created anew
+    /// (a stale temporary file or link of that name is removed first),
+    /// never through a link. Refuses when `name` is a folder.
+    pub fn write_temp(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let folder = &self.folder;
+        if folder.kind(name) == Some(Kind::Folder) {
+            bail!(
+                "{} is a folder, but the site has a file there; move it away, then publish again",
+                self.path(name).display()
+            );
+        }
+        let tmp = temp_name(name);
+        let mut file = match folder.create_new(&tmp) {
+            // Left by an interrupted publish, or planted: removed, never followed.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = folder.remove(&tmp);
+                folder.create_new(&tmp)
+            }
+            other => other,
+        }
+        .with_context(|| format!("cannot write {}", self.path(name).display()))?;
+        let written = fill(&mut file).and_then(|_| file.flush());
+        drop(file);
+        if let Err(e) = written {
+            let _ = folder.remove(&tmp);
+            return Err(e).with_context(|| format!("cannot write {}", self.path(name).display()));
+        }
+        Ok(())
+    }
+
+    /// Puts the temporary file of `name` in its place (one rename).
+    pub fn commit_temp(&self, name: &str) -> Result<()> {
+        self.folder
+            .rename(&temp_name(name), name)
+            .with_context(|| format!("cannot write {}", self.path(name).display()))
+    }
+
+    /// Removes the temporary file of `name`, if there.
+    pub fn discard_temp(&self, name: &str) {
+        let _ = self.folder.remove(&temp_name(name));
     }
 }
 
@@ -346,7 +419,7 @@ impl Folder {
         .map_err(Into::into)
     }
 
-    fn open_file(&self, name: &str) -> Option<File> {
+    fn open_file(&self, name: &str) -> Option<(File, std::fs::Metadata)> {
         use rustix::fs::{openat, Mode, OFlags};
         let f = File::from(
             openat(
@@ -357,7 +430,8 @@ impl Folder {
             )
             .ok()?,
         );
-        f.metadata().ok()?.is_file().then_some(f)
+        let meta = f.metadata().ok()?;
+        meta.is_file().then_some((f, meta))
     }
 
     fn rename(&self, from: &str, to: &str) -> std::io::Result<()> {
@@ -429,10 +503,13 @@ impl Folder {
             .open(self.path.join(name))
     }
 
-    fn open_file(&self, name: &str) -> Option<File> {
-        (self.kind(name)? == Kind::File)
-            .then(|| File::open(self.path.join(name)).ok())
-            .flatten()
+    fn open_file(&self, name: &str) -> Option<(File, std::fs::Metadata)> {
+        if self.kind(name)? != Kind::File {
+            return None;
+        }
+        let f = File::open(self.path.join(name)).ok()?;
+        let meta = f.metadata().ok()?;
+        Some((f, meta))
     }
 
     fn rename(&self, from: &str, to: &str) -> std::io::Result<()> {
