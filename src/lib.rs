@@ -1,33 +1,32 @@
 //! zhanting: a static showcase site generator for Party-building speeches,
 //! model cases and "一支部一品牌" branch brand profiles.
 //!
-//! The build is a chain of stages passing plain data (see ARCHITECTURE.md):
-//! `config` → `content` → `markdown` → `site` → `render` → `output`.
+//! The build is a chain of stages passing plain values (see ARCHITECTURE.md),
+//! one folder each: [`load`] (site.yaml and content/) → [`model`] (the site:
+//! order, sections, taxonomies, Markdown) → [`render`] (templates) and
+//! [`search`] (the index) → [`publish`] (output folder, deploy). [`build`]
+//! runs them in order; [`live`] runs them again after each edit; [`import`]
+//! turns Word and text files into content.
 
 // A `Diagnostic` (file, line, column, message) is the error of most
 // stages: it is returned, not boxed.
 #![allow(clippy::result_large_err)]
 
 pub mod build;
-pub mod changes;
 pub mod cli;
-pub mod config;
-pub mod content;
-pub mod date;
-pub mod deploy;
 pub mod diag;
-pub mod frontmatter;
 pub mod import;
-pub mod markdown;
+pub mod live;
+pub mod load;
+pub mod model;
 pub mod msg;
-pub mod output;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod search;
-pub mod serve;
-pub mod site;
-pub mod svg;
-pub mod theme;
-pub mod urls;
-pub mod watch;
-pub mod yamlpos;
+
+pub use live::{changes, serve, watch};
+pub use load::{config, content, date, frontmatter, svg, yamlpos};
+pub use model::{markdown, site, urls};
+pub use publish::{deploy, output};
+pub use render::theme;

@@ -6,6 +6,8 @@
 //! never the model itself, so the context is exactly what docs/templates.md
 //! lists.
 
+pub mod theme;
+
 use crate::content::Page;
 use crate::diag::Diagnostic;
 use crate::markdown::Rendered;

@@ -1,0 +1,11 @@
+//! Stage 1, load: the site folder read into plain values. `site.yaml`
+//! becomes a [`config::Config`], `content/` a [`content::Library`] of pages
+//! with resolved front matter and the files each page refers to. Nothing
+//! here renders or writes anything.
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod frontmatter;
+pub mod svg;
+pub mod yamlpos;
