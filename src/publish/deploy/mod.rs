@@ -274,34 +274,58 @@ impl Deployer {
                 changed.push(d.rel.as_str());
             }
         }
+        self.add_new(output, &new_files, &changed)?;
+        // 4. Changed files, each replaced by one rename.
+        self.commit(&changed).map_err(|(_, e)| e)?;
+        // 5. Last, files that are gone, then the folders they leave empty.
+        self.remove_gone(&plan.removed)?;
+        let mut written: Vec<String> = new_files
+            .iter()
+            .chain(changed.iter())
+            .map(|s| s.to_string())
+            .collect();
+        written.sort();
+        let deleted = self.remember(plan);
+        self.last = Some(output.clone());
+        Ok(Published {
+            written,
+            deleted,
+            unchanged,
+        })
+    }
 
+    /// Steps 1 to 3 of a publish, each undone completely when it fails, so
+    /// the folder is then exactly as it was: every file to write (`new` and
+    /// `changed`) into a temporary file beside its place, the manifest, then
+    /// the new files renamed into place.
+    fn add_new(&mut self, output: &Output, new_files: &[&str], changed: &[&str]) -> Result<()> {
         // 1. Every file to write, into a temporary file beside its place:
         // nothing a reader sees has changed yet, so any failure (a full
         // disk) is undone completely.
         let created: Mutex<Vec<String>> = Mutex::new(vec![]);
         let staged: Mutex<Vec<String>> = Mutex::new(vec![]);
-        let undo = |renamed: &[&str]| {
+        let undo = |this: &Self, renamed: &[&str]| {
             for rel in renamed {
-                let _ = self.tree.remove_file(rel);
+                let _ = this.tree.remove_file(rel);
             }
             for rel in staged.lock().map(|s| s.clone()).unwrap_or_default() {
-                self.tree.discard_temp(&rel);
+                this.tree.discard_temp(&rel);
             }
             let mut made = created.lock().map(|c| c.clone()).unwrap_or_default();
             made.sort();
             for d in made.iter().rev() {
-                self.tree.remove_empty_folder(d);
+                this.tree.remove_empty_folder(d);
             }
         };
-        let untouched = |e: anyhow::Error| {
+        let untouched = |dir: &Path, e: anyhow::Error| {
             e.context(format!(
                 "nothing was published; {} is as it was",
-                self.dir.display()
+                dir.display()
             ))
         };
-        if let Err(e) = self.stage(output, &new_files, &changed, &created, &staged) {
-            undo(&[]);
-            return Err(untouched(e));
+        if let Err(e) = self.stage(output, new_files, changed, &created, &staged) {
+            undo(self, &[]);
+            return Err(untouched(&self.dir, e));
         }
         // 2. Before anything appears, record it as ours (so an interrupted
         // publish can still clean up after itself next time): the manifest
@@ -318,24 +342,24 @@ impl Deployer {
                 .chain(new_files.iter().copied())
                 .collect();
             if let Err(e) = self.write_manifest(all.into_iter()) {
-                undo(&[]);
-                return Err(untouched(e));
+                undo(self, &[]);
+                return Err(untouched(&self.dir, e));
             }
             self.manifest_current = true;
         }
-
         // 3. New files appear (links in updated pages never point at a page
         // that is not there yet); a failure takes them away again.
-        if let Err((done, e)) = self.commit(&new_files) {
-            undo(&done);
-            return Err(untouched(e));
+        if let Err((done, e)) = self.commit(new_files) {
+            undo(self, &done);
+            return Err(untouched(&self.dir, e));
         }
-        // 4. Changed files, each replaced by one rename.
-        self.commit(&changed).map_err(|(_, e)| e)?;
-        // 5. Last, files that are gone, then the folders they leave empty.
-        let removed = plan.removed;
+        Ok(())
+    }
+
+    /// Deletes the files of `removed`, then the folders they leave empty.
+    fn remove_gone(&self, removed: &[String]) -> Result<()> {
         let mut folders = BTreeSet::new();
-        for rel in &removed {
+        for rel in removed {
             self.tree.remove_file(rel)?;
             let mut parent = Path::new(rel).parent();
             while let Some(d) = parent.filter(|d| !d.as_os_str().is_empty()) {
@@ -348,15 +372,14 @@ impl Deployer {
         for d in folders.iter().rev() {
             self.tree.remove_empty_folder(d);
         }
-        let mut written: Vec<String> = new_files
-            .iter()
-            .chain(changed.iter())
-            .map(|s| s.to_string())
-            .collect();
-        written.sort();
-        // What is known, updated in place: the deleted paths go, the
-        // decided ones get their new stamp.
-        for rel in &removed {
+        Ok(())
+    }
+
+    /// What is known of the folder after a publish of `plan`, updated in
+    /// place: the deleted paths go, the decided ones get their new stamp.
+    /// Returns the deleted paths.
+    fn remember(&mut self, plan: Plan) -> Vec<String> {
+        for rel in &plan.removed {
             self.owned.remove(rel);
         }
         if plan.complete {
@@ -377,12 +400,7 @@ impl Deployer {
                 self.owned.insert(d.rel, d.stamp);
             }
         }
-        self.last = Some(output.clone());
-        Ok(Published {
-            written,
-            deleted: removed,
-            unchanged,
-        })
+        plan.removed
     }
 
     /// Decides every file of `output` against what is known of the folder
