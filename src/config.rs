@@ -115,7 +115,7 @@ impl Default for Config {
     }
 }
 
-/// Reads `ROOT/site.yaml`. `shown` is the path used in messages.
+/// Reads `ROOT/site.yaml`; messages name it `site.yaml`, relative to the site.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(FILE_NAME);
     let shown = Path::new(FILE_NAME);
