@@ -8,20 +8,18 @@ use common::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-fn seeds() -> Option<PathBuf> {
+/// The sample documents, kept beside the repository in `../shared/seeds`
+/// (relative to the repository root). They are part of the test: a missing
+/// folder is a failure, not a skip.
+fn seeds() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let alt = Path::new("/work/shared/seeds");
-    if alt.is_dir() {
-        return Some(alt.to_path_buf());
-    }
-    println!(
-        "note: no sample documents at {}; seed import tests skipped",
+    assert!(
+        dir.is_dir(),
+        "the sample documents are missing: expected the folder ../shared/seeds \
+         beside the repository (looked in {})",
         dir.display()
     );
-    None
+    dir
 }
 
 /// A new site with no content pages.
@@ -83,7 +81,7 @@ fn field<'a>(page: &'a str, key: &str) -> Option<&'a str> {
 
 #[test]
 fn imports_the_sample_documents_in_every_encoding() {
-    let Some(seeds) = seeds() else { return };
+    let seeds = seeds();
     let tmp = tempfile::tempdir().unwrap();
     let root = empty_site(tmp.path());
     // the same documents as GB18030 and as UTF-16 (with and without BOM)

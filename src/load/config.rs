@@ -115,7 +115,7 @@ impl Default for Config {
     }
 }
 
-/// Reads `ROOT/site.yaml`. `shown` is the path used in messages.
+/// Reads `ROOT/site.yaml`; messages name it `site.yaml`, relative to the site.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(FILE_NAME);
     let shown = Path::new(FILE_NAME);
@@ -441,8 +441,12 @@ mod tests {
 
     #[test]
     fn yaml_syntax_error_has_position() {
-        let e = parse("title: \"unclosed\nbase_url: /\n", p()).unwrap_err();
+        // The opening quote on line 2, column 14, is what is reported, not
+        // where the parser gave up.
+        let e = parse("title: 展示\ndescription: \"未闭合\nbase_url: /\n", p()).unwrap_err();
+        assert_eq!(e.len(), 1);
         assert_eq!(e[0].path, Path::new("site.yaml"));
-        assert!(e[0].line >= 1);
+        assert_eq!((e[0].line, e[0].col), (2, 14));
+        assert_eq!(e[0].message.en, "this quote is opened but never closed");
     }
 }

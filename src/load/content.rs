@@ -1,7 +1,8 @@
 //! Loading `content/`: every Markdown file becomes a [`Page`] with resolved
 //! front matter, its URL and the files it brings along (bundle assets,
-//! attachments, cover, logo). The result is the [`Library`], keyed by source
-//! path. Nothing here renders Markdown.
+//! attachments, cover, logo). The result is the [`Library`]: the pages in a
+//! list sorted by source path, and the section intros by section name.
+//! Nothing here renders Markdown.
 
 use crate::config::{Config, Kind, PAGES_FOLDER};
 use crate::diag::{Diagnostic, M};
@@ -70,10 +71,11 @@ pub struct Intro {
     pub body_line: usize,
 }
 
-/// Everything under `content/`, keyed by source path.
+/// Everything under `content/`: the pages sorted by source path, the
+/// intros (`_index.md`) by section name.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    /// By source path. Shared with the cache of the next load, which
+    /// Sorted by source path. Shared with the cache of the next load, which
     /// reuses unchanged pages.
     pub pages: Vec<Arc<Page>>,
     /// `""` for `content/_index.md`, else the section name.

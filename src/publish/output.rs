@@ -596,7 +596,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut o = Output::default();
         o.insert("../evil.html".into(), OutFile::Bytes(vec![].into()));
-        assert!(write_atomically(&o, &tmp.path().join("out")).is_err());
+        let e = write_atomically(&o, &tmp.path().join("out")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "refusing to write `../evil.html`: it would land outside the output folder"
+        );
         assert!(!tmp.path().join("evil.html").exists());
     }
 

@@ -1,6 +1,9 @@
-//! Rendering: the [`Site`] model through the theme's Tera templates into an
-//! in-memory [`Output`]. Pages are rendered in parallel; nothing is written
-//! to disk here.
+//! Rendering: the [`Site`] model through the theme's Tera templates into a
+//! [`Sink`]. Pages are rendered in parallel, and each file is handed to the
+//! sink as it is made: kept in memory ([`crate::output::Collect`]), written
+//! into the staging folder on disk ([`crate::output::Staging`], `zhanting
+//! build`) or dropped ([`crate::output::Discard`], `zhanting check`). This
+//! module opens no file itself; where the bytes go is the sink's choice.
 //!
 //! Templates get borrowed views (`*View<'a>`, as Zola's `SerializingPage`),
 //! never the model itself, so the context is exactly what docs/templates.md

@@ -48,11 +48,15 @@
 //! set, so an incremental index equals a fresh build byte for byte.
 //!
 //! # Incremental use
-//! `SearchIndex::build`, `upsert`, `remove`; `files()` gives every file;
-//! `changed_files()` gives only those changed since the previous call
-//! (`None` = delete). Editing one page's body touches its `d/{id}.js`, the
-//! shards of the keys that changed, and `meta.js` only when its facets or
-//! quantised length change.
+//! [`build_into`] hands every file on as soon as it is made (and, asked
+//! to keep it, returns the [`SearchIndex`]); [`SearchIndex::build`] returns
+//! the state and every file at once ([`build_index`] only the files).
+//! [`SearchIndex::patch`] (pages told apart by a `changed(url)` test) and
+//! [`SearchIndex::patch_pages`] (told which pages were updated and which
+//! removed) return a [`Patch`]: only the files that change, `None` for a
+//! file to delete, or no patch at all when the layout changes. Editing one
+//! page's body touches its `d/{id}.js`, the shards of the keys that
+//! changed, and `meta.js` only when its facets or quantised length change.
 
 mod tokenize;
 
@@ -720,7 +724,7 @@ const PART_CHARS: usize = 1500;
 /// line break or, in a very long paragraph, before a Chinese character —
 /// places where tokenising the pieces one after the other gives exactly the
 /// units of the whole. Each part carries the position of its first unit (as
-/// [`body_units`] numbers them): part k holds the units from its position up
+/// [`scan_body`] numbers them): part k holds the units from its position up
 /// to the next part's.
 fn parts(body: &str) -> Vec<(String, u32)> {
     let mut cuts = vec![0];

@@ -820,8 +820,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("www");
         let mut d = Deployer::open(&dir).unwrap();
-        assert!(d.publish(&site(&[("../evil.html", "x")])).is_err());
-        assert!(d.publish(&site(&[(MANIFEST, "x")])).is_err());
+        for bad in ["../evil.html", MANIFEST] {
+            let e = d.publish(&site(&[(bad, "x")])).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("refusing to publish `{bad}`: it would land outside the deploy folder")
+            );
+        }
         assert!(!tmp.path().join("evil.html").exists());
         d.publish(&site(&[("a/b.html", "x")])).unwrap();
         let names: Vec<String> = list_files(&dir).unwrap();
