@@ -27,6 +27,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod svg;
+pub mod text;
 pub mod theme;
 pub mod urls;
 pub mod watch;

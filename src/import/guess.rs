@@ -7,6 +7,7 @@
 //! and is a pure function, so each is unit-tested with made-up lines.
 
 use crate::date::Date;
+use crate::text::is_han;
 use regex::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -341,10 +342,8 @@ pub fn name_line(line: &str) -> Option<String> {
         .collect();
     let n = n.strip_suffix("同志").unwrap_or(&n).to_string();
     let count = chars(&n);
-    ((2..=4).contains(&count)
-        && n.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-        && !["同志们", "各位"].contains(&n.as_str()))
-    .then_some(n)
+    ((2..=4).contains(&count) && n.chars().all(is_han) && !["同志们", "各位"].contains(&n.as_str()))
+        .then_some(n)
 }
 
 /// The speaker named in a title: `王某某同志在…上的讲话` → 王某某.
@@ -382,11 +381,10 @@ fn places(text: &str) -> Vec<(String, usize)> {
         if !matches!(cs[k].1, '县' | '区' | '市') {
             continue;
         }
-        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        if !han(cs[k - 1].1) || !han(cs[k - 2].1) {
+        if !is_han(cs[k - 1].1) || !is_han(cs[k - 2].1) {
             continue;
         }
-        if k >= 3 && han(cs[k - 3].1) && !BOUNDARY.contains(cs[k - 3].1) {
+        if k >= 3 && is_han(cs[k - 3].1) && !BOUNDARY.contains(cs[k - 3].1) {
             continue;
         }
         if cs
@@ -889,6 +887,9 @@ mod tests {
         assert_eq!(post_line("我们要认真落实"), None);
         assert_eq!(name_line("刘  某  某"), Some("刘某某".into()));
         assert_eq!(name_line("同志们："), None);
+        // rare characters of names (Extension A and B) are Han characters too
+        assert_eq!(name_line("王 㛃"), Some("王㛃".into()));
+        assert_eq!(name_line("李𪚥同志"), Some("李𪚥".into()));
         assert_eq!(
             name_in_title("关于印发《孙某某同志在全镇党建会上的讲话》的通知"),
             Some("孙某某".into())
@@ -979,6 +980,11 @@ mod tests {
                 "青峰县是山区。在青峰县的党员很多。我们要把城市建设好。"
             ),
             Some("青峰县".into())
+        );
+        assert_eq!(
+            region("㐀川县的做法", &[], ""),
+            Some("㐀川县".into()),
+            "a place name with a rare character"
         );
     }
 
