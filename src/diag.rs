@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use crate::msg::{Lang, Msg, M};
+use crate::text::DecodeProblem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -167,21 +168,29 @@ impl Diagnostics {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+/// A file that could not be read as text ([`crate::text::decode_text`]),
+/// told with the catalogue's message and hint.
+impl crate::text::DecodeError {
+    /// `M::NotUtf8`, `M::BinaryFile` or `M::DamagedUtf16`.
+    pub fn message(&self) -> M<'static> {
+        match self.problem {
+            DecodeProblem::NotUtf8 => M::NotUtf8,
+            DecodeProblem::BinaryFile => M::BinaryFile,
+            DecodeProblem::DamagedUtf16 => M::DamagedUtf16,
+        }
+    }
+
+    /// The error, with its hint, located in `path`.
+    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
+        Diagnostic::err(path, self.line, self.col, self.message())
+    }
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
+/// In English (for logs); users see [`crate::text::DecodeError::diagnostic`].
+impl fmt::Display for crate::text::DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message().texts().0.en)
     }
-    i
 }
 
 /// The known name closest to `word`, if it is close enough to be a likely
@@ -199,15 +208,6 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_chars_not_bytes() {
-        let t = "ab\n中文x\nz";
-        assert_eq!(line_col(t, 0), (1, 1));
-        assert_eq!(line_col(t, 3), (2, 1));
-        assert_eq!(line_col(t, 3 + 6), (2, 3));
-        assert_eq!(line_col(t, t.len()), (3, 2));
-    }
 
     #[test]
     fn nearest_finds_misspellings_only() {

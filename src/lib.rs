@@ -24,6 +24,7 @@ pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod text;
 
 pub use live::{changes, serve, watch};
 pub use load::{config, content, date, frontmatter, svg, yamlpos};

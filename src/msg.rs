@@ -833,10 +833,7 @@ mod tests {
             let (msg, hint) = m.texts();
             let hint = hint.expect("hint");
             for t in [&msg.zh, &hint.zh] {
-                assert!(
-                    t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-                    "{t}"
-                );
+                assert!(t.chars().any(crate::text::is_han), "{t}");
             }
             assert_ne!(msg.zh, msg.en);
             assert!(msg.en.is_ascii() || msg.en.contains('`'), "{}", msg.en);

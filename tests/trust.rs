@@ -709,13 +709,13 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
 /// The `page` fuzz target's checks, on every file in tests/fixtures/fuzz.
 #[test]
 fn fuzz_findings_stay_fixed() {
-    use zhanting::{content, frontmatter, markdown};
+    use zhanting::{frontmatter, markdown};
     let dir = fixture("fuzz");
     let mut n = 0;
     for f in files(&dir) {
         let data = std::fs::read(dir.join(&f)).unwrap();
         let path = Path::new("content/cases/fuzz.md");
-        let Ok(text) = content::decode_text(&data) else {
+        let Ok(text) = zhanting::text::decode_text(&data) else {
             continue;
         };
         let lines = text.lines().count().max(1) + 1;

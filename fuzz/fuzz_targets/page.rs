@@ -4,11 +4,11 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use zhanting::{content, frontmatter, markdown};
+use zhanting::{frontmatter, markdown};
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("content/cases/fuzz.md");
-    let Ok(text) = content::decode_text(data) else { return };
+    let Ok(text) = zhanting::text::decode_text(data) else { return };
     let lines = text.lines().count().max(1) + 1;
     let mut diags = vec![];
     let body = match frontmatter::split(&text, path) {

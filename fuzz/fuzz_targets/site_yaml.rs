@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = zhanting::content::decode_text(data) {
+    if let Ok(text) = zhanting::text::decode_text(data) {
         if let Err(errors) = zhanting::config::parse(&text, Path::new("site.yaml")) {
             assert!(!errors.is_empty());
             for e in errors {

@@ -14,7 +14,7 @@ use super::text::{escape_inline, one_line};
 use super::{Line, Notice};
 use crate::msg::M;
 use anyhow::{Context, Result};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -73,7 +73,17 @@ struct Package<'a> {
     limits: Limits,
 }
 
-impl Package<'_> {
+impl<'a> Package<'a> {
+    /// Opens the zip, with the whole of `limits.total` left to read.
+    fn open(bytes: &'a [u8], limits: Limits) -> Result<Package<'a>> {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
+        Ok(Package {
+            zip,
+            left: limits.total,
+            limits,
+        })
+    }
+
     /// Reads at most `limit` bytes (and what is left of the total) of `name`.
     fn read(&mut self, name: &str, limit: u64) -> Result<Part> {
         let mut f = match self.zip.by_name(name) {
@@ -227,16 +237,39 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Docx> {
 
 /// Reads a .docx file, inflating at most `limits`.
 pub fn read(bytes: &[u8], limits: Limits) -> Result<Docx> {
-    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
-    let mut zip = Package {
-        zip,
-        left: limits.total,
-        limits,
-    };
-    let doc = zip
+    let mut zip = Package::open(bytes, limits)?;
+    let parts = read_parts(&mut zip)?;
+    let mut images = Images::default();
+    let lines = read_body(&parts, &mut |path| images.shown(&mut zip, path))?;
+    Ok(Docx {
+        lines,
+        images: images.saved,
+        warnings: images.warnings,
+    })
+}
+
+/// The XML parts of a Word file that the import reads, parsed where they
+/// are only looked up.
+struct Parts {
+    /// `word/document.xml`, the text.
+    document: String,
+    /// styleId → heading level (`word/styles.xml`).
+    styles: HashMap<String, u8>,
+    /// The list formats (`word/numbering.xml`).
+    numbering: Numbering,
+    /// Relationship id → target (`word/_rels/document.xml.rels`).
+    rels: HashMap<String, String>,
+}
+
+/// Reads the document, then its styles, numbering and relationships, each
+/// within its limit (an XML part over it refuses the file). Only the
+/// document is required.
+fn read_parts(zip: &mut Package) -> Result<Parts> {
+    let limits = zip.limits;
+    let document = zip
         .xml("word/document.xml", limits.document)?
         .context("this .docx has no word/document.xml; open it in Word and save it again")?;
-    let doc = String::from_utf8(doc).context("word/document.xml is not UTF-8")?;
+    let document = String::from_utf8(document).context("word/document.xml is not UTF-8")?;
     let styles = zip
         .xml("word/styles.xml", limits.part)?
         .map(|b| heading_styles(&String::from_utf8_lossy(&b)))
@@ -245,26 +278,69 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Docx> {
         .xml("word/numbering.xml", limits.part)?
         .map(|b| Numbering::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
-    let mut counters = Counters::default();
     let rels = zip
         .xml("word/_rels/document.xml.rels", limits.part)?
         .map(|b| relationships(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
+    Ok(Parts {
+        document,
+        styles,
+        numbering,
+        rels,
+    })
+}
 
-    // each image part read once: its file name, or None when left out
-    let mut media: HashMap<String, Option<String>> = HashMap::new();
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut warnings = vec![];
-    let mut lines = vec![];
-    let mut images: Vec<(String, Vec<u8>)> = vec![];
-    let mut para: Option<Para> = None;
-    let mut in_rpr = false;
-    let mut in_text = false;
-    // table state: rows of cells; the cell being filled
-    let mut table: Option<Vec<Vec<String>>> = None;
-    let mut table_depth = 0usize;
-    let mut cell: Option<String> = None;
-    let mut reader = Reader::from_str(&doc);
+/// The images of a document, as its paragraphs show them.
+#[derive(Default)]
+struct Images {
+    /// Each image part read once: its file name, or `None` when left out.
+    media: HashMap<String, Option<String>>,
+    /// The file names given, lower-cased.
+    taken: HashSet<String>,
+    /// (file name, bytes) in order of first appearance.
+    saved: Vec<(String, Vec<u8>)>,
+    /// An image over its limit, left out.
+    warnings: Vec<Notice>,
+}
+
+impl Images {
+    /// The file name of the image part at `path`, read within the image
+    /// limit the first time it is shown; `None` when the part is missing or
+    /// over its limit (a warning, once).
+    fn shown(&mut self, zip: &mut Package, path: String) -> Result<Option<String>> {
+        if let Some(name) = self.media.get(&path) {
+            return Ok(name.clone());
+        }
+        let name = match zip.read(&path, zip.limits.image)? {
+            Part::Missing => None,
+            Part::Data(data) => {
+                let name = image_name(&path, self.saved.len(), &mut self.taken);
+                self.saved.push((name.clone(), data));
+                Some(name)
+            }
+            Part::TooLarge { limit, total } => {
+                self.warnings.push(Notice::new(M::DocxImageSkipped {
+                    entry: &path,
+                    limit_mib: limit / MIB,
+                    total,
+                }));
+                None
+            }
+        };
+        self.media.insert(path, name.clone());
+        Ok(name)
+    }
+}
+
+/// Walks `word/document.xml` into lines: paragraphs in order, each table as
+/// one line. `picture` gives the file name of an image part the text shows
+/// ([`Images::shown`]). A damaged or cut-short document is an error.
+fn read_body(
+    parts: &Parts,
+    picture: &mut dyn FnMut(String) -> Result<Option<String>>,
+) -> Result<Vec<Line>> {
+    let mut body = Body::default();
+    let mut reader = Reader::from_str(&parts.document);
     // elements open: a part that ends inside one was cut short
     let mut open = 0usize;
     loop {
@@ -281,168 +357,189 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Docx> {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 open += usize::from(matches!(ev, Event::Start(_)));
                 let empty = matches!(ev, Event::Empty(_));
-                match e.name().as_ref() {
-                    "w:tbl" if !empty => {
-                        table_depth += 1;
-                        if table_depth == 1 {
-                            table = Some(vec![]);
-                        }
-                    }
-                    "w:tr" if table_depth == 1 && !empty => {
-                        if let Some(t) = table.as_mut() {
-                            t.push(vec![]);
-                        }
-                    }
-                    "w:tc" if table_depth == 1 && !empty => cell = Some(String::new()),
-                    "w:p" if !empty => para = Some(Para::default()),
-                    "w:pStyle" => {
-                        if let Some(p) = para.as_mut() {
-                            p.style = attr(e, "w:val");
-                        }
-                    }
-                    "w:ilvl" => {
-                        if let Some(p) = para.as_mut() {
-                            p.list_level =
-                                Some(attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0));
-                        }
-                    }
-                    "w:numId" => {
-                        if let Some(p) = para.as_mut() {
-                            p.num_id = attr(e, "w:val");
-                        }
-                    }
-                    "w:numPr" => {
-                        if let Some(p) = para.as_mut() {
-                            p.list_level.get_or_insert(0);
-                        }
-                    }
-                    "w:r" if !empty => {
-                        if let Some(p) = para.as_mut() {
-                            p.end_run();
-                        }
-                    }
-                    "w:rPr" if !empty => in_rpr = true,
-                    "w:b" if in_rpr => {
-                        if let Some(p) = para.as_mut() {
-                            p.run_bold =
-                                !matches!(attr(e, "w:val").as_deref(), Some("0" | "false" | "off"));
-                        }
-                    }
-                    "w:t" if !empty => in_text = true,
-                    "w:tab" | "w:br" => {
-                        if let Some(p) = para.as_mut() {
-                            p.run_text.push(' ');
-                        }
-                    }
-                    "a:blip" => {
-                        if let (Some(p), Some(target)) = (
-                            para.as_mut(),
-                            attr(e, "r:embed").and_then(|id| rels.get(&id)),
-                        ) {
-                            let path = part_path(target);
-                            let name = match media.get(&path) {
-                                Some(name) => name.clone(),
-                                None => {
-                                    let name = match zip.read(&path, limits.image)? {
-                                        Part::Missing => None,
-                                        Part::Data(data) => {
-                                            let name = image_name(&path, images.len(), &mut taken);
-                                            images.push((name.clone(), data));
-                                            Some(name)
-                                        }
-                                        Part::TooLarge { limit, total } => {
-                                            warnings.push(Notice::new(M::DocxImageSkipped {
-                                                entry: &path,
-                                                limit_mib: limit / MIB,
-                                                total,
-                                            }));
-                                            None
-                                        }
-                                    };
-                                    media.insert(path, name.clone());
-                                    name
-                                }
-                            };
-                            p.images.extend(name);
-                        }
-                    }
-                    _ => {}
+                if e.name().as_ref() == "a:blip" {
+                    body.picture(e, &parts.rels, picture)?;
+                } else {
+                    body.start(e, empty);
                 }
             }
-            Event::Text(t) if in_text => {
-                if let Some(p) = para.as_mut() {
+            Event::Text(t) if body.in_text => {
+                if let Some(p) = body.para.as_mut() {
                     p.run_text.push_str(&one_line(&t.xml10_content()));
                 }
             }
-            Event::GeneralRef(r) if in_text => {
-                if let Some(p) = para.as_mut() {
-                    let c = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        _ => match r.as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                    };
-                    p.run_text.extend(c.filter(|c| !c.is_control()));
+            Event::GeneralRef(r) if body.in_text => {
+                if let Some(p) = body.para.as_mut() {
+                    p.run_text
+                        .extend(referenced_char(&r).filter(|c| !c.is_control()));
                 }
             }
             Event::End(e) => {
                 open = open.saturating_sub(1);
-                match e.name().as_ref() {
-                    "w:t" => in_text = false,
-                    "w:rPr" => in_rpr = false,
-                    "w:r" => {
-                        if let Some(p) = para.as_mut() {
-                            p.end_run();
-                        }
-                    }
-                    "w:p" => {
-                        if let Some(mut p) = para.take() {
-                            p.end_run();
-                            if let Some(c) = cell.as_mut() {
-                                let md = p.markdown();
-                                if !md.is_empty() {
-                                    if !c.is_empty() {
-                                        c.push_str("<br>");
-                                    }
-                                    c.push_str(&md.replace('|', "\\|"));
-                                }
-                            } else if table_depth == 0 {
-                                let number = counters.next(&p, &numbering);
-                                lines.push(paragraph_line(&p, &styles, number));
-                            }
-                        }
-                    }
-                    "w:tc" if table_depth == 1 => {
-                        if let (Some(t), Some(c)) = (table.as_mut(), cell.take()) {
-                            if let Some(row) = t.last_mut() {
-                                row.push(c);
-                            }
-                        }
-                    }
-                    "w:tbl" => {
-                        table_depth = table_depth.saturating_sub(1);
-                        if table_depth == 0 {
-                            if let Some(rows) = table.take() {
-                                lines.extend(table_line(&rows));
-                            }
-                        }
-                    }
-                    _ => {}
+                body.end(e.name().as_ref(), parts);
+            }
+            _ => {}
+        }
+    }
+    Ok(body.lines)
+}
+
+/// The character an entity or character reference in a text stands for.
+fn referenced_char(r: &BytesRef) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        _ => match r.as_ref() {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        },
+    }
+}
+
+/// Where the walk through `word/document.xml` is, and the lines made so far.
+#[derive(Default)]
+struct Body {
+    /// The paragraph being read.
+    para: Option<Para>,
+    /// Inside a run's properties (`w:rPr`), where `w:b` makes it bold.
+    in_rpr: bool,
+    /// Inside a `w:t`, whose text belongs to the run.
+    in_text: bool,
+    /// The outermost table being read: rows of cells.
+    table: Option<Vec<Vec<String>>>,
+    /// Tables open (a table inside a cell is read as that cell's text).
+    table_depth: usize,
+    /// The cell being filled.
+    cell: Option<String>,
+    counters: Counters,
+    lines: Vec<Line>,
+}
+
+impl Body {
+    /// An element opens (or is `empty`, opening and closing at once).
+    fn start(&mut self, e: &BytesStart, empty: bool) {
+        match e.name().as_ref() {
+            "w:tbl" if !empty => {
+                self.table_depth += 1;
+                if self.table_depth == 1 {
+                    self.table = Some(vec![]);
+                }
+            }
+            "w:tr" if self.table_depth == 1 && !empty => {
+                if let Some(t) = self.table.as_mut() {
+                    t.push(vec![]);
+                }
+            }
+            "w:tc" if self.table_depth == 1 && !empty => self.cell = Some(String::new()),
+            "w:p" if !empty => self.para = Some(Para::default()),
+            "w:pStyle" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.style = attr(e, "w:val");
+                }
+            }
+            "w:ilvl" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.list_level = Some(attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0));
+                }
+            }
+            "w:numId" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.num_id = attr(e, "w:val");
+                }
+            }
+            "w:numPr" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.list_level.get_or_insert(0);
+                }
+            }
+            "w:r" if !empty => {
+                if let Some(p) = self.para.as_mut() {
+                    p.end_run();
+                }
+            }
+            "w:rPr" if !empty => self.in_rpr = true,
+            "w:b" if self.in_rpr => {
+                if let Some(p) = self.para.as_mut() {
+                    p.run_bold =
+                        !matches!(attr(e, "w:val").as_deref(), Some("0" | "false" | "off"));
+                }
+            }
+            "w:t" if !empty => self.in_text = true,
+            "w:tab" | "w:br" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.run_text.push(' ');
                 }
             }
             _ => {}
         }
     }
-    Ok(Docx {
-        lines,
-        images,
-        warnings,
-    })
+
+    /// An image (`a:blip`) inside a paragraph: its file name goes with the
+    /// paragraph when the relationship names a part.
+    fn picture(
+        &mut self,
+        e: &BytesStart,
+        rels: &HashMap<String, String>,
+        picture: &mut dyn FnMut(String) -> Result<Option<String>>,
+    ) -> Result<()> {
+        if let (Some(p), Some(target)) = (
+            self.para.as_mut(),
+            attr(e, "r:embed").and_then(|id| rels.get(&id)),
+        ) {
+            p.images.extend(picture(part_path(target))?);
+        }
+        Ok(())
+    }
+
+    /// An element closes: a finished paragraph becomes a line (or goes into
+    /// its table cell), a finished table one line.
+    fn end(&mut self, name: &str, parts: &Parts) {
+        match name {
+            "w:t" => self.in_text = false,
+            "w:rPr" => self.in_rpr = false,
+            "w:r" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.end_run();
+                }
+            }
+            "w:p" => {
+                if let Some(mut p) = self.para.take() {
+                    p.end_run();
+                    if let Some(c) = self.cell.as_mut() {
+                        let md = p.markdown();
+                        if !md.is_empty() {
+                            if !c.is_empty() {
+                                c.push_str("<br>");
+                            }
+                            c.push_str(&md.replace('|', "\\|"));
+                        }
+                    } else if self.table_depth == 0 {
+                        let number = self.counters.next(&p, &parts.numbering);
+                        self.lines.push(paragraph_line(&p, &parts.styles, number));
+                    }
+                }
+            }
+            "w:tc" if self.table_depth == 1 => {
+                if let (Some(t), Some(c)) = (self.table.as_mut(), self.cell.take()) {
+                    if let Some(row) = t.last_mut() {
+                        row.push(c);
+                    }
+                }
+            }
+            "w:tbl" => {
+                self.table_depth = self.table_depth.saturating_sub(1);
+                if self.table_depth == 0 {
+                    if let Some(rows) = self.table.take() {
+                        self.lines.extend(table_line(&rows));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The zip path of a relationship target of `word/document.xml`: relative

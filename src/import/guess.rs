@@ -7,6 +7,7 @@
 //! and is a pure function, so each is unit-tested with made-up lines.
 
 use crate::date::Date;
+use crate::text::is_han;
 use regex::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -341,10 +342,8 @@ pub fn name_line(line: &str) -> Option<String> {
         .collect();
     let n = n.strip_suffix("同志").unwrap_or(&n).to_string();
     let count = chars(&n);
-    ((2..=4).contains(&count)
-        && n.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-        && !["同志们", "各位"].contains(&n.as_str()))
-    .then_some(n)
+    ((2..=4).contains(&count) && n.chars().all(is_han) && !["同志们", "各位"].contains(&n.as_str()))
+        .then_some(n)
 }
 
 /// The speaker named in a title: `王某某同志在…上的讲话` → 王某某.
@@ -382,11 +381,10 @@ fn places(text: &str) -> Vec<(String, usize)> {
         if !matches!(cs[k].1, '县' | '区' | '市') {
             continue;
         }
-        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        if !han(cs[k - 1].1) || !han(cs[k - 2].1) {
+        if !is_han(cs[k - 1].1) || !is_han(cs[k - 2].1) {
             continue;
         }
-        if k >= 3 && han(cs[k - 3].1) && !BOUNDARY.contains(cs[k - 3].1) {
+        if k >= 3 && is_han(cs[k - 3].1) && !BOUNDARY.contains(cs[k - 3].1) {
             continue;
         }
         if cs
@@ -539,66 +537,85 @@ fn collapse_spaces(s: &str) -> String {
 /// Reads the header of one document (or one article of a compilation, whose
 /// marker gives `title_hint`) and guesses its front matter.
 pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
+    let Header {
+        mut guess,
+        title_parts,
+        subtitle,
+        published,
+    } = read_header(lines, title_hint);
+    let g = &mut guess;
+    (g.title, g.own_title) = titles(title_hint, &title_parts);
+    let title = g.title.clone().unwrap_or_default();
+    from_title(g, &title, subtitle.as_deref());
+    let head: Vec<&str> = lines.iter().take(60).map(|l| clean(l)).collect();
+    from_head(g, &head);
+    from_dates(g, lines, &head, published);
+    from_body(g, &title, lines, &head);
+    guess
+}
+
+/// The header lines of a document, read by [`read_header`].
+struct Header {
+    /// The 文号, date, speaker and 职务 found there, and `body_start`.
+    guess: Guess,
+    /// The lines of the title, in order (at most three).
+    title_parts: Vec<String>,
+    /// A `——在…上的讲话` line under the title.
+    subtitle: Option<String>,
+    /// The date of a web page's `发布时间` line.
+    published: Option<FoundDate>,
+}
+
+/// Reads the lines before the body (within the first 25): web-page debris,
+/// 文号, date lines, a `——` subtitle, 职务 and speaker lines under the
+/// title, and the title lines themselves; stops at the first line that is
+/// none of these.
+fn read_header(lines: &[String], title_hint: Option<&str>) -> Header {
     let mut g = Guess::default();
     let mut title_parts: Vec<String> = vec![];
     let mut subtitle: Option<String> = None;
     let mut published: Option<FoundDate> = None;
-    let mut i = 0;
-    while i < lines.len() && i < 25 {
-        let l = clean(&lines[i]);
+    let mut end = lines.len().min(25);
+    for (i, line) in lines.iter().enumerate().take(25) {
+        let l = clean(line);
         if l.is_empty() {
-            i += 1;
             continue;
         }
         if is_debris(l) {
             if let Some(d) = published_date(l) {
                 published = Some(d);
             }
-            i += 1;
             continue;
         }
         if let Some(n) = doc_number(l).filter(|_| chars(l) <= 30) {
             g.doc_number.get_or_insert(n);
-            i += 1;
             continue;
         }
-        if let Some((d, bracketed)) = date_line(l) {
-            let src = if bracketed {
-                DateSource::Bracketed
-            } else {
-                DateSource::Line
-            };
-            if g.date.is_none_or(|(_, s)| src < s) {
-                g.date = Some((d, src));
-            }
-            i += 1;
+        if let Some(found) = date_line(l) {
+            offer_date(&mut g.date, found);
             continue;
         }
         if l.starts_with(['—', '-', '─']) && chars(l) <= 60 {
             subtitle = Some(l.trim_start_matches(['—', '-', '─', ' ']).to_string());
-            i += 1;
             continue;
         }
         if !title_parts.is_empty() || title_hint.is_some() {
             if let Some((post, name)) = post_line(l) {
                 g.speaker_title.get_or_insert(post);
                 g.speaker.get_or_insert(name);
-                i += 1;
                 continue;
             }
             if let Some(n) = name_line(l).filter(|_| g.speaker.is_none()) {
                 g.speaker = Some(n);
-                i += 1;
                 continue;
             }
         }
         if !title_like(l) || subtitle.is_some() {
+            end = i;
             break;
         }
-        let joined = norm(&join_title(&title_parts));
-        if !title_parts.is_empty() && norm(l) == joined {
+        if !title_parts.is_empty() && norm(l) == norm(&join_title(&title_parts)) {
             // the same title again (web pages repeat it)
-            i += 1;
             continue;
         }
         if title_parts.len() >= 3
@@ -606,41 +623,64 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
             || g.speaker.is_some()
             || g.doc_number.is_some() && !title_parts.is_empty()
         {
+            end = i;
             break;
         }
         title_parts.push(l.to_string());
-        i += 1;
     }
-    g.body_start = i;
+    g.body_start = end;
+    Header {
+        guess: g,
+        title_parts,
+        subtitle,
+        published,
+    }
+}
 
-    let own = (!title_parts.is_empty()).then(|| join_title(&title_parts));
-    g.title = match (title_hint, &own) {
-        (Some(h), Some(o)) => {
-            if norm(h) != norm(o) {
-                g.own_title = Some(o.clone());
-            }
-            Some(h.to_string())
-        }
-        (Some(h), None) => Some(h.to_string()),
-        (None, Some(o)) => Some(o.clone()),
-        (None, None) => None,
+/// Keeps the date of a date line (`bracketed` or not) when it comes from a
+/// stronger source than the one `date` holds.
+fn offer_date(date: &mut Option<(FoundDate, DateSource)>, (d, bracketed): (FoundDate, bool)) {
+    let src = if bracketed {
+        DateSource::Bracketed
+    } else {
+        DateSource::Line
     };
-    let title = g.title.clone().unwrap_or_default();
+    if date.is_none_or(|(_, s)| src < s) {
+        *date = Some((d, src));
+    }
+}
 
-    // what the title and subtitle say
-    g.occasion = subtitle
-        .as_deref()
-        .and_then(occasion)
-        .or_else(|| occasion(&title));
-    if let Some(n) = name_in_title(&title) {
+/// The page title and, when a compilation's marker gives the title, the
+/// document's own title lines where they say something else (kept in the
+/// body).
+fn titles(title_hint: Option<&str>, title_parts: &[String]) -> (Option<String>, Option<String>) {
+    let own = (!title_parts.is_empty()).then(|| join_title(title_parts));
+    match (title_hint, own) {
+        (Some(h), Some(o)) => {
+            let own_title = (norm(h) != norm(&o)).then_some(o);
+            (Some(h.to_string()), own_title)
+        }
+        (Some(h), None) => (Some(h.to_string()), None),
+        (None, Some(o)) => (Some(o), None),
+        (None, None) => (None, None),
+    }
+}
+
+/// What the title and subtitle say: the occasion, and the speaker and post
+/// where the header lines did not give them.
+fn from_title(g: &mut Guess, title: &str, subtitle: Option<&str>) {
+    g.occasion = subtitle.and_then(occasion).or_else(|| occasion(title));
+    if let Some(n) = name_in_title(title) {
         g.speaker.get_or_insert(n);
     }
-    if let Some(p) = post_in_title(&title) {
+    if let Some(p) = post_in_title(title) {
         g.speaker_title.get_or_insert(p);
     }
+}
 
-    // what the rest of the text says
-    let head: Vec<&str> = lines.iter().take(60).map(|l| clean(l)).collect();
+/// What the first lines (`head`) say: a `职务 姓名` pair for the speaker,
+/// and a 文号 the header lines did not give.
+fn from_head(g: &mut Guess, head: &[&str]) {
     let head_text = head.join("\n");
     if let (Some((post, name)), true) = (post_and_name(&head_text), g.speaker_title.is_none()) {
         if g.speaker.as_deref().is_none_or(|s| s == name) {
@@ -655,29 +695,28 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
             .filter(|l| chars(l) <= 30)
             .find_map(|l| doc_number(l));
     }
+}
+
+/// The date, unless the header gave one in brackets: a date line after the
+/// header or among the last 8 lines (under a signature) where it is
+/// stronger, else the web page's `发布时间`.
+fn from_dates(g: &mut Guess, lines: &[String], head: &[&str], published: Option<FoundDate>) {
     if g.date.is_none_or(|(_, s)| s != DateSource::Bracketed) {
-        let tail = lines
-            .iter()
-            .rev()
-            .take(8)
-            .map(|l| clean(l))
-            .collect::<Vec<_>>();
-        for l in head.iter().skip(i).chain(tail.iter()) {
-            if let Some((d, bracketed)) = date_line(l) {
-                let src = if bracketed {
-                    DateSource::Bracketed
-                } else {
-                    DateSource::Line
-                };
-                if g.date.is_none_or(|(_, s)| src < s) {
-                    g.date = Some((d, src));
-                }
+        let tail: Vec<&str> = lines.iter().rev().take(8).map(|l| clean(l)).collect();
+        for l in head.iter().skip(g.body_start).chain(tail.iter()) {
+            if let Some(found) = date_line(l) {
+                offer_date(&mut g.date, found);
             }
         }
     }
     if g.date.is_none() {
         g.date = published.map(|d| (d, DateSource::Published));
     }
+}
+
+/// What the whole text says: region, and a case's 单位 and 领域 or a
+/// brand's 支部 and 品牌名称.
+fn from_body(g: &mut Guess, title: &str, lines: &[String], head: &[&str]) {
     let body: String = lines
         .iter()
         .map(|l| clean(l))
@@ -685,22 +724,21 @@ pub fn analyze(lines: &[String], title_hint: Option<&str>) -> Guess {
         .join("\n");
     let header: Vec<&str> = head
         .iter()
-        .take(i)
+        .take(g.body_start)
         .copied()
         .chain(g.speaker_title.as_deref())
         .collect();
-    g.region = region(&title, &header, &body);
-    g.organization = organization(&title);
-    g.sector = sector(&title, &body);
+    g.region = region(title, &header, &body);
+    g.organization = organization(title);
+    g.sector = sector(title, &body);
     let head_text: String = header
         .iter()
         .copied()
-        .chain([title.as_str()])
+        .chain([title])
         .collect::<Vec<_>>()
         .join("\n");
     g.branch = branch(&head_text).or_else(|| branch(&body.chars().take(600).collect::<String>()));
-    g.brand = brand(&title).or_else(|| brand(&body.chars().take(600).collect::<String>()));
-    g
+    g.brand = brand(title).or_else(|| brand(&body.chars().take(600).collect::<String>()));
 }
 
 static ORG_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -889,6 +927,9 @@ mod tests {
         assert_eq!(post_line("我们要认真落实"), None);
         assert_eq!(name_line("刘  某  某"), Some("刘某某".into()));
         assert_eq!(name_line("同志们："), None);
+        // rare characters of names (Extension A and B) are Han characters too
+        assert_eq!(name_line("王 㛃"), Some("王㛃".into()));
+        assert_eq!(name_line("李𪚥同志"), Some("李𪚥".into()));
         assert_eq!(
             name_in_title("关于印发《孙某某同志在全镇党建会上的讲话》的通知"),
             Some("孙某某".into())
@@ -979,6 +1020,11 @@ mod tests {
                 "青峰县是山区。在青峰县的党员很多。我们要把城市建设好。"
             ),
             Some("青峰县".into())
+        );
+        assert_eq!(
+            region("㐀川县的做法", &[], ""),
+            Some("㐀川县".into()),
+            "a place name with a rare character"
         );
     }
 

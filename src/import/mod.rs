@@ -248,6 +248,25 @@ struct Article {
     title_hint: Option<String>,
 }
 
+/// A source file as read, and what every page made from it shares.
+struct Source<'a> {
+    path: &'a Path,
+    /// The original, attached to every page.
+    bytes: Vec<u8>,
+    /// Its name as attached, without control characters.
+    original_name: String,
+    /// Its name without extension: the title when none is found.
+    stem: String,
+    /// The images of a Word file, saved beside every page.
+    images: Vec<(String, Vec<u8>)>,
+    /// What reading it left out (a Word image over its limit).
+    warnings: Vec<Notice>,
+    /// How it was read, for the report (`UTF-8`, `Word .docx` …).
+    encoding: &'static str,
+    /// The date written when the text gives none.
+    fallback_date: Option<Date>,
+}
+
 /// Imports one file into the site at `root`; returns the pages written.
 pub fn import_file(
     root: &Path,
@@ -255,9 +274,21 @@ pub fn import_file(
     source: &Path,
     opts: &ImportOptions,
 ) -> Result<Vec<Imported>> {
-    let bytes =
-        std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
-    let is_docx = source
+    let (file, lines) = read_source(source, opts)?;
+    let articles = split_articles(lines);
+    let mut done = vec![];
+    for (n, a) in articles.iter().enumerate() {
+        let number = (articles.len() > 1).then_some(n + 1);
+        done.push(import_article(root, config, &file, a, number, opts)?);
+    }
+    Ok(done)
+}
+
+/// Reads `path` (a .docx, else a text file in any of the encodings
+/// [`text::decode`] knows) into its lines and what its pages share.
+fn read_source<'a>(path: &'a Path, opts: &ImportOptions) -> Result<(Source<'a>, Vec<Line>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let is_docx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
     let (lines, images, warnings, encoding) = if is_docx {
@@ -267,139 +298,203 @@ pub fn import_file(
         let (t, enc) = text::decode(&bytes);
         (text::lines(&t), vec![], vec![], enc)
     };
-    let fallback_date = opts.today.or_else(|| modified_date(source));
-    let plain: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
-    let markers = guess::article_markers(&plain);
-    let articles: Vec<Article> = if markers.is_empty() {
-        vec![Article {
-            lines,
-            title_hint: None,
-        }]
-    } else {
-        let mut out = vec![];
-        for (n, (start, title)) in markers.iter().enumerate() {
-            let end = markers.get(n + 1).map_or(lines.len(), |m| m.0);
-            out.push(Article {
-                lines: lines[start + 1..end].to_vec(),
-                title_hint: Some(title.clone()),
-            });
-        }
-        out
-    };
+    let fallback_date = opts.today.or_else(|| modified_date(path));
     // the original is saved under its name without control characters
-    let original_name = source
+    let original_name = path
         .file_name()
         .map(|n| text::one_line(&n.to_string_lossy()).trim().to_string())
         .filter(|n| !n.is_empty() && !n.starts_with('.'))
         .unwrap_or_else(|| format!("original.{}", if is_docx { "docx" } else { "txt" }));
-    let stem = source
+    let stem = path
         .file_stem()
         .map(|n| text::one_line(&n.to_string_lossy()).trim().to_string())
         .unwrap_or_default();
-    let mut done = vec![];
-    for (n, a) in articles.iter().enumerate() {
-        let plain: Vec<String> = a.lines.iter().map(|l| l.text.clone()).collect();
-        let g = guess::analyze(&plain, a.title_hint.as_deref());
-        let title = g.title.clone().unwrap_or_else(|| {
-            if articles.len() > 1 {
-                format!("{stem}（{}）", n + 1)
-            } else {
-                stem.clone()
-            }
-        });
-        let (kind, why) = match opts.kind {
-            Some(k) => (k, "--kind"),
-            None => guess::kind(&title, &plain),
-        };
-        let section = config
-            .sections
-            .iter()
-            .find(|s| s.kind == kind)
-            .with_context(|| format!("site.yaml has no section of kind {}", kind.name()))?
-            .name
-            .clone();
-        let section_dir = root.join(crate::content::CONTENT_DIR).join(&section);
-        check_inside(root, &section_dir)?;
-        let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
+    let file = Source {
+        path,
+        bytes,
+        original_name,
+        stem,
+        images,
+        warnings,
+        encoding,
+        fallback_date,
+    };
+    Ok((file, lines))
+}
 
-        // the body: everything after the header, except the header lines consumed
-        let mut body_lines: Vec<Line> = vec![];
-        if let Some(own) = &g.own_title {
-            body_lines.push(Line {
-                text: own.clone(),
-                block: Some(format!("**{}**", text::escape_inline(own))),
-            });
-        }
-        body_lines.extend(
-            a.lines[g.body_start.min(a.lines.len())..]
-                .iter()
-                .filter(|l| !guess::is_debris(&l.text))
-                .cloned(),
-        );
-        let body = text::to_markdown(&body_lines);
-
-        let (front, checks) = front_matter(
-            &title,
-            kind,
-            &g,
-            fallback_date,
-            &original_name,
-            g.title.is_none(),
-        );
-        std::fs::create_dir_all(&section_dir)
-            .with_context(|| format!("cannot create {}", section_dir.display()))?;
-        let page_text = format!("{front}\n{body}");
-        let mut files: Vec<(&str, &[u8])> =
-            vec![("index.md", page_text.as_bytes()), (&original_name, &bytes)];
-        files.extend(images.iter().map(|(n, d)| (n.as_str(), d.as_slice())));
-        let dir = write_bundle(&section_dir, &slug, &files)?;
-        let page = dir.join("index.md");
-        let page_shown = shown(page.strip_prefix(root).unwrap_or(&page));
-        let mut report = format!(
-            "{} → {page_shown}\n  读取: {encoding}；类型: {}（{}）",
-            shown(source),
-            kind_cn(kind),
-            if why.is_empty() {
-                "未找到“讲话/案例/品牌”等字样，按案例处理".to_string()
-            } else {
-                format!("依据“{why}”")
-            }
-        );
-        report.push_str(&format!("\n  标题: {title}"));
-        for (label, v) in [
-            ("日期", date_shown(&g)),
-            ("讲话人", g.speaker.clone()),
-            ("职务", g.speaker_title.clone()),
-            ("会议", g.occasion.clone()),
-            ("文号", g.doc_number.clone()),
-            ("地区", g.region.clone()),
-        ] {
-            if let Some(v) = v {
-                report.push_str(&format!("\n  {label}: {v}"));
-            }
-        }
-        if !checks.is_empty() {
-            report.push_str(&format!("\n  请核对: {}", checks.join("；")));
-        }
-        for w in &warnings {
-            let label = match opts.lang {
-                Lang::Zh => "警告",
-                Lang::En => "warning",
-            };
-            report.push_str(&format!(
-                "\n  {label}: {}",
-                w.in_lang(opts.lang).replace('\n', "\n  ")
-            ));
-        }
-        done.push(Imported {
-            source: source.to_path_buf(),
-            page,
-            kind,
-            guess: g,
-            report,
+/// One article per `第一篇 / 第二篇 …` marker of a compilation (the marker
+/// line gives its title), else the whole document as one.
+fn split_articles(lines: Vec<Line>) -> Vec<Article> {
+    let plain: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+    let markers = guess::article_markers(&plain);
+    if markers.is_empty() {
+        return vec![Article {
+            lines,
+            title_hint: None,
+        }];
+    }
+    let mut out = vec![];
+    for (n, (start, title)) in markers.iter().enumerate() {
+        let end = markers.get(n + 1).map_or(lines.len(), |m| m.0);
+        out.push(Article {
+            lines: lines[start + 1..end].to_vec(),
+            title_hint: Some(title.clone()),
         });
     }
-    Ok(done)
+    out
+}
+
+/// Makes the page of one article: guesses its front matter, finds its
+/// section, writes the bundle and the report. `number` counts the articles
+/// of a compilation (for a title taken from the file name).
+fn import_article(
+    root: &Path,
+    config: &crate::config::Config,
+    file: &Source,
+    a: &Article,
+    number: Option<usize>,
+    opts: &ImportOptions,
+) -> Result<Imported> {
+    let plain: Vec<String> = a.lines.iter().map(|l| l.text.clone()).collect();
+    let g = guess::analyze(&plain, a.title_hint.as_deref());
+    let title = g.title.clone().unwrap_or_else(|| match number {
+        Some(n) => format!("{}（{n}）", file.stem),
+        None => file.stem.clone(),
+    });
+    let (kind, why) = match opts.kind {
+        Some(k) => (k, "--kind"),
+        None => guess::kind(&title, &plain),
+    };
+    let section_dir = section_folder(root, config, kind)?;
+    let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
+    let body = article_body(a, &g);
+    let (front, checks) = front_matter(
+        &title,
+        kind,
+        &g,
+        file.fallback_date,
+        &file.original_name,
+        g.title.is_none(),
+    );
+    let page_text = format!("{front}\n{body}");
+    let page = write_page(&section_dir, &slug, &page_text, file)?;
+    let page_shown = shown(page.strip_prefix(root).unwrap_or(&page));
+    let report = report(
+        file,
+        &page_shown,
+        &title,
+        (kind, why),
+        &g,
+        &checks,
+        opts.lang,
+    );
+    Ok(Imported {
+        source: file.path.to_path_buf(),
+        page,
+        kind,
+        guess: g,
+        report,
+    })
+}
+
+/// The folder of the site's section of `kind`, refused when it leads
+/// outside the site.
+fn section_folder(root: &Path, config: &crate::config::Config, kind: Kind) -> Result<PathBuf> {
+    let section = config
+        .sections
+        .iter()
+        .find(|s| s.kind == kind)
+        .with_context(|| format!("site.yaml has no section of kind {}", kind.name()))?
+        .name
+        .clone();
+    let section_dir = root.join(crate::content::CONTENT_DIR).join(&section);
+    check_inside(root, &section_dir)?;
+    Ok(section_dir)
+}
+
+/// The Markdown body: everything after the header, except the header lines
+/// consumed (a compilation article's own title stays, in bold), and no
+/// web-page debris.
+fn article_body(a: &Article, g: &Guess) -> String {
+    let mut body_lines: Vec<Line> = vec![];
+    if let Some(own) = &g.own_title {
+        body_lines.push(Line {
+            text: own.clone(),
+            block: Some(format!("**{}**", text::escape_inline(own))),
+        });
+    }
+    body_lines.extend(
+        a.lines[g.body_start.min(a.lines.len())..]
+            .iter()
+            .filter(|l| !guess::is_debris(&l.text))
+            .cloned(),
+    );
+    text::to_markdown(&body_lines)
+}
+
+/// Writes the bundle `section_dir/SLUG` (or `SLUG-2` …): the page, the
+/// original file and its images. Returns the page's path.
+fn write_page(section_dir: &Path, slug: &str, page_text: &str, file: &Source) -> Result<PathBuf> {
+    std::fs::create_dir_all(section_dir)
+        .with_context(|| format!("cannot create {}", section_dir.display()))?;
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("index.md", page_text.as_bytes()),
+        (&file.original_name, &file.bytes),
+    ];
+    files.extend(file.images.iter().map(|(n, d)| (n.as_str(), d.as_slice())));
+    let dir = write_bundle(section_dir, slug, &files)?;
+    Ok(dir.join("index.md"))
+}
+
+/// What the import prints for one page: where it went, how the file was
+/// read, why this kind, the fields found, what to check, and warnings.
+fn report(
+    file: &Source,
+    page_shown: &str,
+    title: &str,
+    (kind, why): (Kind, &str),
+    g: &Guess,
+    checks: &[String],
+    lang: Lang,
+) -> String {
+    let mut report = format!(
+        "{} → {page_shown}\n  读取: {}；类型: {}（{}）",
+        shown(file.path),
+        file.encoding,
+        kind_cn(kind),
+        if why.is_empty() {
+            "未找到“讲话/案例/品牌”等字样，按案例处理".to_string()
+        } else {
+            format!("依据“{why}”")
+        }
+    );
+    report.push_str(&format!("\n  标题: {title}"));
+    for (label, v) in [
+        ("日期", date_shown(g)),
+        ("讲话人", g.speaker.clone()),
+        ("职务", g.speaker_title.clone()),
+        ("会议", g.occasion.clone()),
+        ("文号", g.doc_number.clone()),
+        ("地区", g.region.clone()),
+    ] {
+        if let Some(v) = v {
+            report.push_str(&format!("\n  {label}: {v}"));
+        }
+    }
+    if !checks.is_empty() {
+        report.push_str(&format!("\n  请核对: {}", checks.join("；")));
+    }
+    for w in &file.warnings {
+        let label = match lang {
+            Lang::Zh => "警告",
+            Lang::En => "warning",
+        };
+        report.push_str(&format!(
+            "\n  {label}: {}",
+            w.in_lang(lang).replace('\n', "\n  ")
+        ));
+    }
+    report
 }
 
 fn kind_cn(k: Kind) -> &'static str {
@@ -636,6 +731,9 @@ fn guessed(
     }
 }
 
+/// The comment on an empty `sector`: the values it may take.
+const SECTOR_MISSING: &str = "领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院";
+
 /// The front matter text and the list of things the user should check.
 fn front_matter(
     title: &str,
@@ -647,13 +745,70 @@ fn front_matter(
 ) -> (String, Vec<String>) {
     let mut checks = vec![];
     let mut y = String::from("---\n");
+    title_field(&mut y, &mut checks, title, title_from_file);
+    date_field(&mut y, &mut checks, g.date, fallback);
+    match &g.region {
+        Some(r) => y.push_str(&format!(
+            "region: {}  # 根据正文推测，请核对\n",
+            yaml_quote(r)
+        )),
+        None => y.push_str("region:  # 未能识别地区，可填写，如 陕西省渭南市白水县\n"),
+    }
+    y.push_str("tags: []\n");
+    match kind {
+        Kind::Speech => speech_fields(&mut y, &mut checks, g),
+        Kind::Case => {
+            let org = g.organization.as_deref();
+            guessed(
+                &mut y,
+                &mut checks,
+                "organization",
+                "单位",
+                org,
+                "单位，请填写",
+            );
+            guessed(
+                &mut y,
+                &mut checks,
+                "sector",
+                "领域",
+                g.sector,
+                SECTOR_MISSING,
+            );
+        }
+        Kind::Brand => brand_fields(&mut y, &mut checks, g),
+        Kind::Page => {}
+    }
+    y.push_str(&format!(
+        "attachments:\n  - {}  # 原始文件\n---\n",
+        yaml_quote(original)
+    ));
+    if g.region.is_none() {
+        checks.push("地区".into());
+    }
+    (y, checks)
+}
+
+/// `title:`, marked when it is only the file name.
+fn title_field(y: &mut String, checks: &mut Vec<String>, title: &str, from_file: bool) {
     y.push_str(&format!("title: {}", yaml_quote(title)));
-    if title_from_file {
+    if from_file {
         y.push_str("  # 未能识别标题，暂用文件名，请修改");
         checks.push("标题（暂用文件名）".to_string());
     }
     y.push('\n');
-    match g.date {
+}
+
+/// `date:`, always a full date (the site needs one): the date found, the
+/// first of the month when the text names only the month, else `fallback`
+/// (the file's modification date); each but a date from the text marked.
+fn date_field(
+    y: &mut String,
+    checks: &mut Vec<String>,
+    date: Option<(FoundDate, DateSource)>,
+    fallback: Option<Date>,
+) {
+    match date {
         Some((FoundDate::Full(d), src)) => {
             y.push_str(&format!("date: {}", d.iso()));
             if src == DateSource::Published {
@@ -685,87 +840,36 @@ fn front_matter(
             checks.push(format!("日期（未能识别，暂填 {d}）"));
         }
     }
-    match &g.region {
-        Some(r) => y.push_str(&format!(
-            "region: {}  # 根据正文推测，请核对\n",
-            yaml_quote(r)
-        )),
-        None => y.push_str("region:  # 未能识别地区，可填写，如 陕西省渭南市白水县\n"),
-    }
-    y.push_str("tags: []\n");
+}
+
+/// A speech's speaker, 职务, occasion and 文号, each empty with a comment
+/// when not found; a missing speaker is to be checked.
+fn speech_fields(y: &mut String, checks: &mut Vec<String>, g: &Guess) {
     let field = |y: &mut String, key: &str, v: &Option<String>, missing: &str| match v {
         Some(v) => y.push_str(&format!("{key}: {}\n", yaml_quote(v))),
         None => y.push_str(&format!("{key}:  # {missing}\n")),
     };
-    match kind {
-        Kind::Speech => {
-            field(&mut y, "speaker", &g.speaker, "未能识别讲话人，请填写姓名");
-            field(
-                &mut y,
-                "speaker_title",
-                &g.speaker_title,
-                "未能识别职务，请填写，如 市委常委、组织部长",
-            );
-            field(&mut y, "occasion", &g.occasion, "未能识别会议名称，请填写");
-            field(&mut y, "doc_number", &g.doc_number, "文号，没有可不填");
-            if g.speaker.is_none() {
-                checks.push("讲话人".into());
-            }
-        }
-        Kind::Case => {
-            guessed(
-                &mut y,
-                &mut checks,
-                "organization",
-                "单位",
-                g.organization.as_deref(),
-                "单位，请填写",
-            );
-            guessed(
-                &mut y,
-                &mut checks,
-                "sector",
-                "领域",
-                g.sector,
-                "领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院",
-            );
-        }
-        Kind::Brand => {
-            guessed(
-                &mut y,
-                &mut checks,
-                "branch",
-                "支部",
-                g.branch.as_deref(),
-                "支部名称，请填写",
-            );
-            guessed(
-                &mut y,
-                &mut checks,
-                "brand",
-                "品牌名称",
-                g.brand.as_deref(),
-                "品牌名称，请填写",
-            );
-            guessed(
-                &mut y,
-                &mut checks,
-                "sector",
-                "领域",
-                g.sector,
-                "领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院",
-            );
-        }
-        Kind::Page => {}
+    field(y, "speaker", &g.speaker, "未能识别讲话人，请填写姓名");
+    field(
+        y,
+        "speaker_title",
+        &g.speaker_title,
+        "未能识别职务，请填写，如 市委常委、组织部长",
+    );
+    field(y, "occasion", &g.occasion, "未能识别会议名称，请填写");
+    field(y, "doc_number", &g.doc_number, "文号，没有可不填");
+    if g.speaker.is_none() {
+        checks.push("讲话人".into());
     }
-    y.push_str(&format!(
-        "attachments:\n  - {}  # 原始文件\n---\n",
-        yaml_quote(original)
-    ));
-    if g.region.is_none() {
-        checks.push("地区".into());
-    }
-    (y, checks)
+}
+
+/// A brand's 支部, 品牌名称 and 领域, as guessed (marked) or empty.
+fn brand_fields(y: &mut String, checks: &mut Vec<String>, g: &Guess) {
+    let branch = g.branch.as_deref();
+    guessed(y, checks, "branch", "支部", branch, "支部名称，请填写");
+    let brand = g.brand.as_deref();
+    guessed(y, checks, "brand", "品牌名称", brand, "品牌名称，请填写");
+    guessed(y, checks, "sector", "领域", g.sector, SECTOR_MISSING);
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! [`Diagnostic`] at its line in `site.yaml`.
 
 use crate::diag::{nearest, Diagnostic, M};
+use crate::text::scalar_string;
 use crate::yamlpos::{key_positions, yaml_error};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;
@@ -143,7 +144,7 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
             )])
         }
     };
-    let text = match crate::content::decode_text(&bytes) {
+    let text = match crate::text::decode_text(&bytes) {
         Ok(t) => t,
         Err(e) => return Err(vec![e.diagnostic(shown)]),
     };
@@ -155,7 +156,7 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
 pub fn language_of(root: &Path) -> crate::msg::Lang {
     std::fs::read(root.join(FILE_NAME))
         .ok()
-        .and_then(|b| crate::content::decode_text(&b).ok())
+        .and_then(|b| crate::text::decode_text(&b).ok())
         .filter(|t| crate::yamlpos::too_deep(t).is_none())
         .and_then(|t| serde_yaml::from_str::<Value>(&t).ok())
         .and_then(|v| {
@@ -351,16 +352,6 @@ fn line_of(text: &str, needle: &str) -> usize {
         .position(|l| l.trim_start().starts_with(needle))
         .map(|i| i + 1)
         .unwrap_or(1)
-}
-
-/// Strings, numbers and booleans as text (YAML users rarely quote).
-pub fn scalar_string(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 /// `dangjian`, `/dangjian`, `http://x/dangjian` → `/dangjian/`, `http://x/dangjian/`.

@@ -425,117 +425,6 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
         .unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// Files that are certainly not text: a known binary format (images,
-/// PDF, Word and Office files, archives), or many control characters.
-fn looks_binary(bytes: &[u8]) -> bool {
-    const MAGIC: &[&[u8]] = &[
-        b"\x89PNG",
-        b"\xFF\xD8\xFF",
-        b"GIF87a",
-        b"GIF89a",
-        b"%PDF-",
-        b"PK\x03\x04",
-        b"\xD0\xCF\x11\xE0",
-        b"Rar!",
-        b"\x1F\x8B",
-        b"7z\xBC\xAF",
-        b"RIFF",
-    ];
-    if MAGIC.iter().any(|m| bytes.starts_with(m)) {
-        return true;
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return false; // UTF-16 text has zero bytes
-    }
-    let head = &bytes[..bytes.len().min(8000)];
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
-    head.contains(&0) || control * 20 > head.len()
-}
-
-/// Why a file could not be read as text, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    pub line: usize,
-    pub col: usize,
-    /// `M::NotUtf8`, `M::BinaryFile` or `M::DamagedUtf16`.
-    pub problem: M<'static>,
-}
-
-/// In English (for logs); users see [`DecodeError::diagnostic`].
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.problem.texts().0.en)
-    }
-}
-
-impl DecodeError {
-    fn at_start(problem: M<'static>) -> Self {
-        DecodeError {
-            line: 1,
-            col: 1,
-            problem,
-        }
-    }
-
-    /// The error, with its hint, located in `path`.
-    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
-        Diagnostic::err(path, self.line, self.col, self.problem.clone())
-    }
-}
-
-/// Decodes a text file: UTF-8 (with or without BOM) or UTF-16 with BOM.
-/// Anything else gets a message that says what to do, at the first bad byte.
-pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return decode_text(rest);
-    }
-    if looks_binary(bytes) {
-        return Err(DecodeError::at_start(M::BinaryFile));
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let le = bytes[0] == 0xFF;
-        let units = bytes[2..].chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        return char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map(|s| {
-                if s.contains('\r') {
-                    s.replace("\r\n", "\n").replace('\r', "\n")
-                } else {
-                    s
-                }
-            })
-            .map_err(|_| DecodeError::at_start(M::DamagedUtf16));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) if s.contains('\0') => Err(DecodeError::at_start(M::BinaryFile)),
-        // Windows (\r\n) and old Mac (\r) line ends become \n, so that every
-        // line number (ours and the YAML parser's) counts the same lines.
-        Ok(s) if s.contains('\r') => Ok(s.replace("\r\n", "\n").replace('\r', "\n")),
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            if bytes.iter().take(8000).any(|b| *b == 0) {
-                return Err(DecodeError::at_start(M::BinaryFile));
-            }
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            let (line, col) = crate::diag::line_col(valid, valid.len());
-            Err(DecodeError {
-                line,
-                col,
-                problem: M::NotUtf8,
-            })
-        }
-    }
-}
-
 fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let path = &f.source;
     let bytes = match std::fs::read(root.join(path)) {
@@ -552,7 +441,7 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
             return None;
         }
     };
-    let text = match decode_text(&bytes) {
+    let text = match crate::text::decode_text(&bytes) {
         Ok(t) => t,
         Err(e) => {
             diags.push(e.diagnostic(path));
@@ -608,7 +497,7 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
     };
     Some(Intro {
         source: path.to_path_buf(),
-        title: v.get("title").and_then(crate::config::scalar_string),
+        title: v.get("title").and_then(crate::text::scalar_string),
         body: s.body.to_string(),
         body_line: s.body_line,
     })
@@ -1020,41 +909,6 @@ pub fn normalize(p: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decodes_utf8_bom_and_utf16() {
-        assert_eq!(decode_text(b"\xEF\xBB\xBFab").unwrap(), "ab");
-        assert_eq!(decode_text(b"a\r\nb").unwrap(), "a\nb");
-        assert_eq!(decode_text(b"a\r\rb\r\n").unwrap(), "a\n\nb\n");
-        let utf16le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("中a".encode_utf16().flat_map(|u| u.to_le_bytes()))
-            .collect();
-        assert_eq!(decode_text(&utf16le).unwrap(), "中a");
-    }
-
-    #[test]
-    fn gbk_and_binary_are_explained() {
-        // "中文" in GBK
-        let e = decode_text(b"ab\n\xe4\xb8\xadc\xD6\xD0\xCE\xC4").unwrap_err();
-        assert_eq!(e.problem, M::NotUtf8, "{e}");
-        assert_eq!((e.line, e.col), (2, 3));
-        let e = decode_text(&[0x00, 0x9F, 0x92, 0x96]).unwrap_err();
-        assert_eq!(e.problem, M::BinaryFile, "{e}");
-        for magic in [
-            &b"\x89PNG\r\n\x1a\nfake"[..],
-            b"%PDF-1.4\n",
-            b"PK\x03\x04word/document.xml",
-            b"\xD0\xCF\x11\xE0\xA1\xB1",
-        ] {
-            assert_eq!(decode_text(magic).unwrap_err().problem, M::BinaryFile);
-        }
-        assert_eq!(
-            decode_text(b"\x01\x02\x03\x04abc").unwrap_err().problem,
-            M::BinaryFile
-        );
-        assert!(decode_text(b"---\ntitle: a\x0c\n---\n").is_ok());
-    }
 
     #[test]
     fn normalize_refuses_climbing_out() {

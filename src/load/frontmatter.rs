@@ -5,9 +5,9 @@
 //! exhaustively into the typed [`FrontMatter`], so a new field does not
 //! compile until it is handled. Every problem is collected, not just the first.
 
-use crate::config::scalar_string;
 use crate::date::Date;
 use crate::diag::{nearest, Diagnostic, M};
+use crate::text::scalar_string;
 use crate::yamlpos::{key_positions, yaml_error};
 use serde::Deserialize;
 use serde_yaml::Value;

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::text::is_han;
 use pulldown_cmark::{CowStr, Event, LinkType, Options as ParseOptions, Parser, Tag, TagEnd};
 
 /// Options that come from site.yaml.
@@ -361,12 +362,12 @@ fn edge_char<'e, 'a: 'e>(
     None
 }
 
-/// Han, kana, hangul and other CJK letters, each counted as a word.
+/// Han ([`is_han`]), kana, hangul and other CJK letters, each counted as a
+/// word.
 fn is_cjk_letter(c: char) -> bool {
-    let c = c as u32;
-    (0x4E00..=0x9FFF).contains(&c)
+    is_han(c)
         || matches!(
-                c,
+                c as u32,
                 0x1100..=0x11FF
                 | 0x2E80..=0x2FDF
                 | 0x3005..=0x3007
@@ -375,12 +376,9 @@ fn is_cjk_letter(c: char) -> bool {
                 | 0x3100..=0x318F
                 | 0x31A0..=0x31BF
                 | 0x31F0..=0x31FF
-                | 0x3400..=0x4DBF
                 | 0xA960..=0xA97F
                 | 0xAC00..=0xD7FF
-                | 0xF900..=0xFAFF
                 | 0xFF66..=0xFF9F
-                | 0x20000..=0x3FFFF
         )
 }
 

@@ -88,7 +88,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             if is_templates {
                 match std::fs::read(e.path())
                     .map_err(|e| crate::diag::Msg::from(e.to_string()))
-                    .and_then(|b| crate::content::decode_text(&b).map_err(|e| e.problem.texts().0))
+                    .and_then(|b| crate::text::decode_text(&b).map_err(|e| e.message().texts().0))
                 {
                     Ok(text) => {
                         templates.insert(inner, (shown, text));

@@ -60,6 +60,7 @@
 
 mod tokenize;
 
+use crate::text::UNIFIED_IDEOGRAPHS;
 pub use tokenize::{fnv1a, keys, units};
 use tokenize::{scan, KeyMaker};
 
@@ -726,11 +727,17 @@ const PART_CHARS: usize = 1500;
 /// units of the whole. Each part carries the position of its first unit (as
 /// [`scan_body`] numbers them): part k holds the units from its position up
 /// to the next part's.
+///
+/// The cut is before a character of the block [`UNIFIED_IDEOGRAPHS`], not
+/// before any [`crate::text::is_han`] character: every Han character is a
+/// unit of its own, so either would be correct, but cutting only there keeps
+/// the parts (and so the index files) of pages with rare characters what
+/// they have always been.
 fn parts(body: &str) -> Vec<(String, u32)> {
     let mut cuts = vec![0];
     let mut n = 0;
     for (i, c) in body.char_indices() {
-        if n >= 2 * PART_CHARS && ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        if n >= 2 * PART_CHARS && UNIFIED_IDEOGRAPHS.contains(&c) {
             cuts.push(i);
             n = 0;
         }

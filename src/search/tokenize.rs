@@ -11,6 +11,7 @@
 //! * Keys: each unit (`陈`) and each pair of units at adjacent positions
 //!   (`陈 仓`, joined by one space — no unit contains a space).
 
+use crate::text::UNIFIED_IDEOGRAPHS;
 use unicode_normalization::UnicodeNormalization;
 
 /// A unit and its position.
@@ -76,10 +77,17 @@ pub fn scan(text: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
     pos
 }
 
-/// CJK Unified Ideographs assigned since Unicode 11: letters with no
-/// compatibility mapping and no case.
+/// A character the fast path of [`scan`] takes as a unit of its own: the
+/// block CJK Unified Ideographs ([`UNIFIED_IDEOGRAPHS`]), letters with no
+/// compatibility mapping and no case, so NFKC and lower-casing leave them
+/// as they are. This is a fast-path bound, not a definition of Chinese
+/// characters ([`crate::text::is_han`]): what counts as a unit is decided
+/// by the plain rules alone, and the other Han characters go the slow way,
+/// giving the same units (the compatibility ideographs U+F900–U+FAFF must:
+/// NFKC maps them to unified ones). The test against the plain rules checks
+/// every character of the BMP.
 fn is_plain_ideograph(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fef}').contains(&c)
+    UNIFIED_IDEOGRAPHS.contains(&c)
 }
 
 /// Unigram and adjacent-bigram keys with their positions (a bigram sits at
