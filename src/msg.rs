@@ -193,7 +193,10 @@ pub enum M<'a> {
     BadIndent,
     SpecialStart,
     TooComplex,
-    TooDeep,
+    /// Nested deeper than `max` levels.
+    TooDeep {
+        max: usize,
+    },
     OtherYaml {
         parser: &'a str,
     },
@@ -529,8 +532,8 @@ impl M<'_> {
                 m("这个值以 YAML 的特殊字符开头（如 @ ` % * & !）", "this value starts with a character YAML reserves (such as @ ` % * & !)"),
                 Some(m("把整个值放在英文双引号 \"…\" 里", "put the whole value in \"double quotes\"")),
             ),
-            TooDeep => (
-                m(format!("列表或大括号一层套一层，超过了 {} 层", crate::yamlpos::MAX_DEPTH), format!("lists or braces are nested more than {} levels deep", crate::yamlpos::MAX_DEPTH)),
+            TooDeep { max } => (
+                m(format!("列表或大括号一层套一层，超过了 {max} 层"), format!("lists or braces are nested more than {max} levels deep")),
                 Some(m("每个值直接写出来，列表写成 [甲, 乙]，不要一层套一层", "write each value plainly and lists as [a, b], without nesting them inside each other")),
             ),
             TooComplex => (

@@ -170,7 +170,14 @@ pub fn language_of(root: &Path) -> crate::msg::Lang {
 /// Parses the text of a `site.yaml`.
 pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     if let Some((line, col)) = crate::yamlpos::too_deep(text) {
-        return Err(vec![Diagnostic::err(shown, line, col, M::TooDeep)]);
+        return Err(vec![Diagnostic::err(
+            shown,
+            line,
+            col,
+            M::TooDeep {
+                max: crate::yamlpos::MAX_DEPTH,
+            },
+        )]);
     }
     let value: Value = if text.trim().is_empty() {
         Value::Mapping(Mapping::new())

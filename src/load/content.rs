@@ -479,7 +479,9 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
             path,
             s.yaml_line - 1 + line,
             col,
-            M::TooDeep,
+            M::TooDeep {
+                max: crate::yamlpos::MAX_DEPTH,
+            },
         ));
         return None;
     }

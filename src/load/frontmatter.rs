@@ -161,7 +161,14 @@ pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMa
         return Ok(RawFrontMatter::default());
     }
     if let Some((line, col)) = crate::yamlpos::too_deep(yaml) {
-        return Err(Diagnostic::err(path, yaml_line - 1 + line, col, M::TooDeep));
+        return Err(Diagnostic::err(
+            path,
+            yaml_line - 1 + line,
+            col,
+            M::TooDeep {
+                max: crate::yamlpos::MAX_DEPTH,
+            },
+        ));
     }
     // The common case in one pass; the slower path below explains failures.
     if let Ok(raw) = serde_yaml::from_str::<RawFrontMatter>(yaml) {
