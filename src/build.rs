@@ -4,16 +4,12 @@
 use crate::config::{self, Config};
 use crate::content::{self, Changed, LoadOptions};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::msg::M;
 use crate::output::{Collect, OutFile, Output, Sink};
 use crate::render;
 use crate::search::{self, SearchIndex};
 use crate::site::BodyCache;
 use crate::site::Site;
 use crate::theme;
-use rustc_hash::FxHashMap as HashMap;
-use rustc_hash::FxHashSet as HashSet;
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -93,8 +89,6 @@ pub struct Memo {
     /// The theme of the last successful build (read again unless only
     /// `content/` changed: templates live in `themes/`, assets also in `static/`).
     theme: Option<theme::Theme>,
-    /// URL of each page rev in the search index.
-    search_revs: HashMap<u64, String>,
     /// The output of the last successful build with this memo.
     output: Option<Arc<Output>>,
 }
@@ -216,9 +210,12 @@ fn run(
             return Err(diags.sorted());
         }
     };
-    if let Err(e) = search_index(&site, memo, keep, previous, &counted) {
-        diags.push(e);
-        return Err(diags.sorted());
+    match search::index_site(&site, memo.search.take(), keep, previous, &counted) {
+        Ok(index) => memo.search = index,
+        Err(e) => {
+            diags.push(e);
+            return Err(diags.sorted());
+        }
     }
     clock.lap("search index");
     if keep {
@@ -254,110 +251,6 @@ impl Sink for Counted<'_> {
     fn scratch(&self) -> Option<&Path> {
         self.sink.scratch()
     }
-}
-
-/// Puts the search index into `sink`: patched from the previous build's
-/// index files when there is one (the sink holds them: only the patch's
-/// files are put or removed), else built (kept in the memo when `keep`).
-fn search_index(
-    site: &Site,
-    memo: &mut Memo,
-    keep: bool,
-    previous: Option<&Output>,
-    sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
-    let patch = match (memo.search.as_mut(), previous) {
-        (Some(ix), Some(prev)) => {
-            // A rev names one content of one page for the life of the memo:
-            // a page whose rev the index has seen is indexed as it is now.
-            let old = &memo.search_revs;
-            let fresh: Vec<usize> = (0..site.pages.len())
-                .filter(|&i| !old.contains_key(&site.revs[i]))
-                .collect();
-            let now: HashSet<u64> = site.revs.iter().copied().collect();
-            let removed: Vec<String> = old
-                .iter()
-                .filter(|(rev, _)| !now.contains(rev))
-                .map(|(_, url)| url.clone())
-                .collect();
-            let dates: Vec<String> = fresh
-                .iter()
-                .map(|&i| site.pages[i].meta.date.iso())
-                .collect();
-            let docs: Vec<_> = fresh
-                .iter()
-                .zip(&dates)
-                .map(|(&i, date)| render::search_doc(site, i, date))
-                .collect();
-            let patch = ix.patch_pages(&docs, &removed, &|path| prev.read(path));
-            if patch.is_some() {
-                let revs = &mut memo.search_revs;
-                revs.retain(|rev, _| now.contains(rev));
-                revs.extend(
-                    fresh
-                        .iter()
-                        .map(|&i| (site.revs[i], site.pages[i].url.clone())),
-                );
-            }
-            patch
-        }
-        _ => None,
-    };
-    match patch {
-        Some(patch) => {
-            let mut files = Vec::with_capacity(patch.len());
-            for (path, bytes) in patch {
-                match bytes {
-                    Some(b) => files.push((path, OutFile::Bytes(b.into()))),
-                    None => sink.remove(&path),
-                }
-            }
-            sink.put_all(files);
-        }
-        None => {
-            if let Some(prev) = previous {
-                // Built anew: none of the previous index files is kept.
-                for (path, _) in prev.files.range::<_, str>((
-                    std::ops::Bound::Included("search/"),
-                    std::ops::Bound::Excluded("search0"),
-                )) {
-                    if search::is_index_file(path) {
-                        sink.remove(path);
-                    }
-                }
-            }
-            let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
-            let docs: Vec<_> = (0..site.pages.len())
-                .map(|i| render::search_doc(site, i, &dates[i]))
-                .collect();
-            let put = |path: String, bytes: Vec<u8>| sink.put(path, OutFile::Bytes(bytes.into()));
-            let scratch = sink.scratch();
-            let body = |i: usize| match site.body(i) {
-                Cow::Borrowed(r) => Cow::Borrowed(r.text.as_str()),
-                Cow::Owned(r) => Cow::Owned(r.text),
-            };
-            memo.search = search::build_into(&docs, &body, keep, scratch, &put).map_err(|e| {
-                Diagnostic::err(
-                    scratch.unwrap_or(Path::new(".")),
-                    0,
-                    0,
-                    M::CannotWriteScratch {
-                        error: &e.to_string(),
-                    },
-                )
-            })?;
-            memo.search_revs = if keep {
-                site.revs
-                    .iter()
-                    .zip(&site.pages)
-                    .map(|(r, p)| (*r, p.url.clone()))
-                    .collect()
-            } else {
-                HashMap::default()
-            };
-        }
-    }
-    Ok(())
 }
 
 /// Prints how long each stage took when `ZHANTING_TIMINGS` is set.

@@ -173,6 +173,134 @@ impl Shape {
     }
 }
 
+impl BodyCache {
+    /// The shape of `pages` (in source order): the cached one while its
+    /// key is the same (then `true`), else made anew.
+    fn take_shape(&mut self, pages: &[Arc<Page>], config: &Config) -> (Shape, bool) {
+        let known = self.shape.as_ref().map_or(&[][..], |s| &s.hashes[..]);
+        let (key, hashes) = Shape::key(pages, known);
+        match self.shape.take() {
+            Some(mut shape) if shape.key == key => {
+                shape.hashes = hashes;
+                (shape, true)
+            }
+            _ => (Shape::make(key, hashes, pages, config), false),
+        }
+    }
+
+    /// Takes the cached bodies out: for each of `pages` (in site order),
+    /// its cached body while still good, else `None`. Also brings the URL
+    /// map up to date.
+    fn reusable(&mut self, pages: &[Arc<Page>], same_shape: bool) -> Vec<Option<CachedBody>> {
+        let old = std::mem::take(&mut self.bodies);
+        // The same shape: the same pages at the same URLs in the same order
+        // as the cached bodies. Otherwise each cached body is found by its
+        // page, and links to other pages resolve through the URL map: when
+        // it changed, bodies with such links are rendered again.
+        let (reused, same_urls): (Vec<Option<CachedBody>>, bool) =
+            if same_shape && old.len() == pages.len() {
+                (old.into_iter().map(Some).collect(), true)
+            } else {
+                let by_source: HashMap<&Path, &str> = pages
+                    .iter()
+                    .map(|p| (p.source.as_path(), p.url.as_str()))
+                    .collect();
+                let same = self.urls.len() == by_source.len()
+                    && by_source
+                        .iter()
+                        .all(|(k, v)| self.urls.get(*k).is_some_and(|u| u == v));
+                if !same {
+                    self.urls = by_source
+                        .iter()
+                        .map(|(k, v)| (k.to_path_buf(), v.to_string()))
+                        .collect();
+                }
+                let at: HashMap<*const Page, usize> = old
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (Arc::as_ptr(&c.page), i))
+                    .collect();
+                let mut slots: Vec<Option<CachedBody>> = old.into_iter().map(Some).collect();
+                let reused = pages
+                    .iter()
+                    .map(|p| at.get(&Arc::as_ptr(p)).and_then(|&i| slots[i].take()))
+                    .collect();
+                (reused, same)
+            };
+        reused
+            .into_iter()
+            .zip(pages)
+            .map(|(c, p)| c.filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages)))
+            .collect()
+    }
+
+    /// Keeps this build's bodies (in site order), a new rev for each one
+    /// rendered now; returns the bodies and revs for the site, their
+    /// messages going to `diags`.
+    fn keep_bodies(
+        &mut self,
+        results: Vec<(CachedBody, bool)>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Vec<Arc<Rendered>>, Vec<u64>) {
+        let mut rendered = Vec::with_capacity(results.len());
+        let mut revs = Vec::with_capacity(results.len());
+        let mut bodies = Vec::with_capacity(results.len());
+        for (mut c, fresh) in results {
+            if fresh {
+                self.next_rev += 1;
+                c.rev = self.next_rev;
+            }
+            rendered.push(c.rendered.clone());
+            revs.push(c.rev);
+            diags.extend(c.diags.iter().cloned());
+            bodies.push(c);
+        }
+        self.bodies = bodies;
+        (rendered, revs)
+    }
+}
+
+/// Each page's body (in parallel): the reused one, or rendered now
+/// (`true`), links resolved through `urls`. Without `hold`, a rendered
+/// body keeps no HTML and text.
+fn render_bodies(
+    pages: &[Arc<Page>],
+    reused: Vec<Option<CachedBody>>,
+    opts: markdown::Options,
+    hold: bool,
+    urls: &HashMap<PathBuf, String>,
+) -> Vec<(CachedBody, bool)> {
+    let url_of = |t: &Path| urls.get(t).map(String::as_str);
+    pages
+        .par_iter()
+        .zip(reused)
+        .map(|(p, reused)| match reused {
+            Some(c) => (c, false),
+            None => {
+                let (mut rendered, d) = render_page(p, opts, &url_of);
+                if !hold {
+                    rendered.html = String::new();
+                    rendered.text = String::new();
+                }
+                let links_pages = rendered
+                    .links
+                    .iter()
+                    .any(|l| local_path(&l.dest).is_some_and(|p| p.ends_with(".md")));
+                (
+                    CachedBody {
+                        page: p.clone(),
+                        rendered: Arc::new(rendered),
+                        diags: d,
+                        rev: 0,
+                        links_pages,
+                    },
+                    true,
+                )
+            }
+        })
+        .collect()
+}
+
 struct CachedBody {
     /// The page the body is of (compared by `Arc` identity).
     page: Arc<Page>,
@@ -272,15 +400,7 @@ impl Site {
     ) -> Site {
         let Library { pages, intros } = library;
         let claimed = claim_urls(pages, &config, diags);
-        let known = cache.shape.as_ref().map_or(&[][..], |s| &s.hashes[..]);
-        let (key, hashes) = Shape::key(&claimed, known);
-        let (shape, same_shape) = match cache.shape.take() {
-            Some(mut shape) if shape.key == key => {
-                shape.hashes = hashes;
-                (shape, true)
-            }
-            _ => (Shape::make(key, hashes, &claimed, &config), false),
-        };
+        let (shape, same_shape) = cache.take_shape(&claimed, &config);
         diags.extend(shape.spellings.iter().cloned());
         let pages: Vec<Arc<Page>> = shape.order.iter().map(|&i| claimed[i].clone()).collect();
         drop(claimed);
@@ -288,89 +408,9 @@ impl Site {
         let opts = markdown::Options {
             unsafe_html: config.unsafe_html,
         };
-        let old = std::mem::take(&mut cache.bodies);
-        // The same shape: the same pages at the same URLs in the same order
-        // as the cached bodies. Otherwise each cached body is found by its
-        // page, and links to other pages resolve through the URL map: when
-        // it changed, bodies with such links are rendered again.
-        let (reused, same_urls): (Vec<Option<CachedBody>>, bool) =
-            if same_shape && old.len() == pages.len() {
-                (old.into_iter().map(Some).collect(), true)
-            } else {
-                let by_source: HashMap<&Path, &str> = pages
-                    .iter()
-                    .map(|p| (p.source.as_path(), p.url.as_str()))
-                    .collect();
-                let same = cache.urls.len() == by_source.len()
-                    && by_source
-                        .iter()
-                        .all(|(k, v)| cache.urls.get(*k).is_some_and(|u| u == v));
-                if !same {
-                    cache.urls = by_source
-                        .iter()
-                        .map(|(k, v)| (k.to_path_buf(), v.to_string()))
-                        .collect();
-                }
-                let at: HashMap<*const Page, usize> = old
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (Arc::as_ptr(&c.page), i))
-                    .collect();
-                let mut slots: Vec<Option<CachedBody>> = old.into_iter().map(Some).collect();
-                let reused = pages
-                    .iter()
-                    .map(|p| at.get(&Arc::as_ptr(p)).and_then(|&i| slots[i].take()))
-                    .collect();
-                (reused, same)
-            };
-        let reused: Vec<Option<CachedBody>> = reused
-            .into_iter()
-            .zip(&pages)
-            .map(|(c, p)| c.filter(|c| Arc::ptr_eq(&c.page, p) && (same_urls || !c.links_pages)))
-            .collect();
-        let url_of = |t: &Path| cache.urls.get(t).map(String::as_str);
-        let results: Vec<(CachedBody, bool)> = pages
-            .par_iter()
-            .zip(reused)
-            .map(|(p, reused)| match reused {
-                Some(c) => (c, false),
-                None => {
-                    let (mut rendered, d) = render_page(p, opts, &url_of);
-                    if !hold {
-                        rendered.html = String::new();
-                        rendered.text = String::new();
-                    }
-                    let links_pages = rendered
-                        .links
-                        .iter()
-                        .any(|l| local_path(&l.dest).is_some_and(|p| p.ends_with(".md")));
-                    (
-                        CachedBody {
-                            page: p.clone(),
-                            rendered: Arc::new(rendered),
-                            diags: d,
-                            rev: 0,
-                            links_pages,
-                        },
-                        true,
-                    )
-                }
-            })
-            .collect();
-        let mut rendered = Vec::with_capacity(results.len());
-        let mut revs = Vec::with_capacity(results.len());
-        let mut bodies = Vec::with_capacity(results.len());
-        for (mut c, fresh) in results {
-            if fresh {
-                cache.next_rev += 1;
-                c.rev = cache.next_rev;
-            }
-            rendered.push(c.rendered.clone());
-            revs.push(c.rev);
-            diags.extend(c.diags.iter().cloned());
-            bodies.push(c);
-        }
-        cache.bodies = bodies;
+        let reused = cache.reusable(&pages, same_shape);
+        let results = render_bodies(&pages, reused, opts, hold, &cache.urls);
+        let (rendered, revs) = cache.keep_bodies(results, diags);
 
         let render_intro = |i: Option<&Intro>| -> String {
             i.map(|i| markdown::render(&i.body, opts, &|_| None).html)

@@ -1,4 +1,9 @@
+use super::format::B64;
+use super::fresh::build_in_passes;
+use super::page::{body_units, parts, PART_CHARS};
+use super::patch::shard_entries;
 use super::*;
+use std::collections::BTreeSet;
 
 struct Owned {
     url: String,

@@ -1,0 +1,264 @@
+//! What each file of the index holds, byte for byte: a page's own file and
+//! its body parts, one page's entry in a key's postings, the meta file,
+//! all wrapped as `zhanting_shard(name, data)` scripts (see the module
+//! header of `search`).
+
+use super::page::Doc;
+use super::{id_space, SearchIndex, BODY_START, META_START};
+
+/// The order of kinds in the meta file's list (others after, by name).
+const KIND_ORDER: [&str; 4] = ["speech", "case", "brand", "page"];
+
+impl Doc {
+    /// The file of part `k` of the page's body, if it has that part.
+    pub(super) fn part_file(&self, id: u32, k: usize) -> Option<Vec<u8>> {
+        let (text, _) = self.parts.get(k)?;
+        Some(script(
+            &format!("b/{id}-{k}"),
+            &serde_json::Value::from(text.as_str()).to_string(),
+        ))
+    }
+
+    /// The page's own file: its fields and where its body parts start.
+    pub(super) fn file(&self, id: u32) -> Vec<u8> {
+        let v = serde_json::json!({
+            "u": self.url, "t": self.title, "k": self.kind, "d": self.date,
+            "r": self.region, "s": self.sector, "m": self.meta,
+            "p": self.parts.iter().map(|(_, u)| u).collect::<Vec<_>>(),
+        });
+        script(&format!("d/{id}"), &v.to_string())
+    }
+
+    /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
+    /// the date, small enough for three base-64 digits.
+    fn date_num(&self) -> u64 {
+        let p: Vec<u64> = self
+            .date
+            .split('-')
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        match p[..] {
+            [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => {
+                (y - 1900) * 512 + m * 32 + d
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// One page's entry in a key's postings after its id, each number after a
+/// comma (see [`tail_values`]).
+pub(super) fn encode_tail(s: &mut String, ps: &[u32], unigram: bool) {
+    let mut buf = itoa::Buffer::new();
+    for v in tail_values(ps, unigram) {
+        s.push(',');
+        s.push_str(buf.format(v));
+    }
+}
+
+/// The numbers of one page's entry in a key's postings after its id:
+/// `body count, flags` for a unigram, `count, Δpos…` for a bigram.
+pub(super) fn tail_values(ps: &[u32], unigram: bool) -> impl Iterator<Item = u32> + '_ {
+    let (head, n) = if unigram {
+        let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
+        let flags = u32::from(ps.iter().any(|&p| p < META_START))
+            | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
+        ([body, flags], 2)
+    } else {
+        ([ps.len() as u32, 0], 1)
+    };
+    let deltas = ps.iter().scan(0, |prev, &p| {
+        let d = p - *prev;
+        *prev = p;
+        Some(d)
+    });
+    head.into_iter()
+        .take(n)
+        .chain(deltas.take(if unigram { 0 } else { ps.len() }))
+}
+
+/// What the meta file lists: kinds, regions and sectors, and one row per
+/// page (id, kind, region, sector, date, length), by id.
+#[derive(Debug, Clone, Default)]
+pub(super) struct MetaRows {
+    kinds: Vec<String>,
+    regions: Vec<String>,
+    sectors: Vec<String>,
+    rows: Vec<[u64; 6]>,
+}
+
+impl MetaRows {
+    /// Puts the row of page `id` as `d` now is, when its place, kind,
+    /// region and sector are already listed; false when not (then all
+    /// rows must be made again).
+    pub(super) fn update(&mut self, id: u32, d: &Doc) -> bool {
+        let place =
+            |list: &[String], v: &str| list.iter().position(|x| x == v).map(|i| i as u64 + 1);
+        let Ok(at) = self.rows.binary_search_by_key(&u64::from(id), |r| r[0]) else {
+            return false;
+        };
+        let Some(kind) = place(&self.kinds, &d.kind) else {
+            return false;
+        };
+        let region = match d.region.as_str() {
+            "" => Some(0),
+            r => place(&self.regions, r),
+        };
+        let sector = match d.sector.as_str() {
+            "" => Some(0),
+            r => place(&self.sectors, r),
+        };
+        let (Some(region), Some(sector)) = (region, sector) else {
+            return false;
+        };
+        self.rows[at] = Self::row(id, d, [kind - 1, region, sector]);
+        true
+    }
+
+    /// The row of page `id`, given the places of its kind (from 0), region
+    /// and sector (from 1; 0 for none) in the lists.
+    fn row(id: u32, d: &Doc, [kind, region, sector]: [u64; 3]) -> [u64; 6] {
+        [
+            u64::from(id),
+            kind,
+            region,
+            sector,
+            d.date_num(),
+            u64::from(d.lenq),
+        ]
+    }
+}
+
+impl SearchIndex {
+    /// The meta file's lists and rows, made from every page.
+    pub(super) fn meta_rows(&self) -> MetaRows {
+        let mut kinds = rustc_hash::FxHashSet::default();
+        let mut regions = rustc_hash::FxHashSet::default();
+        let mut sectors = rustc_hash::FxHashSet::default();
+        for d in self.docs.values() {
+            kinds.insert(d.kind.as_str());
+            regions.insert(d.region.as_str());
+            sectors.insert(d.sector.as_str());
+        }
+        let mut kinds: Vec<&str> = kinds.into_iter().collect();
+        kinds.sort_by_key(|k| {
+            (
+                KIND_ORDER
+                    .iter()
+                    .position(|o| o == k)
+                    .unwrap_or(KIND_ORDER.len()),
+                *k,
+            )
+        });
+        fn listed(set: rustc_hash::FxHashSet<&str>) -> Vec<&str> {
+            let mut list: Vec<&str> = set.into_iter().filter(|r| !r.is_empty()).collect();
+            list.sort_unstable();
+            list
+        }
+        let (regions, sectors) = (listed(regions), listed(sectors));
+        // Value → its place in the list, counting from 1 (0: none).
+        fn places<'s>(list: &[&'s str]) -> rustc_hash::FxHashMap<&'s str, u64> {
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| (*v, i as u64 + 1))
+                .collect()
+        }
+        let (kind_at, region_at, sector_at) = (places(&kinds), places(&regions), places(&sectors));
+        let at = |map: &rustc_hash::FxHashMap<&str, u64>, v: &str| map.get(v).copied().unwrap_or(0);
+        // Both maps are keyed by URL: one walk pairs each page with its id.
+        let mut ids = self.ids.iter().peekable();
+        let mut by_id: Vec<(u32, &Doc)> = Vec::with_capacity(self.docs.len());
+        for (url, d) in &self.docs {
+            while ids.next_if(|(u, _)| *u < url).is_some() {}
+            if let Some((_, &id)) = ids.next_if(|(u, _)| *u == url) {
+                by_id.push((id, d));
+            }
+        }
+        by_id.sort_unstable_by_key(|(i, _)| *i);
+        let rows: Vec<[u64; 6]> = by_id
+            .iter()
+            .map(|(id, d)| {
+                let places = [
+                    at(&kind_at, &d.kind).saturating_sub(1),
+                    at(&region_at, &d.region),
+                    at(&sector_at, &d.sector),
+                ];
+                MetaRows::row(*id, d, places)
+            })
+            .collect();
+        let owned = |l: Vec<&str>| l.into_iter().map(str::to_string).collect();
+        MetaRows {
+            kinds: owned(kinds),
+            regions: owned(regions),
+            sectors: owned(sectors),
+            rows,
+        }
+    }
+
+    /// The meta file: what the search page needs before it loads any shard.
+    pub(super) fn meta_file(&self) -> Vec<u8> {
+        let MetaRows {
+            kinds,
+            regions,
+            sectors,
+            rows,
+        } = &self.meta;
+        let widths: Vec<usize> = (0..6)
+            .map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0)))
+            .collect();
+        let mut flat = String::with_capacity(rows.len() * widths.iter().sum::<usize>());
+        for r in rows {
+            for (v, w) in r.iter().zip(&widths) {
+                b64(*v, *w, &mut flat);
+            }
+        }
+        let v = serde_json::json!({
+            "v": 1, "n": self.docs.len(), "space": id_space(self.docs.len()), "shards": self.shards,
+            "kinds": kinds, "regions": regions, "sectors": sectors, "w": widths, "docs": flat,
+        });
+        script("meta", &v.to_string())
+    }
+}
+
+/// Base-64 digits for the compact columns of `meta.js`.
+pub(super) const B64: &[u8; 64] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// `v` in `width` base-64 digits, most significant first.
+fn b64(mut v: u64, width: usize, out: &mut String) {
+    let mut buf = vec![b'0'; width];
+    for slot in buf.iter_mut().rev() {
+        *slot = B64[(v % 64) as usize];
+        v /= 64;
+    }
+    out.push_str(std::str::from_utf8(&buf).unwrap_or(""));
+}
+
+/// How many base-64 digits `max` needs.
+fn b64_width(max: u64) -> usize {
+    let mut w = 1;
+    while max >= 64u64.pow(w as u32) {
+        w += 1;
+    }
+    w
+}
+
+/// `zhanting_shard("name",DATA);` with line separators escaped for old
+/// JavaScript engines.
+pub(super) fn script(name: &str, json: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + name.len() + 24);
+    out.extend_from_slice(b"zhanting_shard(\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\",");
+    if json.contains(['\u{2028}', '\u{2029}']) {
+        out.extend_from_slice(
+            json.replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029")
+                .as_bytes(),
+        );
+    } else {
+        out.extend_from_slice(json.as_bytes());
+    }
+    out.extend_from_slice(b");\n");
+    out
+}
