@@ -65,23 +65,6 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        path: impl Into<PathBuf>,
-        line: usize,
-        col: usize,
-        message: impl Into<Msg>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, line, col, message)
-        }
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<Msg>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -150,12 +133,6 @@ impl Diagnostics {
     }
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
-    }
-    pub fn error_count(&self) -> usize {
-        self.0.iter().filter(|d| d.is_error()).count()
-    }
-    pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
     }
     /// Sorted by file, then position, then severity and text.
     pub fn sorted(mut self) -> Vec<Diagnostic> {

@@ -111,10 +111,8 @@ fn shown(p: &Path) -> String {
 /// One page written by the import.
 #[derive(Debug, Clone)]
 pub struct Imported {
-    pub source: PathBuf,
-    pub page: PathBuf,
-    pub kind: Kind,
-    pub guess: Guess,
+    /// What the import says of the page: where it went, what was guessed
+    /// and what is left to fill in.
     pub report: String,
 }
 
@@ -388,13 +386,7 @@ fn import_article(
         &checks,
         opts.lang,
     );
-    Ok(Imported {
-        source: file.path.to_path_buf(),
-        page,
-        kind,
-        guess: g,
-        report,
-    })
+    Ok(Imported { report })
 }
 
 /// The folder of the site's section of `kind`, refused when it leads

@@ -34,11 +34,6 @@ impl ChangeKind {
     pub fn merge(self, other: ChangeKind) -> ChangeKind {
         self.max(other)
     }
-
-    /// True when only a full rebuild is certainly correct.
-    pub fn needs_full_rebuild(self) -> bool {
-        matches!(self, ChangeKind::Theme | ChangeKind::Config)
-    }
 }
 
 /// Classifies a changed `path` (absolute, or relative to the site) for the
@@ -169,10 +164,5 @@ mod tests {
         assert_eq!(Ignore.merge(Content), Content);
         assert_eq!(Config.merge(Static), Config);
         assert_eq!(Static.merge(Content).merge(Theme), Theme);
-        assert!(
-            Config.needs_full_rebuild()
-                && Theme.needs_full_rebuild()
-                && !Content.needs_full_rebuild()
-        );
     }
 }

@@ -3,5 +3,5 @@
 //! and [`serve`] previews that build over HTTP with live reload.
 
 pub mod changes;
-pub mod serve;
+pub(crate) mod serve;
 pub mod watch;

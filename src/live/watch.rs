@@ -63,11 +63,6 @@ impl Session {
         }
     }
 
-    /// The last successful build, if any.
-    pub fn last_good(&self) -> Option<&Arc<Output>> {
-        self.last_good.as_ref()
-    }
-
     /// Rebuilds after a change of `kind` to `paths` (absolute, or relative
     /// to the site folder; empty for the first build).
     pub fn rebuild(&mut self, kind: ChangeKind, paths: &[PathBuf]) -> Rebuilt {

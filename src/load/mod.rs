@@ -5,7 +5,7 @@
 
 pub mod config;
 pub mod content;
-pub mod date;
+pub(crate) mod date;
 pub mod frontmatter;
-pub mod svg;
-pub mod yamlpos;
+pub(crate) mod svg;
+pub(crate) mod yamlpos;

@@ -3,5 +3,5 @@
 //! URLs). Later stages only read it.
 
 pub mod markdown;
-pub mod site;
-pub mod urls;
+pub(crate) mod site;
+pub(crate) mod urls;

@@ -76,7 +76,6 @@ struct Shape {
     /// Source order index of each page, newest first.
     order: Vec<usize>,
     sections: Vec<Vec<usize>>,
-    plain: Vec<usize>,
     neighbours: Vec<(Option<usize>, Option<usize>)>,
     taxonomies: Vec<Taxonomy>,
     spellings: Vec<Diagnostic>,
@@ -140,10 +139,6 @@ impl Shape {
                     .collect()
             })
             .collect();
-        let mut plain: Vec<usize> = (0..sorted.len())
-            .filter(|&i| sorted[i].kind == Kind::Page)
-            .collect();
-        plain.sort_by(|&a, &b| sorted[a].meta.title.cmp(&sorted[b].meta.title));
         let mut neighbours = vec![(None, None); sorted.len()];
         for s in &sections {
             for (pos, &i) in s.iter().enumerate() {
@@ -165,7 +160,6 @@ impl Shape {
             hashes,
             order,
             sections,
-            plain,
             neighbours,
             taxonomies,
             spellings,
@@ -354,8 +348,6 @@ pub struct Site {
     /// builds that give a page the same rev gave it the same page and body.
     pub revs: Vec<u64>,
     pub sections: Vec<Section>,
-    /// Plain pages (`content/pages/`), by title.
-    pub plain: Vec<usize>,
     pub taxonomies: Vec<Taxonomy>,
     /// HTML of `content/_index.md`.
     pub home_intro: String,
@@ -380,13 +372,9 @@ struct Again {
 
 impl Site {
     /// Orders the pages, renders their Markdown (in parallel), and builds
-    /// sections and taxonomies. URL clashes and broken links go to `diags`.
-    pub fn build(config: Config, library: Library, diags: &mut Vec<Diagnostic>) -> Site {
-        Site::build_with(config, library, &mut BodyCache::default(), true, diags)
-    }
-
-    /// Like [`Site::build`], reusing from `cache` the bodies of pages that
-    /// did not change, and leaving this build's bodies in it. Without
+    /// sections and taxonomies; URL clashes and broken links go to `diags`.
+    /// Reuses from `cache` the bodies of pages that did not change and
+    /// leaves this build's bodies in it. Without
     /// `hold`, each body's HTML and text are dropped once its summary,
     /// counts and links are known, and [`Site::body`] renders them again
     /// when asked: memory for a site of any size, at the cost of rendering
@@ -426,7 +414,6 @@ impl Site {
                 config: sc.clone(),
             })
             .collect();
-        let plain = shape.plain.clone();
         let neighbours = shape.neighbours.clone();
         let taxonomies = shape.taxonomies.clone();
         let shape_key = shape.key;
@@ -443,7 +430,6 @@ impl Site {
             pages,
             rendered,
             sections,
-            plain,
             taxonomies,
             neighbours,
             revs,

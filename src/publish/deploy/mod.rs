@@ -235,10 +235,6 @@ impl Deployer {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Makes `dir` hold exactly `output` (plus files it never owned), writing
     /// only what changed; see the module documentation for the order.
     pub fn publish(&mut self, output: &Arc<Output>) -> Result<Published> {
