@@ -189,6 +189,48 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     assert!(n <= 15, "rendered {n}");
 }
 
+/// A page's attachment resolved into `static/` is read while the page
+/// loads, so it is a dependency of the page: when it grows the page shows
+/// the new size, and when it goes the rebuild fails as a clean build does.
+#[test]
+fn a_static_attachment_is_a_dependency_of_its_page() {
+    let (_tmp, root) = sample_site();
+    let mut s = Site {
+        session: Session::new(&root, BuildOptions::default()),
+        root: root.clone(),
+    };
+    let pdf = root.join("static/files/手册.pdf");
+    std::fs::create_dir_all(pdf.parent().unwrap()).unwrap();
+    std::fs::write(&pdf, vec![b'x'; 2 * 1024]).unwrap();
+    let page = s.write(
+        "content/cases/附件案例.md",
+        "---\ntitle: 附件案例\ndate: 2020-01-02\nattachments: [/files/手册.pdf]\n---\n\n正文。\n",
+    );
+    s.step("first build", &[]);
+    let shown = |s: &Site, size: &str| {
+        let out = s.session.last_good().expect("a good build");
+        out.files.keys().any(|p| {
+            p.ends_with("index.html")
+                && String::from_utf8(out.read(p).unwrap_or_default())
+                    .is_ok_and(|t| t.contains("手册.pdf") && t.contains(size))
+        })
+    };
+    assert!(shown(&s, "2 KB"), "the page shows the attachment's size");
+    std::fs::write(&pdf, vec![b'x'; 879 * 1024]).unwrap();
+    s.step("attachment grew", std::slice::from_ref(&pdf));
+    assert!(shown(&s, "879 KB"), "the page shows the new size");
+    std::fs::remove_file(&pdf).unwrap();
+    assert_eq!(
+        s.step("attachment deleted", std::slice::from_ref(&pdf)),
+        0,
+        "the rebuild fails as a clean build does"
+    );
+    std::fs::write(&pdf, vec![b'x'; 5 * 1024]).unwrap();
+    s.step("attachment back", &[pdf]);
+    assert!(shown(&s, "5 KB"));
+    let _ = page;
+}
+
 /// A very large site is built without holding every rendered body (each is
 /// rendered again where needed); the files must be the same.
 #[test]
