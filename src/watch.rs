@@ -6,8 +6,9 @@
 //! A rebuild after a content or `static/` change is incremental: the
 //! session's [`Memo`] holds every stage's results, and
 //! [`crate::build::build_with`] redoes only what the changed paths reach
-//! (the files read again, their bodies, the output files whose dependency
-//! keys changed, the search shards they touch). A theme change forgets the
+//! (the content files whose read sets a changed path touches, their
+//! bodies, the output files whose recorded reads have new values, the
+//! search shards they touch). A theme change forgets the
 //! rendering; a `site.yaml` change, or a watcher that lost events, starts
 //! from nothing. Either way the output is byte for byte a clean build's.
 //! The new [`Output`] goes to the targets, which write only the files
