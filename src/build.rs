@@ -76,7 +76,7 @@ pub fn build_into(
 }
 
 /// What a build keeps for the next one, stage by stage: loaded files,
-/// rendered bodies, render keys, the search index — and the output they
+/// rendered bodies, render read sets, the search index — and the output they
 /// describe. Rebuilding with a memo redoes only what `changed` reaches
 /// through these (see ARCHITECTURE.md, "Rebuilding after an edit"); the
 /// result is byte for byte that of a build without one.

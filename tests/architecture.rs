@@ -356,6 +356,11 @@ impl Crate {
                         && self.members_resolve(segs[i], &segs[i + 1..]))
             });
         }
+        // A dependency's own name first: `impl std::fmt::Display` makes
+        // `std` look like a type of the crate.
+        if self.deps.contains(segs[0]) {
+            return true;
+        }
         if !self.files_of_type(segs[0]).is_empty() {
             return self.members_resolve(segs[0], &segs[1..]);
         }

@@ -189,6 +189,292 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     assert!(n <= 15, "rendered {n}");
 }
 
+/// A page's attachment resolved into `static/` is read while the page
+/// loads, so it is a dependency of the page: when it grows the page shows
+/// the new size, and when it goes the rebuild fails as a clean build does.
+#[test]
+fn a_static_attachment_is_a_dependency_of_its_page() {
+    let (_tmp, root) = sample_site();
+    let mut s = Site {
+        session: Session::new(&root, BuildOptions::default()),
+        root: root.clone(),
+    };
+    let pdf = root.join("static/files/手册.pdf");
+    std::fs::create_dir_all(pdf.parent().unwrap()).unwrap();
+    std::fs::write(&pdf, vec![b'x'; 2 * 1024]).unwrap();
+    let page = s.write(
+        "content/cases/附件案例.md",
+        "---\ntitle: 附件案例\ndate: 2020-01-02\nattachments: [/files/手册.pdf]\n---\n\n正文。\n",
+    );
+    s.step("first build", &[]);
+    let shown = |s: &Site, size: &str| {
+        let out = s.session.last_good().expect("a good build");
+        out.files.keys().any(|p| {
+            p.ends_with("index.html")
+                && String::from_utf8(out.read(p).unwrap_or_default())
+                    .is_ok_and(|t| t.contains("手册.pdf") && t.contains(size))
+        })
+    };
+    assert!(shown(&s, "2 KB"), "the page shows the attachment's size");
+    std::fs::write(&pdf, vec![b'x'; 879 * 1024]).unwrap();
+    s.step("attachment grew", std::slice::from_ref(&pdf));
+    assert!(shown(&s, "879 KB"), "the page shows the new size");
+    std::fs::remove_file(&pdf).unwrap();
+    assert_eq!(
+        s.step("attachment deleted", std::slice::from_ref(&pdf)),
+        0,
+        "the rebuild fails as a clean build does"
+    );
+    std::fs::write(&pdf, vec![b'x'; 5 * 1024]).unwrap();
+    s.step("attachment back", &[pdf]);
+    assert!(shown(&s, "5 KB"));
+    let _ = page;
+}
+
+/// Random series of edits (fixed seeds), each applied to a running
+/// [`Session`] as the watcher reports it and compared with a clean build.
+#[test]
+fn random_edits_rebuild_as_clean_builds() {
+    for seed in [1, 2, 3, 4, 5, 6] {
+        random_edits(seed, 24);
+    }
+}
+
+const TAGS: [&str; 5] = ["基层党建", "乡村振兴", "新标签", "党员教育", "社区治理"];
+const SECTIONS: [&str; 4] = ["speeches", "cases", "brands", "pages"];
+
+/// Every Markdown page of the site (not the intros), sorted.
+fn md_pages(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Replaces the front-matter line starting with `key:` (or adds it).
+fn set_field(text: &str, key: &str, value: Option<&str>) -> String {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return text.to_string();
+    };
+    let Some(end) = rest.find("\n---") else {
+        return text.to_string();
+    };
+    let (yaml, body) = rest.split_at(end);
+    // A field written over several lines (highlights) is left alone.
+    let mut lines: Vec<String> = yaml
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{key}:")))
+        .map(str::to_string)
+        .collect();
+    if let Some(v) = value {
+        lines.push(format!("{key}: {v}"));
+    }
+    format!("---\n{}{body}", lines.join("\n"))
+}
+
+fn random_edits(seed: u64, steps: usize) {
+    let (_tmp, root) = sample_site();
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut s = Site {
+        session: Session::new(&root, BuildOptions::default()),
+        root: root.clone(),
+    };
+    s.step(&format!("seed {seed}: first build"), &[]);
+    let mut broken: Option<(PathBuf, String)> = None;
+    let mut log = vec![];
+    for step in 0..steps {
+        let mut paths: Vec<PathBuf> = vec![];
+        if let Some((p, text)) = broken.take() {
+            if rng.bool() {
+                if p.exists() {
+                    std::fs::write(&p, text).unwrap();
+                    paths.push(p);
+                    log.push("fix front matter".to_string());
+                }
+            } else {
+                broken = Some((p, text));
+            }
+        }
+        for _ in 0..rng.usize(1..=2) {
+            let pages = md_pages(&root);
+            let pick = pages[rng.usize(..pages.len())].clone();
+            let text = std::fs::read_to_string(&pick).unwrap();
+            let n = rng.u32(..1000);
+            let what = rng.usize(..16);
+            log.push(format!("{what} on {}", pick.display()));
+            match what {
+                0 => {
+                    // body edit, maybe with a link to another page
+                    let other = &pages[rng.usize(..pages.len())];
+                    let link = if rng.bool() && other.parent() == pick.parent() {
+                        format!("[相关]({})", other.file_name().unwrap().to_string_lossy())
+                    } else {
+                        String::new()
+                    };
+                    std::fs::write(&pick, format!("{text}\n补充段落{n}。{link}\n")).unwrap();
+                    paths.push(pick);
+                }
+                1 => {
+                    let t = set_field(&text, "title", Some(&format!("随机标题{n}")));
+                    std::fs::write(&pick, t).unwrap();
+                    paths.push(pick);
+                }
+                2 => {
+                    let date = format!(
+                        "{}-{:02}-{:02}",
+                        rng.u32(2010..2025),
+                        rng.u32(1..13),
+                        rng.u32(1..29)
+                    );
+                    std::fs::write(&pick, set_field(&text, "date", Some(&date))).unwrap();
+                    paths.push(pick);
+                }
+                3 => {
+                    let tags: Vec<&str> = TAGS.iter().copied().filter(|_| rng.bool()).collect();
+                    let v = format!("[{}]", tags.join(", "));
+                    std::fs::write(&pick, set_field(&text, "tags", Some(&v))).unwrap();
+                    paths.push(pick);
+                }
+                4 => {
+                    let v = rng.bool().then_some("true");
+                    std::fs::write(&pick, set_field(&text, "featured", v)).unwrap();
+                    paths.push(pick);
+                }
+                5 => {
+                    let v = rng.bool().then(|| format!("随机地区{}", n % 3));
+                    std::fs::write(&pick, set_field(&text, "region", v.as_deref())).unwrap();
+                    paths.push(pick);
+                }
+                6 => {
+                    // rename: a bundle by its folder, else the file
+                    let (from, to) = if pick.file_name().is_some_and(|n| n == "index.md") {
+                        let dir = pick.parent().unwrap().to_path_buf();
+                        let to = dir.with_file_name(format!("改名{n}"));
+                        (dir, to)
+                    } else {
+                        (pick.clone(), pick.with_file_name(format!("改名{n}.md")))
+                    };
+                    if !to.exists() {
+                        std::fs::rename(&from, &to).unwrap();
+                        paths.extend([from, to]);
+                    }
+                }
+                7 | 8 => {
+                    let section = SECTIONS[rng.usize(..SECTIONS.len())];
+                    let mut fm = format!(
+                        "---\ntitle: 新页面{n}\ndate: {}-03-0{}\n",
+                        rng.u32(2010..2025),
+                        rng.u32(1..10)
+                    );
+                    if rng.bool() {
+                        fm.push_str(&format!("tags: [{}]\n", TAGS[rng.usize(..TAGS.len())]));
+                    }
+                    if rng.bool() {
+                        fm.push_str("featured: true\n");
+                    }
+                    if rng.u8(..3) == 0 {
+                        let a = ["a", "b"][rng.usize(..2)];
+                        fm.push_str(&format!("attachments: [/files/{a}.pdf]\n"));
+                    }
+                    let p = root.join(format!("content/{section}/新页面{n}.md"));
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, format!("{fm}---\n\n新页面的正文{n}。\n")).unwrap();
+                    paths.push(p);
+                }
+                9 => {
+                    if pages.len() > 8 {
+                        if pick.file_name().is_some_and(|n| n == "index.md") {
+                            let dir = pick.parent().unwrap().to_path_buf();
+                            std::fs::remove_dir_all(&dir).unwrap();
+                            paths.push(dir);
+                        } else {
+                            std::fs::remove_file(&pick).unwrap();
+                            paths.push(pick);
+                        }
+                    }
+                }
+                10 => {
+                    // a static file referenced by new pages: written or removed
+                    let a = ["a", "b"][rng.usize(..2)];
+                    let p = root.join(format!("static/files/{a}.pdf"));
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    if rng.u8(..3) == 0 {
+                        let _ = std::fs::remove_file(&p);
+                    } else {
+                        std::fs::write(&p, vec![b'%'; rng.usize(1..3000) * 1024]).unwrap();
+                    }
+                    paths.push(p);
+                }
+                11 => {
+                    // a bundle asset: the brand's attachment, wherever the bundle is
+                    let bundle = pages
+                        .iter()
+                        .find(|p| p.file_name().is_some_and(|n| n == "index.md"));
+                    if let Some(b) = bundle {
+                        let p = b.with_file_name("品牌手册.pdf");
+                        if rng.u8(..4) == 0 {
+                            let _ = std::fs::remove_file(&p);
+                        } else {
+                            std::fs::write(&p, vec![b'%'; rng.usize(1..2000) * 1024]).unwrap();
+                        }
+                        paths.push(p);
+                    }
+                }
+                12 => {
+                    let p = root.join("themes/default/templates/404.html");
+                    if rng.bool() {
+                        s.write(
+                            "themes/default/templates/404.html",
+                            &format!("{{% extends \"base.html\" %}}{{% block main %}}<p>不见了{n}</p>{{% endblock %}}"),
+                        );
+                    } else {
+                        let _ = std::fs::remove_file(&p);
+                    }
+                    paths.push(p);
+                }
+                13 => {
+                    let per = rng.usize(1..6);
+                    let p = s.edit("site.yaml", |t| {
+                        t.lines()
+                            .map(|l| {
+                                if l.starts_with("paginate:") {
+                                    format!("paginate: {per}")
+                                } else {
+                                    l.to_string()
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    });
+                    paths.push(p);
+                }
+                14 => {
+                    if broken.is_none() {
+                        std::fs::write(&pick, text.replacen("title:", "title: [", 1)).unwrap();
+                        broken = Some((pick.clone(), text));
+                        paths.push(pick);
+                    }
+                }
+                _ => {
+                    let rel = ["content/_index.md", "content/cases/_index.md"][rng.usize(..2)];
+                    s.write(rel, &format!("---\ntitle: 说明{n}\n---\n\n说明文字{n}。\n"));
+                    paths.push(root.join(rel));
+                }
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        s.step(&format!("seed {seed}, step {step}: {log:?}"), &paths);
+        log.clear();
+    }
+}
+
 /// A very large site is built without holding every rendered body (each is
 /// rendered again where needed); the files must be the same.
 #[test]

@@ -6,8 +6,9 @@
 //! A rebuild after a content or `static/` change is incremental: the
 //! session's [`Memo`] holds every stage's results, and
 //! [`crate::build::build_with`] redoes only what the changed paths reach
-//! (the files read again, their bodies, the output files whose dependency
-//! keys changed, the search shards they touch). A theme change forgets the
+//! (the content files whose read sets a changed path touches, their
+//! bodies, the output files whose recorded reads have new values, the
+//! search shards they touch). A theme change forgets the
 //! rendering; a `site.yaml` change, or a watcher that lost events, starts
 //! from nothing. Either way the output is byte for byte a clean build's.
 //! The new [`Output`] goes to the targets, which write only the files
@@ -61,6 +62,11 @@ impl Session {
             memo: Memo::default(),
             last_good: None,
         }
+    }
+
+    /// The last successful build, if any.
+    pub fn last_good(&self) -> Option<&Arc<Output>> {
+        self.last_good.as_ref()
     }
 
     /// Rebuilds after a change of `kind` to `paths` (absolute, or relative

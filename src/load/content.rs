@@ -121,6 +121,103 @@ pub struct Cache {
 struct Cached {
     loaded: Option<Loaded>,
     diags: Vec<Diagnostic>,
+    /// Every file and folder the load looked at.
+    reads: ReadSet,
+}
+
+/// A path a load looked at, relative to the site folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// A file read, or looked up (found or not): a change of it, or of a
+    /// folder above it, reaches the load.
+    File(PathBuf),
+    /// A folder walked: a change of anything under it reaches the load too.
+    Tree(PathBuf),
+}
+
+impl Read {
+    /// True when a change of the path `changed` may change what this read saw.
+    pub fn touched_by(&self, changed: &Path) -> bool {
+        match self {
+            Read::File(r) => is_under(r, changed),
+            Read::Tree(r) => is_under(r, changed) || is_under(changed, r),
+        }
+    }
+}
+
+/// The read set of one content file's load: every file it reads, stats or
+/// looks for in vain, and every folder it walks, recorded by the functions
+/// below as they touch the disk (the loading code reaches the disk only
+/// through them), so the set cannot forget a file the load depends on.
+#[derive(Debug, Default)]
+pub struct ReadSet {
+    reads: Vec<Read>,
+}
+
+impl ReadSet {
+    pub fn reads(&self) -> &[Read] {
+        &self.reads
+    }
+
+    fn note(&mut self, read: Read) {
+        if !self.reads.contains(&read) {
+            self.reads.push(read);
+        }
+    }
+
+    /// True when a change of one of `changed` may change what was read.
+    pub fn touched_by(&self, changed: &[PathBuf]) -> bool {
+        changed
+            .iter()
+            .any(|p| self.reads.iter().any(|r| r.touched_by(p)))
+    }
+
+    /// Reads the file `rel` (relative to `root`).
+    fn read(&mut self, root: &Path, rel: &Path) -> std::io::Result<Vec<u8>> {
+        self.note(Read::File(rel.to_path_buf()));
+        std::fs::read(root.join(rel))
+    }
+
+    /// The metadata of `rel`, links followed.
+    fn metadata(&mut self, root: &Path, rel: &Path) -> std::io::Result<std::fs::Metadata> {
+        self.note(Read::File(rel.to_path_buf()));
+        std::fs::metadata(root.join(rel))
+    }
+
+    /// The metadata of `rel` itself (a link is not followed).
+    fn symlink_metadata(&mut self, root: &Path, rel: &Path) -> std::io::Result<std::fs::Metadata> {
+        self.note(Read::File(rel.to_path_buf()));
+        std::fs::symlink_metadata(root.join(rel))
+    }
+
+    /// [`resolves_inside`] for `rel`; where links lead elsewhere, the
+    /// place they lead to is read too.
+    fn resolves_inside(&mut self, root: &Path, site: Option<&Path>, rel: &Path) -> bool {
+        self.note(Read::File(rel.to_path_buf()));
+        match (site, std::fs::canonicalize(root.join(rel))) {
+            (Some(s), Ok(t)) => {
+                if let Ok(inner) = t.strip_prefix(s) {
+                    if inner != rel {
+                        self.note(Read::File(inner.to_path_buf()));
+                    }
+                }
+                t.starts_with(s)
+            }
+            _ => false,
+        }
+    }
+
+    /// [`crate::svg::check_file`] for `rel`.
+    fn svg_problem(&mut self, root: &Path, rel: &Path) -> Option<crate::svg::SvgProblem> {
+        self.note(Read::File(rel.to_path_buf()));
+        crate::svg::check_file(&root.join(rel))
+    }
+
+    /// Walks the folder `rel`, sorted by name.
+    fn walk(&mut self, root: &Path, rel: &Path) -> WalkDir {
+        self.note(Read::Tree(rel.to_path_buf()));
+        WalkDir::new(root.join(rel)).sort_by_file_name()
+    }
 }
 
 /// Which files changed since the run that filled the cache.
@@ -170,33 +267,14 @@ impl Changed<'_> {
             })
     }
 
-    /// True when the cached load of `source` may be out of date.
-    fn affects(&self, source: &Path, cached: &Cached) -> bool {
+    /// True when the cached load may be out of date: a changed path
+    /// touches its read set.
+    fn affects(&self, cached: &Cached) -> bool {
         let Changed::Paths(paths) = self else {
             return true;
         };
         // Files with messages are read again: a missing image may be there now.
-        if !cached.diags.is_empty() {
-            return true;
-        }
-        let bundle = match &cached.loaded {
-            Some(Loaded::Page(_))
-                if source.file_name().is_some_and(|n| n == "index.md")
-                    && source.components().count() >= 4 =>
-            {
-                source.parent()
-            }
-            _ => None,
-        };
-        let assets: &[crate::content::Asset] = match &cached.loaded {
-            Some(Loaded::Page(p)) => &p.assets,
-            _ => &[],
-        };
-        paths.iter().any(|p| {
-            is_under(source, p)
-                || bundle.is_some_and(|b| is_under(p, b))
-                || assets.iter().any(|a| a.source.ends_with(p))
-        })
+        !cached.diags.is_empty() || cached.reads.touched_by(paths)
     }
 }
 
@@ -231,16 +309,17 @@ pub fn load_with(
                     Cached {
                         loaded: None,
                         diags: vec![],
+                        reads: ReadSet::default(),
                     }
                 });
                 (f, c)
             })
             .collect();
-        reload(root, cache, &|i, f, c| {
-            fresh.contains(&i) || changed.affects(&f.source, c)
+        reload(root, cache, &|i, _, c| {
+            fresh.contains(&i) || changed.affects(c)
         });
     } else {
-        reload(root, cache, &|_, f, c| changed.affects(&f.source, c));
+        reload(root, cache, &|_, _, c| changed.affects(c));
     }
     let mut lib = Library::default();
     let mut pages = Vec::with_capacity(cache.files.len());
@@ -275,8 +354,16 @@ fn reload(root: &Path, cache: &mut Cache, stale: &(dyn Fn(usize, &Found, &Cached
         .into_par_iter()
         .map(|i| {
             let mut d = vec![];
-            let loaded = load_file(root, &cache.files[i].0, &mut d);
-            (i, Cached { loaded, diags: d })
+            let mut reads = ReadSet::default();
+            let loaded = load_file(root, &cache.files[i].0, &mut reads, &mut d);
+            (
+                i,
+                Cached {
+                    loaded,
+                    diags: d,
+                    reads,
+                },
+            )
         })
         .collect();
     for (i, c) in read {
@@ -425,9 +512,14 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
         .unwrap_or_else(|_| p.to_path_buf())
 }
 
-fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+fn load_file(
+    root: &Path,
+    f: &Found,
+    reads: &mut ReadSet,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
     let path = &f.source;
-    let bytes = match std::fs::read(root.join(path)) {
+    let bytes = match reads.read(root, path) {
         Ok(b) => b,
         Err(e) => {
             diags.push(Diagnostic::err(
@@ -455,7 +547,7 @@ fn load_file(root: &Path, f: &Found, diags: &mut Vec<Diagnostic>) -> Option<Load
             kind,
             bundle,
         } => {
-            let page = load_page(root, &text, path, section, *kind, *bundle, diags)?;
+            let page = load_page(root, &text, path, (section, *kind, *bundle), reads, diags)?;
             Some(Loaded::Page(Arc::new(page)))
         }
     }
@@ -505,13 +597,14 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
     })
 }
 
+/// A page from its `text`; `(section, kind, bundle)` is what its place
+/// says of it.
 fn load_page(
     root: &Path,
     text: &str,
     path: &Path,
-    section: &str,
-    kind: Kind,
-    bundle: bool,
+    (section, kind, bundle): (&str, Kind, bool),
+    reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let s = frontmatter::split(text, path)
@@ -587,6 +680,7 @@ fn load_page(
         refused: vec![],
         ok: true,
         diags,
+        reads,
         site: Default::default(),
     };
     if bundle {
@@ -673,6 +767,8 @@ struct PageFiles<'a> {
     refused: Vec<PathBuf>,
     ok: bool,
     diags: &'a mut Vec<Diagnostic>,
+    /// Every file the page's load touches goes through this.
+    reads: &'a mut ReadSet,
     /// The site folder with every link resolved, found when first needed.
     site: std::cell::OnceCell<Option<PathBuf>>,
 }
@@ -694,15 +790,23 @@ impl PageFiles<'_> {
 
     fn bundle_assets(&mut self) {
         let abs = self.root.join(self.folder);
-        for e in WalkDir::new(&abs)
-            .sort_by_file_name()
+        let site = self.site().map(Path::to_path_buf);
+        for e in self
+            .reads
+            .walk(self.root, self.folder)
             .into_iter()
             .filter_entry(|e| !is_hidden(e.file_name()))
             .flatten()
         {
+            let at = rel(self.root, e.path());
             if e.path_is_symlink() {
                 // A link is published only when it leads to a file inside the site.
-                if !(resolves_inside(self.site(), e.path()) && e.path().is_file()) {
+                if !(self.reads.resolves_inside(self.root, site.as_deref(), &at)
+                    && self
+                        .reads
+                        .metadata(self.root, &at)
+                        .is_ok_and(|m| m.is_file()))
+                {
                     let shown = crate::diag::display_path(&rel(self.root, e.path()));
                     self.diags.push(Diagnostic::err(
                         &shown,
@@ -719,7 +823,7 @@ impl PageFiles<'_> {
             if e.path().extension().is_some_and(|x| x == "md") {
                 continue;
             }
-            if let Some(problem) = crate::svg::check_file(e.path()) {
+            if let Some(problem) = self.reads.svg_problem(self.root, &at) {
                 let shown = crate::diag::display_path(&rel(self.root, e.path()));
                 self.diags.push(Diagnostic::err(
                     &shown,
@@ -778,9 +882,14 @@ impl PageFiles<'_> {
         };
         // Every link on the way is resolved, not only the last one: a file
         // behind a folder that links out of the site is never published.
-        let abs = self.root.join(&joined);
-        match std::fs::metadata(&abs) {
-            Ok(m) if m.is_file() && resolves_inside(self.site(), &abs) => {
+        let site = self.site().map(Path::to_path_buf);
+        match self.reads.metadata(self.root, &joined) {
+            Ok(m)
+                if m.is_file()
+                    && self
+                        .reads
+                        .resolves_inside(self.root, site.as_deref(), &joined) =>
+            {
                 Some(FileRef::Local(joined))
             }
             Ok(m) if m.is_file() => {
@@ -788,7 +897,7 @@ impl PageFiles<'_> {
                 None
             }
             // A link that leads nowhere.
-            Err(_) if std::fs::symlink_metadata(&abs).is_ok() => {
+            Err(_) if self.reads.symlink_metadata(self.root, &joined).is_ok() => {
                 self.error(at, M::SymlinkOutside { field, value: v });
                 None
             }
@@ -847,7 +956,7 @@ impl PageFiles<'_> {
                     self.ok = false;
                     return None;
                 }
-                if let Some(problem) = crate::svg::check_file(&abs) {
+                if let Some(problem) = self.reads.svg_problem(self.root, &p) {
                     let shown = crate::diag::display_path(&p);
                     self.error(
                         at,
@@ -872,7 +981,9 @@ impl PageFiles<'_> {
                 bytes: 0,
             }),
             FileRef::Local(p) => {
-                let bytes = std::fs::metadata(self.root.join(&p))
+                let bytes = self
+                    .reads
+                    .metadata(self.root, &p)
                     .map(|m| m.len())
                     .unwrap_or(0);
                 let name = p

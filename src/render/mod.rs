@@ -7,7 +7,15 @@
 //!
 //! Templates get borrowed views (`*View<'a>`, as Zola's `SerializingPage`),
 //! never the model itself, so the context is exactly what docs/templates.md
-//! lists.
+//! lists. `feed.xml` and `sitemap.xml` are templates too (built in, and
+//! overridable like the others).
+//!
+//! The code that fills a template's context reads the site model only
+//! through a [`Tracker`]: each of its methods returns part of the model and
+//! records the coordinate read ([`Dep`]) with the hash of its value. The
+//! [`Memo`] keeps every output file's read set, and the next render leaves
+//! a file as it is when every recorded read has the same value on the new
+//! site ([`Lookup::value`]).
 
 pub mod theme;
 
@@ -24,6 +32,9 @@ use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// How many pages of each section the home page shows.
 const HOME_LATEST: usize = 6;
@@ -205,24 +216,86 @@ pub enum Job {
     Term(usize, usize, usize),
     Search,
     NotFound,
+    /// `feed.xml`.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+}
+
+impl Job {
+    /// An HTML page (not the feed or the sitemap).
+    fn is_html(self) -> bool {
+        !matches!(self, Job::Feed | Job::Sitemap)
+    }
 }
 
 /// Reading speed for Chinese text, characters a minute.
 pub const READING_SPEED: usize = 400;
 
+/// A list of pages a window is taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum List {
+    /// A section's pages, by the section's index (sections are `site.yaml`'s).
+    Section(usize),
+    /// A taxonomy term's pages: the taxonomy's index and the term's slug.
+    Term(usize, String),
+}
+
+/// A coordinate of the site model that a render read. Its value on a
+/// site ([`Lookup::value`]) is a hash of exactly what the reader was
+/// given there, so a file whose reads all have the same values on the new
+/// site would be rendered to the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dep {
+    /// The `site` value every template sees (sections with their counts
+    /// and intros, taxonomies with their counts, the page count).
+    Site,
+    /// The home page intro.
+    HomeIntro,
+    /// A page, by its source path (`at`: its index when read, tried
+    /// first): its rev, which names every field of the page and its body.
+    Page { source: PathBuf, at: usize },
+    /// A page's newer and older neighbours in its section: their revs.
+    Neighbours { source: PathBuf, at: usize },
+    /// `take` items of `list` from position `skip`: the list's length and
+    /// the rev of the page at each position of the window.
+    Window {
+        list: List,
+        skip: usize,
+        take: usize,
+    },
+    /// A section's own view (its page count and intro).
+    Section(usize),
+    /// A taxonomy's own view (its term count).
+    Taxonomy(usize),
+    /// Every term of a taxonomy: name, slug and page count of each.
+    Terms(usize),
+    /// One term, by slug: its name and page count.
+    Term(usize, String),
+    /// The featured pages: their revs, in order.
+    Featured,
+    /// The feed's entries: the revs of the first pages that are not plain pages.
+    FeedEntries,
+    /// The site's shape ([`Site::shape`]): every output path and page date.
+    Shape,
+}
+
+/// What one output file was rendered from: each coordinate read and the
+/// hash of its value then.
+pub type ReadLog = Box<[(Dep, u64)]>;
+
 /// What the last successful render leaves for the next one: for every
-/// output file, a key naming everything it was rendered from, and the
-/// summaries of pages by rev. Valid for one theme and one `site.yaml`.
+/// output file, the read set it was rendered from, and the summaries of
+/// pages by rev. Valid for one theme and one `site.yaml` (the build drops
+/// it when either changes): the configuration is not among the reads.
 #[derive(Default)]
 pub struct Memo {
-    /// The output path and key of each job, in job order.
+    /// The output path and read set of each job, in job order.
     paths: Vec<String>,
-    keys: Vec<u64>,
+    reads: Vec<ReadLog>,
     /// The site shape they were made for.
     shape: Option<u64>,
     summaries: HashMap<u64, Value>,
-    /// What the sitemap was made from (paths, dates, base URL), hashed.
-    sitemap: Option<u64>,
     /// The output paths of the theme's assets and the pages' files.
     assets: Vec<String>,
 }
@@ -231,13 +304,12 @@ pub struct Memo {
 /// file (for progress display).
 ///
 /// With a `previous` output (which the sink already holds:
-/// [`crate::output::Collect::on`]) and the `memo` of the render that made it, a
-/// file whose key is unchanged is left as it is instead of rendered, and the
-/// files of the previous render that this one no longer makes are removed:
-/// the key of each file is its dependency list — the site-wide values every
-/// template sees, and the revs of exactly the pages the file shows (the
-/// page and its neighbours; the pages of a list window) — hashed.
-/// Returns how many files were rendered (not left as they were).
+/// [`crate::output::Collect::on`]) and the `memo` of the render that made it,
+/// a file is left as it is when every coordinate its last render read
+/// ([`Dep`]) has the same value on this site; files of the previous render
+/// that this one no longer makes are removed. Rendering records the reads:
+/// the fill code sees the site only through a [`Tracker`].
+/// Returns how many HTML files were rendered (not left as they were).
 pub fn render_site(
     site: &Site,
     theme: &Theme,
@@ -249,48 +321,43 @@ pub fn render_site(
     let known = std::mem::take(&mut memo.summaries);
     let r = Renderer::new(site, theme, &known);
     let jobs = r.jobs();
-    let global = hash_of(&(r.site_value.to_string(), &site.home_intro));
     let patching = previous.is_some();
     // The same shape: the same jobs at the same paths as last time, so each
-    // job's key is compared with the one at its place.
+    // job's read set is the one at its place.
     let same_shape = patching && memo.shape == Some(site.shape) && memo.paths.len() == jobs.len();
     let paths: Vec<String> = if same_shape {
         std::mem::take(&mut memo.paths)
     } else {
         jobs.par_iter().map(|&job| r.path(job)).collect()
     };
-    let sitemap_key = match memo.sitemap {
-        Some(k) if same_shape => k,
-        _ => hash_of(&(
-            &site.config.base_url,
-            &paths,
-            site.pages.iter().map(|p| p.meta.date).collect::<Vec<_>>(),
-        )),
-    };
-    let before: HashMap<&str, u64> = if patching && !same_shape {
+    let before: HashMap<&str, usize> = if patching && !same_shape {
         memo.paths
             .iter()
-            .map(String::as_str)
-            .zip(memo.keys.iter().copied())
+            .enumerate()
+            .map(|(at, p)| (p.as_str(), at))
             .collect()
     } else {
         HashMap::default()
     };
-    // (job, output path, dependency key, unchanged since the previous render)
-    let planned: Vec<(Job, &String, u64, bool)> = jobs
-        .par_iter()
-        .zip(paths.par_iter())
-        .enumerate()
-        .map(|(at, (&job, path))| {
-            let key = r.key(job, global, path);
-            let same = if same_shape {
-                memo.keys[at] == key
-            } else {
-                before.get(path.as_str()) == Some(&key)
-            };
-            (job, path, key, patching && same)
-        })
-        .collect();
+    // The read set of the previous render of each job whose reads all
+    // have the same values now: that file is left as it is.
+    let kept: Vec<Option<usize>> = if patching {
+        paths
+            .par_iter()
+            .enumerate()
+            .map(|(at, path)| {
+                let old = if same_shape {
+                    Some(at)
+                } else {
+                    before.get(path.as_str()).copied()
+                };
+                old.filter(|&o| memo.reads.get(o).is_some_and(|log| r.lookup.still(log)))
+            })
+            .collect()
+    } else {
+        vec![None; jobs.len()]
+    };
+    drop(before);
     let assets = asset_files(site, theme);
     if patching {
         // What the previous render made and this one does not goes first
@@ -306,56 +373,51 @@ pub fn render_site(
             sink.remove(gone);
         }
     }
-    drop(before);
+    let all = (&jobs[..], &paths[..]);
     // Each thread renders into one reused buffer and hands on an exact-size
     // copy: no growing reallocations, no spare capacity held for the build.
-    let mut errors: Vec<Diagnostic> = planned
+    let todo: Vec<usize> = (0..jobs.len()).filter(|&k| kept[k].is_none()).collect();
+    let made: Vec<Result<ReadLog, Diagnostic>> = todo
         .par_iter()
-        .filter(|j| !j.3)
         .map_init(
             || Vec::with_capacity(64 * 1024),
-            |buf, (job, _, _, _)| {
-                let out = r.render(*job, buf);
+            |buf, &k| {
+                let out = r.render(jobs[k], all, buf);
                 tick();
-                match out {
-                    Ok((path, html)) => {
-                        sink.put(path, OutFile::Bytes(html.into()));
-                        None
-                    }
-                    Err(d) => Some(d),
-                }
+                let (path, bytes, log) = out?;
+                sink.put(path, OutFile::Bytes(bytes.into()));
+                Ok(log)
             },
         )
-        .flatten()
         .collect();
-    let rendered = planned.iter().filter(|j| !j.3).count();
-    let keys: Vec<u64> = planned.iter().map(|j| j.2).collect();
-    drop(planned);
-    if !errors.is_empty() {
+    let rendered = todo.iter().filter(|&&k| jobs[k].is_html()).count();
+    if made.iter().any(Result::is_err) {
+        let mut errors: Vec<Diagnostic> = made.into_iter().filter_map(Result::err).collect();
         errors.dedup_by(|a, b| a.message == b.message && a.path == b.path);
         drop(r);
+        // The memo still describes the last good output.
         memo.summaries = known;
         if same_shape {
             memo.paths = paths;
         }
         return Err(errors);
     }
-    let mut files = Vec::with_capacity(assets.len() + 2);
-    files.push((
-        "feed.xml".into(),
-        OutFile::Bytes(r.feed().into_bytes().into()),
-    ));
-    if !(patching && memo.sitemap == Some(sitemap_key)) {
-        files.push((
-            "sitemap.xml".into(),
-            OutFile::Bytes(r.sitemap(&jobs, &paths).into_bytes().into()),
-        ));
+    // Each job's read set: the new one where it was rendered, else the
+    // one it was left as it is for.
+    let mut old_reads = std::mem::take(&mut memo.reads);
+    let mut reads: Vec<ReadLog> = kept
+        .iter()
+        .map(|k| k.map_or_else(Box::default, |o| std::mem::take(&mut old_reads[o])))
+        .collect();
+    for (k, log) in todo.into_iter().zip(made) {
+        if let Ok(log) = log {
+            reads[k] = log;
+        }
     }
-    memo.sitemap = Some(sitemap_key);
+    drop((kept, old_reads));
     memo.assets = assets.iter().map(|(p, _)| p.clone()).collect();
-    files.extend(assets);
-    sink.put_all(files);
-    memo.keys = keys;
+    sink.put_all(assets);
+    memo.reads = reads;
     memo.paths = paths;
     memo.shape = Some(site.shape);
     let made = r.into_made();
@@ -381,9 +443,10 @@ fn asset_files(site: &Site, theme: &Theme) -> Vec<(String, OutFile)> {
     files
 }
 
-fn hash_of<T: std::hash::Hash>(v: &T) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+/// A hash of `v` for read values (fixed, so the same value always gives
+/// the same hash within and across renders).
+fn fx<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
     v.hash(&mut h);
     h.finish()
 }
@@ -402,14 +465,276 @@ impl Ctx {
     }
 }
 
-struct Renderer<'a> {
+/// The value of every [`Dep`] on one site.
+pub struct Lookup<'a> {
+    site: &'a Site,
+    /// Hash of the `site` value all templates see.
+    site_hash: u64,
+    /// Index of each page by source path, made when first needed.
+    index: OnceLock<HashMap<&'a std::ffi::OsStr, usize>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(site: &'a Site, site_value: &Value) -> Self {
+        Lookup {
+            site,
+            site_hash: fx(&site_value.to_string()),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The index of the page from `source`: `at` when it is still there.
+    fn find(&self, source: &Path, at: usize) -> Option<usize> {
+        let pages = &self.site.pages;
+        // (compared as bytes: the same file is always written the same way)
+        let source = source.as_os_str();
+        if pages
+            .get(at)
+            .is_some_and(|p| p.source.as_os_str() == source)
+        {
+            return Some(at);
+        }
+        self.index
+            .get_or_init(|| {
+                pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.source.as_os_str(), i))
+                    .collect()
+            })
+            .get(source)
+            .copied()
+    }
+
+    /// The index of the term `slug` of taxonomy `t` (terms are sorted by slug).
+    fn term(&self, t: usize, slug: &str) -> Option<usize> {
+        self.site
+            .taxonomies
+            .get(t)?
+            .terms
+            .binary_search_by(|x| x.slug.as_str().cmp(slug))
+            .ok()
+    }
+
+    fn list(&self, list: &List) -> Option<&'a [usize]> {
+        let s = self.site;
+        match list {
+            List::Section(i) => s.sections.get(*i).map(|sec| &sec.pages[..]),
+            List::Term(t, slug) => self
+                .term(*t, slug)
+                .map(|k| &s.taxonomies[*t].terms[k].pages[..]),
+        }
+    }
+
+    fn rev(&self, i: Option<usize>) -> u64 {
+        i.map_or(u64::MAX, |i| self.site.revs[i])
+    }
+
+    /// The pages of the feed: the first `FEED_ENTRIES` that are not plain pages.
+    fn feed_entries(&self) -> impl Iterator<Item = usize> + 'a {
+        let s = self.site;
+        (0..s.pages.len())
+            .filter(move |&i| s.pages[i].kind != crate::config::Kind::Page)
+            .take(FEED_ENTRIES)
+    }
+
+    /// The hash of what `dep` names on this site; `None` when it names
+    /// nothing here (a page or term that is gone).
+    pub fn value(&self, dep: &Dep) -> Option<u64> {
+        let s = self.site;
+        let revs = |it: &mut dyn Iterator<Item = usize>| {
+            let mut h = rustc_hash::FxHasher::default();
+            for i in it {
+                s.revs[i].hash(&mut h);
+            }
+            h.finish()
+        };
+        Some(match dep {
+            Dep::Site => self.site_hash,
+            Dep::HomeIntro => fx(&s.home_intro),
+            Dep::Page { source, at } => s.revs[self.find(source, *at)?],
+            Dep::Neighbours { source, at } => {
+                let (newer, older) = s.neighbours[self.find(source, *at)?];
+                fx(&(self.rev(newer), self.rev(older)))
+            }
+            Dep::Window { list, skip, take } => {
+                let items = self.list(list)?;
+                let slots = revs(&mut items.iter().skip(*skip).take(*take).copied());
+                fx(&(items.len(), slots))
+            }
+            Dep::Section(i) => {
+                let sec = s.sections.get(*i)?;
+                fx(&(sec.pages.len(), &sec.intro))
+            }
+            Dep::Taxonomy(t) => s.taxonomies.get(*t)?.terms.len() as u64,
+            Dep::Terms(t) => {
+                let mut h = rustc_hash::FxHasher::default();
+                for term in &s.taxonomies.get(*t)?.terms {
+                    (&term.name, &term.slug, term.pages.len()).hash(&mut h);
+                }
+                h.finish()
+            }
+            Dep::Term(t, slug) => {
+                let term = &s.taxonomies[*t].terms[self.term(*t, slug)?];
+                fx(&(&term.name, term.pages.len()))
+            }
+            Dep::Featured => revs(&mut (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured)),
+            Dep::FeedEntries => revs(&mut self.feed_entries()),
+            Dep::Shape => s.shape,
+        })
+    }
+
+    /// True when every read of `log` has the value it had.
+    fn still(&self, log: &[(Dep, u64)]) -> bool {
+        !log.is_empty() && log.iter().all(|(d, v)| self.value(d) == Some(*v))
+    }
+}
+
+/// The site as the code that fills a template context sees it: each
+/// method returns part of the site model and records the coordinate it
+/// read with the hash of its value ([`Lookup::value`]), so the read set
+/// of an output file is exactly what its render looked at. Only the
+/// configuration (the same for the whole memo) is read without a record.
+pub struct Tracker<'r, 'a> {
+    r: &'r Renderer<'a>,
+    log: Vec<(Dep, u64)>,
+}
+
+impl<'r, 'a> Tracker<'r, 'a> {
+    fn record(&mut self, dep: Dep) {
+        if !self.log.iter().any(|(d, _)| *d == dep) {
+            let v = self.r.lookup.value(&dep).unwrap_or(u64::MAX);
+            self.log.push((dep, v));
+        }
+    }
+
+    fn into_log(self) -> ReadLog {
+        self.log.into_boxed_slice()
+    }
+
+    /// `site.yaml` (not recorded: the memo is valid for one).
+    fn config(&self) -> &'a crate::config::Config {
+        &self.r.site.config
+    }
+
+    /// The section title shown as a page's kind (from the configuration).
+    fn kind_title(&self, p: &Page) -> &'a str {
+        let site: &'a Site = self.r.site;
+        site.kind_title(p)
+    }
+
+    /// The `site` value.
+    fn site(&mut self) -> Value {
+        self.record(Dep::Site);
+        self.r.site_value.clone()
+    }
+
+    fn home_intro(&mut self) -> &'a str {
+        self.record(Dep::HomeIntro);
+        &self.r.site.home_intro
+    }
+
+    /// Page `i` as its own page shows it, and the page.
+    fn page(&mut self, i: usize) -> (&'a Page, Value) {
+        let s: &'a Site = self.r.site;
+        let p = &s.pages[i];
+        self.record(Dep::Page {
+            source: p.source.clone(),
+            at: i,
+        });
+        self.record(Dep::Neighbours {
+            source: p.source.clone(),
+            at: i,
+        });
+        let body = s.body(i);
+        let (newer, older) = s.neighbours[i];
+        let view = page_view(s, i, &body, newer, older);
+        (p, serde_json::to_value(view).unwrap_or(Value::Null))
+    }
+
+    /// The length of `list` and the summaries of `take` of its pages from `skip`.
+    fn window(&mut self, list: List, skip: usize, take: usize) -> (usize, Vec<Value>) {
+        let items = self.r.lookup.list(&list).unwrap_or(&[]);
+        self.record(Dep::Window { list, skip, take });
+        let pages = items
+            .iter()
+            .skip(skip)
+            .take(take)
+            .map(|&i| self.r.summary(i).clone())
+            .collect();
+        (items.len(), pages)
+    }
+
+    /// The summaries of the featured pages.
+    fn featured(&mut self) -> Vec<Value> {
+        self.record(Dep::Featured);
+        let s = self.r.site;
+        (0..s.pages.len())
+            .filter(|&i| s.pages[i].meta.featured)
+            .map(|i| self.r.summary(i).clone())
+            .collect()
+    }
+
+    fn section(&mut self, i: usize) -> SectionView<'a> {
+        self.record(Dep::Section(i));
+        let s: &'a Site = self.r.site;
+        section_view(&s.sections[i])
+    }
+
+    fn taxonomy(&mut self, t: usize) -> TaxonomyView<'a> {
+        self.record(Dep::Taxonomy(t));
+        let s: &'a Site = self.r.site;
+        taxonomy_view(&s.taxonomies[t])
+    }
+
+    /// Taxonomy `t` with all its terms.
+    fn terms(&mut self, t: usize) -> &'a Taxonomy {
+        self.record(Dep::Terms(t));
+        &self.r.site.taxonomies[t]
+    }
+
+    /// Term `k` of taxonomy `t` (its name and page count; its pages are
+    /// read by [`Tracker::window`]).
+    fn term(&mut self, t: usize, k: usize) -> (&'a Taxonomy, &'a Term) {
+        let s: &'a Site = self.r.site;
+        let (tax, term) = (&s.taxonomies[t], &s.taxonomies[t].terms[k]);
+        self.record(Dep::Term(t, term.slug.clone()));
+        (tax, term)
+    }
+
+    /// The feed's pages, each with its summary.
+    fn feed_entries(&mut self) -> Vec<(&'a Page, &'a str)> {
+        self.record(Dep::FeedEntries);
+        let s: &'a Site = self.r.site;
+        self.r
+            .lookup
+            .feed_entries()
+            .map(|i| {
+                let p = &*s.pages[i];
+                (
+                    p,
+                    p.meta.summary.as_deref().unwrap_or(&s.rendered[i].summary),
+                )
+            })
+            .collect()
+    }
+
+    /// The pages, for what the site's shape says of them (URL and date).
+    fn shaped_pages(&mut self) -> &'a [Arc<Page>] {
+        self.record(Dep::Shape);
+        &self.r.site.pages
+    }
+}
+
+pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     site_value: Value,
+    lookup: Lookup<'a>,
     /// Summaries of earlier renders by page rev.
     known: &'a HashMap<u64, Value>,
     /// Summaries made in this render (of pages not in `known`), on first use.
-    made: Vec<std::sync::OnceLock<Value>>,
+    made: Vec<OnceLock<Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -418,11 +743,10 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             theme,
+            lookup: Lookup::new(site, &site_value),
             site_value,
             known,
-            made: (0..site.pages.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
+            made: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -439,10 +763,7 @@ impl<'a> Renderer<'a> {
 
     /// The summaries made in this render, by page.
     fn into_made(self) -> Vec<Option<Value>> {
-        self.made
-            .into_iter()
-            .map(std::sync::OnceLock::into_inner)
-            .collect()
+        self.made.into_iter().map(OnceLock::into_inner).collect()
     }
 }
 
@@ -480,73 +801,9 @@ impl<'a> Renderer<'a> {
                 jobs.extend((1..=page_count(term.pages.len(), per)).map(|n| Job::Term(t, k, n)));
             }
         }
+        jobs.push(Job::Feed);
+        jobs.push(Job::Sitemap);
         jobs
-    }
-
-    /// The dependency key of `job` at `path`: `global` (the site-wide
-    /// values) and the revs and positions of the pages it shows.
-    fn key(&self, job: Job, global: u64, path: &str) -> u64 {
-        let s = self.site;
-        let per = s.config.paginate;
-        let rev = |i: &usize| s.revs[*i];
-        let window = |items: &[usize], n: usize| -> (usize, Vec<u64>) {
-            (
-                items.len(),
-                items
-                    .iter()
-                    .skip((n - 1) * per)
-                    .take(per)
-                    .map(rev)
-                    .collect(),
-            )
-        };
-        let own: (u8, Vec<u64>, usize) = match job {
-            Job::Home => {
-                let mut revs: Vec<u64> = (0..s.pages.len())
-                    .filter(|&i| s.pages[i].meta.featured)
-                    .map(|i| s.revs[i])
-                    .collect();
-                revs.push(u64::MAX);
-                for sec in &s.sections {
-                    revs.extend(sec.pages.iter().take(HOME_LATEST).map(rev));
-                    revs.push(u64::MAX);
-                }
-                (0, revs, 0)
-            }
-            Job::NotFound => (1, vec![], 0),
-            Job::Search => (2, vec![], 0),
-            Job::Page(i) => {
-                let (newer, older) = s.neighbours[i];
-                (
-                    3,
-                    vec![
-                        s.revs[i],
-                        newer.map_or(u64::MAX, |k| s.revs[k]),
-                        older.map_or(u64::MAX, |k| s.revs[k]),
-                    ],
-                    0,
-                )
-            }
-            Job::Section(i, n) => {
-                let (items, revs) = window(&s.sections[i].pages, n);
-                (4, revs, items)
-            }
-            Job::TaxonomyList(t) => {
-                let terms: Vec<u64> = s.taxonomies[t]
-                    .terms
-                    .iter()
-                    .map(|term| hash_of(&(&term.name, &term.slug, term.pages.len())))
-                    .collect();
-                (5, terms, 0)
-            }
-            Job::Term(t, k, n) => {
-                let term = &s.taxonomies[t].terms[k];
-                let (items, mut revs) = window(&term.pages, n);
-                revs.push(hash_of(&term.name));
-                (6, revs, items)
-            }
-        };
-        hash_of(&(global, path, own))
     }
 
     /// Output path of a job, relative to the output root, not encoded.
@@ -560,248 +817,240 @@ impl<'a> Renderer<'a> {
             Job::Section(i, n) => paged(&format!("{}/", s.sections[i].config.name), n),
             Job::TaxonomyList(t) => format!("{}/index.html", s.taxonomies[t].name),
             Job::Term(t, k, n) => paged(&s.taxonomies[t].terms[k].dir(s.taxonomies[t].name), n),
+            Job::Feed => "feed.xml".into(),
+            Job::Sitemap => "sitemap.xml".into(),
         }
     }
 
-    /// Renders `job` (using `buf` as scratch space); returns its output path and bytes.
-    fn render(&self, job: Job, buf: &mut Vec<u8>) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// Renders `job` (using `buf` as scratch space); returns its output
+    /// path, its bytes and what it read. `all`: every job and its path.
+    fn render(
+        &self,
+        job: Job,
+        all: (&[Job], &[String]),
+        buf: &mut Vec<u8>,
+    ) -> Result<(String, Vec<u8>, ReadLog), Diagnostic> {
         let path = self.path(job);
+        let mut t = Tracker {
+            r: self,
+            log: vec![],
+        };
         let root = match job {
             Job::NotFound => self.site.config.base_url.clone(),
             _ => root_prefix(&path),
         };
         let mut ctx = Ctx::default();
-        ctx.put("site", self.site_value.clone());
+        ctx.put("site", t.site());
         ctx.insert("root", &root);
         ctx.insert("current_url", &encode_path(&path));
         ctx.insert("generator", GENERATOR);
-        let (template, active, crumbs) = self.fill(job, &mut ctx);
+        let (template, active, crumbs) = fill(&mut t, job, all, &mut ctx);
         ctx.insert("active_section", active);
         ctx.insert("breadcrumbs", &crumbs);
         buf.clear();
         tera::Context::from_value(Value::Object(ctx.0))
             .and_then(|ctx| self.theme.tera.render_to(template, &ctx, &mut *buf))
             .map_err(|e| template_error(&e, &self.theme.origins))?;
-        Ok((path, buf.as_slice().to_vec()))
+        Ok((path, buf.as_slice().to_vec(), t.into_log()))
     }
+}
 
-    /// Adds the job's own variables; returns its template, active section and breadcrumbs.
-    fn fill(&self, job: Job, ctx: &mut Ctx) -> (&'static str, &'a str, Vec<Crumb<'a>>) {
-        let s = self.site;
-        let per = s.config.paginate;
-        match job {
-            Job::Home => {
-                ctx.insert("intro", &s.home_intro);
-                let featured = (0..s.pages.len())
-                    .filter(|&i| s.pages[i].meta.featured)
-                    .map(|i| self.summary(i).clone())
-                    .collect();
-                ctx.put("featured", Value::Array(featured));
-                let latest: Vec<Value> = s
-                    .sections
-                    .iter()
-                    .map(|sec| {
-                        serde_json::json!({
-                            "section": section_view(sec),
-                            "pages": sec.pages.iter().take(HOME_LATEST).map(|&i| self.summary(i)).collect::<Vec<_>>(),
-                        })
+/// Adds the job's own variables, reading the site only through `t`;
+/// returns its template, active section and breadcrumbs.
+fn fill<'a>(
+    t: &mut Tracker<'_, 'a>,
+    job: Job,
+    all: (&[Job], &[String]),
+    ctx: &mut Ctx,
+) -> (&'static str, &'a str, Vec<Crumb<'a>>) {
+    let config = t.config();
+    match job {
+        Job::Home => {
+            ctx.insert("intro", t.home_intro());
+            ctx.put("featured", Value::Array(t.featured()));
+            let latest: Vec<Value> = (0..config.sections.len())
+                .map(|i| {
+                    let section = t.section(i);
+                    let (_, pages) = t.window(List::Section(i), 0, HOME_LATEST);
+                    serde_json::json!({
+                        "section": section,
+                        "pages": pages,
                     })
-                    .collect();
-                ctx.insert("latest", &latest);
-                ("index.html", "", vec![])
+                })
+                .collect();
+            ctx.insert("latest", &latest);
+            ("index.html", "", vec![])
+        }
+        Job::NotFound => ("404.html", "", vec![]),
+        Job::Search => ("search.html", "search", vec![]),
+        Job::Page(i) => {
+            let (page, view) = t.page(i);
+            ctx.put("page", view);
+            let mut crumbs = vec![];
+            let mut active = "";
+            if let Some(sec) = config.sections.iter().find(|s| s.name == page.section) {
+                active = sec.name.as_str();
+                crumbs.push(Crumb {
+                    title: &sec.title,
+                    url: format!("{}/index.html", encode_path(&sec.name)),
+                });
             }
-            Job::NotFound => ("404.html", "", vec![]),
-            Job::Search => ("search.html", "search", vec![]),
-            Job::Page(i) => {
-                let page = &s.pages[i];
-                let body = s.body(i);
-                ctx.insert("page", &page_view(s, i, &body));
-                let mut crumbs = vec![];
-                let mut active = "";
-                if let Some(sec) = s.section(&page.section) {
-                    active = sec.config.name.as_str();
-                    crumbs.push(Crumb {
-                        title: &sec.config.title,
-                        url: format!("{}/index.html", encode_path(&sec.config.name)),
-                    });
-                }
-                (page.kind.template(), active, crumbs)
-            }
-            Job::Section(i, n) => {
-                let sec = &s.sections[i];
-                ctx.insert("section", &section_view(sec));
-                self.list(ctx, &sec.pages, n, &format!("{}/", sec.config.name));
-                (
-                    "section.html",
-                    sec.config.name.as_str(),
-                    if n > 1 {
-                        vec![Crumb {
-                            title: &sec.config.title,
-                            url: format!("{}/index.html", encode_path(&sec.config.name)),
-                        }]
-                    } else {
-                        vec![]
-                    },
-                )
-            }
-            Job::TaxonomyList(t) => {
-                let tax = &s.taxonomies[t];
-                ctx.insert("taxonomy", &taxonomy_view(tax));
-                let mut terms: Vec<&Term> = tax.terms.iter().collect();
-                if tax.name == "years" {
-                    terms.sort_by(|a, b| b.slug.cmp(&a.slug));
-                } else {
-                    terms.sort_by(|a, b| {
-                        b.pages
-                            .len()
-                            .cmp(&a.pages.len())
-                            .then_with(|| a.slug.cmp(&b.slug))
-                    });
-                }
-                let views: Vec<TermView> = terms.iter().map(|term| term_view(tax, term)).collect();
-                ctx.insert("terms", &views);
-                ("taxonomy_list.html", "", vec![])
-            }
-            Job::Term(t, k, n) => {
-                let tax = &s.taxonomies[t];
-                let term = &tax.terms[k];
-                ctx.insert("taxonomy", &taxonomy_view(tax));
-                ctx.insert("term", &term_view(tax, term));
-                self.list(ctx, &term.pages, n, &term.dir(tax.name));
-                let _ = per;
-                (
-                    "taxonomy_term.html",
-                    "",
+            (page.kind.template(), active, crumbs)
+        }
+        Job::Section(i, n) => {
+            let sec = &config.sections[i];
+            ctx.insert("section", &t.section(i));
+            list(t, ctx, List::Section(i), n, &format!("{}/", sec.name));
+            (
+                "section.html",
+                sec.name.as_str(),
+                if n > 1 {
                     vec![Crumb {
-                        title: tax.title,
-                        url: format!("{}/index.html", tax.name),
-                    }],
-                )
+                        title: &sec.title,
+                        url: format!("{}/index.html", encode_path(&sec.name)),
+                    }]
+                } else {
+                    vec![]
+                },
+            )
+        }
+        Job::TaxonomyList(ti) => {
+            ctx.insert("taxonomy", &t.taxonomy(ti));
+            let tax = t.terms(ti);
+            let mut terms: Vec<&Term> = tax.terms.iter().collect();
+            if tax.name == "years" {
+                terms.sort_by(|a, b| b.slug.cmp(&a.slug));
+            } else {
+                terms.sort_by(|a, b| {
+                    b.pages
+                        .len()
+                        .cmp(&a.pages.len())
+                        .then_with(|| a.slug.cmp(&b.slug))
+                });
             }
+            let views: Vec<TermView> = terms.iter().map(|term| term_view(tax, term)).collect();
+            ctx.insert("terms", &views);
+            ("taxonomy_list.html", "", vec![])
+        }
+        Job::Term(ti, k, n) => {
+            ctx.insert("taxonomy", &t.taxonomy(ti));
+            let (tax, term) = t.term(ti, k);
+            ctx.insert("term", &term_view(tax, term));
+            list(
+                t,
+                ctx,
+                List::Term(ti, term.slug.clone()),
+                n,
+                &term.dir(tax.name),
+            );
+            (
+                "taxonomy_term.html",
+                "",
+                vec![Crumb {
+                    title: tax.title,
+                    url: format!("{}/index.html", tax.name),
+                }],
+            )
+        }
+        Job::Feed => {
+            feed(t, ctx);
+            ("feed.xml", "", vec![])
+        }
+        Job::Sitemap => {
+            sitemap(t, all.0, all.1, ctx);
+            ("sitemap.xml", "", vec![])
         }
     }
+}
 
-    /// `pages` and `paginator` for list page `n` of `items` at folder `dir`.
-    fn list(&self, ctx: &mut Ctx, items: &[usize], n: usize, dir: &str) {
-        let per = self.site.config.paginate;
-        let total = page_count(items.len(), per);
-        let pages = items
-            .iter()
-            .skip((n - 1) * per)
-            .take(per)
-            .map(|&i| self.summary(i).clone())
-            .collect();
-        ctx.put("pages", Value::Array(pages));
-        let url = |k: usize| encode_path(&paged(dir, k));
-        ctx.insert(
-            "paginator",
-            &PaginatorView {
-                current: n,
-                total,
-                items: items.len(),
-                prev_url: (n > 1).then(|| url(n - 1)),
-                next_url: (n < total).then(|| url(n + 1)),
-                pages: pager_window(n, total)
-                    .into_iter()
-                    .map(|k| PagerLink {
-                        number: k.unwrap_or(0),
-                        url: k.map(url).unwrap_or_default(),
-                        current: k == Some(n),
-                        gap: k.is_none(),
-                    })
-                    .collect(),
-            },
-        );
-    }
+/// `pages` and `paginator` for list page `n` of `list` at folder `dir`.
+fn list(t: &mut Tracker<'_, '_>, ctx: &mut Ctx, list: List, n: usize, dir: &str) {
+    let per = t.config().paginate;
+    let (items, pages) = t.window(list, (n - 1) * per, per);
+    let total = page_count(items, per);
+    ctx.put("pages", Value::Array(pages));
+    let url = |k: usize| encode_path(&paged(dir, k));
+    ctx.insert(
+        "paginator",
+        &PaginatorView {
+            current: n,
+            total,
+            items,
+            prev_url: (n > 1).then(|| url(n - 1)),
+            next_url: (n < total).then(|| url(n + 1)),
+            pages: pager_window(n, total)
+                .into_iter()
+                .map(|k| PagerLink {
+                    number: k.unwrap_or(0),
+                    url: k.map(url).unwrap_or_default(),
+                    current: k == Some(n),
+                    gap: k.is_none(),
+                })
+                .collect(),
+        },
+    );
+}
 
-    fn feed(&self) -> String {
-        let s = self.site;
-        let base = &s.config.base_url;
-        let entries: Vec<(usize, &Page)> = s
-            .pages
-            .iter()
-            .map(|p| &**p)
-            .enumerate()
-            .filter(|(_, p)| p.kind != crate::config::Kind::Page)
-            .take(FEED_ENTRIES)
-            .collect();
-        let updated = entries
-            .first()
-            .map(|(_, p)| p.meta.date.rfc3339())
-            .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
-        let mut x = String::new();
-        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-        x.push_str(&format!(" xml:lang=\"{}\">\n", xml(&s.config.language)));
-        x.push_str(&format!("  <title>{}</title>\n", xml(&s.config.title)));
-        if !s.config.description.is_empty() {
-            x.push_str(&format!(
-                "  <subtitle>{}</subtitle>\n",
-                xml(&s.config.description)
-            ));
-        }
-        x.push_str(&format!(
-            "  <link href=\"{}feed.xml\" rel=\"self\"/>\n  <link href=\"{}\"/>\n",
-            xml(base),
-            xml(base)
-        ));
-        x.push_str(&format!(
-            "  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>{GENERATOR}</generator>\n",
-            xml(base)
-        ));
-        for (i, p) in entries {
-            let link = format!("{base}{}", encode_path(&p.dir));
-            let summary = p.meta.summary.as_deref().unwrap_or(&s.rendered[i].summary);
-            x.push_str("  <entry>\n");
-            x.push_str(&format!(
-                "    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n",
-                xml(&p.meta.title),
-                xml(&link),
-                xml(&link)
-            ));
-            x.push_str(&format!(
-                "    <updated>{}</updated>\n",
-                p.meta.date.rfc3339()
-            ));
-            if let Some(sp) = &p.meta.speaker {
-                x.push_str(&format!("    <author><name>{}</name></author>\n", xml(sp)));
-            }
-            x.push_str(&format!(
-                "    <category term=\"{}\"/>\n",
-                xml(s.kind_title(p))
-            ));
-            x.push_str(&format!(
-                "    <summary>{}</summary>\n  </entry>\n",
-                xml(summary)
-            ));
-        }
-        x.push_str("</feed>\n");
-        x
-    }
+#[derive(Serialize)]
+struct FeedEntryView<'a> {
+    title: &'a str,
+    link: String,
+    updated: String,
+    author: Option<&'a str>,
+    category: &'a str,
+    summary: &'a str,
+}
 
-    /// `paths[i]`: the output path of `jobs[i]`.
-    fn sitemap(&self, jobs: &[Job], paths: &[String]) -> String {
-        let base = &self.site.config.base_url;
-        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for (job, path) in jobs.iter().zip(paths) {
-            if matches!(job, Job::NotFound | Job::Search) {
-                continue;
-            }
+#[derive(Serialize)]
+struct SitemapUrlView {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// `updated` and `entries` of `feed.xml`: the newest `FEED_ENTRIES` pages
+/// that are not plain pages.
+fn feed(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
+    let base = &t.config().base_url;
+    let entries = t.feed_entries();
+    let updated = entries
+        .first()
+        .map(|(p, _)| p.meta.date.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
+    let views: Vec<FeedEntryView> = entries
+        .iter()
+        .map(|&(p, summary)| FeedEntryView {
+            title: &p.meta.title,
+            link: format!("{base}{}", encode_path(&p.dir)),
+            updated: p.meta.date.rfc3339(),
+            author: p.meta.speaker.as_deref(),
+            category: t.kind_title(p),
+            summary,
+        })
+        .collect();
+    ctx.insert("updated", &updated);
+    ctx.insert("entries", &views);
+}
+
+/// `urls` of `sitemap.xml`; `paths[i]` is the output path of `jobs[i]`.
+fn sitemap(t: &mut Tracker<'_, '_>, jobs: &[Job], paths: &[String], ctx: &mut Ctx) {
+    let base = &t.config().base_url;
+    let pages = t.shaped_pages();
+    let urls: Vec<SitemapUrlView> = jobs
+        .iter()
+        .zip(paths)
+        .filter(|(job, _)| !matches!(job, Job::NotFound | Job::Search | Job::Feed | Job::Sitemap))
+        .map(|(job, path)| {
             let dir = path.strip_suffix("index.html").unwrap_or(path);
-            x.push_str(&format!(
-                "  <url><loc>{}</loc>",
-                xml(&format!("{base}{}", encode_path(dir)))
-            ));
-            if let Job::Page(i) = job {
-                x.push_str(&format!(
-                    "<lastmod>{}</lastmod>",
-                    self.site.pages[*i].meta.date.iso()
-                ));
+            SitemapUrlView {
+                loc: format!("{base}{}", encode_path(dir)),
+                lastmod: match job {
+                    Job::Page(i) => Some(pages[*i].meta.date.iso()),
+                    _ => None,
+                },
             }
-            x.push_str("</url>\n");
-        }
-        x.push_str("</urlset>\n");
-        x
-    }
+        })
+        .collect();
+    ctx.insert("urls", &urls);
 }
 
 /// What the search index sees of page `i` (`date` in ISO form).
@@ -854,7 +1103,7 @@ fn paged(dir: &str, n: usize) -> String {
 /// Text escaped for XML; characters XML 1.0 does not allow (control
 /// characters a hand-written page may hold) are left out, so the feed and
 /// the sitemap always parse.
-fn xml(s: &str) -> String {
+pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -966,7 +1215,15 @@ fn summary_view<'a>(site: &'a Site, i: usize, p: &'a Page, tags: usize) -> Summa
     }
 }
 
-fn page_view<'a>(site: &'a Site, i: usize, r: &'a Rendered) -> PageView<'a> {
+/// Page `i` on its own page, with its body `r` and its section
+/// neighbours (indices of the newer and older page).
+fn page_view<'a>(
+    site: &'a Site,
+    i: usize,
+    r: &'a Rendered,
+    newer: Option<usize>,
+    older: Option<usize>,
+) -> PageView<'a> {
     let p = &site.pages[i];
     let m = &p.meta;
     let neighbour = |n: Option<usize>| {
@@ -975,7 +1232,6 @@ fn page_view<'a>(site: &'a Site, i: usize, r: &'a Rendered) -> PageView<'a> {
             url: &site.pages[k].url,
         })
     };
-    let (newer, older) = site.neighbours[i];
     PageView {
         summary: summary_view(site, i, p, usize::MAX),
         content: &r.html,

@@ -119,6 +119,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
+    tera.register_filter("xml", XmlFilter);
     let list: Vec<(String, String)> = templates.into_iter().map(|(k, (_, t))| (k, t)).collect();
     if let Err(e) = tera.add_raw_templates(list) {
         errors.push(template_error(&e, &origins));
@@ -131,6 +132,31 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         })
     } else {
         Err(errors)
+    }
+}
+
+/// The templates' `xml` filter: text escaped for XML by
+/// [`crate::render::xml`], which also leaves out the characters XML 1.0
+/// forbids (so `feed.xml` and `sitemap.xml` always parse); its output is
+/// not escaped again.
+struct XmlFilter;
+
+impl tera::Filter for XmlFilter {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let text = match value {
+            tera::Value::String(s) => crate::render::xml(s),
+            tera::Value::Null => String::new(),
+            other => crate::render::xml(&other.to_string()),
+        };
+        Ok(tera::Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
     }
 }
 

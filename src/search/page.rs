@@ -2,9 +2,9 @@
 //! positions (title, metadata, body lines on their slots), and its body
 //! cut into parts.
 
-use crate::text::UNIFIED_IDEOGRAPHS;
 use super::tokenize::{scan, KeyMaker};
 use super::{SearchDoc, BODY_START, META_START};
+use crate::text::UNIFIED_IDEOGRAPHS;
 
 /// An owned page with its index keys.
 #[derive(Debug, Clone, PartialEq)]
