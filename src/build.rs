@@ -1,15 +1,15 @@
 //! The build pipeline: config → content → site → render, as plain values.
 //! Writing to disk is left to the caller (`build` writes, `check` does not).
 
-use crate::config::{self, Config};
-use crate::content::{self, Changed, LoadOptions};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::{Collect, OutFile, Output, Sink};
+use crate::load::config::{self, Config};
+use crate::load::content::{self, Changed, LoadOptions};
+use crate::model::site::BodyCache;
+use crate::model::site::Site;
+use crate::publish::output::{Collect, OutFile, Output, Sink};
 use crate::render;
+use crate::render::theme;
 use crate::search::{self, SearchIndex};
-use crate::site::BodyCache;
-use crate::site::Site;
-use crate::theme;
 use std::path::Path;
 use std::sync::Arc;
 

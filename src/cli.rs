@@ -5,7 +5,7 @@
 use crate::build::{self, BuildOptions, Built, Progress};
 use crate::diag::{Diagnostic, Lang};
 use crate::msg::Say;
-use crate::{output, scaffold};
+use crate::{publish::output, scaffold};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -38,7 +38,7 @@ impl Cli {
         match self.lang {
             Some(LangArg::Zh) => Lang::Zh,
             Some(LangArg::En) => Lang::En,
-            None => crate::config::language_of(root),
+            None => crate::load::config::language_of(root),
         }
     }
 }
@@ -174,7 +174,8 @@ pub fn run() -> i32 {
         }
         Command::Check { root } => Ok(cmd_check(&root, lang)),
         Command::Serve { root, bind, port } => {
-            crate::serve::run(&crate::serve::ServeOptions { root, bind, port }).map(|_| 0)
+            crate::live::serve::run(&crate::live::serve::ServeOptions { root, bind, port })
+                .map(|_| 0)
         }
         Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to, lang),
         Command::Deploy { root, to } => cmd_deploy(&root, &to, lang),
@@ -239,8 +240,8 @@ fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
             return Ok(code);
         }
     }
-    let built = std::sync::Arc::new(crate::deploy::output_from_disk(&out)?);
-    let mut deployer = crate::deploy::Deployer::open(to)?;
+    let built = std::sync::Arc::new(crate::publish::deploy::output_from_disk(&out)?);
+    let mut deployer = crate::publish::deploy::Deployer::open(to)?;
     let r = deployer.publish(&built)?;
     println!(
         "published {} into {}: {} written, {} deleted, {} unchanged",
@@ -256,15 +257,15 @@ fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
 /// Rebuilds on every edit; publishes each good build into `deploy_to`
 /// (and ROOT/output). Runs until interrupted.
 fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
-    use crate::changes::ChangeKind;
-    use crate::watch::{Rebuilt, Session, Targets, Watcher};
+    use crate::live::changes::ChangeKind;
+    use crate::live::watch::{Rebuilt, Session, Targets, Watcher};
     let out = root.join("output");
     check_output_location(root, deploy_to)?;
     let _lock = output::lock(&out)?;
     output::recover(&out)?;
     let mut targets = Targets {
-        output: crate::deploy::Deployer::open_output(&out)?,
-        deploy: Some(crate::deploy::Deployer::open(deploy_to)?),
+        output: crate::publish::deploy::Deployer::open_output(&out)?,
+        deploy: Some(crate::publish::deploy::Deployer::open(deploy_to)?),
     };
     let mut watcher = Watcher::new(root, &out)?;
     let mut session = Session::new(root, BuildOptions::default());
@@ -349,12 +350,13 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
 fn check_output_location(root: &Path, out: &Path) -> anyhow::Result<()> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_abs, out_abs) = (abs(root), abs(out));
-    let out_norm = crate::content::normalize(out_abs.strip_prefix("/").unwrap_or(&out_abs))
+    let out_norm = crate::load::content::normalize(out_abs.strip_prefix("/").unwrap_or(&out_abs))
         .unwrap_or_default();
-    let root_norm = crate::content::normalize(root_abs.strip_prefix("/").unwrap_or(&root_abs))
-        .unwrap_or_default();
+    let root_norm =
+        crate::load::content::normalize(root_abs.strip_prefix("/").unwrap_or(&root_abs))
+            .unwrap_or_default();
     if root_norm.starts_with(&out_norm)
-        || out_norm.starts_with(root_norm.join(crate::content::CONTENT_DIR))
+        || out_norm.starts_with(root_norm.join(crate::load::content::CONTENT_DIR))
         || out_norm.starts_with(root_norm.join("static"))
     {
         anyhow::bail!(

@@ -25,13 +25,3 @@ pub(crate) mod render;
 pub(crate) mod scaffold;
 pub mod search;
 pub mod text;
-
-pub(crate) use live::serve;
-pub use live::{changes, watch};
-pub use load::{config, content, frontmatter};
-pub(crate) use load::{date, svg, yamlpos};
-pub use model::markdown;
-pub(crate) use model::{site, urls};
-pub(crate) use publish::deploy;
-pub use publish::output;
-pub(crate) use render::theme;

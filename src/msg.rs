@@ -76,7 +76,7 @@ impl fmt::Display for Msg {
     }
 }
 
-/// Why a slug is refused (see [`crate::urls::check_slug`]).
+/// Why a slug is refused (see [`crate::model::urls::check_slug`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlugProblem {
     ClimbsOut,
@@ -224,11 +224,11 @@ pub enum M<'a> {
     UnsafeImage {
         field: &'a str,
         file: &'a str,
-        problem: &'a crate::svg::SvgProblem,
+        problem: &'a crate::load::svg::SvgProblem,
     },
     UnsafeSvg {
         file: &'a str,
-        problem: &'a crate::svg::SvgProblem,
+        problem: &'a crate::load::svg::SvgProblem,
     },
     ReservedAddress {
         dir: &'a str,
@@ -296,8 +296,8 @@ const DATE_HINT_ZH: &str = "日期请写成 2013-09-25 或 2013年9月25日";
 const DATE_HINT_EN: &str = "write the date as 2013-09-25 or 2013年9月25日";
 
 /// What is wrong with a refused SVG, as the middle of a sentence.
-fn svg_problem(p: &crate::svg::SvgProblem) -> Msg {
-    use crate::svg::SvgProblem::*;
+fn svg_problem(p: &crate::load::svg::SvgProblem) -> Msg {
+    use crate::load::svg::SvgProblem::*;
     match p {
         Element(e) => Msg::new(
             format!("含有可以运行代码的 <{e}> 元素"),

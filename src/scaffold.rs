@@ -19,11 +19,11 @@ pub enum NewKind {
 
 impl NewKind {
     /// The content kind this stands for.
-    pub fn kind(self) -> crate::config::Kind {
+    pub fn kind(self) -> crate::load::config::Kind {
         match self {
-            NewKind::Speech => crate::config::Kind::Speech,
-            NewKind::Case => crate::config::Kind::Case,
-            NewKind::Brand => crate::config::Kind::Brand,
+            NewKind::Speech => crate::load::config::Kind::Speech,
+            NewKind::Case => crate::load::config::Kind::Case,
+            NewKind::Brand => crate::load::config::Kind::Brand,
         }
     }
 }
@@ -65,7 +65,7 @@ fn extract(src: &Dir<'static>, dest: &Path) -> Result<()> {
 
 /// Writes `content/SECTION/TITLE.md` with the front matter of `kind`.
 pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
-    let config = crate::config::load(root).map_err(|d| {
+    let config = crate::load::config::load(root).map_err(|d| {
         anyhow::anyhow!(d
             .iter()
             .map(ToString::to_string)
@@ -73,9 +73,9 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
             .join("\n"))
     })?;
     let want = match kind {
-        NewKind::Speech => crate::config::Kind::Speech,
-        NewKind::Case => crate::config::Kind::Case,
-        NewKind::Brand => crate::config::Kind::Brand,
+        NewKind::Speech => crate::load::config::Kind::Speech,
+        NewKind::Case => crate::load::config::Kind::Case,
+        NewKind::Brand => crate::load::config::Kind::Brand,
     };
     let Some(section) = config.sections.iter().find(|s| s.kind == want) else {
         bail!("site.yaml has no section of kind {}", want.name());
@@ -84,8 +84,10 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
     if title.is_empty() {
         bail!("the title is empty");
     }
-    let slug = crate::urls::slug_from_file_name(title);
-    let dir = root.join(crate::content::CONTENT_DIR).join(&section.name);
+    let slug = crate::model::urls::slug_from_file_name(title);
+    let dir = root
+        .join(crate::load::content::CONTENT_DIR)
+        .join(&section.name);
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
         bail!(
@@ -159,12 +161,17 @@ mod tests {
     fn new_front_matter_parses() {
         for kind in [NewKind::Speech, NewKind::Case, NewKind::Brand] {
             let text = front_matter(kind, "在\"全区\"会议上的讲话", "2024-01-15");
-            let s = crate::frontmatter::split(&text, Path::new("a.md")).unwrap();
-            let raw =
-                crate::frontmatter::parse_raw(s.yaml, s.yaml_line, Path::new("a.md")).unwrap();
+            let s = crate::load::frontmatter::split(&text, Path::new("a.md")).unwrap();
+            let raw = crate::load::frontmatter::parse_raw(s.yaml, s.yaml_line, Path::new("a.md"))
+                .unwrap();
             let mut d = vec![];
-            let (fm, ok) =
-                crate::frontmatter::resolve(raw, s.yaml, s.yaml_line, Path::new("a.md"), &mut d);
+            let (fm, ok) = crate::load::frontmatter::resolve(
+                raw,
+                s.yaml,
+                s.yaml_line,
+                Path::new("a.md"),
+                &mut d,
+            );
             assert!(ok);
             assert_eq!(fm.title, "在\"全区\"会议上的讲话");
             assert!(d.is_empty(), "{d:?}");

@@ -7,9 +7,9 @@ mod common;
 use common::copy_dir;
 use std::path::{Path, PathBuf};
 use zhanting::build::{self, BuildOptions, Quiet};
-use zhanting::changes::{classify, ChangeKind};
-use zhanting::output::Output;
-use zhanting::watch::{Rebuilt, Session};
+use zhanting::live::changes::{classify, ChangeKind};
+use zhanting::live::watch::{Rebuilt, Session};
+use zhanting::publish::output::Output;
 
 /// The repository's own sample site in a temp dir.
 fn sample_site() -> (tempfile::TempDir, PathBuf) {

@@ -709,7 +709,7 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
 /// The `page` fuzz target's checks, on every file in tests/fixtures/fuzz.
 #[test]
 fn fuzz_findings_stay_fixed() {
-    use zhanting::{frontmatter, markdown};
+    use zhanting::{load::frontmatter, model::markdown};
     let dir = fixture("fuzz");
     let mut n = 0;
     for f in files(&dir) {

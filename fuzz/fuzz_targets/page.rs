@@ -4,7 +4,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use zhanting::{frontmatter, markdown};
+use zhanting::{load::frontmatter, model::markdown};
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("content/cases/fuzz.md");

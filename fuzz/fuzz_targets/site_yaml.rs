@@ -5,7 +5,7 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = zhanting::text::decode_text(data) {
-        if let Err(errors) = zhanting::config::parse(&text, Path::new("site.yaml")) {
+        if let Err(errors) = zhanting::load::config::parse(&text, Path::new("site.yaml")) {
             assert!(!errors.is_empty());
             for e in errors {
                 assert!(e.line >= 1 && e.col >= 1);

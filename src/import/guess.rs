@@ -6,7 +6,7 @@
 //! Every guesser works on plain lines (already decoded, one per paragraph)
 //! and is a pure function, so each is unit-tested with made-up lines.
 
-use crate::date::Date;
+use crate::load::date::Date;
 use crate::text::is_han;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -811,8 +811,8 @@ pub fn sector(title: &str, body: &str) -> Option<&'static str> {
 }
 
 /// The kind a text reads as: 讲话 → speech, 品牌 → brand, 案例/经验/做法 → case.
-pub fn kind(title: &str, lines: &[String]) -> (crate::config::Kind, &'static str) {
-    use crate::config::Kind;
+pub fn kind(title: &str, lines: &[String]) -> (crate::load::config::Kind, &'static str) {
+    use crate::load::config::Kind;
     let head: String = lines
         .iter()
         .take(8)
@@ -1048,7 +1048,7 @@ mod tests {
             vec![(0, "甲村的做法".into()), (2, "乙社区的经验".into())]
         );
         assert!(article_markers(&lines("第一篇：只有一篇\n正文。")).is_empty());
-        use crate::config::Kind;
+        use crate::load::config::Kind;
         assert_eq!(kind("在全镇大会上的讲话", &[]).0, Kind::Speech);
         assert_eq!(kind("某村“红色先锋”党建品牌", &[]).0, Kind::Brand);
         assert_eq!(kind("某社区治理的经验", &[]).0, Kind::Case);

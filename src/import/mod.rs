@@ -25,8 +25,8 @@ pub mod docx;
 pub mod guess;
 pub mod text;
 
-use crate::config::Kind;
-use crate::date::Date;
+use crate::load::config::Kind;
+use crate::load::date::Date;
 use crate::msg::{Lang, Msg, M};
 use anyhow::{bail, Context, Result};
 use guess::{DateSource, FoundDate, Guess};
@@ -166,7 +166,7 @@ fn supported(p: &Path) -> bool {
 
 /// The command: imports every file, prints what was guessed, returns the exit status.
 pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>, lang: Lang) -> Result<i32> {
-    let config = crate::config::load(root).map_err(|d| {
+    let config = crate::load::config::load(root).map_err(|d| {
         anyhow::anyhow!(d
             .iter()
             .map(ToString::to_string)
@@ -268,7 +268,7 @@ struct Source<'a> {
 /// Imports one file into the site at `root`; returns the pages written.
 pub fn import_file(
     root: &Path,
-    config: &crate::config::Config,
+    config: &crate::load::config::Config,
     source: &Path,
     opts: &ImportOptions,
 ) -> Result<Vec<Imported>> {
@@ -347,7 +347,7 @@ fn split_articles(lines: Vec<Line>) -> Vec<Article> {
 /// of a compilation (for a title taken from the file name).
 fn import_article(
     root: &Path,
-    config: &crate::config::Config,
+    config: &crate::load::config::Config,
     file: &Source,
     a: &Article,
     number: Option<usize>,
@@ -364,7 +364,7 @@ fn import_article(
         None => guess::kind(&title, &plain),
     };
     let section_dir = section_folder(root, config, kind)?;
-    let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
+    let slug = crate::model::urls::slug_from_file_name(&shorten(&title, 40));
     let body = article_body(a, &g);
     let (front, checks) = front_matter(
         &title,
@@ -391,7 +391,11 @@ fn import_article(
 
 /// The folder of the site's section of `kind`, refused when it leads
 /// outside the site.
-fn section_folder(root: &Path, config: &crate::config::Config, kind: Kind) -> Result<PathBuf> {
+fn section_folder(
+    root: &Path,
+    config: &crate::load::config::Config,
+    kind: Kind,
+) -> Result<PathBuf> {
     let section = config
         .sections
         .iter()
@@ -399,7 +403,7 @@ fn section_folder(root: &Path, config: &crate::config::Config, kind: Kind) -> Re
         .with_context(|| format!("site.yaml has no section of kind {}", kind.name()))?
         .name
         .clone();
-    let section_dir = root.join(crate::content::CONTENT_DIR).join(&section);
+    let section_dir = root.join(crate::load::content::CONTENT_DIR).join(&section);
     check_inside(root, &section_dir)?;
     Ok(section_dir)
 }

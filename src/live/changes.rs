@@ -3,7 +3,7 @@
 //! [`classify`] is the one place that decides, from a path alone, whether a
 //! change under the site folder matters and how much must be rebuilt. It is a
 //! pure function (no disk access) so that it can be tested exhaustively; the
-//! watcher ([`crate::watch`]) feeds it every path notify reports and merges
+//! watcher ([`crate::live::watch`]) feeds it every path notify reports and merges
 //! the answers with [`ChangeKind::merge`].
 //!
 //! Editors save in odd ways: Vim writes `4913` and `file.md~`, Emacs

@@ -10,7 +10,7 @@
 //! - A file the build copies from the site (attachments, images, `static/`)
 //!   is read when it is requested, and only while its source is still a
 //!   regular file whose real path is inside the site folder
-//!   ([`crate::output::open_within`]); a source swapped for a link to
+//!   ([`crate::publish::output::open_within`]); a source swapped for a link to
 //!   elsewhere after the build answers 404.
 //! - Only requests for this machine are answered: the `Host` must be an IP
 //!   address, `localhost` (or `*.localhost`) or the machine's own name,
@@ -39,11 +39,11 @@
 //!   generations through a `tokio::sync::watch` channel.
 
 use crate::build::BuildOptions;
-use crate::changes::ChangeKind;
-use crate::deploy::Deployer;
 use crate::diag::Diagnostic;
-use crate::output::{OutFile, Output};
-use crate::watch::{Rebuilt, Session, Watcher};
+use crate::live::changes::ChangeKind;
+use crate::live::watch::{Rebuilt, Session, Watcher};
+use crate::publish::deploy::Deployer;
+use crate::publish::output::{OutFile, Output};
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use http_body_util::{combinators::BoxBody, BodyExt, Empty, Full};
@@ -132,8 +132,8 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     let mut watcher = Watcher::new(&opts.root, &out_dir)?;
     // The output folder is kept up to date too, unless another zhanting
     // is writing it (or it holds other files): then from memory only.
-    let opened = crate::output::lock(&out_dir).and_then(|lock| {
-        crate::output::recover(&out_dir)?;
+    let opened = crate::publish::output::lock(&out_dir).and_then(|lock| {
+        crate::publish::output::recover(&out_dir)?;
         Ok((lock, Deployer::open_output(&out_dir)?))
     });
     let (_lock, mut local) = match opened {
@@ -145,7 +145,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     };
 
     let first = session.rebuild(ChangeKind::Config, &[]);
-    let base_path = crate::config::load(&opts.root)
+    let base_path = crate::load::config::load(&opts.root)
         .ok()
         .map(|c| base_path(&c.base_url))
         .unwrap_or_else(|| "/".to_string());
@@ -635,10 +635,11 @@ async fn file_response(
         OutFile::Static(b) => Bytes::from_static(b),
         OutFile::Copy(src) => {
             let (src, root) = (src.clone(), shared.root.clone());
-            let (file, len) =
-                tokio::task::spawn_blocking(move || crate::output::open_within(&src, &root))
-                    .await
-                    .ok()??;
+            let (file, len) = tokio::task::spawn_blocking(move || {
+                crate::publish::output::open_within(&src, &root)
+            })
+            .await
+            .ok()??;
             if !html {
                 let body = FileBody {
                     file: tokio::fs::File::from_std(file),
@@ -856,7 +857,7 @@ poll();
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::OutFile;
+    use crate::publish::output::OutFile;
 
     fn site() -> Output {
         let mut o = Output::default();

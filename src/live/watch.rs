@@ -1,7 +1,7 @@
 //! Rebuilding on every edit: a [`Session`] that rebuilds the site and keeps
 //! the last good build, and a [`Watcher`] that turns the file-system events
 //! notify reports into debounced batches classified by
-//! [`crate::changes::classify`].
+//! [`crate::live::changes::classify`].
 //!
 //! A rebuild after a content or `static/` change is incremental: the
 //! session's [`Memo`] holds every stage's results, and
@@ -12,14 +12,14 @@
 //! rendering; a `site.yaml` change, or a watcher that lost events, starts
 //! from nothing. Either way the output is byte for byte a clean build's.
 //! The new [`Output`] goes to the targets, which write only the files
-//! that changed ([`crate::deploy::Deployer`]).
+//! that changed ([`crate::publish::deploy::Deployer`]).
 
 use crate::build::{self, BuildOptions, Memo};
-use crate::changes::{classify, ChangeKind};
-use crate::content::Changed;
-use crate::deploy::Deployer;
 use crate::diag::Diagnostic;
-use crate::output::Output;
+use crate::live::changes::{classify, ChangeKind};
+use crate::load::content::Changed;
+use crate::publish::deploy::Deployer;
+use crate::publish::output::Output;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher as _};
 use std::path::{Path, PathBuf};

@@ -3,8 +3,8 @@
 //! [`Diagnostic`] at its line in `site.yaml`.
 
 use crate::diag::{nearest, Diagnostic, M};
+use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
-use crate::yamlpos::{key_positions, yaml_error};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;
 
@@ -157,7 +157,7 @@ pub fn language_of(root: &Path) -> crate::msg::Lang {
     std::fs::read(root.join(FILE_NAME))
         .ok()
         .and_then(|b| crate::text::decode_text(&b).ok())
-        .filter(|t| crate::yamlpos::too_deep(t).is_none())
+        .filter(|t| crate::load::yamlpos::too_deep(t).is_none())
         .and_then(|t| serde_yaml::from_str::<Value>(&t).ok())
         .and_then(|v| {
             v.get("language")
@@ -169,13 +169,13 @@ pub fn language_of(root: &Path) -> crate::msg::Lang {
 
 /// Parses the text of a `site.yaml`.
 pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
-    if let Some((line, col)) = crate::yamlpos::too_deep(text) {
+    if let Some((line, col)) = crate::load::yamlpos::too_deep(text) {
         return Err(vec![Diagnostic::err(
             shown,
             line,
             col,
             M::TooDeep {
-                max: crate::yamlpos::MAX_DEPTH,
+                max: crate::load::yamlpos::MAX_DEPTH,
             },
         )]);
     }

@@ -4,10 +4,10 @@
 //! list sorted by source path, and the section intros by section name.
 //! Nothing here renders Markdown.
 
-use crate::config::{Config, Kind, PAGES_FOLDER};
 use crate::diag::{Diagnostic, M};
-use crate::frontmatter::{self, FrontMatter, Located};
-use crate::urls;
+use crate::load::config::{Config, Kind, PAGES_FOLDER};
+use crate::load::frontmatter::{self, FrontMatter, Located};
+use crate::model::urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -65,10 +65,7 @@ pub struct Page {
 /// Intro text of the home page or a section (`_index.md`).
 #[derive(Debug, Clone, Default)]
 pub struct Intro {
-    pub source: PathBuf,
-    pub title: Option<String>,
     pub body: String,
-    pub body_line: usize,
 }
 
 /// Everything under `content/`: the pages sorted by source path, the
@@ -86,24 +83,6 @@ pub struct Library {
 #[derive(Debug, Clone, Copy)]
 pub struct LoadOptions {
     pub drafts: bool,
-}
-
-/// Reads every page under `ROOT/content`. Problems go to `diags`; pages with
-/// errors are left out.
-pub fn load(
-    root: &Path,
-    config: &Config,
-    opts: LoadOptions,
-    diags: &mut Vec<Diagnostic>,
-) -> Library {
-    load_with(
-        root,
-        config,
-        opts,
-        &mut Cache::default(),
-        &Changed::Everything,
-        diags,
-    )
 }
 
 /// Files loaded by an earlier run, kept to be reused while unchanged.
@@ -155,10 +134,6 @@ pub struct ReadSet {
 }
 
 impl ReadSet {
-    pub fn reads(&self) -> &[Read] {
-        &self.reads
-    }
-
     fn note(&mut self, read: Read) {
         if !self.reads.contains(&read) {
             self.reads.push(read);
@@ -207,10 +182,10 @@ impl ReadSet {
         }
     }
 
-    /// [`crate::svg::check_file`] for `rel`.
-    fn svg_problem(&mut self, root: &Path, rel: &Path) -> Option<crate::svg::SvgProblem> {
+    /// [`crate::load::svg::check_file`] for `rel`.
+    fn svg_problem(&mut self, root: &Path, rel: &Path) -> Option<crate::load::svg::SvgProblem> {
         self.note(Read::File(rel.to_path_buf()));
-        crate::svg::check_file(&root.join(rel))
+        crate::load::svg::check_file(&root.join(rel))
     }
 
     /// Walks the folder `rel`, sorted by name.
@@ -557,43 +532,36 @@ fn load_file(
 fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Intro> {
     if !text.starts_with("---") {
         return Some(Intro {
-            source: path.to_path_buf(),
-            title: None,
             body: text.to_string(),
-            body_line: 1,
         });
     }
     let s = frontmatter::split(text, path)
         .map_err(|d| diags.push(d))
         .ok()?;
-    if let Some((line, col)) = crate::yamlpos::too_deep(s.yaml) {
+    if let Some((line, col)) = crate::load::yamlpos::too_deep(s.yaml) {
         diags.push(Diagnostic::err(
             path,
             s.yaml_line - 1 + line,
             col,
             M::TooDeep {
-                max: crate::yamlpos::MAX_DEPTH,
+                max: crate::load::yamlpos::MAX_DEPTH,
             },
         ));
         return None;
     }
-    let v: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(crate::yamlpos::yaml_error(
-                &e,
-                s.yaml,
-                path,
-                s.yaml_line - 1,
-            ));
-            return None;
-        }
-    };
+    // Only its syntax is checked: no field of an intro's front matter is
+    // used.
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(s.yaml) {
+        diags.push(crate::load::yamlpos::yaml_error(
+            &e,
+            s.yaml,
+            path,
+            s.yaml_line - 1,
+        ));
+        return None;
+    }
     Some(Intro {
-        source: path.to_path_buf(),
-        title: v.get("title").and_then(crate::text::scalar_string),
         body: s.body.to_string(),
-        body_line: s.body_line,
     })
 }
 
@@ -620,7 +588,7 @@ fn load_page(
         Some(slug) => match urls::check_slug(slug) {
             Ok(()) => slug.clone(),
             Err(why) => {
-                let (line, col) = crate::yamlpos::key_positions(s.yaml, s.yaml_line - 1)
+                let (line, col) = crate::load::yamlpos::key_positions(s.yaml, s.yaml_line - 1)
                     .get("slug")
                     .copied()
                     .unwrap_or((1, 1));
@@ -706,7 +674,7 @@ fn load_page(
 /// Positions of the taxonomy values in the front matter: the first
 /// occurrence of each value at or after its key's line.
 fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(String, usize, usize)> {
-    let keys = crate::yamlpos::key_positions(yaml, yaml_line - 1);
+    let keys = crate::load::yamlpos::key_positions(yaml, yaml_line - 1);
     let lines: Vec<&str> = yaml.lines().collect();
     let fields: [(&str, Vec<&String>); 4] = [
         ("region", meta.region.iter().collect()),

@@ -5,10 +5,10 @@
 //! exhaustively into the typed [`FrontMatter`], so a new field does not
 //! compile until it is handled. Every problem is collected, not just the first.
 
-use crate::date::Date;
 use crate::diag::{nearest, Diagnostic, M};
+use crate::load::date::Date;
+use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
-use crate::yamlpos::{key_positions, yaml_error};
 use serde::Deserialize;
 use serde_yaml::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -160,13 +160,13 @@ pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMa
     if yaml.trim().is_empty() {
         return Ok(RawFrontMatter::default());
     }
-    if let Some((line, col)) = crate::yamlpos::too_deep(yaml) {
+    if let Some((line, col)) = crate::load::yamlpos::too_deep(yaml) {
         return Err(Diagnostic::err(
             path,
             yaml_line - 1 + line,
             col,
             M::TooDeep {
-                max: crate::yamlpos::MAX_DEPTH,
+                max: crate::load::yamlpos::MAX_DEPTH,
             },
         ));
     }

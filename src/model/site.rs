@@ -2,11 +2,11 @@
 //! sections, taxonomies and neighbours. Built once from the [`Library`];
 //! the renderer only reads it.
 
-use crate::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
-use crate::content::{normalize, Intro, Library, Page};
 use crate::diag::{Diagnostic, M};
-use crate::markdown::{self, Rendered};
-use crate::urls;
+use crate::load::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
+use crate::load::content::{normalize, Intro, Library, Page};
+use crate::model::markdown::{self, Rendered};
+use crate::model::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -577,7 +577,7 @@ fn render_page<'u>(
             continue;
         };
         if normalize(&folder.join(path.as_str()))
-            .is_none_or(|t| !t.starts_with(crate::content::CONTENT_DIR))
+            .is_none_or(|t| !t.starts_with(crate::load::content::CONTENT_DIR))
         {
             diags.push(Diagnostic::err(
                 &page.source,

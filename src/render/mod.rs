@@ -1,8 +1,8 @@
 //! Rendering: the [`Site`] model through the theme's Tera templates into a
 //! [`Sink`]. Pages are rendered in parallel, and each file is handed to the
-//! sink as it is made: kept in memory ([`crate::output::Collect`]), written
-//! into the staging folder on disk ([`crate::output::Staging`], `zhanting
-//! build`) or dropped ([`crate::output::Discard`], `zhanting check`). This
+//! sink as it is made: kept in memory ([`crate::publish::output::Collect`]), written
+//! into the staging folder on disk ([`crate::publish::output::Staging`], `zhanting
+//! build`) or dropped ([`crate::publish::output::Discard`], `zhanting check`). This
 //! module opens no file itself; where the bytes go is the sink's choice.
 //!
 //! Templates get borrowed views (`*View<'a>`, as Zola's `SerializingPage`),
@@ -19,13 +19,13 @@
 
 pub mod theme;
 
-use crate::content::Page;
 use crate::diag::Diagnostic;
-use crate::markdown::Rendered;
-use crate::output::{OutFile, Output, Sink};
-use crate::site::{Section, Site, Taxonomy, Term};
-use crate::theme::{template_error, AssetSource, Theme};
-use crate::urls::{encode_path, root_prefix};
+use crate::load::content::Page;
+use crate::model::markdown::Rendered;
+use crate::model::site::{Section, Site, Taxonomy, Term};
+use crate::model::urls::{encode_path, root_prefix};
+use crate::publish::output::{OutFile, Output, Sink};
+use crate::render::theme::{template_error, AssetSource, Theme};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
@@ -141,7 +141,7 @@ struct PageView<'a> {
     #[serde(flatten)]
     summary: SummaryView<'a>,
     content: &'a str,
-    toc: &'a [crate::markdown::Heading],
+    toc: &'a [crate::model::markdown::Heading],
     reading_minutes: usize,
     char_count: usize,
     place: Option<&'a str>,
@@ -304,7 +304,7 @@ pub struct Memo {
 /// file (for progress display).
 ///
 /// With a `previous` output (which the sink already holds:
-/// [`crate::output::Collect::on`]) and the `memo` of the render that made it,
+/// [`crate::publish::output::Collect::on`]) and the `memo` of the render that made it,
 /// a file is left as it is when every coordinate its last render read
 /// ([`Dep`]) has the same value on this site; files of the previous render
 /// that this one no longer makes are removed. Rendering records the reads:
@@ -534,7 +534,7 @@ impl<'a> Lookup<'a> {
     fn feed_entries(&self) -> impl Iterator<Item = usize> + 'a {
         let s = self.site;
         (0..s.pages.len())
-            .filter(move |&i| s.pages[i].kind != crate::config::Kind::Page)
+            .filter(move |&i| s.pages[i].kind != crate::load::config::Kind::Page)
             .take(FEED_ENTRIES)
     }
 
@@ -613,7 +613,7 @@ impl<'r, 'a> Tracker<'r, 'a> {
     }
 
     /// `site.yaml` (not recorded: the memo is valid for one).
-    fn config(&self) -> &'a crate::config::Config {
+    fn config(&self) -> &'a crate::load::config::Config {
         &self.r.site.config
     }
 
@@ -1166,7 +1166,7 @@ fn term_link<'a>(taxonomy: &str, name: impl Into<Cow<'a, str>>) -> TermLink<'a> 
     TermLink {
         url: encode_path(&format!(
             "{taxonomy}/{}/index.html",
-            crate::urls::term_slug(&name)
+            crate::model::urls::term_slug(&name)
         )),
         name,
     }

@@ -62,7 +62,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     // Later sources win: the built-in theme, the site's theme, the site's
     // own `static/` folder (copied verbatim to the output root).
-    let site_static = root.join(crate::content::STATIC_DIR);
+    let site_static = root.join(crate::load::content::STATIC_DIR);
     for (dir, is_templates) in [
         (site_theme.join("templates"), true),
         (site_theme.join("static"), false),
@@ -95,7 +95,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                     }
                     Err(msg) => errors.push(Diagnostic::error(shown, 1, 1, msg)),
                 }
-            } else if let Some(problem) = crate::svg::check_file(e.path()) {
+            } else if let Some(problem) = crate::load::svg::check_file(e.path()) {
                 let file = crate::diag::display_path(&shown);
                 errors.push(Diagnostic::err(
                     &shown,

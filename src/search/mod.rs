@@ -74,7 +74,9 @@ mod tokenize;
 
 pub use fresh::build_into;
 pub use stage::index_site;
-pub use tokenize::{fnv1a, keys, units};
+pub use tokenize::fnv1a;
+#[cfg(test)]
+pub use tokenize::{keys, units};
 
 use format::MetaRows;
 use page::Doc;
@@ -183,14 +185,6 @@ impl SearchIndex {
             .flatten()
             .unwrap_or_default();
         (ix, files.into_inner().unwrap_or_default())
-    }
-
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
     }
 }
 

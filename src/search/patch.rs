@@ -29,6 +29,7 @@ impl SearchIndex {
     /// layout itself changes (shard count or id space) or a shard file to
     /// patch is not as this module wrote it: then the state is spent and the
     /// caller builds afresh.
+    #[cfg(test)]
     pub fn patch(
         &mut self,
         docs: &[SearchDoc<'_>],

@@ -6,10 +6,10 @@
 
 use super::{build_into, is_index_file, Patch, SearchDoc, SearchIndex};
 use crate::diag::Diagnostic;
+use crate::model::site::Site;
 use crate::msg::M;
-use crate::output::{OutFile, Output, Sink};
+use crate::publish::output::{OutFile, Output, Sink};
 use crate::render;
-use crate::site::Site;
 use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
 use std::path::Path;

@@ -15,10 +15,12 @@ use crate::text::UNIFIED_IDEOGRAPHS;
 use unicode_normalization::UnicodeNormalization;
 
 /// A unit and its position.
+#[cfg(test)]
 pub type Unit = (String, u32);
 
 /// Splits `text` into units, positions counting from `start`. Returns the
 /// units and the next free position.
+#[cfg(test)]
 pub fn units(text: &str, start: u32) -> (Vec<Unit>, u32) {
     let mut out = Vec::new();
     let end = scan(text, start, |u, p| out.push((u.to_string(), p)));
@@ -92,6 +94,7 @@ fn is_plain_ideograph(c: char) -> bool {
 
 /// Unigram and adjacent-bigram keys with their positions (a bigram sits at
 /// the position of its first unit).
+#[cfg(test)]
 pub fn keys(units: &[Unit]) -> Vec<(String, u32)> {
     let mut out = Vec::with_capacity(units.len() * 2);
     let mut pairs = KeyMaker::default();

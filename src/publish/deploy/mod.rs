@@ -49,7 +49,7 @@
 //! that a mistyped `--to` never mixes the site into someone's documents. A
 //! stray `.zhanting` marker hands nothing over: it counts only for the build's
 //! own output folder ([`Deployer::open_output`]), which the output lock
-//! ([`crate::output::lock`]) already guards.
+//! ([`crate::publish::output::lock`]) already guards.
 //!
 //! # What it never does
 //!
@@ -68,7 +68,7 @@
 
 pub mod tree;
 
-use crate::output::{OutFile, Output, MARKER};
+use crate::publish::output::{OutFile, Output, MARKER};
 use anyhow::{bail, Context, Result};
 use imbl::ordmap::DiffItem;
 use rayon::prelude::*;
