@@ -9,7 +9,6 @@ use crate::diag::Diagnostic;
 use crate::model::site::Site;
 use crate::msg::M;
 use crate::publish::output::{OutFile, Output, Sink};
-use crate::render;
 use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
 use std::path::Path;
@@ -87,7 +86,7 @@ fn patch_site(ix: &mut SearchIndex, site: &Site, prev: &Output) -> Option<Patch>
     let docs: Vec<SearchDoc<'_>> = fresh
         .iter()
         .zip(&dates)
-        .map(|(&i, date)| render::search_doc(site, i, date))
+        .map(|(&i, date)| search_doc(site, i, date))
         .collect();
     let patch = ix.patch_pages(&docs, &removed, &|path| prev.read(path))?;
     ix.revs.retain(|rev, _| now.contains(rev));
@@ -130,7 +129,7 @@ fn remove_index_files(prev: &Output, sink: &dyn Sink) {
 fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Result<Option<SearchIndex>, Diagnostic> {
     let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
     let docs: Vec<_> = (0..site.pages.len())
-        .map(|i| render::search_doc(site, i, &dates[i]))
+        .map(|i| search_doc(site, i, &dates[i]))
         .collect();
     let put = |path: String, bytes: Vec<u8>| sink.put(path, OutFile::Bytes(bytes.into()));
     let scratch = sink.scratch();
@@ -157,4 +156,38 @@ fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Result<Option<SearchI
             .collect();
     }
     Ok(index)
+}
+
+/// What the search index sees of page `i` (`date` in ISO form).
+fn search_doc<'a>(s: &'a Site, i: usize, date: &'a str) -> SearchDoc<'a> {
+    let (p, r) = (&s.pages[i], &s.rendered[i]);
+    let m = &p.meta;
+    let mut meta: Vec<&str> = [
+        &m.speaker,
+        &m.speaker_title,
+        &m.occasion,
+        &m.place,
+        &m.doc_number,
+        &m.organization,
+        &m.branch,
+        &m.brand,
+        &m.slogan,
+        &m.secretary,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
+    meta.extend(m.tags.iter().map(String::as_str));
+    meta.extend(m.highlights.iter().map(String::as_str));
+    SearchDoc {
+        url: &p.url,
+        title: &m.title,
+        kind: p.kind.name(),
+        date,
+        region: m.region.as_deref().unwrap_or(""),
+        sector: m.sector.as_deref().unwrap_or(""),
+        meta,
+        body: &r.text,
+    }
 }
