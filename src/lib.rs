@@ -25,3 +25,4 @@ pub(crate) mod render;
 pub(crate) mod scaffold;
 pub mod search;
 pub mod text;
+pub(crate) mod urls;

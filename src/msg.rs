@@ -76,7 +76,7 @@ impl fmt::Display for Msg {
     }
 }
 
-/// Why a slug is refused (see [`crate::model::urls::check_slug`]).
+/// Why a slug is refused (see [`crate::urls::check_slug`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlugProblem {
     ClimbsOut,

@@ -84,7 +84,7 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
     if title.is_empty() {
         bail!("the title is empty");
     }
-    let slug = crate::model::urls::slug_from_file_name(title);
+    let slug = crate::urls::slug_from_file_name(title);
     let dir = root
         .join(crate::load::content::CONTENT_DIR)
         .join(&section.name);

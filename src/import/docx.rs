@@ -573,7 +573,7 @@ const IMAGE_EXTENSIONS: &[&str] = &[
 /// when the name (lower-cased) is `taken` already.
 fn image_name(path: &str, index: usize, taken: &mut HashSet<String>) -> String {
     let base = path.rsplit('/').next().unwrap_or(path);
-    let safe = crate::model::urls::slug_from_file_name(base);
+    let safe = crate::urls::slug_from_file_name(base);
     let (stem, ext) = match safe.rsplit_once('.') {
         Some((stem, ext))
             if !stem.is_empty()

@@ -364,7 +364,7 @@ fn import_article(
         None => guess::kind(&title, &plain),
     };
     let section_dir = section_folder(root, config, kind)?;
-    let slug = crate::model::urls::slug_from_file_name(&shorten(&title, 40));
+    let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
     let body = article_body(a, &g);
     let (front, checks) = front_matter(
         &title,

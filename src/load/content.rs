@@ -7,7 +7,7 @@
 use crate::diag::{Diagnostic, M};
 use crate::load::config::{Config, Kind, PAGES_FOLDER};
 use crate::load::frontmatter::{self, FrontMatter, Located};
-use crate::model::urls;
+use crate::urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};

@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, M};
 use crate::load::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::load::content::{normalize, Intro, Library, Page};
 use crate::model::markdown::{self, Rendered};
-use crate::model::urls;
+use crate::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;

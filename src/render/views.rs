@@ -5,7 +5,7 @@
 use crate::load::content::Page;
 use crate::model::markdown::Rendered;
 use crate::model::site::{Section, Site, Taxonomy, Term};
-use crate::model::urls::encode_path;
+use crate::urls::encode_path;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -237,7 +237,7 @@ pub(super) fn term_link<'a>(taxonomy: &str, name: impl Into<Cow<'a, str>>) -> Te
     TermLink {
         url: encode_path(&format!(
             "{taxonomy}/{}/index.html",
-            crate::model::urls::term_slug(&name)
+            crate::urls::term_slug(&name)
         )),
         name,
     }
