@@ -152,16 +152,91 @@ fn run(
     let keep = memo.is_some();
     let memo = memo.unwrap_or(&mut scratch);
     let mut diags = Diagnostics::default();
+    let (config, theme) = config_and_theme(root, opts, &mut memo.theme, changed)?;
+    clock.lap("config + theme");
+    let (site, content_diags) = site_model(root, opts, config, memo, keep, changed, &clock);
+    diags.extend(content_diags);
+    let theme = match theme {
+        Ok(t) => t,
+        Err(e) => return Err(failed(diags, e)),
+    };
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    let counted = Counted {
+        sink,
+        n: Default::default(),
+    };
+    let rendered = render_pages(
+        &site,
+        &theme,
+        &mut memo.render,
+        previous,
+        &counted,
+        progress,
+    );
+    clock.lap("render");
+    let rendered = match rendered {
+        Ok(n) => n,
+        Err(e) => return Err(failed(diags, e)),
+    };
+    match search::index_site(&site, memo.search.take(), keep, previous, &counted) {
+        Ok(index) => memo.search = index,
+        Err(e) => return Err(failed(diags, [e])),
+    }
+    clock.lap("search index");
+    if keep {
+        memo.theme = Some(theme);
+    }
+    Ok(Built {
+        pages: site.pages.len(),
+        files: counted.n.into_inner(),
+        rendered,
+        diagnostics: diags.sorted(),
+    })
+}
+
+/// Every diagnostic of a failed build, `more` added, sorted.
+fn failed(mut diags: Diagnostics, more: impl IntoIterator<Item = Diagnostic>) -> Vec<Diagnostic> {
+    diags.extend(more);
+    diags.sorted()
+}
+
+/// The theme, or the errors that kept it from loading (reported after
+/// the content's messages).
+type ThemeLoad = Result<theme::Theme, Vec<Diagnostic>>;
+
+/// Reads `site.yaml` (with `base_url` overridden by the options), then the
+/// theme, unless only `content/` changed and `kept` holds it. The theme's
+/// errors are returned, not yet reported.
+fn config_and_theme(
+    root: &Path,
+    opts: &BuildOptions,
+    kept: &mut Option<theme::Theme>,
+    changed: &Changed<'_>,
+) -> Result<(Config, ThemeLoad), Vec<Diagnostic>> {
     let mut config: Config = config::load(root)?;
     if let Some(b) = &opts.base_url {
         config.base_url = config::normalize_base_url(b);
     }
-    let theme = match memo.theme.take() {
+    let theme = match kept.take() {
         Some(t) if changed.all_under("content") => Ok(t),
         _ => theme::load(root, &config.theme),
     };
-    clock.lap("config + theme");
+    Ok((config, theme))
+}
 
+/// Loads `content/` and makes the site model (Markdown rendered, bodies
+/// held or not, see [`HOLD_BODIES_BELOW`]), with the messages of both.
+fn site_model(
+    root: &Path,
+    opts: &BuildOptions,
+    config: Config,
+    memo: &mut Memo,
+    keep: bool,
+    changed: &Changed<'_>,
+    clock: &Stopwatch,
+) -> (Site, Vec<Diagnostic>) {
     let mut content_diags = vec![];
     let library = content::load_with(
         root,
@@ -180,53 +255,23 @@ fn run(
     };
     let site = Site::build_with(config, library, &mut memo.bodies, hold, &mut content_diags);
     clock.lap("markdown + site model");
-    diags.extend(content_diags);
+    (site, content_diags)
+}
 
-    let theme = match theme {
-        Ok(t) => t,
-        Err(e) => {
-            diags.extend(e);
-            return Err(diags.sorted());
-        }
-    };
-    if diags.has_errors() {
-        return Err(diags.sorted());
-    }
-    let counted = Counted {
-        sink,
-        n: Default::default(),
-    };
+/// Renders every output file that needs it into `sink`, ticking `progress`
+/// once a page; returns how many pages were rendered.
+fn render_pages(
+    site: &Site,
+    theme: &theme::Theme,
+    memo: &mut render::Memo,
+    previous: Option<&Output>,
+    sink: &Counted<'_>,
+    progress: &dyn Progress,
+) -> Result<usize, Vec<Diagnostic>> {
     progress.start("rendering", site.pages.len());
-    let rendered =
-        render::render_site(&site, &theme, &mut memo.render, previous, &counted, &|| {
-            progress.tick()
-        });
+    let rendered = render::render_site(site, theme, memo, previous, sink, &|| progress.tick());
     progress.finish();
-    clock.lap("render");
-    let rendered = match rendered {
-        Ok(n) => n,
-        Err(e) => {
-            diags.extend(e);
-            return Err(diags.sorted());
-        }
-    };
-    match search::index_site(&site, memo.search.take(), keep, previous, &counted) {
-        Ok(index) => memo.search = index,
-        Err(e) => {
-            diags.push(e);
-            return Err(diags.sorted());
-        }
-    }
-    clock.lap("search index");
-    if keep {
-        memo.theme = Some(theme);
-    }
-    Ok(Built {
-        pages: site.pages.len(),
-        files: counted.n.into_inner(),
-        rendered,
-        diagnostics: diags.sorted(),
-    })
+    rendered
 }
 
 /// Counts the files put into a sink.

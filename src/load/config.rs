@@ -264,6 +264,8 @@ fn unknown_key(
     )
 }
 
+/// Reads the `sections:` mapping, in its order, each entry by
+/// [`parse_section`]; every problem is reported.
 fn parse_sections(
     v: &Value,
     text: &str,
@@ -280,78 +282,113 @@ fn parse_sections(
         )]);
     };
     for (k, sv) in m {
-        let name = scalar_string(k).unwrap_or_default();
-        let line = line_of(text, &format!("{name}:"));
-        let col = text
-            .lines()
-            .nth(line - 1)
-            .map(|l| l.len() - l.trim_start().len() + 1)
-            .unwrap_or(1);
-        if name.is_empty() || name.contains(['/', '\\', '.']) || name == PAGES_FOLDER {
-            errors.push(Diagnostic::err(
-                shown,
-                line,
-                col,
-                M::BadSectionName { name: &name },
-            ));
-            continue;
+        if let Some(section) = parse_section(k, sv, text, shown, &mut errors) {
+            out.push(section);
         }
-        let Value::Mapping(sm) = sv else {
-            errors.push(Diagnostic::err(
-                shown,
-                line,
-                col,
-                M::SectionNeedsTitleAndKind { name: &name },
-            ));
-            continue;
-        };
-        let mut title = None;
-        let mut kind = None;
-        for (sk, sval) in sm {
-            let skey = sk.as_str().unwrap_or("");
-            match skey {
-                "title" => title = scalar_string(sval),
-                "kind" => match sval.as_str().and_then(Kind::parse) {
-                    Some(k) if k != Kind::Page => kind = Some(k),
-                    _ => errors.push(Diagnostic::err(
-                        shown,
-                        line,
-                        col,
-                        M::SectionUnknownKind { name: &name },
-                    )),
-                },
-                other => errors.push(unknown_key(
-                    shown,
-                    line,
-                    col,
-                    other,
-                    SECTION_KEYS,
-                    Some(&name),
-                )),
-            }
-        }
-        let Some(kind) = kind else {
-            if errors.is_empty() {
-                errors.push(Diagnostic::err(
-                    shown,
-                    line,
-                    col,
-                    M::SectionNoKind { name: &name },
-                ));
-            }
-            continue;
-        };
-        out.push(SectionConfig {
-            title: title.unwrap_or_else(|| name.clone()),
-            name,
-            kind,
-        });
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// One entry of `sections:` (`name: { title, kind }`); `None` when it is
+/// refused, with its problems added to `errors` (which holds those of the
+/// entries before it).
+fn parse_section(
+    k: &Value,
+    sv: &Value,
+    text: &str,
+    shown: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<SectionConfig> {
+    let name = scalar_string(k).unwrap_or_default();
+    let (line, col) = section_position(text, &name);
+    if name.is_empty() || name.contains(['/', '\\', '.']) || name == PAGES_FOLDER {
+        errors.push(Diagnostic::err(
+            shown,
+            line,
+            col,
+            M::BadSectionName { name: &name },
+        ));
+        return None;
+    }
+    let Value::Mapping(sm) = sv else {
+        errors.push(Diagnostic::err(
+            shown,
+            line,
+            col,
+            M::SectionNeedsTitleAndKind { name: &name },
+        ));
+        return None;
+    };
+    let (title, kind) = section_fields(sm, &name, (line, col), shown, errors);
+    let Some(kind) = kind else {
+        if errors.is_empty() {
+            errors.push(Diagnostic::err(
+                shown,
+                line,
+                col,
+                M::SectionNoKind { name: &name },
+            ));
+        }
+        return None;
+    };
+    Some(SectionConfig {
+        title: title.unwrap_or_else(|| name.clone()),
+        name,
+        kind,
+    })
+}
+
+/// Where the entry of the section `name` is written in `site.yaml`: its
+/// line and the column of its first character.
+fn section_position(text: &str, name: &str) -> (usize, usize) {
+    let line = line_of(text, &format!("{name}:"));
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .map(|l| l.len() - l.trim_start().len() + 1)
+        .unwrap_or(1);
+    (line, col)
+}
+
+/// The `title` and `kind` of a section's entry `sm`, as given; an unknown
+/// kind or key is an error at the entry's place `(line, col)`.
+fn section_fields(
+    sm: &Mapping,
+    name: &str,
+    (line, col): (usize, usize),
+    shown: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> (Option<String>, Option<Kind>) {
+    let mut title = None;
+    let mut kind = None;
+    for (sk, sval) in sm {
+        let skey = sk.as_str().unwrap_or("");
+        match skey {
+            "title" => title = scalar_string(sval),
+            "kind" => match sval.as_str().and_then(Kind::parse) {
+                Some(k) if k != Kind::Page => kind = Some(k),
+                _ => errors.push(Diagnostic::err(
+                    shown,
+                    line,
+                    col,
+                    M::SectionUnknownKind { name },
+                )),
+            },
+            other => errors.push(unknown_key(
+                shown,
+                line,
+                col,
+                other,
+                SECTION_KEYS,
+                Some(name),
+            )),
+        }
+    }
+    (title, kind)
 }
 
 fn line_of(text: &str, needle: &str) -> usize {

@@ -370,38 +370,12 @@ enum Loaded {
     Intro(String, Intro),
 }
 
+/// Finds every content file under `content/`, in path order, with the role
+/// its place gives it; what cannot be read or is no section is reported.
 fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
-    let content = root.join(CONTENT_DIR);
+    let (entries, outside) = walk_content(root);
+    report_links_outside(root, outside, diags);
     let mut out = vec![];
-    // Links are followed only where they lead inside the site folder (all
-    // links on the way resolved): a linked folder or page outside it is an
-    // error, never read.
-    let site = std::fs::canonicalize(root).ok();
-    let mut outside: Vec<PathBuf> = vec![];
-    let walker = WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if is_hidden(e.file_name()) {
-                return false;
-            }
-            if e.path_is_symlink() && !resolves_inside(site.as_deref(), e.path()) {
-                outside.push(e.path().to_path_buf());
-                return false;
-            }
-            true
-        });
-    let entries: Vec<_> = walker.collect();
-    for p in outside {
-        let shown = crate::diag::display_path(&rel(root, &p));
-        diags.push(Diagnostic::err(
-            &shown,
-            1,
-            1,
-            M::FolderLinkOutside { folder: &shown },
-        ));
-    }
     for entry in entries {
         let entry = match entry {
             Ok(e) => e,
@@ -425,55 +399,116 @@ fn discover(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fo
             continue;
         }
         let source = rel(root, entry.path());
-        let inner: Vec<String> = source
-            .components()
-            .skip(1)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let file = inner.last().cloned().unwrap_or_default();
-        let role = match inner.len() {
-            1 if file == "_index.md" => Role::Intro(String::new()),
-            1 => Role::Page {
-                section: PAGES_FOLDER.into(),
-                kind: Kind::Page,
-                bundle: false,
-            },
-            _ => {
-                let section = &inner[0];
-                let kind = if section == PAGES_FOLDER {
-                    Some(Kind::Page)
-                } else {
-                    config
-                        .sections
-                        .iter()
-                        .find(|s| &s.name == section)
-                        .map(|s| s.kind)
-                };
-                match kind {
-                    None => {
-                        if inner.len() == 2
-                            || !out.iter().any(|f: &Found| {
-                                f.source.starts_with(Path::new(CONTENT_DIR).join(section))
-                            })
-                        {
-                            diags.push(Diagnostic::warn(&source, 1, 1, M::NotASection { section }));
-                        }
-                        continue;
-                    }
-                    Some(_) if inner.len() == 2 && file == "_index.md" => {
-                        Role::Intro(section.clone())
-                    }
-                    Some(kind) => Role::Page {
-                        section: section.clone(),
-                        kind,
-                        bundle: inner.len() >= 3 && file == "index.md",
-                    },
-                }
-            }
-        };
-        out.push(Found { source, role });
+        if let Some(role) = role_of(config, &source, &out, diags) {
+            out.push(Found { source, role });
+        }
     }
     out
+}
+
+/// Walks `content/` sorted by name, hidden files left out, following links
+/// only where they lead inside the site folder (all links on the way
+/// resolved); returns the entries and the links that lead out, never read.
+fn walk_content(root: &Path) -> (Vec<walkdir::Result<walkdir::DirEntry>>, Vec<PathBuf>) {
+    let content = root.join(CONTENT_DIR);
+    let site = std::fs::canonicalize(root).ok();
+    let mut outside: Vec<PathBuf> = vec![];
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if is_hidden(e.file_name()) {
+                return false;
+            }
+            if e.path_is_symlink() && !resolves_inside(site.as_deref(), e.path()) {
+                outside.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
+    let entries: Vec<_> = walker.collect();
+    (entries, outside)
+}
+
+/// An error for each linked folder or page of `content/` that leads out
+/// of the site folder.
+fn report_links_outside(root: &Path, outside: Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    for p in outside {
+        let shown = crate::diag::display_path(&rel(root, &p));
+        diags.push(Diagnostic::err(
+            &shown,
+            1,
+            1,
+            M::FolderLinkOutside { folder: &shown },
+        ));
+    }
+}
+
+/// What the place of the Markdown file `source` says of it: an intro or a
+/// page of a section; `None` (warned of) in a folder that is no section.
+/// `found` are the files found before it.
+fn role_of(
+    config: &Config,
+    source: &Path,
+    found: &[Found],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Role> {
+    let inner: Vec<String> = source
+        .components()
+        .skip(1)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let file = inner.last().cloned().unwrap_or_default();
+    match inner.len() {
+        1 if file == "_index.md" => Some(Role::Intro(String::new())),
+        1 => Some(Role::Page {
+            section: PAGES_FOLDER.into(),
+            kind: Kind::Page,
+            bundle: false,
+        }),
+        _ => section_role(config, source, &inner, &file, found, diags),
+    }
+}
+
+/// [`role_of`] for a file inside a folder of `content/` (`inner`: its path
+/// below `content/`, `file`: its name): the folder's section decides.
+fn section_role(
+    config: &Config,
+    source: &Path,
+    inner: &[String],
+    file: &str,
+    found: &[Found],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Role> {
+    let section = &inner[0];
+    let kind = if section == PAGES_FOLDER {
+        Some(Kind::Page)
+    } else {
+        config
+            .sections
+            .iter()
+            .find(|s| &s.name == section)
+            .map(|s| s.kind)
+    };
+    match kind {
+        None => {
+            if inner.len() == 2
+                || !found
+                    .iter()
+                    .any(|f| f.source.starts_with(Path::new(CONTENT_DIR).join(section)))
+            {
+                diags.push(Diagnostic::warn(source, 1, 1, M::NotASection { section }));
+            }
+            None
+        }
+        Some(_) if inner.len() == 2 && file == "_index.md" => Some(Role::Intro(section.clone())),
+        Some(kind) => Some(Role::Page {
+            section: section.clone(),
+            kind,
+            bundle: inner.len() >= 3 && file == "index.md",
+        }),
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -575,54 +610,9 @@ fn load_page(
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
-    let s = frontmatter::split(text, path)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let raw = frontmatter::parse_raw(s.yaml, s.yaml_line, path)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let (meta, meta_ok) = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, diags);
-
-    let mut slug_ok = true;
-    let slug = match &meta.slug {
-        Some(slug) => match urls::check_slug(slug) {
-            Ok(()) => slug.clone(),
-            Err(why) => {
-                let (line, col) = crate::load::yamlpos::key_positions(s.yaml, s.yaml_line - 1)
-                    .get("slug")
-                    .copied()
-                    .unwrap_or((1, 1));
-                diags.push(Diagnostic::err(path, line, col, M::BadSlug { slug, why }));
-                // Keep going with a harmless slug so the file's other mistakes are reported too.
-                slug_ok = false;
-                urls::page_slug_from_file_name(
-                    &path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy())
-                        .unwrap_or_default(),
-                )
-            }
-        },
-        None => {
-            let stem = if bundle {
-                path.parent().and_then(Path::file_name)
-            } else {
-                path.file_stem()
-            };
-            urls::page_slug_from_file_name(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
-        }
-    };
-    let dir = if kind == Kind::Page {
-        format!("{slug}/")
-    } else {
-        format!("{section}/{slug}/")
-    };
-    let url = urls::encode_path(&format!("{dir}index.html"));
-    let folder = path
-        .parent()
-        .unwrap_or(Path::new(CONTENT_DIR))
-        .to_path_buf();
-
+    let (s, meta, meta_ok) = read_front_matter(text, path, diags)?;
+    let (slug, slug_ok) = page_slug(&meta, &s, path, bundle, diags);
+    let (dir, url) = page_place(section, kind, &slug);
     let mut page = Page {
         source: path.to_path_buf(),
         section: section.to_string(),
@@ -639,10 +629,100 @@ fn load_page(
         term_at: term_positions(&meta, s.yaml, s.yaml_line),
         meta,
     };
+    let files_ok = attach_files(root, &mut page, bundle, reads, diags);
+    (files_ok && meta_ok && slug_ok).then_some(page)
+}
+
+/// Splits off the front matter and resolves it; the flag is false when
+/// the resolved front matter had errors (they are in `diags`).
+fn read_front_matter<'t>(
+    text: &'t str,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(frontmatter::Split<'t>, FrontMatter, bool)> {
+    let s = frontmatter::split(text, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let raw = frontmatter::parse_raw(s.yaml, s.yaml_line, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let (meta, meta_ok) = frontmatter::resolve(raw, s.yaml, s.yaml_line, path, diags);
+    Some((s, meta, meta_ok))
+}
+
+/// The page's slug: the front matter's, checked, else from the file (or a
+/// bundle's folder) name; the flag is false when a written slug was refused.
+fn page_slug(
+    meta: &FrontMatter,
+    s: &frontmatter::Split<'_>,
+    path: &Path,
+    bundle: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> (String, bool) {
+    match &meta.slug {
+        Some(slug) => match urls::check_slug(slug) {
+            Ok(()) => (slug.clone(), true),
+            Err(why) => {
+                let (line, col) = crate::load::yamlpos::key_positions(s.yaml, s.yaml_line - 1)
+                    .get("slug")
+                    .copied()
+                    .unwrap_or((1, 1));
+                diags.push(Diagnostic::err(path, line, col, M::BadSlug { slug, why }));
+                // Keep going with a harmless slug so the file's other mistakes are reported too.
+                let slug = urls::page_slug_from_file_name(
+                    &path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy())
+                        .unwrap_or_default(),
+                );
+                (slug, false)
+            }
+        },
+        None => {
+            let stem = if bundle {
+                path.parent().and_then(Path::file_name)
+            } else {
+                path.file_stem()
+            };
+            let slug = urls::page_slug_from_file_name(
+                &stem.map(|s| s.to_string_lossy()).unwrap_or_default(),
+            );
+            (slug, true)
+        }
+    }
+}
+
+/// The page's output folder (`section/slug/`, or `slug/` for a plain page)
+/// and its percent-encoded URL.
+fn page_place(section: &str, kind: Kind, slug: &str) -> (String, String) {
+    let dir = if kind == Kind::Page {
+        format!("{slug}/")
+    } else {
+        format!("{section}/{slug}/")
+    };
+    let url = urls::encode_path(&format!("{dir}index.html"));
+    (dir, url)
+}
+
+/// Resolves the files the page brings along (a bundle's assets, cover,
+/// logo, attachments) through `reads`, filling them into `page`; false
+/// when one of them was refused or missing.
+fn attach_files(
+    root: &Path,
+    page: &mut Page,
+    bundle: bool,
+    reads: &mut ReadSet,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let folder = page
+        .source
+        .parent()
+        .unwrap_or(Path::new(CONTENT_DIR))
+        .to_path_buf();
     let mut files = PageFiles {
         root,
         folder: &folder,
-        page_path: path,
+        page_path: &page.source,
         dir: &page.dir,
         assets: vec![],
         refused: vec![],
@@ -654,21 +734,24 @@ fn load_page(
     if bundle {
         files.bundle_assets();
     }
-    page.cover = page
+    let cover = page
         .meta
         .cover
         .as_ref()
         .and_then(|c| files.image("cover", c));
-    page.logo = page.meta.logo.as_ref().and_then(|c| files.image("logo", c));
-    page.attachments = page
+    let logo = page.meta.logo.as_ref().and_then(|c| files.image("logo", c));
+    let attachments = page
         .meta
         .attachments
         .iter()
         .filter_map(|a| files.attachment(a))
         .collect();
-    let ok = files.ok && meta_ok && slug_ok;
-    page.assets = files.assets;
-    ok.then_some(page)
+    let (ok, assets) = (files.ok, files.assets);
+    page.cover = cover;
+    page.logo = logo;
+    page.attachments = attachments;
+    page.assets = assets;
+    ok
 }
 
 /// Positions of the taxonomy values in the front matter: the first

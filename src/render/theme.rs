@@ -32,12 +32,39 @@ impl Theme {
     }
 }
 
+/// Template name → (where it came from, its text).
+type Templates = BTreeMap<String, (PathBuf, String)>;
+
 /// Loads the built-in theme with the site's overrides from `ROOT/themes/NAME/`.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
-    let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-    let mut assets: BTreeMap<String, AssetSource> = BTreeMap::new();
+    let (mut templates, mut assets) = builtin_files();
     let mut errors = vec![];
+    let site_theme = root.join("themes").join(name);
+    if name != "default" && !site_theme.is_dir() {
+        errors.push(Diagnostic::err(
+            "site.yaml",
+            1,
+            1,
+            crate::diag::M::ThemeNotFound { name },
+        ));
+    }
+    site_overrides(root, &site_theme, &mut templates, &mut assets, &mut errors);
+    let (tera, origins) = make_tera(templates, &mut errors);
+    if errors.is_empty() {
+        Ok(Theme {
+            tera,
+            assets,
+            origins,
+        })
+    } else {
+        Err(errors)
+    }
+}
 
+/// The built-in theme's templates and static assets, by name.
+fn builtin_files() -> (Templates, BTreeMap<String, AssetSource>) {
+    let mut templates = Templates::new();
+    let mut assets = BTreeMap::new();
     for file in files_of(&BUILTIN) {
         let p = file.path().to_string_lossy().replace('\\', "/");
         if let Some(t) = p.strip_prefix("templates/") {
@@ -50,16 +77,19 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             assets.insert(s.to_string(), AssetSource::Builtin(file.contents()));
         }
     }
+    (templates, assets)
+}
 
-    let site_theme = root.join("themes").join(name);
-    if name != "default" && !site_theme.is_dir() {
-        errors.push(Diagnostic::err(
-            "site.yaml",
-            1,
-            1,
-            crate::diag::M::ThemeNotFound { name },
-        ));
-    }
+/// Walks the site's theme folder and its own `static/` folder, each file
+/// replacing the one of the same name; unreadable templates and unsafe
+/// SVG files are errors.
+fn site_overrides(
+    root: &Path,
+    site_theme: &Path,
+    templates: &mut Templates,
+    assets: &mut BTreeMap<String, AssetSource>,
+    errors: &mut Vec<Diagnostic>,
+) {
     // Later sources win: the built-in theme, the site's theme, the site's
     // own `static/` folder (copied verbatim to the output root).
     let site_static = root.join(crate::load::content::STATIC_DIR);
@@ -86,32 +116,65 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 .unwrap_or(e.path())
                 .to_path_buf();
             if is_templates {
-                match std::fs::read(e.path())
-                    .map_err(|e| crate::diag::Msg::from(e.to_string()))
-                    .and_then(|b| crate::text::decode_text(&b).map_err(|e| e.message().texts().0))
-                {
-                    Ok(text) => {
-                        templates.insert(inner, (shown, text));
-                    }
-                    Err(msg) => errors.push(Diagnostic::error(shown, 1, 1, msg)),
-                }
-            } else if let Some(problem) = crate::load::svg::check_file(e.path()) {
-                let file = crate::diag::display_path(&shown);
-                errors.push(Diagnostic::err(
-                    &shown,
-                    1,
-                    1,
-                    crate::diag::M::UnsafeSvg {
-                        file: &file,
-                        problem: &problem,
-                    },
-                ));
+                override_template(e.path(), inner, shown, templates, errors);
             } else {
-                assets.insert(inner, AssetSource::File(e.path().to_path_buf()));
+                override_asset(e.path(), inner, shown, assets, errors);
             }
         }
     }
+}
 
+/// Reads the site's template at `path` (shown as `shown`) in place of the
+/// one named `inner`.
+fn override_template(
+    path: &Path,
+    inner: String,
+    shown: PathBuf,
+    templates: &mut Templates,
+    errors: &mut Vec<Diagnostic>,
+) {
+    match std::fs::read(path)
+        .map_err(|e| crate::diag::Msg::from(e.to_string()))
+        .and_then(|b| crate::text::decode_text(&b).map_err(|e| e.message().texts().0))
+    {
+        Ok(text) => {
+            templates.insert(inner, (shown, text));
+        }
+        Err(msg) => errors.push(Diagnostic::error(shown, 1, 1, msg)),
+    }
+}
+
+/// Takes the site's asset at `path` (shown as `shown`) as the one named
+/// `inner`, unless it is an SVG file that may not be published.
+fn override_asset(
+    path: &Path,
+    inner: String,
+    shown: PathBuf,
+    assets: &mut BTreeMap<String, AssetSource>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(problem) = crate::load::svg::check_file(path) {
+        let file = crate::diag::display_path(&shown);
+        errors.push(Diagnostic::err(
+            &shown,
+            1,
+            1,
+            crate::diag::M::UnsafeSvg {
+                file: &file,
+                problem: &problem,
+            },
+        ));
+    } else {
+        assets.insert(inner, AssetSource::File(path.to_path_buf()));
+    }
+}
+
+/// Tera set up for the theme (autoescape, HTML escaping, the `xml` filter)
+/// with every template added, and where each template came from.
+fn make_tera(
+    templates: Templates,
+    errors: &mut Vec<Diagnostic>,
+) -> (Tera, BTreeMap<String, PathBuf>) {
     let origins: BTreeMap<String, PathBuf> = templates
         .iter()
         .map(|(k, (p, _))| (k.clone(), p.clone()))
@@ -124,15 +187,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     if let Err(e) = tera.add_raw_templates(list) {
         errors.push(template_error(&e, &origins));
     }
-    if errors.is_empty() {
-        Ok(Theme {
-            tera,
-            assets,
-            origins,
-        })
-    } else {
-        Err(errors)
-    }
+    (tera, origins)
 }
 
 /// The templates' `xml` filter: text escaped for XML by
