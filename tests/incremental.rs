@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use zhanting::build::{self, BuildOptions, Quiet};
 use zhanting::live::changes::{classify, ChangeKind};
 use zhanting::live::watch::{Rebuilt, Session};
+use zhanting::publish::deploy::{Deployer, MANIFEST};
 use zhanting::publish::output::Output;
 
 /// The repository's own sample site in a temp dir.
@@ -34,10 +35,41 @@ fn assert_same(got: &Output, want: &Output, step: &str) {
     }
 }
 
+/// The files of a deploy folder (zhanting's own bookkeeping left out)
+/// must be exactly those of `want`.
+fn assert_published(dir: &Path, want: &Output, step: &str) {
+    let got: std::collections::BTreeSet<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk the deploy folder"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .filter(|rel| !rel.starts_with(MANIFEST))
+        .collect();
+    let names: std::collections::BTreeSet<String> = want.files.keys().cloned().collect();
+    let extra: Vec<&String> = got.difference(&names).collect();
+    let missing: Vec<&String> = names.difference(&got).collect();
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "after `{step}`: the deploy folder holds {extra:?} it should not and lacks {missing:?}"
+    );
+    for path in want.files.keys() {
+        let on_disk = std::fs::read(dir.join(path)).expect("a published file");
+        assert!(
+            Some(on_disk) == want.read(path),
+            "after `{step}`: published {path} differs from a clean build"
+        );
+    }
+}
+
 /// One edit as the watcher reports it: the paths touched, in one batch.
 struct Site {
     root: PathBuf,
     session: Session,
+    /// Publishes every good build, as `watch --deploy-to` does.
+    deploy: Option<(Deployer, PathBuf)>,
 }
 
 impl Site {
@@ -72,6 +104,10 @@ impl Site {
                 Ok(clean),
             ) => {
                 assert_same(&output, &clean.1, name);
+                if let Some((deployer, dir)) = &mut self.deploy {
+                    deployer.publish(&output).expect("publish");
+                    assert_published(dir, &clean.1, name);
+                }
                 rendered
             }
             (Rebuilt::Failed(got), Err(want)) => {
@@ -103,6 +139,7 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     let mut s = Site {
         session: Session::new(&root, BuildOptions::default()),
         root: root.clone(),
+        deploy: None,
     };
     let all = s.step("first build", &[]);
     assert!(all > 50, "first build rendered {all} files");
@@ -198,6 +235,7 @@ fn a_static_attachment_is_a_dependency_of_its_page() {
     let mut s = Site {
         session: Session::new(&root, BuildOptions::default()),
         root: root.clone(),
+        deploy: None,
     };
     let pdf = root.join("static/files/手册.pdf");
     std::fs::create_dir_all(pdf.parent().unwrap()).unwrap();
@@ -279,11 +317,14 @@ fn set_field(text: &str, key: &str, value: Option<&str>) -> String {
 }
 
 fn random_edits(seed: u64, steps: usize) {
-    let (_tmp, root) = sample_site();
+    let (tmp, root) = sample_site();
     let mut rng = fastrand::Rng::with_seed(seed);
+    let www = tmp.path().join("www");
+    let deployer = Deployer::open(&www).expect("a deploy folder");
     let mut s = Site {
         session: Session::new(&root, BuildOptions::default()),
         root: root.clone(),
+        deploy: Some((deployer, www)),
     };
     s.step(&format!("seed {seed}: first build"), &[]);
     let mut broken: Option<(PathBuf, String)> = None;

@@ -3,5 +3,5 @@
 //! [`deploy`] copies an output into a web server's folder, file by file,
 //! without a reader ever seeing a half-written file.
 
-pub(crate) mod deploy;
+pub mod deploy;
 pub mod output;
