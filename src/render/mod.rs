@@ -638,27 +638,9 @@ fn paged(dir: &str, n: usize) -> String {
     }
 }
 
-/// Text escaped for XML; characters XML 1.0 does not allow (control
-/// characters a hand-written page may hold) are left out, so the feed and
-/// the sitemap always parse.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{7f}' || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::theme::xml;
     use super::views::human_size;
     use super::*;
 

@@ -191,7 +191,7 @@ fn make_tera(
 }
 
 /// The templates' `xml` filter: text escaped for XML by
-/// [`crate::render::xml`], which also leaves out the characters XML 1.0
+/// [`xml`], which also leaves out the characters XML 1.0
 /// forbids (so `feed.xml` and `sitemap.xml` always parse); its output is
 /// not escaped again.
 struct XmlFilter;
@@ -203,9 +203,9 @@ impl tera::Filter for XmlFilter {
         _: &std::collections::HashMap<String, tera::Value>,
     ) -> tera::Result<tera::Value> {
         let text = match value {
-            tera::Value::String(s) => crate::render::xml(s),
+            tera::Value::String(s) => xml(s),
             tera::Value::Null => String::new(),
-            other => crate::render::xml(&other.to_string()),
+            other => xml(&other.to_string()),
         };
         Ok(tera::Value::String(text))
     }
@@ -213,6 +213,25 @@ impl tera::Filter for XmlFilter {
     fn is_safe(&self) -> bool {
         true
     }
+}
+
+/// Text escaped for XML; characters XML 1.0 does not allow (control
+/// characters a hand-written page may hold) are left out, so the feed and
+/// the sitemap always parse.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{7f}' || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
