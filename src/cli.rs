@@ -119,6 +119,9 @@ enum Command {
         /// speech, case or brand [default: guessed from the text]
         #[arg(long)]
         kind: Option<scaffold::NewKind>,
+        /// Import a file even when the site already holds it (the same bytes as an original kept beside a page)
+        #[arg(long)]
+        force: bool,
         /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -179,9 +182,18 @@ pub fn run() -> i32 {
         }
         Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to, lang),
         Command::Deploy { root, to } => cmd_deploy(&root, &to, lang),
-        Command::Import { files, kind, root } => {
-            crate::import::run(&root, &files, kind.map(scaffold::NewKind::kind), lang)
-        }
+        Command::Import {
+            files,
+            kind,
+            force,
+            root,
+        } => crate::import::run(
+            &root,
+            &files,
+            kind.map(scaffold::NewKind::kind),
+            lang,
+            force,
+        ),
     };
     match result {
         Ok(code) => code,

@@ -180,6 +180,14 @@ pub enum M<'a> {
         key: &'a str,
         known: &'a str,
     },
+    /// A list value written as one piece of text (`党建，支部`), read as
+    /// `parts` items; `list` is the whole field written as a list.
+    ListWrittenAsText {
+        key: &'a str,
+        value: &'a str,
+        parts: usize,
+        list: &'a str,
+    },
     // --- YAML syntax ---
     Tab,
     UnclosedQuote,
@@ -236,6 +244,22 @@ pub enum M<'a> {
     SameAddress {
         dir: &'a str,
         other: &'a str,
+    },
+    /// The body is the same as `other`'s, once spacing and the width of
+    /// letters and punctuation are set aside.
+    SameText {
+        other: &'a str,
+    },
+    SameTitleAndDate {
+        other: &'a str,
+        title: &'a str,
+        date: &'a str,
+    },
+    /// `zhanting import`: `file` has the same bytes as the original kept
+    /// beside `page`.
+    AlreadyImported {
+        file: &'a str,
+        page: &'a str,
     },
     // --- the Markdown body ---
     BrokenPageLink {
@@ -490,6 +514,16 @@ impl M<'_> {
                     format!("rename it to `{known}`; as written it is only passed to templates as extra.{key}"),
                 )),
             ),
+            ListWrittenAsText { key, value, parts, list } => (
+                m(
+                    format!("`{key}` 的“{value}”是用标点隔开的一段文字，读作 {parts} 项"),
+                    format!("`{value}` in `{key}` is one piece of text with separators, read as {parts} items"),
+                ),
+                Some(m(
+                    format!("写成 {list}，用英文逗号分隔"),
+                    format!("write {list}, with ASCII commas between the items"),
+                )),
+            ),
             Tab => (
                 m("页面信息中不能有制表符（Tab）", "a tab character is not allowed in front matter"),
                 Some(m("YAML 只能用空格缩进：把 Tab 换成空格", "YAML indents with spaces only: replace the tab with spaces")),
@@ -607,6 +641,30 @@ impl M<'_> {
                 Some(m(
                     "在其中一个的页面信息里另写一个 `slug:`，或给文件改名",
                     "give one of them another `slug:` in its front matter, or rename the file",
+                )),
+            ),
+            SameText { other } => (
+                m(format!("这个页面的正文与 {other} 相同"), format!("this page has the same text as {other}")),
+                Some(m(
+                    "若是同一篇粘贴了两次，删去其中一个；若是两篇，核对正文是否贴错",
+                    "if the same article was pasted twice, delete one of them; if they are two articles, check that the right text was pasted",
+                )),
+            ),
+            SameTitleAndDate { other, title, date } => (
+                m(
+                    format!("这个页面与 {other} 的标题和日期相同：“{title}”，{date}"),
+                    format!("this page has the same title and date as {other}: `{title}`, {date}"),
+                ),
+                Some(m(
+                    "若是同一篇，删去其中一个；否则改一下其中一个的标题",
+                    "if it is the same article, delete one of them; otherwise change one of the titles",
+                )),
+            ),
+            AlreadyImported { file, page } => (
+                m(format!("{file} 已经导入过：{page}，这次跳过"), format!("{file} was already imported: {page}; skipped")),
+                Some(m(
+                    "原文件与那个页面旁保存的原件相同；确需再导入一份，加上 --force",
+                    "it is the same file as the original kept beside that page; to import it again anyway, add --force",
                 )),
             ),
             BrokenPageLink { dest } => (
@@ -830,6 +888,24 @@ mod tests {
                 first: "陈仓区",
                 first_file: "a.md",
                 second: "陈仓区 ",
+            },
+            M::ListWrittenAsText {
+                key: "tags",
+                value: "党建，支部",
+                parts: 2,
+                list: "tags: [党建, 支部]",
+            },
+            M::SameText {
+                other: "content/cases/a.md",
+            },
+            M::SameTitleAndDate {
+                other: "content/cases/a.md",
+                title: "标题",
+                date: "2020-01-01",
+            },
+            M::AlreadyImported {
+                file: "a.docx",
+                page: "content/speeches/a/index.md",
             },
         ];
         for m in all {

@@ -189,6 +189,40 @@ pub fn is_han(c: char) -> bool {
     )
 }
 
+/// Fewer characters than this (spacing left out) are too little text for
+/// two pages to be called the same ([`text_fingerprint`]).
+pub const MIN_SAME_TEXT_CHARS: usize = 20;
+
+/// `s` as compared for sameness: full-width letters, digits and
+/// punctuation (U+FF01–FF5E) made half-width, the ideographic space a
+/// space, and every whitespace character left out, so a text pasted twice
+/// with different spacing or punctuation width folds to the same string.
+pub fn fold_for_sameness(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A hash of `s` folded by [`fold_for_sameness`], the same in every run;
+/// `None` when fewer than [`MIN_SAME_TEXT_CHARS`] characters are left.
+pub fn text_fingerprint(s: &str) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let folded = fold_for_sameness(s);
+    if folded.chars().count() < MIN_SAME_TEXT_CHARS {
+        return None;
+    }
+    // SipHash with fixed keys: stable from run to run
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    folded.hash(&mut h);
+    Some(h.finish())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +296,19 @@ mod tests {
             assert!(!is_han(c), "U+{:04X}", c as u32);
         }
         assert!(UNIFIED_IDEOGRAPHS.clone().all(is_han));
+    }
+
+    #[test]
+    fn the_same_text_with_other_spacing_and_width_has_one_fingerprint() {
+        let a = "石门村党支部坚持“三会一课”制度，带领群众发展产业：村集体经济收入逐年增加。";
+        let b = "  石门村党支部坚持“三会一课”制度, 带领群众\n\n发展产业:村集体经济收入逐年增加。\u{3000}";
+        assert_eq!(text_fingerprint(a), text_fingerprint(b));
+        assert!(text_fingerprint(a).is_some());
+        assert_ne!(
+            text_fingerprint(a),
+            text_fingerprint(&a.replace("石门", "青石"))
+        );
+        assert_eq!(fold_for_sameness("ＡＢ１２，　x"), "AB12,x");
+        assert_eq!(text_fingerprint("详见附件。"), None);
     }
 }

@@ -512,3 +512,98 @@ fn a_long_list_gets_a_short_pager_whose_links_all_work() {
         "newest first: page 6 of 12 holds day 7"
     );
 }
+
+#[test]
+fn lists_written_the_chinese_way_are_split_with_a_warning() {
+    let (_t, root) = site("full");
+    let c = root.join("content/cases");
+    std::fs::write(
+        c.join("lists.md"),
+        "---\ntitle: 列表写法\ndate: 2021-03-04\ntags: [党建，支部, 乡村振兴]\nhighlights: [一是建强支部，二是带富群众]\n---\n正文。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("plain.md"),
+        "---\ntitle: 顿号写法\ndate: 2021-03-05\ntags: 党建、支部\n---\n另一篇正文。\n",
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let (code, _, err) = run(&["check", "--root", r]);
+    assert_eq!(code, 0, "{err}");
+    for w in [
+        "content/cases/lists.md:4:8: warning: `tags` 的“党建，支部”是用标点隔开的一段文字，读作 2 项\n  提示：写成 tags: [党建, 支部, 乡村振兴]，用英文逗号分隔\n",
+        "content/cases/plain.md:4:7: warning: `tags` 的“党建、支部”是用标点隔开的一段文字，读作 2 项\n  提示：写成 tags: [党建, 支部]，用英文逗号分隔\n",
+    ] {
+        assert!(err.contains(w), "{w}\n{err}");
+    }
+    let (_, _, en) = run(&["check", "--root", r, "--lang", "en"]);
+    assert!(en.contains("content/cases/plain.md:4:7: warning: `党建、支部` in `tags` is one piece of text with separators, read as 2 items\n  hint: write tags: [党建, 支部], with ASCII commas between the items\n"), "{en}");
+    assert!(
+        !en.contains("highlights"),
+        "highlights are sentences, never split: {en}"
+    );
+    build(&root, &[]);
+    // two terms, each with both pages
+    for term in ["党建", "支部"] {
+        let doc = html(&root.join("output/tags").join(term).join("index.html"));
+        let links: Vec<String> = select(&doc, "a")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        for page in ["lists", "plain"] {
+            assert!(links.iter().any(|l| l.contains(page)), "{term}: {links:?}");
+        }
+    }
+}
+
+#[test]
+fn check_and_build_warn_about_the_same_page_twice() {
+    let (_t, root) = site("full");
+    let c = root.join("content/cases");
+    let text = "石门村党支部坚持“三会一课”制度，带领群众发展产业，村集体经济收入逐年增加。\n\n支部书记说：我们要把支部建在产业链上。\n";
+    std::fs::write(
+        c.join("a-first.md"),
+        format!("---\ntitle: 石门村的做法\ndate: 2021-05-06\n---\n{text}"),
+    )
+    .unwrap();
+    // pasted again: other spacing, full-width letters and punctuation, other title
+    let pasted = text
+        .replace('，', ", ")
+        .replace("“三会一课”", "“三会一课” ")
+        .replace('\n', "\n\n")
+        .replace('：', ":");
+    std::fs::write(
+        c.join("b-copy.md"),
+        format!("---\nregion: 白水县\ntitle: 石门村经验\ndate: 2021-05-07\n---\n  {pasted}"),
+    )
+    .unwrap();
+    // same title and date, other text
+    std::fs::write(c.join("c-same-title.md"), "---\ntitle: 石门村的做法\ndate: 2021-05-06\n---\n完全不同的另一篇正文，讲的是另一个村的事情，篇幅也够长。\n").unwrap();
+    // short texts are not compared
+    std::fs::write(
+        c.join("d-short.md"),
+        "---\ntitle: 短一\ndate: 2021-05-08\n---\n详见附件。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("e-short.md"),
+        "---\ntitle: 短二\ndate: 2021-05-08\n---\n详见附件。\n",
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let expected = [
+        "content/cases/b-copy.md:3:1: warning: this page has the same text as content/cases/a-first.md\n  hint: if the same article was pasted twice, delete one of them; if they are two articles, check that the right text was pasted\n",
+        "content/cases/c-same-title.md:2:1: warning: this page has the same title and date as content/cases/a-first.md: `石门村的做法`, 2021-05-06\n  hint: if it is the same article, delete one of them; otherwise change one of the titles\n",
+    ];
+    for cmd in ["check", "build"] {
+        let (code, _, err) = run(&[cmd, "--root", r, "--lang", "en"]);
+        assert_eq!(code, 0, "{err}");
+        for w in expected {
+            assert!(err.contains(w), "{cmd}: {w}\n{err}");
+        }
+        assert_eq!(err.matches("same text").count(), 1, "{err}");
+        assert_eq!(err.matches("same title").count(), 1, "{err}");
+    }
+    let (_, _, zh) = run(&["check", "--root", r]);
+    assert!(zh.contains("content/cases/c-same-title.md:2:1: warning: 这个页面与 content/cases/a-first.md 的标题和日期相同：“石门村的做法”，2021-05-06\n  提示：若是同一篇，删去其中一个；否则改一下其中一个的标题\n"), "{zh}");
+}

@@ -198,7 +198,10 @@ fn imports_the_sample_documents_in_every_encoding() {
         );
     }
 
-    // GB18030 and UTF-16 give the same pages, under new names (nothing overwritten)
+    check_and_build(&root);
+
+    // GB18030 and UTF-16 give the same pages, under new names (nothing
+    // overwritten): other bytes, so not skipped as already imported
     let before: Vec<(PathBuf, String)> = speeches
         .iter()
         .chain(&cases)
@@ -230,7 +233,71 @@ fn imports_the_sample_documents_in_every_encoding() {
             );
         }
     }
+    // the copies pass, each reported as the same text as the first import
+    let r = root.to_str().unwrap();
+    let (code, out, err) = run(&["check", "--root", r, "--lang", "en"]);
+    assert_eq!(code, 0, "check failed:\n{out}\n{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(warnings.len(), 2 * before.len(), "{err}");
+    for (p, _) in &before {
+        let first = p
+            .strip_prefix(r)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .trim_start_matches('/');
+        for n in [2, 3] {
+            let copy = first.replacen("/index.md", &format!("-{n}/index.md"), 1);
+            let line = format!("{copy}:2:1: warning: this page has the same text as {first}");
+            assert!(warnings.contains(&line.as_str()), "{line}\n{err}");
+        }
+    }
+    build(&root, &[]);
+}
+
+#[test]
+fn a_document_imported_again_is_skipped_unless_forced() {
+    let seed = seeds().join("000_1e6f45cccfb5e42e.txt");
+    let seed = seed.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = empty_site(tmp.path());
+    let first = "content/speeches/在全区基层党建工作会议上的讲话/index.md";
+    let out = import(&root, &[seed]);
+    assert!(out.contains(first), "{out}");
+
+    // the same file again: skipped, naming the page, in the chosen language
+    let out = import(&root, &[seed]);
+    assert_eq!(
+        out,
+        format!(
+            "{seed} 已经导入过：{first}，这次跳过\n  提示：原文件与那个页面旁保存的原件相同；确需再导入一份，加上 --force\n\
+             imported 0 file(s) into 0 page(s), 1 file(s) skipped as already imported; check the fields marked 请核对, then run `zhanting check`\n"
+        )
+    );
+    let out = import(&root, &["--lang", "en", seed]);
+    assert!(
+        out.starts_with(&format!("{seed} was already imported: {first}; skipped\n  hint: it is the same file as the original kept beside that page; to import it again anyway, add --force\n")),
+        "{out}"
+    );
+    assert_eq!(pages(&root, "speeches").len(), 1);
+    // under another name, too: the bytes are compared, not the name
+    let renamed = tmp.path().join("讲话稿.txt");
+    std::fs::copy(seed, &renamed).unwrap();
+    let out = import(&root, &[renamed.to_str().unwrap()]);
+    assert!(out.contains(&format!("已经导入过：{first}")), "{out}");
     check_and_build(&root);
+
+    // --force imports it again, beside the first
+    let out = import(&root, &["--force", seed]);
+    let second = "content/speeches/在全区基层党建工作会议上的讲话-2/index.md";
+    assert!(out.contains(&format!("→ {second}")), "{out}");
+    assert_eq!(pages(&root, "speeches").len(), 2);
+    let (code, _, err) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("{second}:2:1: warning: 这个页面的正文与 {first} 相同\n  提示：若是同一篇粘贴了两次，删去其中一个；若是两篇，核对正文是否贴错\n")),
+        "{err}"
+    );
 }
 
 const PNG: &[u8] = &[
@@ -345,8 +412,8 @@ fn imports_a_word_file_with_its_structure_and_images() {
         "numbered paragraphs keep their numbers:\n{html}"
     );
 
-    // a second import never overwrites: it gets a new name
-    import(&root, &[docx.to_str().unwrap()]);
+    // a second import (forced: the same file) never overwrites: it gets a new name
+    import(&root, &["--force", docx.to_str().unwrap()]);
     assert_eq!(read(&dir.join("index.md")), page);
     assert!(root
         .join("content/speeches/在某镇党建工作推进会上的讲话-2/index.md")
@@ -437,10 +504,11 @@ fn zeros(mib: usize) -> impl Fn(&mut dyn Write) {
 /// Runs `zhanting ARGS` with its address space limited to `limit_kib`;
 /// returns (exit code, stdout, stderr), the code -1 when it was killed.
 /// The arguments of `zhanting --lang LANG import --root ROOT --kind case FILE`.
-fn import_case_args<'a>(lang: &'a str, root: &'a str, file: &'a Path) -> [&'a str; 8] {
+/// With `--force`: these cases import the same file more than once.
+fn import_case_args<'a>(lang: &'a str, root: &'a str, file: &'a Path) -> [&'a str; 9] {
     let file = file.to_str().expect("utf-8 path");
     [
-        "--lang", lang, "import", "--root", root, "--kind", "case", file,
+        "--lang", lang, "import", "--root", root, "--kind", "case", "--force", file,
     ]
 }
 

@@ -688,17 +688,22 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
     let (code, stdout, stderr) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.starts_with("检查了 7 个页面：没有错误，1 个警告"),
+        stdout.starts_with("检查了 7 个页面：没有错误，2 个警告"),
         "{stdout}"
     );
     assert!(
         stderr.contains("content/cases/qingshi.md:10:1: warning: "),
         "{stderr}"
     );
+    // `tags: 基层党建，作风建设`: two tags, and the list syntax shown
+    assert!(
+        stderr.contains("content/speeches/second.md:6:7: warning: `tags` 的“基层党建，作风建设”是用标点隔开的一段文字，读作 2 项\n  提示：写成 tags: [基层党建, 作风建设]，用英文逗号分隔\n"),
+        "{stderr}"
+    );
     assert_eq!(files(&root), before, "check wrote files");
     let (_, stdout, _) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert!(
-        stdout.starts_with("checked 7 pages: no errors, 1 warning(s)"),
+        stdout.starts_with("checked 7 pages: no errors, 2 warning(s)"),
         "{stdout}"
     );
 }

@@ -114,6 +114,8 @@ pub struct Imported {
     /// What the import says of the page: where it went, what was guessed
     /// and what is left to fill in.
     pub report: String,
+    /// The original file as kept beside the page.
+    pub original: PathBuf,
 }
 
 /// Options of one import run.
@@ -164,8 +166,67 @@ fn supported(p: &Path) -> bool {
         .is_some_and(|e| e == "txt" || e == "docx")
 }
 
-/// The command: imports every file, prints what was guessed, returns the exit status.
-pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>, lang: Lang) -> Result<i32> {
+/// The originals kept in the site's page bundles (every `.txt` and `.docx`
+/// beside an `index.md` under `content/`), by size: a file to import is
+/// compared byte for byte only with those of its size.
+#[derive(Debug, Default)]
+pub struct Originals {
+    by_size: std::collections::HashMap<u64, Vec<PathBuf>>,
+}
+
+impl Originals {
+    /// Every original under `root/content`, links not followed, hidden
+    /// folders (a bundle being made) left out.
+    pub fn find(root: &Path) -> Originals {
+        let mut o = Originals::default();
+        let content = root.join(crate::load::content::CONTENT_DIR);
+        let walk = walkdir::WalkDir::new(&content)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for e in walk.flatten() {
+            if e.file_type().is_file()
+                && supported(e.path())
+                && e.path().with_file_name("index.md").is_file()
+            {
+                o.add(e.path());
+            }
+        }
+        o
+    }
+
+    fn add(&mut self, path: &Path) {
+        if let Ok(m) = std::fs::symlink_metadata(path) {
+            self.by_size
+                .entry(m.len())
+                .or_default()
+                .push(path.to_path_buf());
+        }
+    }
+
+    /// The page (`…/index.md`) whose kept original has the same bytes as
+    /// `file`, the first by path.
+    pub fn page_of(&self, file: &Path) -> Option<PathBuf> {
+        let size = std::fs::metadata(file).ok()?.len();
+        let candidates = self.by_size.get(&size)?;
+        let bytes = std::fs::read(file).ok()?;
+        candidates
+            .iter()
+            .find(|c| std::fs::read(c).is_ok_and(|b| b == bytes))
+            .map(|c| c.with_file_name("index.md"))
+    }
+}
+
+/// The command: imports every file, prints what was guessed, returns the
+/// exit status. A file whose bytes are those of an original already kept
+/// in the site is skipped with a message naming its page, unless `force`.
+pub fn run(
+    root: &Path,
+    inputs: &[PathBuf],
+    kind: Option<Kind>,
+    lang: Lang,
+    force: bool,
+) -> Result<i32> {
     let config = crate::load::config::load(root).map_err(|d| {
         anyhow::anyhow!(d
             .iter()
@@ -199,7 +260,12 @@ pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>, lang: Lang) -> R
             None => println!("{s}"),
         }
     };
-    let (mut pages, mut failed) = (0, 0);
+    let mut originals = if force {
+        Originals::default()
+    } else {
+        Originals::find(root)
+    };
+    let (mut pages, mut failed, mut skipped) = (0, 0, 0);
     for f in &files {
         if let Some(b) = &bar {
             b.set_message(
@@ -213,10 +279,26 @@ pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>, lang: Lang) -> R
             today: None,
             lang,
         };
+        if let Some(page) = (!force).then(|| originals.page_of(f)).flatten() {
+            let page = page.strip_prefix(root).unwrap_or(&page);
+            let notice = Notice::new(M::AlreadyImported {
+                file: &shown(f),
+                page: &shown(page),
+            });
+            say(&notice.in_lang(lang));
+            skipped += 1;
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            continue;
+        }
         match import_file(root, &config, f, &opts) {
             Ok(done) => {
                 for d in &done {
                     say(&d.report);
+                    if !force {
+                        originals.add(&d.original);
+                    }
                 }
                 pages += done.len();
             }
@@ -236,7 +318,7 @@ pub fn run(root: &Path, inputs: &[PathBuf], kind: Option<Kind>, lang: Lang) -> R
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    println!("imported {} file(s) into {pages} page(s){}; check the fields marked 请核对, then run `zhanting check`", files.len() - failed, if failed > 0 { format!(", {failed} file(s) failed") } else { String::new() });
+    println!("imported {} file(s) into {pages} page(s){}{}; check the fields marked 请核对, then run `zhanting check`", files.len() - failed - skipped, if skipped > 0 { format!(", {skipped} file(s) skipped as already imported") } else { String::new() }, if failed > 0 { format!(", {failed} file(s) failed") } else { String::new() });
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
@@ -376,6 +458,7 @@ fn import_article(
     );
     let page_text = format!("{front}\n{body}");
     let page = write_page(&section_dir, &slug, &page_text, file)?;
+    let original = page.with_file_name(&file.original_name);
     let page_shown = shown(page.strip_prefix(root).unwrap_or(&page));
     let report = report(
         file,
@@ -386,7 +469,7 @@ fn import_article(
         &checks,
         opts.lang,
     );
-    Ok(Imported { report })
+    Ok(Imported { report, original })
 }
 
 /// The folder of the site's section of `kind`, refused when it leads

@@ -60,6 +60,11 @@ pub struct Page {
     /// Where each region, sector, speaker and tag value is written in the
     /// source file (line, col), for messages about taxonomy terms.
     pub term_at: Vec<(String, usize, usize)>,
+    /// Line of the `title:` key, where messages about the whole page point.
+    pub title_line: usize,
+    /// [`crate::text::text_fingerprint`] of the body: pages with the same
+    /// one are reported as the same text.
+    pub text_key: Option<u64>,
 }
 
 /// Intro text of the home page or a section (`_index.md`).
@@ -627,6 +632,8 @@ fn load_page(
         cover: None,
         logo: None,
         term_at: term_positions(&meta, s.yaml, s.yaml_line),
+        title_line: title_line(s.yaml, s.yaml_line),
+        text_key: crate::text::text_fingerprint(s.body),
         meta,
     };
     let files_ok = attach_files(root, &mut page, bundle, reads, diags);
@@ -752,6 +759,14 @@ fn attach_files(
     page.attachments = attachments;
     page.assets = assets;
     ok
+}
+
+/// The line of the `title:` key (the front matter's first line when none is
+/// found at the start of a line).
+fn title_line(yaml: &str, yaml_line: usize) -> usize {
+    yaml.lines()
+        .position(|l| l.starts_with("title:") || l.starts_with("title :"))
+        .map_or(yaml_line, |i| yaml_line + i)
 }
 
 /// Positions of the taxonomy values in the front matter: the first

@@ -259,7 +259,7 @@ pub fn resolve(
         logo: r.located_text("logo", logo),
         secretary: r.text("secretary", secretary),
         members: r.count("members", members),
-        highlights: r.list("highlights", highlights),
+        highlights: r.whole_list("highlights", highlights),
         extra: r.extra(extra),
         title: title.unwrap_or_default(),
         date: date.unwrap_or(Date {
@@ -274,6 +274,64 @@ pub fn resolve(
 /// `渭组通[2013]144号` → `渭组通〔2013〕144号`.
 pub fn normalize_doc_number(s: &str) -> String {
     s.replace(['[', '［'], "〔").replace([']', '］'], "〕")
+}
+
+/// The longest term (in characters) a value is split into: a part longer
+/// than this reads as a title or a sentence, and the value stays whole.
+pub const MAX_TERM_CHARS: usize = 12;
+
+/// The terms of a list value written as one piece of text (`党建，支部`,
+/// `党建、支部`), split at `seps`; `None` when there is nothing to split or
+/// the value is not a list of short terms: a part longer than
+/// [`MAX_TERM_CHARS`] or sentence punctuation (`。！？`). A separator
+/// inside brackets or quotes (`“学习、宣传、贯彻”`) never splits.
+pub fn split_terms(value: &str, seps: &[char]) -> Option<Vec<String>> {
+    let mut parts = vec![];
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in value.char_indices() {
+        match c {
+            '。' | '！' | '？' | '!' | '?' => return None,
+            '《' | '“' | '‘' | '（' | '(' | '「' | '『' | '〈' | '【' | '[' | '〔' => {
+                depth += 1
+            }
+            '》' | '”' | '’' | '）' | ')' | '」' | '』' | '〉' | '】' | ']' | '〕' => {
+                depth = depth.saturating_sub(1)
+            }
+            c if depth == 0 && seps.contains(&c) => {
+                parts.push(&value[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.push(&value[start..]);
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() || parts.iter().any(|p| p.chars().count() > MAX_TERM_CHARS) {
+        return None;
+    }
+    Some(parts)
+}
+
+/// How the items of a list field are split.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Items {
+    /// Short terms (`tags`): values written the Chinese way are split,
+    /// with a warning ([`split_terms`]).
+    Terms,
+    /// File names (`attachments`): a single string is split at ASCII `,`
+    /// and `;` only (a Chinese file name may hold `、` or `，`); list items
+    /// never.
+    Files,
+    /// Sentences (`highlights`): never split.
+    Whole,
 }
 
 struct Resolver<'a> {
@@ -358,9 +416,18 @@ impl Resolver<'_> {
         }
     }
 
-    /// A list of strings; a single string is split at commas and 、.
+    /// A list of short terms (`tags`): a single string is split at
+    /// `,，、;；`, a list item at `，、；`, each split with a warning that
+    /// shows the list syntax; a value that reads as a title or a sentence
+    /// (see [`split_terms`]) stays whole.
     fn list(&mut self, key: &str, v: Option<Value>) -> Vec<String> {
-        self.items(key, v)
+        self.items(key, v, Items::Terms)
+    }
+
+    /// A list whose items are sentences (`highlights`): items are never
+    /// split, and a single string is one item.
+    fn whole_list(&mut self, key: &str, v: Option<Value>) -> Vec<String> {
+        self.items(key, v, Items::Whole)
     }
 
     fn located_list(&mut self, key: &str, v: Option<Value>) -> Vec<Located<String>> {
@@ -368,7 +435,7 @@ impl Resolver<'_> {
         // Each item is looked for after the previous one, so a long list
         // costs one pass over the text.
         let mut from = (line, 0, 0);
-        self.items(key, v)
+        self.items(key, v, Items::Files)
             .into_iter()
             .map(|value| {
                 let (line, col) = match self.find_after(from, &value) {
@@ -383,10 +450,10 @@ impl Resolver<'_> {
             .collect()
     }
 
-    /// The trimmed, de-duplicated items of a list field.
-    fn items(&mut self, key: &str, v: Option<Value>) -> Vec<String> {
-        let items: Vec<String> = match v {
-            None | Some(Value::Null) => vec![],
+    /// The trimmed, de-duplicated items of a list field, split as `how` says.
+    fn items(&mut self, key: &str, v: Option<Value>, how: Items) -> Vec<String> {
+        let (values, single): (Vec<String>, bool) = match v {
+            None | Some(Value::Null) => (vec![], false),
             Some(Value::Sequence(seq)) => {
                 let mut out = vec![];
                 for item in seq {
@@ -398,25 +465,73 @@ impl Resolver<'_> {
                         }
                     }
                 }
-                out
+                (out, false)
             }
             Some(v) => match scalar_string(&v) {
-                Some(s) => s
-                    .split([',', '，', '、', ';', '；'])
-                    .map(str::to_string)
-                    .collect(),
+                Some(s) if how == Items::Files => {
+                    (s.split([',', ';']).map(str::to_string).collect(), false)
+                }
+                Some(s) => (vec![s], true),
                 None => {
                     self.error(key, M::NotAList { key });
                     return vec![];
                 }
             },
         };
+        let mut items = vec![];
+        // values split: (line, col, value as written, number of parts)
+        let mut split = vec![];
+        // where the next value is looked for: (line, byte, chars before byte)
+        let mut from = (self.at(key).0, 0, 0);
+        for value in values {
+            let parts = if how == Items::Terms {
+                let seps: &[char] = if single {
+                    &[',', '，', '、', ';', '；']
+                } else {
+                    &['，', '、', '；']
+                };
+                split_terms(&value, seps)
+            } else {
+                None
+            };
+            let Some(parts) = parts else {
+                items.push(value);
+                continue;
+            };
+            let written = value.trim();
+            let (line, col) = match self.find_after(from, written) {
+                Some((l, c, end)) => {
+                    from = (l, end, c - 1 + written.chars().count());
+                    (l, c)
+                }
+                None => self.at(key),
+            };
+            split.push((line, col, written.to_string(), parts.len()));
+            items.extend(parts);
+        }
         let mut seen = std::collections::HashSet::new();
-        items
+        let items: Vec<String> = items
             .into_iter()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty() && seen.insert(s.clone()))
-            .collect()
+            .collect();
+        if !split.is_empty() {
+            let list = format!("{key}: [{}]", items.join(", "));
+            for (line, col, value, parts) in split {
+                self.diags.push(Diagnostic::warn(
+                    self.path,
+                    line,
+                    col,
+                    M::ListWrittenAsText {
+                        key,
+                        value: &value,
+                        parts,
+                        list: &list,
+                    },
+                ));
+            }
+        }
+        items
     }
 
     /// Line, column and end byte (within its line) of the first occurrence
@@ -608,7 +723,91 @@ mod tests {
 
     #[test]
     fn tags_as_a_string_are_split() {
-        let (fm, _) = run("---\ntitle: a\ndate: 2020-01-01\ntags: 党建，乡村振兴、 党建\n---\n");
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\ntags: 党建，乡村振兴、 党建\n---\n");
         assert_eq!(fm.unwrap().tags, vec!["党建", "乡村振兴"]);
+        assert_eq!(
+            d,
+            vec!["content/cases/a.md:4:7: warning: `党建，乡村振兴、 党建` in `tags` is one piece of text with separators, read as 3 items\n  hint: write tags: [党建, 乡村振兴], with ASCII commas between the items"]
+        );
+    }
+
+    /// Zh messages of a run.
+    fn run_zh(text: &str) -> (Option<FrontMatter>, Vec<String>) {
+        let path = Path::new("content/cases/a.md");
+        let s = split(text, path).unwrap();
+        let mut diags = vec![];
+        let raw = parse_raw(s.yaml, s.yaml_line, path).unwrap();
+        let (fm, ok) = resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
+        (
+            ok.then_some(fm),
+            diags.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn chinese_commas_inside_a_flow_list_split_the_item() {
+        let (fm, d) =
+            run_zh("---\ntitle: a\ndate: 2020-01-01\ntags: [党建，支部, 乡村振兴]\n---\n");
+        assert_eq!(fm.unwrap().tags, vec!["党建", "支部", "乡村振兴"]);
+        assert_eq!(
+            d,
+            vec!["content/cases/a.md:4:8: warning: `tags` 的“党建，支部”是用标点隔开的一段文字，读作 2 项\n  提示：写成 tags: [党建, 支部, 乡村振兴]，用英文逗号分隔"]
+        );
+    }
+
+    #[test]
+    fn enumeration_comma_and_block_items_split() {
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\ntags: 党建、支部\n---\n");
+        assert_eq!(fm.unwrap().tags, vec!["党建", "支部"]);
+        assert_eq!(d, vec!["content/cases/a.md:4:7: warning: `党建、支部` in `tags` is one piece of text with separators, read as 2 items\n  hint: write tags: [党建, 支部], with ASCII commas between the items"]);
+        let (fm, d) =
+            run("---\ntitle: a\ndate: 2020-01-01\ntags:\n  - 组织建设\n  - 党建；支部\n---\n");
+        assert_eq!(fm.unwrap().tags, vec!["组织建设", "党建", "支部"]);
+        assert_eq!(d, vec!["content/cases/a.md:6:5: warning: `党建；支部` in `tags` is one piece of text with separators, read as 2 items\n  hint: write tags: [组织建设, 党建, 支部], with ASCII commas between the items"]);
+    }
+
+    #[test]
+    fn proper_lists_and_titles_are_not_split() {
+        for text in [
+            "---\ntitle: 甲、乙两村，携手共建\ndate: 2020-01-01\ntags: [党建, 支部]\n---\n",
+            "---\ntitle: a\ndate: 2020-01-01\ntags:\n  - 党建\n  - 支部\n---\n",
+        ] {
+            let (fm, d) = run(text);
+            assert_eq!(fm.unwrap().tags, vec!["党建", "支部"]);
+            assert_eq!(d, Vec::<String>::new());
+        }
+        // a title-like tag, a separator inside book-title marks, a sentence
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\ntags: [关于进一步加强基层党组织建设、推动乡村振兴的实施意见, “学习、宣传、贯彻”, 不忘初心，牢记使命。]\n---\n");
+        assert_eq!(fm.unwrap().tags.len(), 3, "{d:?}");
+        assert_eq!(d, Vec::<String>::new());
+    }
+
+    #[test]
+    fn highlights_and_attachments_are_never_split() {
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\nhighlights: 建强支部，带富群众、服务村民\nattachments: 关于甲、乙的通知.docx\n---\n");
+        let fm = fm.unwrap();
+        assert_eq!(fm.highlights, vec!["建强支部，带富群众、服务村民"]);
+        assert_eq!(fm.attachments[0].value, "关于甲、乙的通知.docx");
+        assert_eq!((fm.attachments[0].line, fm.attachments[0].col), (5, 14));
+        assert_eq!(d, Vec::<String>::new());
+        let (fm, _) =
+            run("---\ntitle: a\ndate: 2020-01-01\nhighlights: [一是建强支部，二是带富群众]\n---\n");
+        assert_eq!(fm.unwrap().highlights, vec!["一是建强支部，二是带富群众"]);
+    }
+
+    #[test]
+    fn split_terms_rule() {
+        let all: &[char] = &[',', '，', '、', ';', '；'];
+        assert_eq!(
+            split_terms("党建,支部", all),
+            Some(vec!["党建".into(), "支部".into()])
+        );
+        assert_eq!(split_terms("党建", all), None);
+        assert_eq!(
+            split_terms("“三会一课”、主题党日", all),
+            Some(vec!["“三会一课”".into(), "主题党日".into()])
+        );
+        assert_eq!(split_terms("“甲、乙”", all), None);
+        assert_eq!(split_terms("，", all), None);
     }
 }

@@ -388,6 +388,7 @@ impl Site {
     ) -> Site {
         let Library { pages, intros } = library;
         let claimed = claim_urls(pages, &config, diags);
+        same_pages(&claimed, diags);
         let (shape, same_shape) = cache.take_shape(&claimed, &config);
         diags.extend(shape.spellings.iter().cloned());
         let pages: Vec<Arc<Page>> = shape.order.iter().map(|&i| claimed[i].clone()).collect();
@@ -545,6 +546,54 @@ fn claim_urls(
         .zip(keep)
         .filter_map(|(p, k)| k.then_some(p))
         .collect()
+}
+
+/// Warns about each page whose text (see [`crate::text::text_fingerprint`]),
+/// or else whose title and date, are those of a page before it in source
+/// path order, naming the first such page, at the later page's title line.
+/// One pass with hash maps: cheap on any number of pages.
+fn same_pages(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
+    let mut texts: HashMap<u64, &Path> = HashMap::default();
+    let mut titles: HashMap<(String, crate::load::date::Date), &Path> = HashMap::default();
+    for page in pages {
+        let first_text = page.text_key.and_then(|k| match texts.entry(k) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(&page.source);
+                None
+            }
+        });
+        let title = crate::text::fold_for_sameness(&page.meta.title);
+        let first_title = match titles.entry((title, page.meta.date)) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(&page.source);
+                None
+            }
+        };
+        let line = page.title_line;
+        if let Some(first) = first_text {
+            diags.push(Diagnostic::warn(
+                &page.source,
+                line,
+                1,
+                M::SameText {
+                    other: &crate::diag::display_path(first),
+                },
+            ));
+        } else if let Some(first) = first_title {
+            diags.push(Diagnostic::warn(
+                &page.source,
+                line,
+                1,
+                M::SameTitleAndDate {
+                    other: &crate::diag::display_path(first),
+                    title: &page.meta.title,
+                    date: &page.meta.date.iso(),
+                },
+            ));
+        }
+    }
 }
 
 /// Renders one page's body, turning links to other `.md` files into links to
