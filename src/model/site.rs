@@ -123,9 +123,11 @@ impl Shape {
         let mut order: Vec<usize> = (0..pages.len()).collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            b.meta
-                .date
-                .cmp(&a.meta.date)
+            // Newest first by the first day each date covers (a month alone
+            // as its 1st); drafts without a date last.
+            let day = |p: &Page| p.meta.date.map(|d| d.first_day());
+            day(b)
+                .cmp(&day(a))
                 .then_with(|| a.meta.title.cmp(&b.meta.title))
                 .then_with(|| a.source.cmp(&b.source))
         });
@@ -487,7 +489,9 @@ fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
     };
     for (i, p) in pages.iter().enumerate() {
         if taxonomy == "years" {
-            add(&p.meta.date.year.to_string(), i);
+            if let Some(d) = p.meta.date {
+                add(&d.year.to_string(), i);
+            }
         }
         for name in terms_of(p, taxonomy) {
             add(name, i);

@@ -41,6 +41,9 @@ impl Doc {
             [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => {
                 (y - 1900) * 512 + m * 32 + d
             }
+            // A month or a year alone: day (and month) 0.
+            [y, m] if (1900..2400).contains(&y) && m <= 12 => (y - 1900) * 512 + m * 32,
+            [y] if (1900..2400).contains(&y) => (y - 1900) * 512,
             _ => 0,
         }
     }
