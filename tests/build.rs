@@ -528,6 +528,8 @@ fn a_draft_without_a_date_builds_and_is_listed_last() {
     build(&root, &["--drafts"]);
     let doc = html(&out.join("speeches/wuriqi/index.html"));
     assert!(text_of(&doc, "h1").contains("尚未定日期的讲话"));
+    assert!(text_of(&doc, "body").contains("日期未填"));
+    assert!(!read(&out.join("speeches/wuriqi/index.html")).contains("<time datetime=\"\""));
     assert!(
         !read(&out.join("feed.xml")).contains("尚未定日期的讲话"),
         "no date, no feed entry"
