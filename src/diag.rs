@@ -202,11 +202,11 @@ mod tests {
             "content/a.md",
             3,
             7,
-            M::InvalidDate {
+            M::NoSuchDay {
                 value: "2013-02-30",
             },
         );
-        assert_eq!(d.in_lang(Lang::En).to_string(), "content/a.md:3:7: error: `2013-02-30` is not a valid date\n  hint: write the date as 2013-09-25 or 2013年9月25日");
-        assert_eq!(d.to_string(), "content/a.md:3:7: error: 日期 `2013-02-30` 不存在\n  提示：日期请写成 2013-09-25 或 2013年9月25日");
+        assert_eq!(d.in_lang(Lang::En).to_string(), "content/a.md:3:7: error: the day `2013-02-30` does not exist\n  hint: that month has no such day: check the month and the day");
+        assert_eq!(d.to_string(), "content/a.md:3:7: error: 日期 `2013-02-30` 不存在\n  提示：这个月没有这一天，请核对月和日");
     }
 }

@@ -2,7 +2,7 @@
 //! in Chinese (the default) and English, with its hint.
 //!
 //! Stages build a [`Diagnostic`](crate::diag::Diagnostic) from an [`M`]
-//! value (`Diagnostic::err(path, line, col, M::InvalidDate { value })`);
+//! value (`Diagnostic::err(path, line, col, M::NoSuchDay { value })`);
 //! the texts live here and nowhere else, so a message is changed or
 //! translated in one place. The language is picked when printing: `--lang`,
 //! else site.yaml's `language`, else Chinese.
@@ -161,7 +161,12 @@ pub enum M<'a> {
     },
     MissingDate,
     DateNotText,
-    InvalidDate {
+    /// A date not written in any accepted form (`2023年13月`, `去年`).
+    MalformedDate {
+        value: &'a str,
+    },
+    /// A date written well whose month has no such day (`2023-02-30`).
+    NoSuchDay {
         value: &'a str,
     },
     ListItemNotText {
@@ -318,6 +323,8 @@ fn m(zh: impl Into<String>, en: impl Into<String>) -> Msg {
 
 const DATE_HINT_ZH: &str = "日期请写成 2013-09-25 或 2013年9月25日";
 const DATE_HINT_EN: &str = "write the date as 2013-09-25 or 2013年9月25日";
+const DATE_FORMS_ZH: &str = "日期可写成 2013-09-25、2013年9月25日、2013.9.25、2013/9/25 或 二〇一三年九月二十五日；只知道年月写 2013年9月 或 2013-09，只知道年写 2013年";
+const DATE_FORMS_EN: &str = "write the date as 2013-09-25, 2013年9月25日, 2013.9.25, 2013/9/25 or 二〇一三年九月二十五日; a month alone as 2013年9月 or 2013-09, a year alone as 2013年";
 
 /// What is wrong with a refused SVG, as the middle of a sentence.
 fn svg_problem(p: &crate::load::svg::SvgProblem) -> Msg {
@@ -488,9 +495,13 @@ impl M<'_> {
                 Some(m("加一行，例如 `date: 2013-09-25`（或 `date: 2013年9月25日`）", "add a line such as `date: 2013-09-25` (or `date: 2013年9月25日`)")),
             ),
             DateNotText => (m("`date` 应是一个日期", "`date` must be a date"), Some(m(DATE_HINT_ZH, DATE_HINT_EN))),
-            InvalidDate { value } => (
-                m(format!("日期 `{value}` 不存在"), format!("`{value}` is not a valid date")),
-                Some(m(DATE_HINT_ZH, DATE_HINT_EN)),
+            MalformedDate { value } => (
+                m(format!("日期 `{value}` 写法不对"), format!("`{value}` is not written as a date")),
+                Some(m(DATE_FORMS_ZH, DATE_FORMS_EN)),
+            ),
+            NoSuchDay { value } => (
+                m(format!("日期 `{value}` 不存在"), format!("the day `{value}` does not exist")),
+                Some(m("这个月没有这一天，请核对月和日", "that month has no such day: check the month and the day")),
             ),
             ListItemNotText { key } => (
                 m(format!("`{key}` 的每一项都应是文字"), format!("every item of `{key}` must be a piece of text")),
@@ -873,9 +884,10 @@ mod tests {
                 nearest: None,
                 known: &known,
             },
-            M::InvalidDate {
+            M::NoSuchDay {
                 value: "2013-02-30",
             },
+            M::MalformedDate { value: "去年" },
             M::Tab,
             M::UnclosedQuote,
             M::MissingColon,

@@ -321,7 +321,7 @@ fn failed_build_leaves_the_previous_output_untouched() {
     let (code, _, err) = run(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("content/cases/qingshi.md:3:1: error: 日期 `明天` 不存在"),
+        err.contains("content/cases/qingshi.md:3:7: error: 日期 `明天` 写法不对"),
         "{err}"
     );
     let after: Vec<_> = files(&out)
@@ -347,6 +347,221 @@ fn drafts_are_left_out_unless_asked_for() {
     assert!(!read(&root.join("output/sitemap.xml")).contains("%E8%8D%89%E7%A8%BF"));
     build(&root, &["--drafts"]);
     assert!(root.join("output/speeches/草稿讲话/index.html").is_file());
+}
+
+fn select_in<'a>(e: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let sel = scraper::Selector::parse(css).expect("selector");
+    e.select(&sel).collect()
+}
+
+/// The list page of `section` (its first page and the next ones) that
+/// links to `href`, parsed.
+fn list_page_linking(out: &Path, section: &str, href: &str) -> scraper::Html {
+    let dir = out.join(section);
+    let mut lists: Vec<_> = files(&dir)
+        .into_iter()
+        .filter(|f| {
+            f.ends_with("index.html") && (f.as_os_str() == "index.html" || f.starts_with("page"))
+        })
+        .collect();
+    lists.sort();
+    for f in lists {
+        let doc = html(&dir.join(f));
+        if select(&doc, "a")
+            .iter()
+            .any(|a| a.value().attr("href").is_some_and(|h| h.ends_with(href)))
+        {
+            return doc;
+        }
+    }
+    panic!("no list page of {section} links to {href}");
+}
+
+#[test]
+fn a_month_or_a_year_alone_is_shown_as_written() {
+    let (_t, root) = site("full");
+    let speech = |name: &str, title: &str, date: &str, more: &str| {
+        std::fs::write(
+            root.join("content/speeches").join(name),
+            format!("---\ntitle: {title}\ndate: {date}\n{more}---\n\n正文。\n"),
+        )
+        .unwrap();
+    };
+    speech(
+        "yuefen.md",
+        "只知月份的讲话",
+        "2013年9月",
+        "summary: 九月的讲话\n",
+    );
+    speech("nianfen.md", "只知年份的讲话", "2012", "");
+    speech(
+        "shuzi.md",
+        "中文数字日期的讲话",
+        "二〇一三年九月二十五日",
+        "",
+    );
+    build(&root, &[]);
+    let out = root.join("output");
+
+    // the page itself
+    let doc = html(&out.join("speeches/yuefen/index.html"));
+    let times = select(&doc, "time");
+    assert!(!times.is_empty());
+    for t in &times {
+        assert_eq!(t.value().attr("datetime"), Some("2013-09"));
+        assert_eq!(t.text().collect::<String>(), "2013年9月");
+    }
+    let body = text_of(&doc, "body");
+    assert!(
+        body.contains("2013年9月") && !body.contains("2013年9月1日"),
+        "{body}"
+    );
+    let doc = html(&out.join("speeches/nianfen/index.html"));
+    let t = &select(&doc, "time")[0];
+    assert_eq!(t.value().attr("datetime"), Some("2012"));
+    assert_eq!(t.text().collect::<String>(), "2012年");
+    let doc = html(&out.join("speeches/shuzi/index.html"));
+    assert_eq!(
+        select(&doc, "time")[0].value().attr("datetime"),
+        Some("2013-09-25")
+    );
+
+    // the section list: the month page sorts as its 1st, after the 25th
+    let doc = list_page_linking(&out, "speeches", "speeches/yuefen/index.html");
+    let item = select(&doc, "li")
+        .into_iter()
+        .find(|li| {
+            select_in(li, "a").iter().any(|a| {
+                a.value()
+                    .attr("href")
+                    .is_some_and(|h| h.ends_with("speeches/yuefen/index.html"))
+            })
+        })
+        .expect("the list item");
+    let t = select_in(&item, "time");
+    assert_eq!(t[0].value().attr("datetime"), Some("2013-09"));
+    assert_eq!(t[0].text().collect::<String>(), "2013年9月");
+    let all = files(&out.join("speeches"));
+    let order = read(&out.join("speeches/index.html"))
+        + &all
+            .iter()
+            .filter(|f| f.starts_with("page"))
+            .map(|f| read(&out.join("speeches").join(f)))
+            .collect::<String>();
+    let (liangwei, shuzi, yuefen, nianfen) = (
+        order.find("speeches/liangwei/index.html\"").unwrap(),
+        order.find("speeches/shuzi/index.html\"").unwrap(),
+        order.find("speeches/yuefen/index.html\"").unwrap(),
+        order.find("speeches/nianfen/index.html\"").unwrap(),
+    );
+    assert!(
+        liangwei < yuefen && shuzi < yuefen && yuefen < nianfen,
+        "newest first"
+    );
+
+    // the feed: a full timestamp for machines, the month for readers
+    let feed = read(&out.join("feed.xml"));
+    let entry = feed
+        .split("<entry>")
+        .find(|e| e.contains("只知月份的讲话"))
+        .expect("the entry");
+    assert!(
+        entry.contains("<updated>2013-09-01T00:00:00+08:00</updated>"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("<summary>（2013年9月）九月的讲话</summary>"),
+        "{entry}"
+    );
+    let full = feed
+        .split("<entry>")
+        .find(|e| e.contains("中文数字日期的讲话"))
+        .unwrap();
+    assert!(
+        full.contains("<updated>2013-09-25T00:00:00+08:00</updated>"),
+        "{full}"
+    );
+    assert!(
+        !full.contains("<summary>（"),
+        "a full date adds nothing: {full}"
+    );
+
+    // the sitemap: W3C date precision
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("/speeches/yuefen/</loc><lastmod>2013-09</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("/speeches/nianfen/</loc><lastmod>2012</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("/speeches/shuzi/</loc><lastmod>2013-09-25</lastmod>"),
+        "{sitemap}"
+    );
+
+    // the search index: the date field and the metadata text
+    let doc_js: String = files(&out.join("search/d"))
+        .iter()
+        .map(|f| read(&out.join("search/d").join(f)))
+        .find(|s| s.contains("只知月份的讲话"))
+        .expect("the search document");
+    assert!(doc_js.contains(r#""d":"2013-09""#), "{doc_js}");
+    assert!(
+        doc_js.contains("2013年9月") && !doc_js.contains("2013年9月1日"),
+        "{doc_js}"
+    );
+}
+
+#[test]
+fn a_draft_without_a_date_builds_and_is_listed_last() {
+    let (_t, root) = site("full");
+    std::fs::write(
+        root.join("content/speeches/wuriqi.md"),
+        "---\ntitle: 尚未定日期的讲话\ndate:  # 请填写\ndraft: true\n---\n\n正文。\n",
+    )
+    .unwrap();
+    build(&root, &[]);
+    let out = root.join("output");
+    assert!(!out.join("speeches/wuriqi/index.html").exists());
+    build(&root, &["--drafts"]);
+    let doc = html(&out.join("speeches/wuriqi/index.html"));
+    assert!(text_of(&doc, "h1").contains("尚未定日期的讲话"));
+    assert!(text_of(&doc, "body").contains("日期未填"));
+    assert!(!read(&out.join("speeches/wuriqi/index.html")).contains("<time datetime=\"\""));
+    assert!(
+        !read(&out.join("feed.xml")).contains("尚未定日期的讲话"),
+        "no date, no feed entry"
+    );
+    assert!(read(&out.join("sitemap.xml")).contains("/speeches/wuriqi/</loc></url>"));
+    let mut lists: Vec<_> = files(&out.join("speeches"))
+        .into_iter()
+        .filter(|f| f.as_os_str() == "index.html" || f.starts_with("page"))
+        .collect();
+    // `index.html`, then `page/2/index.html` … by number
+    lists.sort_by_key(|f| {
+        f.components()
+            .nth(1)
+            .and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok())
+            .unwrap_or(1)
+    });
+    let last = read(&out.join("speeches").join(lists.last().unwrap()));
+    let links: Vec<usize> = [
+        "speeches/liangwei/index.html\"",
+        "speeches/wuriqi/index.html\"",
+    ]
+    .iter()
+    .filter_map(|h| last.find(h))
+    .collect();
+    assert!(
+        last.contains("speeches/wuriqi/index.html\""),
+        "the undated draft is on the last list page"
+    );
+    assert!(
+        links.len() < 2 || links[0] < links[1],
+        "after the oldest dated page"
+    );
 }
 
 #[test]

@@ -26,7 +26,6 @@ pub mod guess;
 pub mod text;
 
 use crate::load::config::Kind;
-use crate::load::date::Date;
 use crate::msg::{Lang, Msg, M};
 use anyhow::{bail, Context, Result};
 use guess::{DateSource, FoundDate, Guess};
@@ -121,8 +120,6 @@ pub struct Imported {
 /// Options of one import run.
 pub struct ImportOptions {
     pub kind: Option<Kind>,
-    /// Fallback date when the text gives none (the file's modification date).
-    pub today: Option<Date>,
     /// The language of catalogue messages in errors and the report.
     pub lang: Lang,
 }
@@ -274,11 +271,7 @@ pub fn run(
                     .unwrap_or_default(),
             );
         }
-        let opts = ImportOptions {
-            kind,
-            today: None,
-            lang,
-        };
+        let opts = ImportOptions { kind, lang };
         if let Some(page) = (!force).then(|| originals.page_of(f)).flatten() {
             let page = page.strip_prefix(root).unwrap_or(&page);
             let notice = Notice::new(M::AlreadyImported {
@@ -343,8 +336,6 @@ struct Source<'a> {
     warnings: Vec<Notice>,
     /// How it was read, for the report (`UTF-8`, `Word .docx` …).
     encoding: &'static str,
-    /// The date written when the text gives none.
-    fallback_date: Option<Date>,
 }
 
 /// Imports one file into the site at `root`; returns the pages written.
@@ -354,7 +345,7 @@ pub fn import_file(
     source: &Path,
     opts: &ImportOptions,
 ) -> Result<Vec<Imported>> {
-    let (file, lines) = read_source(source, opts)?;
+    let (file, lines) = read_source(source)?;
     let articles = split_articles(lines);
     let mut done = vec![];
     for (n, a) in articles.iter().enumerate() {
@@ -366,7 +357,7 @@ pub fn import_file(
 
 /// Reads `path` (a .docx, else a text file in any of the encodings
 /// [`text::decode`] knows) into its lines and what its pages share.
-fn read_source<'a>(path: &'a Path, opts: &ImportOptions) -> Result<(Source<'a>, Vec<Line>)> {
+fn read_source<'a>(path: &'a Path) -> Result<(Source<'a>, Vec<Line>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let is_docx = path
         .extension()
@@ -378,7 +369,6 @@ fn read_source<'a>(path: &'a Path, opts: &ImportOptions) -> Result<(Source<'a>, 
         let (t, enc) = text::decode(&bytes);
         (text::lines(&t), vec![], vec![], enc)
     };
-    let fallback_date = opts.today.or_else(|| modified_date(path));
     // the original is saved under its name without control characters
     let original_name = path
         .file_name()
@@ -397,7 +387,6 @@ fn read_source<'a>(path: &'a Path, opts: &ImportOptions) -> Result<(Source<'a>, 
         images,
         warnings,
         encoding,
-        fallback_date,
     };
     Ok((file, lines))
 }
@@ -448,14 +437,7 @@ fn import_article(
     let section_dir = section_folder(root, config, kind)?;
     let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
     let body = article_body(a, &g);
-    let (front, checks) = front_matter(
-        &title,
-        kind,
-        &g,
-        file.fallback_date,
-        &file.original_name,
-        g.title.is_none(),
-    );
+    let (front, checks) = front_matter(&title, kind, &g, &file.original_name, g.title.is_none());
     let page_text = format!("{front}\n{body}");
     let page = write_page(&section_dir, &slug, &page_text, file)?;
     let original = page.with_file_name(&file.original_name);
@@ -762,23 +744,6 @@ fn write_new(path: &Path, data: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn modified_date(p: &Path) -> Option<Date> {
-    let t = std::fs::metadata(p).ok()?.modified().ok()?;
-    let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() + 8 * 3600;
-    let days = (secs / 86400) as i64;
-    // days since 1970-01-01 → civil date
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Date::new(y as u32, m, d)
-}
-
 /// A front-matter value in double quotes, on one line, without control
 /// characters.
 fn yaml_quote(s: &str) -> String {
@@ -818,14 +783,13 @@ fn front_matter(
     title: &str,
     kind: Kind,
     g: &Guess,
-    fallback: Option<Date>,
     original: &str,
     title_from_file: bool,
 ) -> (String, Vec<String>) {
     let mut checks = vec![];
     let mut y = String::from("---\n");
     title_field(&mut y, &mut checks, title, title_from_file);
-    date_field(&mut y, &mut checks, g.date, fallback);
+    date_field(&mut y, &mut checks, g.date);
     match &g.region {
         Some(r) => y.push_str(&format!(
             "region: {}  # 根据正文推测，请核对\n",
@@ -878,15 +842,11 @@ fn title_field(y: &mut String, checks: &mut Vec<String>, title: &str, from_file:
     y.push('\n');
 }
 
-/// `date:`, always a full date (the site needs one): the date found, the
-/// first of the month when the text names only the month, else `fallback`
-/// (the file's modification date); each but a date from the text marked.
-fn date_field(
-    y: &mut String,
-    checks: &mut Vec<String>,
-    date: Option<(FoundDate, DateSource)>,
-    fallback: Option<Date>,
-) {
+/// `date:` as the text gives it: the day, or the month alone when the day
+/// is left blank (`（2010年2月 日）` → `2010年2月`). A text without a date
+/// gives an empty `date` with a comment and `draft: true`, so the page is
+/// not published (nor put on top of every list) before someone dates it.
+fn date_field(y: &mut String, checks: &mut Vec<String>, date: Option<(FoundDate, DateSource)>) {
     match date {
         Some((FoundDate::Full(d), src)) => {
             y.push_str(&format!("date: {}", d.iso()));
@@ -897,26 +857,17 @@ fn date_field(
             y.push('\n');
         }
         Some((FoundDate::Month(yr, m), _)) => {
-            let d = Date::new(u32::from(yr), u32::from(m), 1)
-                .map(|d| d.iso())
-                .unwrap_or_default();
             y.push_str(&format!(
-                "date: {d}  # 原文只写到月（{yr}年{m}月），暂填当月1日，请改为实际日期\n"
+                "date: {yr}年{m}月  # 原文只写到月，日未写；知道日期可补上，如 {yr}年{m}月25日\n"
             ));
-            checks.push(format!("日期（原文只写到 {yr}年{m}月，暂填 {d}）"));
+            checks.push(format!("日期（原文只写到 {yr}年{m}月）"));
         }
         None => {
-            let d = fallback
-                .unwrap_or(Date {
-                    year: 2000,
-                    month: 1,
-                    day: 1,
-                })
-                .iso();
-            y.push_str(&format!(
-                "date: {d}  # 未能识别日期，暂用文件修改日期，请改为实际日期，如 2013-09-25\n"
-            ));
-            checks.push(format!("日期（未能识别，暂填 {d}）"));
+            y.push_str(
+                "date:  # 未能识别日期，请填写，如 2013-09-25，填好后删去下面的 draft: true\n",
+            );
+            y.push_str("draft: true  # 日期未填，暂为草稿，不发布\n");
+            checks.push("日期（未能识别，暂为草稿）".into());
         }
     }
 }

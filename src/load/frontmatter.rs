@@ -6,7 +6,7 @@
 //! compile until it is handled. Every problem is collected, not just the first.
 
 use crate::diag::{nearest, Diagnostic, M};
-use crate::load::date::Date;
+use crate::load::date::{Date, DateError};
 use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
 use serde::Deserialize;
@@ -78,7 +78,8 @@ pub const KNOWN_FIELDS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
-    pub date: Date,
+    /// `None` only on a draft that has no date yet.
+    pub date: Option<Date>,
     pub region: Option<String>,
     pub tags: Vec<String>,
     pub summary: Option<String>,
@@ -234,13 +235,14 @@ pub fn resolve(
     } = raw;
 
     let title = r.required_text("title", title, "title: 在全区基层党建工作会议上的讲话");
-    let date = r.date(date);
+    let draft = r.boolean("draft", draft);
+    let date = r.date(date, draft);
     let fm = FrontMatter {
         region: r.text("region", region),
         tags: r.list("tags", tags),
         summary: r.text("summary", summary),
         slug: r.text("slug", slug),
-        draft: r.boolean("draft", draft),
+        draft,
         featured: r.boolean("featured", featured),
         cover: r.located_text("cover", cover),
         attachments: r.located_list("attachments", attachments),
@@ -262,11 +264,7 @@ pub fn resolve(
         highlights: r.whole_list("highlights", highlights),
         extra: r.extra(extra),
         title: title.unwrap_or_default(),
-        date: date.unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        }),
+        date,
     };
     (fm, r.ok)
 }
@@ -393,27 +391,73 @@ impl Resolver<'_> {
         self.text(key, v).map(|value| Located { value, line, col })
     }
 
-    fn date(&mut self, v: Option<Value>) -> Option<Date> {
-        match v.as_ref().and_then(scalar_string) {
-            None if v.is_none() || v == Some(Value::Null) => {
+    /// The date, at the precision written; required except on drafts.
+    /// Errors point at the value itself.
+    fn date(&mut self, v: Option<Value>, draft: bool) -> Option<Date> {
+        let (line, col, raw) = self.value_at("date");
+        let text = match &v {
+            None | Some(Value::Null) => None,
+            // `2023.10` is a number to YAML (2023.1): read what was written.
+            Some(Value::Number(_)) => raw.or_else(|| v.as_ref().and_then(scalar_string)),
+            Some(v) => match scalar_string(v) {
+                Some(s) => Some(s),
+                None => {
+                    self.error("date", M::DateNotText);
+                    return None;
+                }
+            },
+        };
+        let text = text.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let Some(s) = text else {
+            if !draft {
                 let line = self.yaml_line;
                 self.diags
                     .push(Diagnostic::err(self.path, line, 1, M::MissingDate));
                 self.ok = false;
+            }
+            return None;
+        };
+        match Date::read(&s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let m = match e {
+                    DateError::Malformed => M::MalformedDate { value: &s },
+                    DateError::NoSuchDay => M::NoSuchDay { value: &s },
+                };
+                self.diags.push(Diagnostic::err(self.path, line, col, m));
+                self.ok = false;
                 None
             }
-            None => {
-                self.error("date", M::DateNotText);
-                None
-            }
-            Some(s) => match Date::parse(&s) {
-                Some(d) => Some(d),
-                None => {
-                    self.error("date", M::InvalidDate { value: &s });
-                    None
-                }
-            },
         }
+    }
+
+    /// Line and column of the value of top-level `key` when it is written
+    /// on the key's line (inside its quotes if quoted), and its text as
+    /// written up to a comment; else the key's position.
+    fn value_at(&self, key: &str) -> (usize, usize, Option<String>) {
+        let (line, col) = self.at(key);
+        let Some(l) = self.yaml.lines().nth(line.wrapping_sub(self.yaml_line)) else {
+            return (line, col, None);
+        };
+        let Some(colon) = l.find(':') else {
+            return (line, col, None);
+        };
+        let after = &l[colon + 1..];
+        let value = after.trim_start();
+        let quoted = value.starts_with(['"', '\'']);
+        let start = colon + 1 + (after.len() - value.len()) + usize::from(quoted);
+        if start >= l.len() || value.starts_with('#') {
+            return (line, col, None);
+        }
+        let raw = match value.find(" #") {
+            Some(i) => &value[..i],
+            None => value,
+        };
+        (
+            line,
+            l[..start].chars().count() + 1,
+            Some(raw.trim().to_string()),
+        )
     }
 
     /// A list of short terms (`tags`): a single string is split at
@@ -661,7 +705,7 @@ mod tests {
         let (fm, d) = run("---\ntitle: 标题\ndate: 2013年9月25日\nregion: 陕西省渭南市白水县\ntags: [基层党建, 三会一课]\nsummary: 摘要\nslug: my-slug\ndraft: false\nfeatured: true\ncover: cover.jpg\nattachments:\n  - a.docx\nspeaker: 王某\nspeaker_title: 区委书记\noccasion: 全区会议\nplace: 白水县\ndoc_number: 渭组通[2013]144号\norganization: 某村\nsector: 农村\nbranch: 某支部\nbrand: 红色引擎\nslogan: 口号\nlogo: logo.png\nsecretary: 李某\nmembers: 36\nhighlights: [一, 二]\ncolor: red\n---\n");
         assert_eq!(d, Vec::<String>::new());
         let fm = fm.unwrap();
-        assert_eq!(fm.date, Date::new(2013, 9, 25).unwrap());
+        assert_eq!(fm.date, Date::new(2013, 9, 25));
         assert_eq!(fm.tags, vec!["基层党建", "三会一课"]);
         assert_eq!(fm.doc_number.as_deref(), Some("渭组通〔2013〕144号"));
         assert_eq!(fm.members, Some(36));
@@ -687,11 +731,116 @@ mod tests {
             d,
             vec![
                 "content/cases/a.md:2:1: error: `title` must be a single piece of text, not a list or a map\n  hint: write it on one line: `title: …`",
-                "content/cases/a.md:3:1: error: `2013-02-30` is not a valid date\n  hint: write the date as 2013-09-25 or 2013年9月25日",
+                "content/cases/a.md:3:7: error: the day `2013-02-30` does not exist\n  hint: that month has no such day: check the month and the day",
                 "content/cases/a.md:5:1: error: `featured` must be true or false\n  hint: write `featured: true` or `featured: false`",
                 "content/cases/a.md:4:1: error: `members` must be a whole number\n  hint: write digits only, for example `members: 36`",
             ]
         );
+    }
+
+    /// Each message of a date, in Chinese (the default) and English.
+    fn date_errors(text: &str) -> Vec<(String, String)> {
+        let path = Path::new("content/cases/a.md");
+        let s = split(text, path).unwrap();
+        let raw = parse_raw(s.yaml, s.yaml_line, path).unwrap();
+        let mut diags = vec![];
+        let (_, ok) = resolve(raw, s.yaml, s.yaml_line, path, &mut diags);
+        assert!(!ok);
+        diags
+            .iter()
+            .map(|d| (d.to_string(), d.in_lang(crate::msg::Lang::En).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn dates_as_written() {
+        let day = |y, m, d| Date::new(y, m, d);
+        for (v, want) in [
+            ("2013-09-25", day(2013, 9, 25)),
+            ("2013年9月25日", day(2013, 9, 25)),
+            ("２０１３年９月２５日", day(2013, 9, 25)),
+            ("2013.9.25", day(2013, 9, 25)),
+            ("2023.10.17", day(2023, 10, 17)),
+            ("2013/9/25", day(2013, 9, 25)),
+            ("2023年 10月 17日", day(2023, 10, 17)),
+            ("二〇二三年十月十七日", day(2023, 10, 17)),
+            ("二〇一三年九月二十五日", day(2013, 9, 25)),
+            ("\"2013-09-25\"  # 讲话日期", day(2013, 9, 25)),
+            ("2013年9月", Date::month_only(2013, 9)),
+            ("2013-09", Date::month_only(2013, 9)),
+            ("2013.9", Date::month_only(2013, 9)),
+            // A number to YAML (2023.1): read as written.
+            ("2023.10", Date::month_only(2023, 10)),
+            ("2023.10  # 十月", Date::month_only(2023, 10)),
+            ("2013年", Date::year_only(2013)),
+            ("2013", Date::year_only(2013)),
+        ] {
+            let (fm, d) = run(&format!("---\ntitle: a\ndate: {v}\n---\n"));
+            assert_eq!(d, Vec::<String>::new(), "{v}");
+            assert_eq!(fm.unwrap().date, want, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_wrongly_written_date_is_told_apart_from_a_day_that_does_not_exist() {
+        let forms_zh = "提示：日期可写成 2013-09-25、2013年9月25日、2013.9.25、2013/9/25 或 二〇一三年九月二十五日；只知道年月写 2013年9月 或 2013-09，只知道年写 2013年";
+        let forms_en = "hint: write the date as 2013-09-25, 2013年9月25日, 2013.9.25, 2013/9/25 or 二〇一三年九月二十五日; a month alone as 2013年9月 or 2013-09, a year alone as 2013年";
+        for (text, at, value) in [
+            (
+                "---\ntitle: a\ndate: 2023年13月\n---\n",
+                "3:7",
+                "2023年13月",
+            ),
+            (
+                "---\ntitle: a\ndate: 2023-1a-05\n---\n",
+                "3:7",
+                "2023-1a-05",
+            ),
+            ("---\ntitle: a\ndate:   去年  # 待查\n---\n", "3:9", "去年"),
+            ("---\ntitle: a\n\ndate: \"去年\"\n---\n", "4:8", "去年"),
+        ] {
+            assert_eq!(
+                date_errors(text),
+                vec![(
+                    format!("content/cases/a.md:{at}: error: 日期 `{value}` 写法不对\n  {forms_zh}"),
+                    format!("content/cases/a.md:{at}: error: `{value}` is not written as a date\n  {forms_en}"),
+                )],
+                "{text}"
+            );
+        }
+        for (text, at, value) in [
+            (
+                "---\ntitle: a\ndate: 2023-02-30\n---\n",
+                "3:7",
+                "2023-02-30",
+            ),
+            (
+                "---\ntitle: a\ndate: 二〇二三年二月三十日\n---\n",
+                "3:7",
+                "二〇二三年二月三十日",
+            ),
+        ] {
+            assert_eq!(
+                date_errors(text),
+                vec![(
+                    format!("content/cases/a.md:{at}: error: 日期 `{value}` 不存在\n  提示：这个月没有这一天，请核对月和日"),
+                    format!("content/cases/a.md:{at}: error: the day `{value}` does not exist\n  hint: that month has no such day: check the month and the day"),
+                )],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_draft_may_have_no_date_yet() {
+        let (fm, d) = run("---\ntitle: a\ndate:  # 请填写日期\ndraft: true\n---\n");
+        assert_eq!(d, Vec::<String>::new());
+        let fm = fm.unwrap();
+        assert!(fm.draft);
+        assert_eq!(fm.date, None);
+        let (fm, d) = run("---\ntitle: a\ndate:\n---\n");
+        assert!(fm.is_none());
+        assert!(d[0].starts_with("content/cases/a.md:2:1: error: the front matter has no `date`"));
     }
 
     #[test]

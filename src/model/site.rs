@@ -123,9 +123,11 @@ impl Shape {
         let mut order: Vec<usize> = (0..pages.len()).collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            b.meta
-                .date
-                .cmp(&a.meta.date)
+            // Newest first by the first day each date covers (a month alone
+            // as its 1st); drafts without a date last.
+            let day = |p: &Page| p.meta.date.map(|d| d.first_day());
+            day(b)
+                .cmp(&day(a))
                 .then_with(|| a.meta.title.cmp(&b.meta.title))
                 .then_with(|| a.source.cmp(&b.source))
         });
@@ -488,7 +490,9 @@ fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {
     };
     for (i, p) in pages.iter().enumerate() {
         if taxonomy == "years" {
-            add(&p.meta.date.year.to_string(), i);
+            if let Some(d) = p.meta.date {
+                add(&d.year.to_string(), i);
+            }
         }
         for name in terms_of(p, taxonomy) {
             add(name, i);
@@ -564,13 +568,17 @@ fn same_pages(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
             }
         });
         let title = crate::text::fold_for_sameness(&page.meta.title);
-        let first_title = match titles.entry((title, page.meta.date)) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(&page.source);
-                None
-            }
-        };
+        // An undated draft has no date to share.
+        let first_title = page
+            .meta
+            .date
+            .and_then(|date| match titles.entry((title, date)) {
+                std::collections::hash_map::Entry::Occupied(e) => Some((*e.get(), date)),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(&page.source);
+                    None
+                }
+            });
         let line = page.title_line;
         if let Some(first) = first_text {
             diags.push(Diagnostic::warn(
@@ -581,7 +589,7 @@ fn same_pages(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
                     other: &crate::diag::display_path(first),
                 },
             ));
-        } else if let Some(first) = first_title {
+        } else if let Some((first, date)) = first_title {
             diags.push(Diagnostic::warn(
                 &page.source,
                 line,
@@ -589,7 +597,7 @@ fn same_pages(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
                 M::SameTitleAndDate {
                     other: &crate::diag::display_path(first),
                     title: &page.meta.title,
-                    date: &page.meta.date.iso(),
+                    date: &date.iso(),
                 },
             ));
         }

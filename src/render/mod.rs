@@ -35,7 +35,7 @@ use serde_json::Value;
 use std::sync::OnceLock;
 use theme::{template_error, AssetSource, Theme};
 use views::{
-    pager_window, site_view, summary_view, term_view, Crumb, FeedEntryView, PagerLink,
+    pager_window, site_view, summary_view, term_view, Crumb, DateView, FeedEntryView, PagerLink,
     PaginatorView, SitemapUrlView, TermView, LIST_TAGS,
 };
 
@@ -586,14 +586,16 @@ fn feed(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
     let entries = t.feed_entries();
     let updated = entries
         .first()
-        .map(|(p, _)| p.meta.date.rfc3339())
+        .and_then(|(p, _)| p.meta.date)
+        .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
     let views: Vec<FeedEntryView> = entries
         .iter()
         .map(|&(p, summary)| FeedEntryView {
             title: &p.meta.title,
             link: format!("{base}{}", encode_path(&p.dir)),
-            updated: p.meta.date.rfc3339(),
+            updated: p.meta.date.map(|d| d.rfc3339()).unwrap_or_default(),
+            date: DateView::of(p.meta.date),
             author: p.meta.speaker.as_deref(),
             category: t.kind_title(p),
             summary,
@@ -616,7 +618,7 @@ fn sitemap(t: &mut Tracker<'_, '_>, jobs: &[Job], paths: &[String], ctx: &mut Ct
             SitemapUrlView {
                 loc: format!("{base}{}", encode_path(dir)),
                 lastmod: match job {
-                    Job::Page(i) => Some(pages[*i].meta.date.iso()),
+                    Job::Page(i) => pages[*i].meta.date.map(|d| d.iso()),
                     _ => None,
                 },
             }

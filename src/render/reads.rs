@@ -144,7 +144,9 @@ impl<'a> Lookup<'a> {
     pub(super) fn feed_entries(&self) -> impl Iterator<Item = usize> + 'a {
         let s = self.site;
         (0..s.pages.len())
-            .filter(move |&i| s.pages[i].kind != crate::load::config::Kind::Page)
+            .filter(move |&i| {
+                s.pages[i].kind != crate::load::config::Kind::Page && s.pages[i].meta.date.is_some()
+            })
             .take(FEED_ENTRIES)
     }
 

@@ -3,6 +3,7 @@
 //! context is exactly what docs/templates.md lists.
 
 use crate::load::content::Page;
+use crate::load::date::Date;
 use crate::model::markdown::Rendered;
 use crate::model::site::{Section, Site, Taxonomy, Term};
 use crate::urls::encode_path;
@@ -60,7 +61,29 @@ pub(super) struct TermView<'a> {
 pub(super) struct DateView {
     pub(super) iso: String,
     pub(super) cn: String,
-    pub(super) year: u16,
+    pub(super) year: Option<u16>,
+    pub(super) precision: &'static str,
+}
+
+impl DateView {
+    /// A page's date as written; empty strings, no year and precision
+    /// `none` for a draft without a date.
+    pub(super) fn of(d: Option<Date>) -> DateView {
+        match d {
+            Some(d) => DateView {
+                iso: d.iso(),
+                cn: d.cn(),
+                year: Some(d.year),
+                precision: d.precision().name(),
+            },
+            None => DateView {
+                iso: String::new(),
+                cn: String::new(),
+                year: None,
+                precision: "none",
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -76,7 +99,7 @@ pub(super) struct SummaryView<'a> {
     pub(super) region: Option<TermLink<'a>>,
     pub(super) sector: Option<TermLink<'a>>,
     pub(super) speaker: Option<TermLink<'a>>,
-    pub(super) year: TermLink<'a>,
+    pub(super) year: Option<TermLink<'a>>,
     /// In lists the first `LIST_TAGS`; on the page itself all of them.
     pub(super) tags: Vec<TermLink<'a>>,
     /// How many tags the page has.
@@ -179,6 +202,8 @@ pub(super) struct FeedEntryView<'a> {
     pub(super) title: &'a str,
     pub(super) link: String,
     pub(super) updated: String,
+    /// The date as written (`updated` is its first day).
+    pub(super) date: DateView,
     pub(super) author: Option<&'a str>,
     pub(super) category: &'a str,
     pub(super) summary: &'a str,
@@ -262,16 +287,12 @@ pub(super) fn summary_view<'a>(
         section: &p.section,
         slug: &p.slug,
         url: &p.url,
-        date: DateView {
-            iso: m.date.iso(),
-            cn: m.date.cn(),
-            year: m.date.year,
-        },
+        date: DateView::of(m.date),
         summary: m.summary.as_deref().unwrap_or(&site.rendered[i].summary),
         region: m.region.as_deref().map(|r| term_link("regions", r)),
         sector: m.sector.as_deref().map(|r| term_link("sectors", r)),
         speaker: m.speaker.as_deref().map(|r| term_link("speakers", r)),
-        year: term_link("years", m.date.year.to_string()),
+        year: m.date.map(|d| term_link("years", d.year.to_string())),
         tags: m
             .tags
             .iter()

@@ -29,20 +29,24 @@ impl Doc {
         script(&format!("d/{id}"), &v.to_string())
     }
 
-    /// `(year − 1900)·512 + month·32 + day`, 0 if unknown: ordered like
-    /// the date, small enough for three base-64 digits.
     fn date_num(&self) -> u64 {
-        let p: Vec<u64> = self
-            .date
-            .split('-')
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        match p[..] {
-            [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => {
-                (y - 1900) * 512 + m * 32 + d
-            }
-            _ => 0,
+        date_num(&self.date)
+    }
+}
+
+/// `(year − 1900)·512 + month·32 + day` of an ISO date at any precision
+/// (day 0 for a month alone, month and day 0 for a year alone), 0 if
+/// unknown: ordered like the date, small enough for three base-64 digits.
+fn date_num(iso: &str) -> u64 {
+    let p: Vec<u64> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
+    match p[..] {
+        [y, m, d] if (1900..2400).contains(&y) && m <= 12 && d <= 31 => {
+            (y - 1900) * 512 + m * 32 + d
         }
+        // A month or a year alone: day (and month) 0.
+        [y, m] if (1900..2400).contains(&y) && m <= 12 => (y - 1900) * 512 + m * 32,
+        [y] if (1900..2400).contains(&y) => (y - 1900) * 512,
+        _ => 0,
     }
 }
 
@@ -261,4 +265,19 @@ pub(super) fn script(name: &str, json: &str) -> Vec<u8> {
     }
     out.extend_from_slice(b");\n");
     out
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn dates_at_every_precision() {
+        assert_eq!(super::date_num("2013-09-25"), 113 * 512 + 9 * 32 + 25);
+        assert_eq!(super::date_num("2013-09"), 113 * 512 + 9 * 32);
+        assert_eq!(super::date_num("2013"), 113 * 512);
+        assert_eq!(super::date_num(""), 0);
+        assert_eq!(crate::search::page::cn_date("2013-09-25"), "2013年9月25日");
+        assert_eq!(crate::search::page::cn_date("2013-09"), "2013年9月");
+        assert_eq!(crate::search::page::cn_date("2013"), "2013年");
+        assert_eq!(crate::search::page::cn_date(""), "");
+    }
 }

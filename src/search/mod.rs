@@ -23,7 +23,8 @@
 //!   base-64 numbers (digits `0-9A-Za-z-_`, column widths in `w`), 6 per
 //!   page in id order: `id, kind, region, sector, date, lenq` (kind/region/
 //!   sector index into the lists, region/sector 1-based with 0 = none;
-//!   date as `(y−1900)·512 + m·32 + d`; `lenq` = round(8·log2(units
+//!   date as `(y−1900)·512 + m·32 + d`, d = 0 for a month alone, m = d = 0
+//!   for a year alone, 0 for no date; `lenq` = round(8·log2(units
 //!   of the body plus one)), the body length for BM25, quantised so small
 //!   edits rarely change it). 12 bytes per page: loading it is what lets filters, ranking and
 //!   browsing work without any other file.

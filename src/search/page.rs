@@ -199,11 +199,14 @@ pub(super) fn parts(body: &str) -> Vec<(String, u32)> {
     out
 }
 
-/// `2013-09-25` → `2013年9月25日`, as pages show it (so `2013年` finds it).
-fn cn_date(iso: &str) -> String {
+/// `2013-09-25` → `2013年9月25日`, `2013-09` → `2013年9月`, `2013` →
+/// `2013年`, as pages show it (so `2013年` finds it).
+pub(super) fn cn_date(iso: &str) -> String {
     let parts: Vec<u32> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
     match parts[..] {
         [y, m, d] => format!("{y}年{m}月{d}日"),
+        [y, m] => format!("{y}年{m}月"),
+        [y] => format!("{y}年"),
         _ => String::new(),
     }
 }

@@ -79,10 +79,7 @@ fn patch_site(ix: &mut SearchIndex, site: &Site, prev: &Output) -> Option<Patch>
         removed,
         now,
     } = RevChanges::of(site, &ix.revs);
-    let dates: Vec<String> = fresh
-        .iter()
-        .map(|&i| site.pages[i].meta.date.iso())
-        .collect();
+    let dates: Vec<String> = fresh.iter().map(|&i| date_iso(site, i)).collect();
     let docs: Vec<SearchDoc<'_>> = fresh
         .iter()
         .zip(&dates)
@@ -127,7 +124,7 @@ fn remove_index_files(prev: &Output, sink: &dyn Sink) {
 /// to the sink's scratch folder when large); with `keep`, returns it with
 /// the rev of every page.
 fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Result<Option<SearchIndex>, Diagnostic> {
-    let dates: Vec<String> = site.pages.iter().map(|p| p.meta.date.iso()).collect();
+    let dates: Vec<String> = (0..site.pages.len()).map(|i| date_iso(site, i)).collect();
     let docs: Vec<_> = (0..site.pages.len())
         .map(|i| search_doc(site, i, &dates[i]))
         .collect();
@@ -156,6 +153,12 @@ fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Result<Option<SearchI
             .collect();
     }
     Ok(index)
+}
+
+/// Page `i`'s date in ISO form at its precision (`2013-09-25`, `2013-09`,
+/// `2013`), empty for a draft without one.
+fn date_iso(site: &Site, i: usize) -> String {
+    site.pages[i].meta.date.map(|d| d.iso()).unwrap_or_default()
 }
 
 /// What the search index sees of page `i` (`date` in ISO form).

@@ -199,10 +199,10 @@
       (!f.sector || d.sector === f.sector) && (!f.year || d.year === String(f.year));
   }
 
-  /* 2013-09-25 → 2013年9月25日, as the pages show dates */
+  /* 2013-09-25 → 2013年9月25日, 2013-09 → 2013年9月, 2013 → 2013年, as the pages show dates */
   function cnDate(iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
-    return m ? m[1] + '年' + (+m[2]) + '月' + (+m[3]) + '日' : iso;
+    var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(iso || '');
+    return m ? m[1] + '年' + (m[2] ? +m[2] + '月' : '') + (m[3] ? +m[3] + '日' : '') : iso;
   }
   function esc(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
