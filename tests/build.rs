@@ -822,3 +822,73 @@ fn check_and_build_warn_about_the_same_page_twice() {
     let (_, _, zh) = run(&["check", "--root", r]);
     assert!(zh.contains("content/cases/c-same-title.md:2:1: warning: 这个页面与 content/cases/a-first.md 的标题和日期相同：“石门村的做法”，2021-05-06\n  提示：若是同一篇，删去其中一个；否则改一下其中一个的标题\n"), "{zh}");
 }
+
+/// The text a reader sees in an element: script, style and template
+/// contents left out.
+fn visible_text(element: scraper::ElementRef) -> String {
+    let mut text = String::new();
+    for node in element.descendants() {
+        let hidden = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "template" | "noscript"))
+        });
+        if let (false, Some(t)) = (hidden, node.value().as_text()) {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+#[test]
+fn the_sample_site_shows_no_literal_emphasis_marks() {
+    // The bundled sample (repository content/) bolds the lead sentence of
+    // a paragraph the way staff do: `**一是……。**正文`.
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("site");
+    let (code, _, err) = run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let brand = read(&dir.join("content/brands/稻香先锋/index.md"));
+    assert!(brand.contains("。**"), "the sample writes `。**`");
+    build(&dir, &[]);
+    let out = dir.join("output");
+
+    let mut pages = 0;
+    for rel in files(&out) {
+        let path = out.join(&rel);
+        match rel.extension().and_then(|e| e.to_str()) {
+            Some("html") => {
+                pages += 1;
+                let doc = html(&path);
+                let text = visible_text(doc.root_element());
+                assert!(!text.contains("**"), "{}: {text}", rel.display());
+                for meta in select(&doc, "meta[content]") {
+                    let content = meta.value().attr("content").unwrap_or_default();
+                    assert!(!content.contains("**"), "{}: {content}", rel.display());
+                }
+            }
+            Some("xml") => {
+                let xml = read(&path);
+                assert!(!xml.contains("**"), "{}", rel.display());
+            }
+            Some("js") if rel.starts_with("search") => {
+                // Titles, summaries, body parts and index keys.
+                let js = read(&path);
+                assert!(!js.contains("**"), "{}", rel.display());
+                assert!(!js.contains("\"* *\""), "{}", rel.display());
+            }
+            _ => {}
+        }
+    }
+    assert!(pages > 10, "{pages} pages");
+
+    let brand = html(&out.join("brands/稻香先锋/index.html"));
+    let strong: Vec<String> = select(&brand, "article strong, main strong")
+        .iter()
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(
+        strong.iter().any(|s| s.ends_with('。')),
+        "lead sentences are bold: {strong:?}"
+    );
+}

@@ -360,6 +360,7 @@ fn make_docx(path: &Path) {
         para(None, &run_("同志们：")),
         para(Some("1"), &run_("抓好支部建设")),
         para(None, &format!("{}{}{}", run_("我们要"), bold("突出重点"), run_("，把各项工作落到实处，确保取得实效 &amp; 长效。"))),
+        para(None, &format!("{}{}", bold("一是加强领导。"), run_("各支部书记要亲自抓。"))),
         item("第一项任务"),
         item("第二项任务"),
         numbered(3, 0, "明确目标"),
@@ -407,7 +408,7 @@ fn imports_a_word_file_with_its_structure_and_images() {
     let page = read(&dir.join("index.md"));
     assert_eq!(field(&page, "date"), Some("2021-03-08"));
     assert_eq!(field(&page, "occasion"), Some("某镇党建工作推进会"));
-    for want in ["\n## 抓好支部建设\n", "我们要**突出重点**，", "实效 &amp; 长效", "\n- 第一项任务\n", "\n## 一、明确目标\n", "\n1\\.要加强理论学习，提高思想认识。\n\n（1）每月集中学习一次。\n\n2\\.要压实工作责任，层层抓好落实。\n", "| 支部 | 党员数 |\n| --- | --- |\n| 第一支部 | 36 |", "![](image1.png)", "同志们：\n"] {
+    for want in ["\n## 抓好支部建设\n", "我们要**突出重点**，", "**一是加强领导。**各支部", "实效 &amp; 长效", "\n- 第一项任务\n", "\n## 一、明确目标\n", "\n1\\.要加强理论学习，提高思想认识。\n\n（1）每月集中学习一次。\n\n2\\.要压实工作责任，层层抓好落实。\n", "| 支部 | 党员数 |\n| --- | --- |\n| 第一支部 | 36 |", "![](image1.png)", "同志们：\n"] {
         let want = want.replace("&amp;", "&");
         assert!(page.contains(&want), "missing {want:?} in\n{page}");
     }
@@ -424,6 +425,8 @@ fn imports_a_word_file_with_its_structure_and_images() {
     assert!(
         html.contains("<table")
             && html.contains("<strong>突出重点</strong>")
+            && html.contains("<strong>一是加强领导。</strong>各支部")
+            && !html.contains("**")
             && html.contains("image1.png")
     );
     assert!(

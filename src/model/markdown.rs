@@ -1,15 +1,18 @@
 //! Markdown → HTML with pulldown-cmark, tuned for Chinese text.
 //!
 //! On top of CommonMark (plus tables, footnotes, strikethrough and task
-//! lists) this module joins hard-wrapped Chinese lines, gives headings ids
-//! that work for Chinese titles, rewrites links to other `.md` pages,
-//! neutralises dangerous URLs, sanitises raw HTML, and extracts plain text,
-//! a summary and a character count for search and listings.
+//! lists) this module reads emphasis next to Chinese punctuation by the
+//! CJK-friendly rules ([`emphasis`]), joins hard-wrapped Chinese lines,
+//! gives headings ids that work for Chinese titles, rewrites links to other
+//! `.md` pages, neutralises dangerous URLs, sanitises raw HTML, and extracts
+//! plain text, a summary and a character count for search and listings.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
+
+mod emphasis;
 
 use crate::text::is_han;
 use pulldown_cmark::{CowStr, Event, LinkType, Options as ParseOptions, Parser, Tag, TagEnd};
@@ -58,15 +61,22 @@ pub struct Rendered {
 /// `.md` (possibly with `#fragment`) to the href of that page; returning
 /// `None` leaves the link as written (the caller reports it from `links`).
 pub fn render(src: &str, opts: Options, resolve_link: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(src, parse_options())
-        .into_offset_iter()
-        .collect();
+    let events = parse(src);
     let joins = cjk_soft_breaks(&events);
     let mut renderer = Renderer::new(src, opts, resolve_link, events.len());
     for ((event, range), join) in events.into_iter().zip(joins) {
         renderer.handle(event, range, join);
     }
     renderer.finish()
+}
+
+/// The parser's events for `src`, emphasis next to Chinese text read by the
+/// CJK-friendly rules ([`emphasis`]).
+fn parse(src: &str) -> emphasis::Events<'_> {
+    let events = Parser::new_ext(src, parse_options())
+        .into_offset_iter()
+        .collect();
+    emphasis::cjk_friendly(src, events, parse_options())
 }
 
 /// The Markdown extensions the site uses.
@@ -903,5 +913,140 @@ mod tests {
         assert_eq!(r.links.len(), 2);
         assert_eq!((r.links[0].line, r.links[0].col), (3, 2));
         assert_eq!(r.links[1].dest, "x.md");
+    }
+
+    /// Every Chinese punctuation mark staff write, on either side of the
+    /// delimiters.
+    const CHINESE_PUNCTUATION: [char; 20] = [
+        '，', '。', '、', '；', '：', '？', '！', '“', '”', '‘', '’', '（', '）', '《', '》', '【',
+        '】', '—', '…', '·',
+    ];
+
+    /// The places inline Markdown is written: (source of a block holding
+    /// `x`, its HTML, its plain text).
+    fn contexts(x: &str, html: &str, plain: &str) -> Vec<(String, String, String)> {
+        let id = slugify(&collapse_whitespace(plain));
+        vec![
+            (x.to_string(), format!("<p>{html}</p>\n"), plain.to_string()),
+            (
+                format!("- {x}"),
+                format!("<ul>\n<li>{html}</li>\n</ul>\n"),
+                plain.to_string(),
+            ),
+            (
+                format!("| 列 |\n|---|\n| {x} |"),
+                format!(
+                    "<table><thead><tr><th>列</th></tr></thead><tbody>\n<tr><td>{html}</td></tr>\n</tbody></table>\n"
+                ),
+                format!("列\n{plain}"),
+            ),
+            (
+                format!("## {x}"),
+                format!("<h2 id=\"{id}\">{html}</h2>\n"),
+                plain.to_string(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn emphasis_next_to_chinese_punctuation_follows_the_cjk_friendly_rules() {
+        let mut failures = Vec::new();
+        for (delim, tag) in [("**", "strong"), ("*", "em"), ("~~", "del")] {
+            for p in CHINESE_PUNCTUATION {
+                // Inside the closing delimiter, inside the opening one, and
+                // outside both (which CommonMark already allows).
+                let cases = [
+                    (
+                        format!("她{delim}一是{p}{delim}正文"),
+                        format!("她<{tag}>一是{p}</{tag}>正文"),
+                        format!("她一是{p}正文"),
+                    ),
+                    (
+                        format!("她{delim}{p}一是{delim}正文"),
+                        format!("她<{tag}>{p}一是</{tag}>正文"),
+                        format!("她{p}一是正文"),
+                    ),
+                    (
+                        format!("她{p}{delim}一是{delim}{p}正文"),
+                        format!("她{p}<{tag}>一是</{tag}>{p}正文"),
+                        format!("她{p}一是{p}正文"),
+                    ),
+                ];
+                for (x, html, plain) in cases {
+                    for (src, want, text) in contexts(&x, &html, &plain) {
+                        let r = md(&src);
+                        if r.html != want {
+                            failures.push(format!("{src:?}\n  got  {:?}\n  want {want:?}", r.html));
+                        }
+                        if r.text != text {
+                            failures.push(format!("{src:?}: text {:?}", r.text));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn cjk_emphasis_in_real_sentences_and_summaries() {
+        let r = md("**一是加强领导。**要求各支部**务必**落实责任。\n\n**真，**她说：“**好！**”");
+        assert_eq!(
+            r.html,
+            "<p><strong>一是加强领导。</strong>要求各支部<strong>务必</strong>落实责任。</p>\n\
+             <p><strong>真，</strong>她说：“<strong>好！</strong>”</p>\n"
+        );
+        assert_eq!(
+            r.summary,
+            "一是加强领导。要求各支部务必落实责任。真，她说：“好！”"
+        );
+        assert!(!r.text.contains('*'), "{}", r.text);
+        // Positions of links after a replaced character stay right.
+        let r = md("**一是。**见[石门村](a.md)");
+        assert_eq!((r.links[0].line, r.links[0].col), (1, 9));
+        assert!(r.html.contains("<strong>一是。</strong>见<a"), "{}", r.html);
+    }
+
+    #[test]
+    fn code_and_escapes_keep_their_asterisks() {
+        let r = md(
+            "`**真，**她`\n\n```\n**真，**她\n```\n\n\\*\\*真，\\*\\*她\n\n<span>**真，**她</span>",
+        );
+        assert!(r.html.contains("<code>**真，**她</code>"), "{}", r.html);
+        assert!(
+            r.html.contains("<pre><code>**真，**她\n</code></pre>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<p>**真，**她</p>"), "{}", r.html);
+        assert!(
+            r.html.contains("<strong>真，</strong>她</span>"),
+            "{}",
+            r.html
+        );
+    }
+
+    /// Text without emphasis next to CJK characters gets exactly the
+    /// CommonMark events, ASCII text whatever its asterisks.
+    #[test]
+    fn other_text_reads_as_commonmark() {
+        for src in [
+            "2*3*4 and 2 * 3 * 4, a*b*c, *a*b, a**b**c, ***a*** **a *b* c**",
+            "snake_case_name, _a_, __b__, ~~del~~, ~x~, a~~b~~c, ~~~not~~~",
+            "*(a)*b, a*(b)*, **foo \"*bar*\" foo**, *foo*bar, foo*bar*",
+            "\\*not\\*, `*code*`, <i>*html*</i>, [*a*](b*c*d), <http://a*b*c>",
+            "**真**，她说：“好”。*一是*加强。~~删~~掉",
+            "| a | **b** |\n|---|---|\n| *c* | ~~d~~ |",
+        ] {
+            let plain: Vec<_> = Parser::new_ext(src, parse_options())
+                .into_offset_iter()
+                .collect();
+            assert_eq!(parse(src), plain, "{src}");
+        }
     }
 }
