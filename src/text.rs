@@ -223,6 +223,46 @@ pub fn text_fingerprint(s: &str) -> Option<u64> {
     Some(h.finish())
 }
 
+/// A Chinese numeral digit as official documents write years: `〇`
+/// (also `零`, `○`, `Ｏ`) to `九`.
+pub fn hanzi_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' | '○' | 'Ｏ' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// A month or day in Chinese numerals, 1 to 99: `九`, `十`, `十二`, `二十`,
+/// `二十五`, `廿五`, `卅一`.
+pub fn hanzi_number(s: &str) -> Option<u32> {
+    let cs: Vec<char> = s.chars().collect();
+    let tens = |c: char| match c {
+        '廿' => Some(20),
+        '卅' => Some(30),
+        _ => None,
+    };
+    let n = match cs.as_slice() {
+        ['十'] => 10,
+        ['十', b] => 10 + hanzi_digit(*b)?,
+        [t] if tens(*t).is_some() => tens(*t)?,
+        [t, b] if tens(*t).is_some() => tens(*t)? + hanzi_digit(*b)?,
+        [a, '十'] => hanzi_digit(*a)? * 10,
+        [a, '十', b] => hanzi_digit(*a)? * 10 + hanzi_digit(*b)?,
+        [a] => hanzi_digit(*a)?,
+        _ => return None,
+    };
+    (n > 0).then_some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 //! and is a pure function, so each is unit-tested with made-up lines.
 
 use crate::load::date::Date;
-use crate::text::is_han;
+use crate::text::{hanzi_digit, hanzi_number, is_han};
 use regex::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -188,35 +188,6 @@ pub fn is_debris(line: &str) -> bool {
         || l.starts_with("发布时间")
         || l.starts_with("发布日期")
         || ((l.starts_with("来源：") || l.starts_with("来源:")) && chars(l) < 60)
-}
-
-fn hanzi_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '零' | '○' | 'Ｏ' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-/// 一 … 九十九 as a number.
-pub fn hanzi_number(s: &str) -> Option<u32> {
-    let cs: Vec<char> = s.chars().collect();
-    match cs.as_slice() {
-        ['十'] => Some(10),
-        ['十', b] => Some(10 + hanzi_digit(*b)?),
-        [a, '十'] => Some(hanzi_digit(*a)? * 10),
-        [a, '十', b] => Some(hanzi_digit(*a)? * 10 + hanzi_digit(*b)?),
-        [a] => hanzi_digit(*a),
-        _ => None,
-    }
 }
 
 /// The first date written anywhere in `s`, in any of the usual forms.

@@ -3,6 +3,7 @@
 //! (`2013年9月`, `2013-09`) or the year (`2013年`, `2013`), kept at the
 //! precision written.
 
+use crate::text::{hanzi_digit, hanzi_number};
 use unicode_normalization::UnicodeNormalization;
 
 /// A calendar day, month or year. `month` is 0 for a year alone, `day` 0
@@ -243,43 +244,6 @@ impl Cursor<'_> {
         self.0 = &self.0[end..];
         Some(n)
     }
-}
-
-fn hanzi_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '零' | '○' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-/// `九`, `十`, `十二`, `二十`, `二十五`, `廿五`, `卅一`.
-fn hanzi_number(s: &str) -> Option<u32> {
-    let cs: Vec<char> = s.chars().collect();
-    let tens = |c: char| match c {
-        '廿' => Some(20),
-        '卅' => Some(30),
-        _ => None,
-    };
-    let n = match cs.as_slice() {
-        ['十'] => 10,
-        ['十', b] => 10 + hanzi_digit(*b)?,
-        [t] if tens(*t).is_some() => tens(*t)?,
-        [t, b] if tens(*t).is_some() => tens(*t)? + hanzi_digit(*b)?,
-        [a, '十'] => hanzi_digit(*a)? * 10,
-        [a, '十', b] => hanzi_digit(*a)? * 10 + hanzi_digit(*b)?,
-        [a] => hanzi_digit(*a)?,
-        _ => return None,
-    };
-    (n > 0).then_some(n)
 }
 
 fn is_time(s: &str) -> bool {
