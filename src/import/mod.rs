@@ -242,70 +242,25 @@ pub fn run(
                 .join(", ")
         );
     }
-    let bar = (std::io::stderr().is_terminal() && files.len() >= 10).then(|| {
-        let b = ProgressBar::new(files.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template("导入 [{bar:30}] {pos}/{len} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let say = |s: &str| {
-        let s = text::for_terminal(s, true);
-        match &bar {
-            Some(b) => b.println(s),
-            None => println!("{s}"),
-        }
-    };
+    let bar = progress_bar(files.len());
     let mut originals = if force {
         Originals::default()
     } else {
         Originals::find(root)
     };
+    let run = Run {
+        root,
+        config: &config,
+        opts: ImportOptions { kind, lang },
+        force,
+        bar: bar.as_ref(),
+    };
     let (mut pages, mut failed, mut skipped) = (0, 0, 0);
     for f in &files {
-        if let Some(b) = &bar {
-            b.set_message(
-                f.file_name()
-                    .map(|n| text::for_terminal(&n.to_string_lossy(), false).into_owned())
-                    .unwrap_or_default(),
-            );
-        }
-        let opts = ImportOptions { kind, lang };
-        if let Some(page) = (!force).then(|| originals.page_of(f)).flatten() {
-            let page = page.strip_prefix(root).unwrap_or(&page);
-            let notice = Notice::new(M::AlreadyImported {
-                file: &shown(f),
-                page: &shown(page),
-            });
-            say(&notice.in_lang(lang));
-            skipped += 1;
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            continue;
-        }
-        match import_file(root, &config, f, &opts) {
-            Ok(done) => {
-                for d in &done {
-                    say(&d.report);
-                    if !force {
-                        originals.add(&d.original);
-                    }
-                }
-                pages += done.len();
-            }
-            Err(e) => {
-                failed += 1;
-                let msg = format!("{}: error: {}", shown(f), error_text(&e, lang));
-                match &bar {
-                    Some(b) => b.suspend(|| eprintln!("{msg}")),
-                    None => eprintln!("{msg}"),
-                }
-            }
-        }
-        if let Some(b) = &bar {
-            b.inc(1);
+        match run.one(f, &mut originals) {
+            Outcome::Pages(n) => pages += n,
+            Outcome::Skipped => skipped += 1,
+            Outcome::Failed => failed += 1,
         }
     }
     if let Some(b) = &bar {
@@ -313,6 +268,95 @@ pub fn run(
     }
     println!("imported {} file(s) into {pages} page(s){}{}; check the fields marked 请核对, then run `zhanting check`", files.len() - failed - skipped, if skipped > 0 { format!(", {skipped} file(s) skipped as already imported") } else { String::new() }, if failed > 0 { format!(", {failed} file(s) failed") } else { String::new() });
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+/// A progress bar on a terminal for ten files or more.
+fn progress_bar(files: usize) -> Option<ProgressBar> {
+    (std::io::stderr().is_terminal() && files >= 10).then(|| {
+        let b = ProgressBar::new(files as u64);
+        b.set_style(
+            ProgressStyle::with_template("导入 [{bar:30}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    })
+}
+
+/// What became of one file of an import run.
+enum Outcome {
+    /// Imported into this many pages.
+    Pages(usize),
+    /// Already imported (same bytes as an original kept beside a page).
+    Skipped,
+    Failed,
+}
+
+/// What every file of one import run shares.
+struct Run<'a> {
+    root: &'a Path,
+    config: &'a crate::load::config::Config,
+    opts: ImportOptions,
+    force: bool,
+    bar: Option<&'a ProgressBar>,
+}
+
+impl Run<'_> {
+    /// A line on the terminal (above the progress bar when there is one).
+    fn say(&self, s: &str) {
+        let s = text::for_terminal(s, true);
+        match self.bar {
+            Some(b) => b.println(s),
+            None => println!("{s}"),
+        }
+    }
+
+    /// Imports file `f` unless it was imported before, reporting it.
+    fn one(&self, f: &Path, originals: &mut Originals) -> Outcome {
+        if let Some(b) = self.bar {
+            b.set_message(
+                f.file_name()
+                    .map(|n| text::for_terminal(&n.to_string_lossy(), false).into_owned())
+                    .unwrap_or_default(),
+            );
+        }
+        let outcome = self.import_new(f, originals);
+        if let Some(b) = self.bar {
+            b.inc(1);
+        }
+        outcome
+    }
+
+    fn import_new(&self, f: &Path, originals: &mut Originals) -> Outcome {
+        let lang = self.opts.lang;
+        if let Some(page) = (!self.force).then(|| originals.page_of(f)).flatten() {
+            let page = page.strip_prefix(self.root).unwrap_or(&page);
+            let notice = Notice::new(M::AlreadyImported {
+                file: &shown(f),
+                page: &shown(page),
+            });
+            self.say(&notice.in_lang(lang));
+            return Outcome::Skipped;
+        }
+        match import_file(self.root, self.config, f, &self.opts) {
+            Ok(done) => {
+                for d in &done {
+                    self.say(&d.report);
+                    if !self.force {
+                        originals.add(&d.original);
+                    }
+                }
+                Outcome::Pages(done.len())
+            }
+            Err(e) => {
+                let msg = format!("{}: error: {}", shown(f), error_text(&e, lang));
+                match self.bar {
+                    Some(b) => b.suspend(|| eprintln!("{msg}")),
+                    None => eprintln!("{msg}"),
+                }
+                Outcome::Failed
+            }
+        }
+    }
 }
 
 /// A source document split into its articles (one for most files).
