@@ -174,16 +174,14 @@ impl ReadSet {
     /// place they lead to is read too.
     fn resolves_inside(&mut self, root: &Path, site: Option<&Path>, rel: &Path) -> bool {
         self.note(Read::File(rel.to_path_buf()));
-        match (site, std::fs::canonicalize(root.join(rel))) {
-            (Some(s), Ok(t)) => {
-                if let Ok(inner) = t.strip_prefix(s) {
-                    if inner != rel {
-                        self.note(Read::File(inner.to_path_buf()));
-                    }
+        match inside_site(site, &root.join(rel)) {
+            Some(inner) => {
+                if inner != rel {
+                    self.note(Read::File(inner));
                 }
-                t.starts_with(s)
+                true
             }
-            _ => false,
+            None => false,
         }
     }
 
@@ -814,10 +812,15 @@ fn term_positions(meta: &FrontMatter, yaml: &str, yaml_line: usize) -> Vec<(Stri
 /// True when `path`, with every link on the way resolved, lies inside the
 /// (canonical) site folder `site`. False when either cannot be resolved.
 pub fn resolves_inside(site: Option<&Path>, path: &Path) -> bool {
-    match (site, std::fs::canonicalize(path)) {
-        (Some(s), Ok(t)) => t.starts_with(s),
-        _ => false,
-    }
+    inside_site(site, path).is_some()
+}
+
+/// Where `path` leads, every link on the way resolved, relative to the
+/// (canonical) site folder `site`; `None` when that is outside it or either
+/// cannot be resolved.
+fn inside_site(site: Option<&Path>, path: &Path) -> Option<PathBuf> {
+    let target = std::fs::canonicalize(path).ok()?;
+    target.strip_prefix(site?).ok().map(Path::to_path_buf)
 }
 
 /// Resolves the files a page refers to and collects what must be copied.
