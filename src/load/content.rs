@@ -65,6 +65,9 @@ pub struct Page {
     /// [`crate::text::text_fingerprint`] of the body: pages with the same
     /// one are reported as the same text.
     pub text_key: Option<u64>,
+    /// The title folded by [`crate::text::fold_for_sameness`]: pages with
+    /// the same one and the same date are reported as the same page.
+    pub title_key: String,
 }
 
 /// Intro text of the home page or a section (`_index.md`).
@@ -632,6 +635,7 @@ fn load_page(
         term_at: term_positions(&meta, s.yaml, s.yaml_line),
         title_line: title_line(s.yaml, s.yaml_line),
         text_key: crate::text::text_fingerprint(s.body),
+        title_key: crate::text::fold_for_sameness(&meta.title),
         meta,
     };
     let files_ok = attach_files(root, &mut page, bundle, reads, diags);

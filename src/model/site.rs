@@ -557,8 +557,10 @@ fn claim_urls(
 /// path order, naming the first such page, at the later page's title line.
 /// One pass with hash maps: cheap on any number of pages.
 fn same_pages(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
-    let mut texts: HashMap<u64, &Path> = HashMap::default();
-    let mut titles: HashMap<(String, crate::load::date::Date), &Path> = HashMap::default();
+    let n = pages.len();
+    let mut texts: HashMap<u64, &Path> = HashMap::with_capacity_and_hasher(n, Default::default());
+    let mut titles: HashMap<(&str, crate::load::date::Date), &Path> =
+        HashMap::with_capacity_and_hasher(n, Default::default());
     for page in pages {
         let first_text = page.text_key.and_then(|k| match texts.entry(k) {
             std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
@@ -567,7 +569,7 @@ fn same_pages(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
                 None
             }
         });
-        let title = crate::text::fold_for_sameness(&page.meta.title);
+        let title = page.title_key.as_str();
         // An undated draft has no date to share.
         let first_title = page
             .meta
