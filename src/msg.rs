@@ -279,6 +279,24 @@ pub enum M<'a> {
     LinkedFileMissing {
         dest: &'a str,
     },
+    /// The sanitiser removed the element `element` written in raw HTML.
+    HtmlElementRemoved {
+        element: &'a str,
+    },
+    /// The sanitiser removed (or cut down) an attribute of a kept element.
+    HtmlAttributeRemoved {
+        element: &'a str,
+        attribute: &'a str,
+        value: &'a str,
+    },
+    /// A link or image to a `javascript:`-style address, made harmless.
+    UnsafeUrlRemoved {
+        dest: &'a str,
+    },
+    /// A page longer than [`crate::model::site::LONG_PAGE_CHARS`].
+    PageTooLong {
+        chars: usize,
+    },
     FolderLinkOutside {
         folder: &'a str,
     },
@@ -353,6 +371,51 @@ fn svg_problem(p: &crate::load::svg::SvgProblem) -> Msg {
         Unreadable(why) => Msg::new(
             format!("不是完整的 SVG 文件（{why}）"),
             format!("is not a well-formed SVG file ({why})"),
+        ),
+    }
+}
+
+/// What to write instead of a removed raw-HTML element.
+fn removed_element_hint(element: &str) -> Msg {
+    match element {
+        "video" | "audio" | "source" | "track" => m(
+            "视频、音频请写成 `![说明](宣传片.mp4)`，文件放在页面旁边",
+            "write video and audio as `![caption](film.mp4)`, with the file next to the page",
+        ),
+        "font" | "basefont" | "big" | "blink" | "marquee" => m(
+            "字体、颜色、字号不随网页保留；要强调请用 **粗体**，标题请用 # 开头的行",
+            "fonts, colours and sizes are not kept; use **bold** for emphasis and lines starting with # for headings",
+        ),
+        "script" | "noscript" | "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "style"
+        | "link" | "meta" | "base" | "form" | "input" | "button" | "select" | "textarea" => m(
+            "为了安全，页面里不能嵌入脚本、样式表、表单或其他网页（连同其中的内容一起删除）；如确有需要，由管理员在 site.yaml 中设 `unsafe_html: true`",
+            "for safety, pages cannot embed scripts, style sheets, forms or other web pages (their content is removed too); if really needed, the administrator can set `unsafe_html: true` in site.yaml",
+        ),
+        _ => m(
+            "这个标签已删除，其中的文字保留；请改用 Markdown 写法（粗体、标题、列表、表格、图片）",
+            "the tag was removed and its text kept; use Markdown instead (bold, headings, lists, tables, images)",
+        ),
+    }
+}
+
+/// What to write instead of a removed raw-HTML attribute.
+fn removed_attribute_hint(attribute: &str) -> Msg {
+    match attribute {
+        "style" | "align" => m(
+            "样式（颜色、字号、字体、缩进）不保留，只保留对齐；居中或右对齐（如落款）请写 `<div align=\"right\">`，空一行写正文，再空一行写 `</div>`",
+            "styles (colour, size, font, indent) are not kept, only alignment; for centred or right-aligned text (a signature) write `<div align=\"right\">`, a blank line, the text, a blank line, `</div>`",
+        ),
+        "href" | "src" => m(
+            "链接只能指向网页（https://…）、邮箱（mailto:…）或网站里的文件和页面",
+            "link only to web pages (https://…), e-mail (mailto:…) or files and pages of the site",
+        ),
+        a if a.starts_with("on") => m(
+            "为了安全，页面里不能带脚本（on… 属性）；删去这个属性即可",
+            "for safety, pages cannot carry scripts (on… attributes); delete the attribute",
+        ),
+        _ => m(
+            "这个属性不受支持，已删除；删去它即可，不影响文字",
+            "this attribute is not supported and was removed; delete it, the text is not affected",
         ),
     }
 }
@@ -703,6 +766,37 @@ impl M<'_> {
                     "put the file next to the page in a page folder (NAME/index.md), or list it under `attachments:`",
                 )),
             ),
+            HtmlElementRemoved { element } => (
+                m(
+                    format!("网页标签 <{element}> 不能用，已从页面中删除"),
+                    format!("the HTML tag <{element}> is not allowed and was removed from the page"),
+                ),
+                Some(removed_element_hint(element)),
+            ),
+            HtmlAttributeRemoved { element, attribute, value } => (
+                m(
+                    format!("<{element}> 的 {attribute}=\"{value}\" 不能用，已删除"),
+                    format!("{attribute}=\"{value}\" on <{element}> is not allowed and was removed"),
+                ),
+                Some(removed_attribute_hint(attribute)),
+            ),
+            UnsafeUrlRemoved { dest } => (
+                m(format!("链接地址 `{dest}` 不安全，已改为无效链接"), format!("the address `{dest}` is unsafe and was made a dead link")),
+                Some(m(
+                    "链接只能指向网页（https://…）、邮箱（mailto:…）或网站里的文件和页面",
+                    "link only to web pages (https://…), e-mail (mailto:…) or files and pages of the site",
+                )),
+            ),
+            PageTooLong { chars } => (
+                m(
+                    format!("这个页面很长（约 {chars} 字），手机和老电脑打开会很慢"),
+                    format!("this page is very long (about {chars} characters) and opens slowly on phones and old computers"),
+                ),
+                Some(m(
+                    "把它拆成几篇（例如汇编中的每篇文章各成一页），或把全文作为附件（attachments）提供下载",
+                    "split it into several pages (one per article of a compilation), or offer the full text as an attachment",
+                )),
+            ),
             FolderLinkOutside { folder } => (
                 m(format!("{folder} 是指向网站文件夹以外的链接，不会发布"), format!("{folder} is a link leading outside the site folder, so it is not published")),
                 Some(m("把要发布的文件或文件夹移到网站文件夹里，不要用快捷方式或链接", "move what is to be published into the site folder instead of linking to it")),
@@ -919,6 +1013,24 @@ mod tests {
                 file: "a.docx",
                 page: "content/speeches/a/index.md",
             },
+            M::HtmlElementRemoved { element: "font" },
+            M::HtmlElementRemoved { element: "video" },
+            M::HtmlElementRemoved { element: "script" },
+            M::HtmlElementRemoved { element: "blink" },
+            M::HtmlAttributeRemoved {
+                element: "p",
+                attribute: "style",
+                value: "color: red",
+            },
+            M::HtmlAttributeRemoved {
+                element: "img",
+                attribute: "onerror",
+                value: "x",
+            },
+            M::UnsafeUrlRemoved {
+                dest: "javascript:x",
+            },
+            M::PageTooLong { chars: 250_000 },
         ];
         for m in all {
             let (msg, hint) = m.texts();

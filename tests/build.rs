@@ -892,3 +892,100 @@ fn the_sample_site_shows_no_literal_emphasis_marks() {
         "lead sentences are bold: {strong:?}"
     );
 }
+
+#[test]
+fn removed_html_is_a_warning_and_alignment_is_kept() {
+    let (_t, root) = site("full");
+    let c = root.join("content/cases");
+    std::fs::write(
+        c.join("pasted.md"),
+        "---\ntitle: 从网页粘贴的一篇\ndate: 2022-06-01\n---\n\
+         第一段，<font color=\"red\">红色的字</font>照常显示。\n\
+         \n\
+         <video src=\"片.mp4\" controls></video>\n\
+         \n\
+         <p style=\"color: blue; text-indent: 2em\">蓝色缩进的段落。</p>\n\
+         \n\
+         [点这里](javascript:alert(1))\n\
+         \n\
+         <div align=\"right\">\n\
+         \n\
+         中共石门村支部委员会  \n\
+         2022年6月1日\n\
+         \n\
+         </div>\n\
+         \n\
+         <p style=\"text-align:center;\">居中的一行</p>\n",
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let (code, _, err) = run(&["check", "--root", r]);
+    assert_eq!(code, 0, "{err}");
+    let pasted: Vec<&str> = err
+        .split_inclusive('\n')
+        .filter(|l| l.starts_with("content/cases/pasted.md"))
+        .collect();
+    assert_eq!(
+        pasted,
+        [
+            "content/cases/pasted.md:5:5: warning: 网页标签 <font> 不能用，已从页面中删除\n",
+            "content/cases/pasted.md:7:1: warning: 网页标签 <video> 不能用，已从页面中删除\n",
+            "content/cases/pasted.md:9:1: warning: <p> 的 style=\"color: blue; text-indent: 2em\" 不能用，已删除\n",
+            "content/cases/pasted.md:11:1: warning: 链接地址 `javascript:alert(1)` 不安全，已改为无效链接\n",
+        ],
+        "{err}"
+    );
+    for hint in [
+        "content/cases/pasted.md:5:5: warning: 网页标签 <font> 不能用，已从页面中删除\n  提示：字体、颜色、字号不随网页保留；要强调请用 **粗体**，标题请用 # 开头的行\n",
+        "content/cases/pasted.md:7:1: warning: 网页标签 <video> 不能用，已从页面中删除\n  提示：视频、音频请写成 `![说明](宣传片.mp4)`，文件放在页面旁边\n",
+        "  提示：样式（颜色、字号、字体、缩进）不保留，只保留对齐；居中或右对齐（如落款）请写 `<div align=\"right\">`，空一行写正文，再空一行写 `</div>`\n",
+    ] {
+        assert!(err.contains(hint), "{hint}\n{err}");
+    }
+    let (_, _, en) = run(&["check", "--root", r, "--lang", "en"]);
+    assert!(
+        en.contains("content/cases/pasted.md:5:5: warning: the HTML tag <font> is not allowed and was removed from the page\n"),
+        "{en}"
+    );
+
+    build(&root, &[]);
+    let page = read(&root.join("output/cases/pasted/index.html"));
+    for kept in [
+        "<p>第一段，红色的字照常显示。</p>",
+        "<p>蓝色缩进的段落。</p>",
+        "<div align=\"right\">\n<p>中共石门村支部委员会<br>\n2022年6月1日</p>\n</div>",
+        "<p style=\"text-align: center\">居中的一行</p>",
+    ] {
+        assert!(page.contains(kept), "{kept}\n{page}");
+    }
+    for gone in ["<font", "<video", "color: blue", "javascript:"] {
+        assert!(!page.contains(gone), "{gone}");
+    }
+}
+
+#[test]
+fn a_very_long_page_is_a_warning_suggesting_a_split() {
+    let (_t, root) = site("full");
+    // 30 characters, no punctuation: the count is plain to see
+    let para = "全县各级党组织认真贯彻落实上级部署推动基层党建工作取得新成效\n\n";
+    let body = para.repeat(6667);
+    std::fs::write(
+        root.join("content/cases/long.md"),
+        format!("---\ndate: 2022-06-01\ntitle: 一篇很长的汇编\n---\n{body}"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/cases/short.md"),
+        format!(
+            "---\ndate: 2022-06-02\ntitle: 不长\n---\n{}",
+            para.repeat(100)
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(
+        "content/cases/long.md:3:1: warning: 这个页面很长（约 200010 字），手机和老电脑打开会很慢\n  提示：把它拆成几篇（例如汇编中的每篇文章各成一页），或把全文作为附件（attachments）提供下载\n"
+    ), "{err}");
+    assert_eq!(err.matches("这个页面很长").count(), 1, "{err}");
+}

@@ -195,6 +195,8 @@ struct Para {
     /// `w:numId` of a numbered or bulleted paragraph (`0` = none).
     num_id: Option<String>,
     images: Vec<String>,
+    /// Set right (`w:jc` `right`/`end`): a signature or 落款.
+    right_aligned: bool,
 }
 
 impl Para {
@@ -450,6 +452,11 @@ impl Body {
                     p.num_id = attr(e, "w:val");
                 }
             }
+            "w:jc" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.right_aligned = matches!(attr(e, "w:val").as_deref(), Some("right" | "end"));
+                }
+            }
             "w:numPr" => {
                 if let Some(p) = self.para.as_mut() {
                     p.list_level.get_or_insert(0);
@@ -626,6 +633,15 @@ fn paragraph_line(p: &Para, styles: &HashMap<String, u8>, number: Option<String>
         }
         _ => None,
     };
+    let block =
+        if p.right_aligned && level.is_none() && p.list_level.is_none() && !plain.trim().is_empty()
+        {
+            // kept right as written; a signature keeps its own lines
+            let inner = block.unwrap_or_else(|| super::text::escape_paragraph(plain.trim()));
+            Some(format!("<div align=\"right\">\n\n{inner}\n\n</div>"))
+        } else {
+            block
+        };
     Line { text: plain, block }
 }
 
@@ -886,6 +902,32 @@ mod tests {
             image: 1000,
             total: 6000,
         }
+    }
+
+    #[test]
+    fn right_aligned_paragraphs_keep_their_alignment() {
+        let right = |text: &str, jc: &str| {
+            format!(r#"<w:p><w:pPr><w:jc w:val="{jc}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#)
+        };
+        let doc = document(&format!(
+            "{}{}{}{}",
+            right("正文一段。", "both"),
+            right("中共石门村支部委员会", "right"),
+            right("2023年10月17日", "end"),
+            right("居中的标题", "center"),
+        ));
+        let d = read_bytes(&zip_of(&[("word/document.xml", doc.as_bytes())])).unwrap();
+        let blocks: Vec<Option<&str>> = d.lines.iter().map(|l| l.block.as_deref()).collect();
+        assert_eq!(
+            blocks,
+            [
+                None,
+                Some("<div align=\"right\">\n\n中共石门村支部委员会\n\n</div>"),
+                Some("<div align=\"right\">\n\n2023年10月17日\n\n</div>"),
+                None,
+            ]
+        );
+        assert_eq!(d.lines[1].text, "中共石门村支部委员会");
     }
 
     #[test]

@@ -13,6 +13,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 mod emphasis;
+mod rawhtml;
+
+pub use rawhtml::{Removed, RemovedHtml};
 
 use crate::text::is_han;
 use pulldown_cmark::{CowStr, Event, LinkType, Options as ParseOptions, Parser, Tag, TagEnd};
@@ -55,6 +58,9 @@ pub struct Rendered {
     /// Chinese characters plus Latin words and numbers.
     pub char_count: usize,
     pub links: Vec<LinkRef>,
+    /// Raw HTML the sanitiser takes out, and links to unsafe addresses made
+    /// harmless: what the page does not show of what was written.
+    pub removed: Vec<Removed>,
 }
 
 /// Renders `src`. `resolve_link` maps a relative link destination ending in
@@ -102,6 +108,9 @@ struct Renderer<'a, 'r> {
     links: Vec<LinkRef>,
     cursor: LineCursor<'a>,
     has_raw_html: bool,
+    removed: Vec<Removed>,
+    /// Tags already judged by [`rawhtml::removed_in`] on this page.
+    judged: HashMap<String, Vec<RemovedHtml>>,
     in_code: bool,
     table_depth: usize,
     image_depth: usize,
@@ -123,6 +132,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
             links: Vec::new(),
             cursor: LineCursor::new(src),
             has_raw_html: false,
+            removed: Vec::new(),
+            judged: HashMap::new(),
             in_code: false,
             table_depth: 0,
             image_depth: 0,
@@ -132,6 +143,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
     /// Handles one event; `join` says a soft break sits next to CJK text.
     fn handle(&mut self, event: Event<'a>, range: Range<usize>, join: bool) {
         match event {
+            Event::Start(Tag::HtmlBlock) => {
+                self.check_html(range);
+                self.out.push(Event::Start(Tag::HtmlBlock));
+            }
             Event::Start(tag) => self.start(tag, range.start),
             Event::End(tag) => self.end(tag),
             Event::Text(ref t) | Event::Code(ref t) => {
@@ -147,8 +162,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 self.line_break("\n");
                 self.out.push(event);
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(_) => {
                 self.has_raw_html = true;
+                self.out.push(event);
+            }
+            Event::InlineHtml(_) => {
+                self.has_raw_html = true;
+                self.check_html(range);
                 self.out.push(event);
             }
             other => self.out.push(other),
@@ -220,6 +240,22 @@ impl<'a, 'r> Renderer<'a, 'r> {
         self.out.push(Event::End(tag));
     }
 
+    /// Records what the sanitiser will take out of the raw HTML written at
+    /// `range` of the source.
+    fn check_html(&mut self, range: Range<usize>) {
+        if self.opts.unsafe_html {
+            return;
+        }
+        let src = self.cursor.src;
+        let Some(html) = src.get(range.clone()) else {
+            return;
+        };
+        for (offset, what) in rawhtml::removed_in(html, &mut self.judged) {
+            let (line, col) = self.cursor.locate(range.start + offset);
+            self.removed.push(Removed { what, line, col });
+        }
+    }
+
     /// Text and inline code; image alt text stays out of the plain text.
     fn inline_text(&mut self, text: &str) {
         if self.image_depth == 0 {
@@ -262,6 +298,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
             is_image,
         });
         if !self.opts.unsafe_html && is_dangerous_url(&dest) {
+            self.removed.push(Removed {
+                what: RemovedHtml::UnsafeUrl(dest.to_string()),
+                line,
+                col,
+            });
             return CowStr::Borrowed("#");
         }
         if link_type != LinkType::Email && is_relative_md(&dest) {
@@ -288,6 +329,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             text,
             summary,
             links: self.links,
+            removed: self.removed,
         }
     }
 }
@@ -585,26 +627,48 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .set_tag_attribute_value("input", "type", "checkbox")
         .add_tag_attributes("div", ["id"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("th", ["style", "align"])
+        .add_tag_attributes("td", ["style", "align"])
         .attribute_filter(keep_attribute)
         .link_rel(None);
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         builder.add_tag_attributes(heading, ["id"]);
     }
+    for aligned in ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6"] {
+        builder.add_tag_attributes(aligned, ["style", "align"]);
+    }
     builder
 }
 
-/// Allows table cell styles only for the alignment pulldown-cmark writes.
-fn keep_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
-    match (element, attribute) {
-        ("th" | "td", "style") => matches!(
-            value.trim(),
-            "text-align: left" | "text-align: center" | "text-align: right"
-        )
-        .then_some(Cow::Borrowed(value)),
+/// Allows styles only for alignment (what pulldown-cmark writes in
+/// tables, and what a signature or 落款 needs), tidied to
+/// `text-align: right`; the `align` attribute likewise.
+fn keep_attribute<'u>(_element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match attribute {
+        "style" => text_align(value).map(|a| Cow::Owned(format!("text-align: {a}"))),
+        "align" => ALIGNMENTS
+            .iter()
+            .find(|a| value.trim().eq_ignore_ascii_case(a))
+            .map(|a| Cow::Borrowed(*a)),
         _ => Some(Cow::Borrowed(value)),
     }
+}
+
+/// The alignments kept.
+const ALIGNMENTS: &[&str] = &["left", "center", "right", "justify"];
+
+/// The `text-align` of a style attribute, if it has a kept one.
+fn text_align(style: &str) -> Option<&'static str> {
+    style.split(';').find_map(|decl| {
+        let (prop, value) = decl.split_once(':')?;
+        if !prop.trim().eq_ignore_ascii_case("text-align") {
+            return None;
+        }
+        ALIGNMENTS
+            .iter()
+            .find(|a| value.trim().eq_ignore_ascii_case(a))
+            .copied()
+    })
 }
 
 // ---------------------------------------------------------------------------

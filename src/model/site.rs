@@ -5,7 +5,7 @@
 use crate::diag::{Diagnostic, M};
 use crate::load::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::load::content::{normalize, Intro, Library, Page};
-use crate::model::markdown::{self, Rendered};
+use crate::model::markdown::{self, RemovedHtml, Rendered};
 use crate::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -629,7 +629,17 @@ fn render_page<'u>(
         })
     };
     let rendered = markdown::render(&page.body, opts, &resolve);
-    let mut diags = vec![];
+    let mut diags = removed_html(page, &rendered.removed);
+    if rendered.char_count > LONG_PAGE_CHARS {
+        diags.push(Diagnostic::warn(
+            &page.source,
+            page.title_line,
+            1,
+            M::PageTooLong {
+                chars: rendered.char_count,
+            },
+        ));
+    }
     for link in &rendered.links {
         let (line, col) = (page.body_line + link.line - 1, link.col);
         let Some(path) = local_path(&link.dest) else {
@@ -686,6 +696,34 @@ fn render_page<'u>(
         }
     }
     (rendered, diags)
+}
+
+/// Characters (Chinese characters plus Latin words) above which a page is
+/// reported as too long to read on a phone.
+pub const LONG_PAGE_CHARS: usize = 200_000;
+
+/// Warnings for what the page's body does not show of what was written.
+fn removed_html(page: &Page, removed: &[markdown::Removed]) -> Vec<Diagnostic> {
+    removed
+        .iter()
+        .map(|r| {
+            let line = page.body_line + r.line - 1;
+            let message = match &r.what {
+                RemovedHtml::Element(element) => M::HtmlElementRemoved { element },
+                RemovedHtml::Attribute {
+                    element,
+                    attribute,
+                    value,
+                } => M::HtmlAttributeRemoved {
+                    element,
+                    attribute,
+                    value,
+                },
+                RemovedHtml::UnsafeUrl(dest) => M::UnsafeUrlRemoved { dest },
+            };
+            Diagnostic::warn(&page.source, line, r.col, message)
+        })
+        .collect()
 }
 
 /// The path part of a link written relative to the page (`photos/a.png`,
