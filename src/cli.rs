@@ -338,7 +338,11 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
         &build::Quiet,
         &output::Discard,
     ) {
-        Ok(b) => {
+        Ok(mut b) => {
+            if let Ok(cfg) = crate::load::config::load(root) {
+                b.diagnostics
+                    .extend(crate::load::config::base_url_note(root, &cfg));
+            }
             print_diagnostics(&b.diagnostics, lang);
             println!(
                 "{}",

@@ -266,6 +266,10 @@ pub enum M<'a> {
         file: &'a str,
         page: &'a str,
     },
+    /// `base_url` is a path only, so the sitemap and feed hold no host.
+    BaseUrlWithoutHost {
+        base_url: &'a str,
+    },
     // --- the Markdown body ---
     BrokenPageLink {
         dest: &'a str,
@@ -766,6 +770,16 @@ impl M<'_> {
                     "put the file next to the page in a page folder (NAME/index.md), or list it under `attachments:`",
                 )),
             ),
+            BaseUrlWithoutHost { base_url } => (
+                m(
+                    format!("base_url 只写了路径 `{base_url}`，没有网站地址：站点地图（sitemap.xml）和订阅源（feed.xml）里的链接不是完整网址"),
+                    format!("base_url is only the path `{base_url}`, with no host: the links in sitemap.xml and feed.xml are not full addresses"),
+                ),
+                Some(m(
+                    format!("发布前写上读者访问网站用的完整网址，例如 `base_url: http://10.1.2.3{base_url}`；本机预览和从文件夹直接打开不受影响"),
+                    format!("before publishing, write the full address readers use, e.g. `base_url: http://10.1.2.3{base_url}`; previews and opening the folder from disk work either way"),
+                )),
+            ),
             HtmlElementRemoved { element } => (
                 m(
                     format!("网页标签 <{element}> 不能用，已从页面中删除"),
@@ -1031,6 +1045,7 @@ mod tests {
                 dest: "javascript:x",
             },
             M::PageTooLong { chars: 250_000 },
+            M::BaseUrlWithoutHost { base_url: "/" },
         ];
         for m in all {
             let (msg, hint) = m.texts();

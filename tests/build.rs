@@ -989,3 +989,49 @@ fn a_very_long_page_is_a_warning_suggesting_a_split() {
     ), "{err}");
     assert_eq!(err.matches("这个页面很长").count(), 1, "{err}");
 }
+
+#[test]
+fn check_warns_when_base_url_names_no_host_and_full_addresses_reach_the_sitemap() {
+    let (_t, root) = site("full");
+    let r = root.to_str().unwrap();
+    let yaml = read(&root.join("site.yaml"));
+    assert!(yaml.contains("\nbase_url: /\n"), "{yaml}");
+    let (code, _, err) = run(&["check", "--root", r]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(
+        "site.yaml:3:11: warning: base_url 只写了路径 `/`，没有网站地址：站点地图（sitemap.xml）和订阅源（feed.xml）里的链接不是完整网址\n  提示：发布前写上读者访问网站用的完整网址，例如 `base_url: http://10.1.2.3/`；本机预览和从文件夹直接打开不受影响\n"
+    ), "{err}");
+
+    let yaml = yaml
+        .lines()
+        .filter(|l| !l.starts_with("base_url:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}\nbase_url: http://10.1.2.3/dangjian\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", "--root", r]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("base_url"), "{err}");
+    build(&root, &[]);
+    let out = root.join("output");
+    let sitemap = read(&out.join("sitemap.xml"));
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .collect();
+    assert!(locs.len() > 5, "{sitemap}");
+    for loc in &locs {
+        assert!(loc.starts_with("http://10.1.2.3/dangjian/"), "{loc}");
+    }
+    assert!(
+        locs.contains(&"http://10.1.2.3/dangjian/cases/qingshi/"),
+        "{locs:?}"
+    );
+    let feed = read(&out.join("feed.xml"));
+    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"assets/feed-style.xml\"?>\n"), "{feed}");
+    assert!(out.join("assets/feed-style.xml").is_file());
+}

@@ -688,7 +688,7 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
     let (code, stdout, stderr) = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.starts_with("检查了 7 个页面：没有错误，2 个警告"),
+        stdout.starts_with("检查了 7 个页面：没有错误，5 个警告"),
         "{stdout}"
     );
     assert!(
@@ -700,10 +700,18 @@ fn check_writes_nothing_and_reports_warnings_with_success() {
         stderr.contains("content/speeches/second.md:6:7: warning: `tags` 的“基层党建，作风建设”是用标点隔开的一段文字，读作 2 项\n  提示：写成 tags: [基层党建, 作风建设]，用英文逗号分隔\n"),
         "{stderr}"
     );
+    // the raw HTML the page cannot show, and `base_url: /`
+    for w in [
+        "content/cases/qingshi.md:14:1: warning: 网页标签 <script> 不能用，已从页面中删除\n",
+        "content/cases/qingshi.md:14:28: warning: <img> 的 onerror=\"alert(1)\" 不能用，已删除\n",
+        "site.yaml:3:11: warning: base_url 只写了路径 `/`",
+    ] {
+        assert!(stderr.contains(w), "{w}\n{stderr}");
+    }
     assert_eq!(files(&root), before, "check wrote files");
     let (_, stdout, _) = run(&["check", "--root", root.to_str().unwrap(), "--lang", "en"]);
     assert!(
-        stdout.starts_with("checked 7 pages: no errors, 2 warning(s)"),
+        stdout.starts_with("checked 7 pages: no errors, 5 warning(s)"),
         "{stdout}"
     );
 }

@@ -151,6 +151,36 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     parse(&text, shown)
 }
 
+/// A warning when `base_url` names no host (`/`, `/dangjian/`): the
+/// sitemap and the feed then hold paths, not the full addresses search
+/// engines and feed readers need. Only `check` gives it: a preview or a
+/// site opened from disk works without one.
+pub fn base_url_note(root: &Path, config: &Config) -> Option<Diagnostic> {
+    if config.base_url.contains("://") {
+        return None;
+    }
+    let text = std::fs::read(root.join(FILE_NAME))
+        .ok()
+        .and_then(|b| crate::text::decode_text(&b).ok())
+        .unwrap_or_default();
+    let line = line_of(&text, "base_url:");
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .filter(|l| l.trim_start().starts_with("base_url:"))
+        .map_or(1, |l| {
+            l.find(':').map_or(1, |c| l[..c + 1].chars().count() + 2)
+        });
+    Some(Diagnostic::warn(
+        Path::new(FILE_NAME),
+        line,
+        col,
+        M::BaseUrlWithoutHost {
+            base_url: &config.base_url,
+        },
+    ))
+}
+
 /// The language site.yaml asks for (`language: en` → English), Chinese
 /// when it says nothing usable or cannot be read.
 pub fn language_of(root: &Path) -> crate::msg::Lang {
