@@ -103,8 +103,8 @@ enum Command {
     },
     /// Create a new content file with its front matter
     New {
-        /// speech, case or brand
-        kind: scaffold::NewKind,
+        /// speech, case or brand, or a section of site.yaml (its folder name or title)
+        kind: String,
         /// Title of the new page
         title: String,
         /// Site folder (holding site.yaml)
@@ -153,10 +153,12 @@ pub fn run() -> i32 {
             println!("{msg}");
             0
         }),
-        Command::New { kind, title, root } => scaffold::new_page(&root, kind, &title).map(|msg| {
-            println!("{msg}");
-            0
-        }),
+        Command::New { kind, title, root } => {
+            scaffold::new_page(&root, &kind, &title, lang).map(|msg| {
+                println!("{msg}");
+                0
+            })
+        }
         Command::Build {
             root,
             output,

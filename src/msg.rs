@@ -116,6 +116,33 @@ pub enum M<'a> {
         known: &'a [&'a str],
     },
     SectionsNotMap,
+    /// A key of a nested map of site.yaml (`footer`, a `menu` entry).
+    UnknownSubKey {
+        parent: &'a str,
+        key: &'a str,
+        nearest: Option<&'a str>,
+        known: &'a [&'a str],
+    },
+    /// `menu` or `footer.links` is not a list.
+    LinksNotList {
+        key: &'a str,
+    },
+    LinkNeedsTitleAndUrl {
+        key: &'a str,
+    },
+    FooterNotMap,
+    /// `logo:` names no file under static/.
+    LogoMissing {
+        logo: &'a str,
+    },
+    /// `logo:` climbs out of the site or names a folder.
+    LogoOutside {
+        logo: &'a str,
+    },
+    /// A `menu` or `footer.links` entry names a page that is not there.
+    LinkLeadsNowhere {
+        url: &'a str,
+    },
     BadSectionName {
         name: &'a str,
     },
@@ -470,6 +497,50 @@ impl M<'_> {
                 };
                 (message, Some(hint))
             }
+            UnknownSubKey { parent, key, nearest, known } => {
+                let list = known.join(", ");
+                let hint = match nearest {
+                    Some(k) => m(format!("是不是想写 `{k}`？可用的有：{list}"), format!("did you mean `{k}`? Known keys: {list}")),
+                    None => m(format!("可用的有：{list}"), format!("known keys: {list}")),
+                };
+                (m(format!("`{parent}` 中没有 `{key}` 这一项"), format!("unknown key `{key}` in `{parent}`")), Some(hint))
+            }
+            LinksNotList { key } => (
+                m(format!("`{key}` 应是一串链接，每项一行"), format!("`{key}` must be a list of links, one per line")),
+                Some(m(
+                    format!("例如：\n    {key}:\n      - {{ title: 首页, url: / }}\n      - {{ title: 关于本平台, url: pages/about }}"),
+                    format!("for example:\n    {key}:\n      - {{ title: 首页, url: / }}\n      - {{ title: 关于本平台, url: pages/about }}"),
+                )),
+            ),
+            LinkNeedsTitleAndUrl { key } => (
+                m(format!("`{key}` 的每一项都要写 title（显示的文字）和 url（链接到哪里）"), format!("every entry of `{key}` needs a title (the words shown) and a url (where it leads)")),
+                Some(m("例如 - { title: 关于本平台, url: pages/about }", "e.g. - { title: 关于本平台, url: pages/about }")),
+            ),
+            FooterNotMap => (
+                m("`footer` 应写成几行 `名称: 值`", "`footer` must be a map of `key: value` lines"),
+                Some(m(
+                    "例如：\n    footer:\n      host: 中共某某县委组织部\n      record: 某ICP备00000000号",
+                    "for example:\n    footer:\n      host: 中共某某县委组织部\n      record: 某ICP备00000000号",
+                )),
+            ),
+            LogoMissing { logo } => (
+                m(format!("标志图片 `{logo}` 不存在"), format!("the logo image `{logo}` does not exist")),
+                Some(m(
+                    "把图片放进网站的 static/ 文件夹，写成 `logo: static/党徽.svg`；不写 logo 就用内置的标志",
+                    "put the image in the site's static/ folder and write `logo: static/党徽.svg`; without `logo` the built-in emblem is shown",
+                )),
+            ),
+            LogoOutside { logo } => (
+                m(format!("标志图片 `{logo}` 不在网站的 static/ 文件夹里"), format!("the logo image `{logo}` is not in the site's static/ folder")),
+                Some(m("把图片放进 static/ 文件夹，写成 `logo: static/党徽.svg`", "put the image in static/ and write `logo: static/党徽.svg`")),
+            ),
+            LinkLeadsNowhere { url } => (
+                m(format!("链接 `{url}` 找不到对应的页面"), format!("the link `{url}` leads to no page")),
+                Some(m(
+                    "写 content/ 下页面的路径（不带 .md），如 pages/about 或 cases/石门村；或栏目名，如 cases；或以 / 开头的网址，如 /search/；或完整网址 https://…",
+                    "write the path of a page under content/ without .md (pages/about, cases/石门村), a section name (cases), a site address starting with / (/search/), or a full address https://…",
+                )),
+            ),
             SectionsNotMap => (
                 m("`sections` 应列出各栏目的文件夹名", "`sections` must be a map of folder names"),
                 Some(m(
@@ -912,6 +983,11 @@ pub enum Say<'a> {
         pages: usize,
         warnings: usize,
     },
+    /// `zhanting new KIND`: no section of that kind or name.
+    NoSuchSection {
+        kind: &'a str,
+        sections: &'a str,
+    },
 }
 
 impl Say<'_> {
@@ -920,6 +996,10 @@ impl Say<'_> {
             Say::Totals { errors, warnings } => m(
                 format!("共 {errors} 个错误，{warnings} 个警告"),
                 format!("{errors} error(s), {warnings} warning(s)"),
+            ),
+            Say::NoSuchSection { kind, sections } => m(
+                format!("没有 `{kind}` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：{sections}"),
+                format!("there is no `{kind}`: write speech, case, brand, or a section of site.yaml: {sections}"),
             ),
             Say::BuildFailed { output } => m(
                 format!("构建失败：没有写入任何文件，{output} 保持原样"),
@@ -1045,6 +1125,18 @@ mod tests {
                 dest: "javascript:x",
             },
             M::PageTooLong { chars: 250_000 },
+            M::UnknownSubKey {
+                parent: "footer",
+                key: "hots",
+                nearest: Some("host"),
+                known: &known,
+            },
+            M::LinksNotList { key: "menu" },
+            M::LinkNeedsTitleAndUrl { key: "menu" },
+            M::FooterNotMap,
+            M::LogoMissing { logo: "x.svg" },
+            M::LogoOutside { logo: "../x.svg" },
+            M::LinkLeadsNowhere { url: "pages/x" },
             M::BaseUrlWithoutHost { base_url: "/" },
         ];
         for m in all {

@@ -63,8 +63,10 @@ fn extract(src: &Dir<'static>, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `content/SECTION/TITLE.md` with the front matter of `kind`.
-pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
+/// Writes `content/SECTION/TITLE.md` with the front matter of its kind.
+/// `kind` is a kind (`speech`, `case`, `brand`: the first section of that
+/// kind) or a section of site.yaml, by folder name or title (`news`, `工作动态`).
+pub fn new_page(root: &Path, kind: &str, title: &str, lang: crate::msg::Lang) -> Result<String> {
     let config = crate::load::config::load(root).map_err(|d| {
         anyhow::anyhow!(d
             .iter()
@@ -72,14 +74,7 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<String> {
             .collect::<Vec<_>>()
             .join("\n"))
     })?;
-    let want = match kind {
-        NewKind::Speech => crate::load::config::Kind::Speech,
-        NewKind::Case => crate::load::config::Kind::Case,
-        NewKind::Brand => crate::load::config::Kind::Brand,
-    };
-    let Some(section) = config.sections.iter().find(|s| s.kind == want) else {
-        bail!("site.yaml has no section of kind {}", want.name());
-    };
+    let (section, kind) = section_for(&config, kind, lang)?;
     let title = title.trim();
     if title.is_empty() {
         bail!("the title is empty");
@@ -119,6 +114,46 @@ fn front_matter(kind: NewKind, title: &str, date: &str) -> String {
         "---\ntitle: {}\ndate: {date}\nregion: \"\"          # 地区，如 陕西省渭南市白水县\ntags: []\n{specific}---\n\n{body}",
         yaml_quote(title)
     )
+}
+
+/// The section a page of `kind` goes to, and the kind of its front matter.
+fn section_for<'c>(
+    config: &'c crate::load::config::Config,
+    kind: &str,
+    lang: crate::msg::Lang,
+) -> Result<(&'c crate::load::config::SectionConfig, NewKind)> {
+    use crate::load::config::Kind;
+    let wanted = kind.trim();
+    let section = match Kind::parse(wanted) {
+        Some(k) => config.sections.iter().find(|s| s.kind == k),
+        None => config
+            .sections
+            .iter()
+            .find(|s| s.name == wanted || s.title == wanted),
+    };
+    let kind = section.and_then(|s| match s.kind {
+        Kind::Speech => Some((s, NewKind::Speech)),
+        Kind::Case => Some((s, NewKind::Case)),
+        Kind::Brand => Some((s, NewKind::Brand)),
+        Kind::Page => None,
+    });
+    let Some(found) = kind else {
+        let sections: Vec<String> = config
+            .sections
+            .iter()
+            .map(|s| format!("{}（{}）", s.name, s.title))
+            .collect();
+        bail!(
+            "{}",
+            crate::msg::Say::NoSuchSection {
+                kind: wanted,
+                sections: &sections.join("、"),
+            }
+            .text()
+            .get(lang)
+        );
+    };
+    Ok(found)
 }
 
 /// Today's date in China Standard Time (UTC+8), as `2024-01-15`.

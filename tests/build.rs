@@ -1035,3 +1035,167 @@ fn check_warns_when_base_url_names_no_host_and_full_addresses_reach_the_sitemap(
     assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"assets/feed-style.xml\"?>\n"), "{feed}");
     assert!(out.join("assets/feed-style.xml").is_file());
 }
+
+/// (text, href) of each link under `css`.
+fn links_of(doc: &scraper::Html, css: &str) -> Vec<(String, String)> {
+    select(doc, css)
+        .iter()
+        .map(|a| {
+            (
+                a.text().collect::<String>(),
+                a.value().attr("href").unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn site_furniture_logo_menu_footer_and_default_region() {
+    let (_t, root) = site("full");
+    std::fs::write(
+        root.join("static/党徽.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#c00\"/></svg>",
+    )
+    .unwrap();
+    let yaml = read(&root.join("site.yaml"));
+    std::fs::write(
+        root.join("site.yaml"),
+        format!(
+            "{yaml}logo: static/党徽.svg\nregion: 陕西省北山市东川县\nmenu:\n  - {{ title: 首页, url: / }}\n  - {{ title: 经验交流, url: cases }}\n  - {{ title: 关于本平台, url: pages/about }}\n  - {{ title: 搜一搜, url: /search/ }}\nfooter:\n  host: 中共东川县委组织部\n  undertaker: 东川县融媒体中心\n  contact: 0000-1234567\n  record: 陕ICP备00000000号\n  links: [ {{ title: 共产党员网, url: \"https://www.12371.cn/\" }} ]\n"
+        ),
+    )
+    .unwrap();
+    build(&root, &[]);
+    let out = root.join("output");
+    let doc = html(&out.join("cases/qingshi/index.html"));
+    assert_eq!(
+        links_of(&doc, ".site-nav a"),
+        [
+            ("首页".to_string(), "../../index.html".to_string()),
+            ("经验交流".into(), "../../cases/index.html".into()),
+            ("关于本平台".into(), "../../about/index.html".into()),
+            ("搜一搜".into(), "../../search/index.html".into()),
+        ]
+    );
+    // the section of this page is marked, not as the current page
+    let active: Vec<String> = select(&doc, ".site-nav a.is-active")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(active, ["经验交流"]);
+    assert!(select(&doc, ".site-nav a[aria-current]").is_empty());
+    let logo = select(&doc, ".brand img.brand-mark");
+    assert_eq!(logo.len(), 1);
+    assert_eq!(
+        logo[0].value().attr("src"),
+        Some("../../%E5%85%9A%E5%BE%BD.svg")
+    );
+    assert!(out.join("党徽.svg").is_file());
+    assert_eq!(
+        links_of(&doc, ".site-footer nav[aria-label=本站信息] a"),
+        [("关于我们".to_string(), "../../about/index.html".to_string())]
+    );
+    assert_eq!(
+        links_of(&doc, ".site-footer nav[aria-label=相关链接] a"),
+        [(
+            "共产党员网".to_string(),
+            "https://www.12371.cn/".to_string()
+        )]
+    );
+    assert_eq!(
+        text_of(&doc, ".footer-org"),
+        "主办单位：中共东川县委组织部承办单位：东川县融媒体中心"
+    );
+    assert_eq!(text_of(&doc, ".footer-contact"), "联系方式：0000-1234567");
+    assert_eq!(text_of(&doc, ".footer-record"), "陕ICP备00000000号");
+    // the about page is the current page of its menu entry
+    let about = html(&out.join("about/index.html"));
+    let current: Vec<String> = select(&about, ".site-nav a[aria-current=page]")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(current, ["关于本平台"]);
+    // pages that name no region get the site's; the others keep theirs
+    let third = read(&out.join("speeches/third/index.html"));
+    assert!(
+        third.contains("陕西省北山市东川县"),
+        "default region missing"
+    );
+    let region = out.join("regions/陕西省北山市东川县/index.html");
+    assert!(
+        region.is_file()
+            || out
+                .join("regions/陕西省/北山市/东川县/index.html")
+                .is_file()
+    );
+    let qingshi = read(&out.join("cases/qingshi/index.html"));
+    assert!(
+        !qingshi.contains("东川县</a>"),
+        "a page's own region was replaced"
+    );
+}
+
+#[test]
+fn a_menu_link_to_no_page_and_a_missing_logo_are_errors_and_keep_the_last_build() {
+    let (_t, root) = site("full");
+    build(&root, &[]);
+    let out = root.join("output");
+    let before = read(&out.join("index.html"));
+    let yaml = read(&root.join("site.yaml"));
+    std::fs::write(
+        root.join("site.yaml"),
+        format!(
+            "{yaml}menu:\n  - {{ title: 首页, url: / }}\n  - {{ title: 关于, url: pages/abot }}\n"
+        ),
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let (code, _, err) = run(&["build", "--root", r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("site.yaml:8:3: error: 链接 `pages/abot` 找不到对应的页面\n  提示：写 content/ 下页面的路径（不带 .md），如 pages/about 或 cases/石门村；或栏目名，如 cases；或以 / 开头的网址，如 /search/；或完整网址 https://…\n"), "{err}");
+    assert_eq!(read(&out.join("index.html")), before);
+
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}logo: static/党徽.png\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", "--root", r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("site.yaml:6:1: error: 标志图片 `static/党徽.png` 不存在\n"),
+        "{err}"
+    );
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}footer:\n  hots: 组织部\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", "--root", r, "--lang", "en"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("site.yaml:7:3: error: unknown key `hots` in `footer`\n  hint: did you mean `host`? Known keys: host, undertaker, contact, record, links\n"), "{err}");
+}
+
+#[test]
+fn new_writes_into_a_custom_section_by_name_or_title() {
+    let (_t, root) = site("full");
+    let yaml = read(&root.join("site.yaml"));
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}sections:\n  speeches: {{ title: 领导讲话, kind: speech }}\n  news: {{ title: 工作动态, kind: case }}\n"),
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let (code, _, err) = run(&["new", "news", "春耕动员", "--root", r]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&["new", "工作动态", "秋收总结", "--root", r]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["春耕动员", "秋收总结"] {
+        let text = read(&root.join(format!("content/news/{f}.md")));
+        assert!(text.contains(&format!("title: \"{f}\"")), "{text}");
+        assert!(text.contains("organization:"), "a case's fields: {text}");
+    }
+    let (code, _, err) = run(&["new", "notes", "随笔", "--root", r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("没有 `notes` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：speeches（领导讲话）、news（工作动态）"), "{err}");
+}

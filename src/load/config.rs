@@ -3,6 +3,7 @@
 //! [`Diagnostic`] at its line in `site.yaml`.
 
 use crate::diag::{nearest, Diagnostic, M};
+use crate::load::furniture::{self, At, Footer, LinkConfig};
 use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
 use serde_yaml::{Mapping, Value};
@@ -67,6 +68,14 @@ pub struct Config {
     pub unsafe_html: bool,
     /// In `site.yaml` order; the defaults when `sections` is absent.
     pub sections: Vec<SectionConfig>,
+    /// The header emblem: its path under `static/` (and in the output),
+    /// `/`-separated; the built-in emblem when `None`.
+    pub logo: Option<String>,
+    /// The region of pages that name none.
+    pub region: Option<String>,
+    /// The main navigation as written; `None`: home, the sections, search.
+    pub menu: Option<Vec<LinkConfig>>,
+    pub footer: Footer,
 }
 
 pub const FILE_NAME: &str = "site.yaml";
@@ -80,6 +89,10 @@ const KEYS: &[&str] = &[
     "paginate",
     "sections",
     "unsafe_html",
+    "logo",
+    "region",
+    "menu",
+    "footer",
 ];
 const SECTION_KEYS: &[&str] = &["title", "kind"];
 
@@ -112,6 +125,10 @@ impl Default for Config {
             paginate: 20,
             unsafe_html: false,
             sections: default_sections(),
+            logo: None,
+            region: None,
+            menu: None,
+            footer: Footer::default(),
         }
     }
 }
@@ -148,7 +165,19 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         Ok(t) => t,
         Err(e) => return Err(vec![e.diagnostic(shown)]),
     };
-    parse(&text, shown)
+    let cfg = parse(&text, shown)?;
+    match &cfg.logo {
+        Some(logo) if !furniture::logo_file(root, logo).is_file() => {
+            let shown_logo = format!("{}/{logo}", crate::load::content::STATIC_DIR);
+            Err(vec![Diagnostic::err(
+                shown,
+                line_of(&text, "logo:"),
+                1,
+                M::LogoMissing { logo: &shown_logo },
+            )])
+        }
+        _ => Ok(cfg),
+    }
 }
 
 /// A warning when `base_url` names no host (`/`, `/dangjian/`): the
@@ -263,6 +292,27 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
                 Ok(s) => cfg.sections = s,
                 Err(mut e) => errors.append(&mut e),
             },
+            "logo" | "region" => match scalar_string(v).map(|s| s.trim().to_string()) {
+                Some(s) if s.is_empty() => {}
+                Some(s) if key == "region" => cfg.region = Some(s),
+                Some(s) => match furniture::logo_path(&s) {
+                    Some(p) => cfg.logo = Some(p),
+                    None => errors.push(err(M::LogoOutside { logo: &s })),
+                },
+                None => errors.push(err(M::SiteValueNotText { key })),
+            },
+            "menu" | "footer" => {
+                let at = At {
+                    shown,
+                    text,
+                    key_line: line,
+                };
+                if key == "menu" {
+                    cfg.menu = Some(furniture::parse_links(v, "menu", &at, &mut errors));
+                } else {
+                    cfg.footer = furniture::parse_footer(v, &at, &mut errors);
+                }
+            }
             other => errors.push(unknown_key(shown, line, col, other, KEYS, None)),
         }
     }
@@ -487,7 +537,7 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(
             e[0].in_lang(crate::msg::Lang::En).to_string(),
-            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html"
+            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer"
         );
     }
 

@@ -296,11 +296,11 @@ pub fn load_with(
                 (f, c)
             })
             .collect();
-        reload(root, cache, &|i, _, c| {
+        reload(root, cache, config, &|i, _, c| {
             fresh.contains(&i) || changed.affects(c)
         });
     } else {
-        reload(root, cache, &|_, _, c| changed.affects(c));
+        reload(root, cache, config, &|_, _, c| changed.affects(c));
     }
     let mut lib = Library::default();
     let mut pages = Vec::with_capacity(cache.files.len());
@@ -324,7 +324,12 @@ pub fn load_with(
 }
 
 /// Loads again, in parallel, the cached files for which `stale` holds.
-fn reload(root: &Path, cache: &mut Cache, stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync)) {
+fn reload(
+    root: &Path,
+    cache: &mut Cache,
+    config: &Config,
+    stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync),
+) {
     let todo: Vec<usize> = (0..cache.files.len())
         .filter(|&i| {
             let (f, c) = &cache.files[i];
@@ -336,7 +341,7 @@ fn reload(root: &Path, cache: &mut Cache, stale: &(dyn Fn(usize, &Found, &Cached
         .map(|i| {
             let mut d = vec![];
             let mut reads = ReadSet::default();
-            let loaded = load_file(root, &cache.files[i].0, &mut reads, &mut d);
+            let loaded = load_file(root, config, &cache.files[i].0, &mut reads, &mut d);
             (
                 i,
                 Cached {
@@ -530,6 +535,7 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 
 fn load_file(
     root: &Path,
+    config: &Config,
     f: &Found,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
@@ -563,7 +569,11 @@ fn load_file(
             kind,
             bundle,
         } => {
-            let page = load_page(root, &text, path, (section, *kind, *bundle), reads, diags)?;
+            let mut page = load_page(root, &text, path, (section, *kind, *bundle), reads, diags)?;
+            if page.meta.region.is_none() && page.kind != Kind::Page {
+                // site.yaml's default (the cache is valid for one site.yaml)
+                page.meta.region.clone_from(&config.region);
+            }
             Some(Loaded::Page(Arc::new(page)))
         }
     }

@@ -3,4 +3,5 @@
 //! Later stages only read it.
 
 pub mod markdown;
+pub(crate) mod nav;
 pub(crate) mod site;

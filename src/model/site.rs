@@ -6,6 +6,7 @@ use crate::diag::{Diagnostic, M};
 use crate::load::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::load::content::{normalize, Intro, Library, Page};
 use crate::model::markdown::{self, RemovedHtml, Rendered};
+use crate::model::nav::{self, NavLink};
 use crate::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -355,6 +356,13 @@ pub struct Site {
     pub home_intro: String,
     /// Neighbours in the section: (newer, older).
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// The main navigation: `menu` of site.yaml resolved, or the default.
+    pub menu: Vec<NavLink>,
+    /// `footer.links` resolved.
+    pub footer_links: Vec<NavLink>,
+    /// The plain pages (关于本平台 …), by source path, so each is reachable
+    /// from the footer.
+    pub plain_pages: Vec<NavLink>,
     /// Names the site's shape: two sites with the same `shape` (and
     /// config) have the same pages in the same order at the same URLs, and
     /// the same sections, neighbours and taxonomies.
@@ -417,6 +425,12 @@ impl Site {
                 config: sc.clone(),
             })
             .collect();
+        let menu = match &config.menu {
+            Some(links) => nav::resolve(links, &config, &cache.urls, diags),
+            None => nav::default_menu(&config),
+        };
+        let footer_links = nav::resolve(&config.footer.links, &config, &cache.urls, diags);
+        let plain_pages = plain_pages(&pages);
         let neighbours = shape.neighbours.clone();
         let taxonomies = shape.taxonomies.clone();
         let shape_key = shape.key;
@@ -436,6 +450,9 @@ impl Site {
             taxonomies,
             neighbours,
             revs,
+            menu,
+            footer_links,
+            plain_pages,
             shape: shape_key,
         }
     }
@@ -463,6 +480,21 @@ impl Site {
             .map(|s| s.config.title.as_str())
             .unwrap_or("页面")
     }
+}
+
+/// Links to the plain pages, by source path.
+fn plain_pages(pages: &[Arc<Page>]) -> Vec<NavLink> {
+    let mut plain: Vec<&Arc<Page>> = pages.iter().filter(|p| p.kind == Kind::Page).collect();
+    plain.sort_by(|a, b| a.source.cmp(&b.source));
+    plain
+        .into_iter()
+        .map(|p| NavLink {
+            title: p.meta.title.clone(),
+            url: p.url.clone(),
+            external: false,
+            section: None,
+        })
+        .collect()
 }
 
 fn collect_terms(pages: &[Arc<Page>], taxonomy: &str) -> Vec<Term> {

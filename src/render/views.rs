@@ -5,6 +5,7 @@
 use crate::load::content::Page;
 use crate::load::date::Date;
 use crate::model::markdown::Rendered;
+use crate::model::nav::NavLink;
 use crate::model::site::{Section, Site, Taxonomy, Term};
 use crate::urls::encode_path;
 use serde::Serialize;
@@ -23,6 +24,22 @@ pub(super) struct SiteView<'a> {
     pub(super) sections: Vec<SectionView<'a>>,
     pub(super) taxonomies: Vec<TaxonomyView<'a>>,
     pub(super) page_count: usize,
+    /// The header emblem's URL (relative to the root, encoded), or null for
+    /// the built-in one.
+    pub(super) logo: Option<String>,
+    pub(super) region: Option<&'a str>,
+    pub(super) menu: &'a [NavLink],
+    pub(super) footer: FooterView<'a>,
+    pub(super) plain_pages: &'a [NavLink],
+}
+
+#[derive(Serialize)]
+pub(super) struct FooterView<'a> {
+    pub(super) host: Option<&'a str>,
+    pub(super) undertaker: Option<&'a str>,
+    pub(super) contact: Option<&'a str>,
+    pub(super) record: Option<&'a str>,
+    pub(super) links: &'a [NavLink],
 }
 
 #[derive(Serialize)]
@@ -225,6 +242,17 @@ pub(super) fn site_view(site: &Site) -> SiteView<'_> {
         sections: site.sections.iter().map(section_view).collect(),
         taxonomies: site.taxonomies.iter().map(taxonomy_view).collect(),
         page_count: site.pages.len(),
+        logo: c.logo.as_deref().map(encode_path),
+        region: c.region.as_deref(),
+        menu: &site.menu,
+        footer: FooterView {
+            host: c.footer.host.as_deref(),
+            undertaker: c.footer.undertaker.as_deref(),
+            contact: c.footer.contact.as_deref(),
+            record: c.footer.record.as_deref(),
+            links: &site.footer_links,
+        },
+        plain_pages: &site.plain_pages,
     }
 }
 

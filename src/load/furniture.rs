@@ -1,0 +1,274 @@
+//! The site's furniture in `site.yaml`: the header emblem (`logo`), the
+//! main navigation (`menu`) and the footer (主办, 承办, 联系方式, 备案号,
+//! links). Read here into plain values; where a link leads is decided
+//! later, when the pages are known ([`crate::model::nav`]).
+
+use crate::diag::{nearest, Diagnostic, M};
+use crate::text::scalar_string;
+use serde_yaml::Value;
+use std::path::{Component, Path, PathBuf};
+
+/// A link as written in `menu` or `footer.links`, with the line and column
+/// of its entry in `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkConfig {
+    pub title: String,
+    /// As written: a content path (`pages/about`), a site URL (`/`,
+    /// `/search/`) or a web address (`https://…`).
+    pub url: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// `footer:` of site.yaml.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Footer {
+    /// 主办单位.
+    pub host: Option<String>,
+    /// 承办单位.
+    pub undertaker: Option<String>,
+    /// 联系方式.
+    pub contact: Option<String>,
+    /// 备案号 / 登记号.
+    pub record: Option<String>,
+    pub links: Vec<LinkConfig>,
+}
+
+const LINK_KEYS: &[&str] = &["title", "url"];
+const FOOTER_KEYS: &[&str] = &["host", "undertaker", "contact", "record", "links"];
+
+/// Where a site.yaml value sits: the file shown in messages, its text, and
+/// the line of the top-level key the value belongs to.
+pub struct At<'a> {
+    pub shown: &'a Path,
+    pub text: &'a str,
+    pub key_line: usize,
+}
+
+impl At<'_> {
+    /// The first line at or after the key's whose text holds `needle`, and
+    /// the column where that line's text starts; the key's line when none.
+    fn find(&self, from: usize, needle: &str) -> (usize, usize) {
+        let found = self
+            .text
+            .lines()
+            .enumerate()
+            .skip(from.saturating_sub(1))
+            .find(|(_, l)| l.contains(needle));
+        match found {
+            Some((i, l)) => (i + 1, l.len() - l.trim_start().len() + 1),
+            None => (self.key_line, 1),
+        }
+    }
+}
+
+/// `menu:` or `footer.links`: a list of `{ title, url }`.
+pub fn parse_links(v: &Value, key: &str, at: &At, errors: &mut Vec<Diagnostic>) -> Vec<LinkConfig> {
+    let Value::Sequence(items) = v else {
+        errors.push(Diagnostic::err(
+            at.shown,
+            at.key_line,
+            1,
+            M::LinksNotList { key },
+        ));
+        return vec![];
+    };
+    let mut out = vec![];
+    let mut from = at.key_line;
+    for item in items {
+        let map = item.as_mapping();
+        let field = |name: &str| {
+            map.and_then(|m| m.get(name))
+                .and_then(scalar_string)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let (title, url) = (field("title"), field("url"));
+        let (line, col) = at.find(from + 1, title.as_deref().or(url.as_deref()).unwrap_or("-"));
+        from = line;
+        for k in map.into_iter().flat_map(|m| m.keys()) {
+            let k = k.as_str().unwrap_or("");
+            if !LINK_KEYS.contains(&k) {
+                errors.push(unknown(at.shown, (line, col), key, k, LINK_KEYS));
+            }
+        }
+        match (title, url) {
+            (Some(title), Some(url)) => out.push(LinkConfig {
+                title,
+                url,
+                line,
+                col,
+            }),
+            _ => errors.push(Diagnostic::err(
+                at.shown,
+                line,
+                col,
+                M::LinkNeedsTitleAndUrl { key },
+            )),
+        }
+    }
+    out
+}
+
+/// `footer:`: a map of [`FOOTER_KEYS`].
+pub fn parse_footer(v: &Value, at: &At, errors: &mut Vec<Diagnostic>) -> Footer {
+    let mut footer = Footer::default();
+    let Value::Mapping(m) = v else {
+        errors.push(Diagnostic::err(at.shown, at.key_line, 1, M::FooterNotMap));
+        return footer;
+    };
+    for (k, v) in m {
+        let k = k.as_str().unwrap_or("");
+        let (line, col) = at.find(at.key_line + 1, &format!("{k}:"));
+        let mut text = || {
+            let s = scalar_string(v).map(|s| s.trim().to_string());
+            if s.is_none() {
+                errors.push(Diagnostic::err(
+                    at.shown,
+                    line,
+                    col,
+                    M::SiteValueNotText { key: k },
+                ));
+            }
+            s.filter(|s| !s.is_empty())
+        };
+        match k {
+            "host" => footer.host = text(),
+            "undertaker" => footer.undertaker = text(),
+            "contact" => footer.contact = text(),
+            "record" => footer.record = text(),
+            "links" => {
+                let at = At {
+                    key_line: line,
+                    ..*at
+                };
+                footer.links = parse_links(v, "footer.links", &at, errors);
+            }
+            other => errors.push(unknown(at.shown, (line, col), "footer", other, FOOTER_KEYS)),
+        }
+    }
+    footer
+}
+
+fn unknown(
+    shown: &Path,
+    (line, col): (usize, usize),
+    parent: &str,
+    key: &str,
+    known: &'static [&'static str],
+) -> Diagnostic {
+    Diagnostic::err(
+        shown,
+        line,
+        col,
+        M::UnknownSubKey {
+            parent,
+            key,
+            nearest: nearest(key, known),
+            known,
+        },
+    )
+}
+
+/// `logo:` as written (`static/党徽.svg`, or `党徽.svg` for the same file):
+/// the path under `static/`, `/`-separated, which is also its place in
+/// the output. `None` when it climbs out or names a folder.
+pub fn logo_path(written: &str) -> Option<String> {
+    let p = Path::new(written.trim().trim_start_matches(['/', '\\']));
+    let mut parts: Vec<String> = vec![];
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if parts
+        .first()
+        .is_some_and(|s| s == crate::load::content::STATIC_DIR)
+    {
+        parts.remove(0);
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The file a [`logo_path`] names in the site folder.
+pub fn logo_file(root: &Path, logo: &str) -> PathBuf {
+    root.join(crate::load::content::STATIC_DIR).join(logo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(yaml: &str) -> (Vec<LinkConfig>, Vec<String>) {
+        let v: Value = serde_yaml::from_str(yaml).unwrap();
+        let menu = v.get("menu").unwrap();
+        let at = At {
+            shown: Path::new("site.yaml"),
+            text: yaml,
+            key_line: 2,
+        };
+        let mut errors = vec![];
+        let l = parse_links(menu, "menu", &at, &mut errors);
+        (
+            l,
+            errors
+                .iter()
+                .map(|d| d.in_lang(crate::msg::Lang::Zh).to_string())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn menu_entries_keep_their_lines() {
+        let (l, e) = links(
+            "title: x\nmenu:\n  - { title: 首页, url: / }\n  - title: 关于本平台\n    url: pages/about\n",
+        );
+        assert_eq!(e, Vec::<String>::new());
+        assert_eq!(
+            l,
+            [
+                LinkConfig {
+                    title: "首页".into(),
+                    url: "/".into(),
+                    line: 3,
+                    col: 3
+                },
+                LinkConfig {
+                    title: "关于本平台".into(),
+                    url: "pages/about".into(),
+                    line: 4,
+                    col: 3
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_menu_entry_without_url_or_with_a_stray_key_is_an_error() {
+        let (l, e) = links(
+            "title: x\nmenu:\n  - { title: 首页 }\n  - { title: 搜索, url: /search/, icon: x }\n",
+        );
+        assert_eq!(l.len(), 1);
+        assert_eq!(
+            e,
+            [
+                "site.yaml:3:3: error: `menu` 的每一项都要写 title（显示的文字）和 url（链接到哪里）\n  提示：例如 - { title: 关于本平台, url: pages/about }",
+                "site.yaml:4:3: error: `menu` 中没有 `icon` 这一项\n  提示：可用的有：title, url",
+            ]
+        );
+    }
+
+    #[test]
+    fn logo_paths_stay_under_static() {
+        assert_eq!(logo_path("static/党徽.svg").as_deref(), Some("党徽.svg"));
+        assert_eq!(logo_path("党徽.svg").as_deref(), Some("党徽.svg"));
+        assert_eq!(
+            logo_path("/static/img/logo.png").as_deref(),
+            Some("img/logo.png")
+        );
+        assert_eq!(logo_path("../党徽.svg"), None);
+        assert_eq!(logo_path("static"), None);
+    }
+}
