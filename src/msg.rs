@@ -212,6 +212,12 @@ pub enum M<'a> {
         key: &'a str,
         known: &'a str,
     },
+    /// `author` or `author_title` (a case's or brand's byline) on a speech,
+    /// which names its speaker with `instead`.
+    BylineOnSpeech {
+        key: &'a str,
+        instead: &'a str,
+    },
     /// A list value written as one piece of text (`党建，支部`), read as
     /// `parts` items; `list` is the whole field written as a list.
     ListWrittenAsText {
@@ -663,6 +669,16 @@ impl M<'_> {
                     format!("rename it to `{known}`; as written it is only passed to templates as extra.{key}"),
                 )),
             ),
+            BylineOnSpeech { key, instead } => (
+                m(
+                    format!("讲话页不显示 `{key}`（案例、品牌的署名）；讲话人写在 `{instead}`"),
+                    format!("a speech does not show `{key}` (the byline of a case or brand); a speech names its speaker with `{instead}`"),
+                ),
+                Some(m(
+                    format!("如果这是讲话人，把 `{key}` 改名为 `{instead}`；照现在这样写，它只交给模板，页面上不显示"),
+                    format!("if this is the speaker, rename `{key}` to `{instead}`; as written it only reaches the templates and is not shown on the page"),
+                )),
+            ),
             ListWrittenAsText { key, value, parts, list } => (
                 m(
                     format!("`{key}` 的“{value}”是用标点隔开的一段文字，读作 {parts} 项"),
@@ -812,8 +828,8 @@ impl M<'_> {
             AlreadyImported { file, page } => (
                 m(format!("{file} 已经导入过：{page}，这次跳过"), format!("{file} was already imported: {page}; skipped")),
                 Some(m(
-                    "原文件与那个页面旁保存的原件相同；确需再导入一份，加上 --force",
-                    "it is the same file as the original kept beside that page; to import it again anyway, add --force",
+                    "原文件与那个页面所附的原件相同；确需再导入一份，加上 --force",
+                    "it is the same file as the original attached to that page; to import it again anyway, add --force",
                 )),
             ),
             BrokenPageLink { dest } => (

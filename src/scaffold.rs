@@ -103,8 +103,8 @@ fn yaml_quote(s: &str) -> String {
 fn front_matter(kind: NewKind, title: &str, date: &str) -> String {
     let specific = match kind {
         NewKind::Speech => "speaker: \"\"         # 讲话人\nspeaker_title: \"\"   # 职务\noccasion: \"\"        # 会议名称\nplace: \"\"           # 地点\ndoc_number: \"\"      # 文号，如 渭组通[2013]144号\n",
-        NewKind::Case => "organization: \"\"    # 单位\nsector: \"\"          # 领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院\n",
-        NewKind::Brand => "branch: \"\"          # 支部名称\nbrand: \"\"           # 品牌名称\nslogan: \"\"          # 口号\nsector: \"\"          # 领域\nsecretary: \"\"       # 支部书记\nmembers:            # 党员人数\nlogo:               # 标志图片，放在本文件旁边\nhighlights: []      # 亮点\n",
+        NewKind::Case => "organization: \"\"    # 单位\nsector: \"\"          # 领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院\nauthor: \"\"          # 作者署名，显示在标题下，没有可不填\nauthor_title: \"\"    # 作者职务，如 县委常委、组织部长\n",
+        NewKind::Brand => "branch: \"\"          # 支部名称\nbrand: \"\"           # 品牌名称\nslogan: \"\"          # 口号\nsector: \"\"          # 领域\nsecretary: \"\"       # 支部书记\nmembers:            # 党员人数\nlogo:               # 标志图片，放在本文件旁边\nhighlights: []      # 亮点\nauthor: \"\"          # 作者署名，显示在标题下，没有可不填\nauthor_title: \"\"    # 作者职务\n",
     };
     let body = match kind {
         NewKind::Speech => "同志们：\n\n（正文）\n",

@@ -582,6 +582,85 @@ fn misspelt_fields_warn_but_build() {
 }
 
 #[test]
+fn a_byline_shows_under_the_title_in_the_feed_and_in_search() {
+    let (_t, root) = site("full");
+    let content = root.join("content");
+    std::fs::write(
+        content.join("cases/shuming.md"),
+        "---\ntitle: 网格里的党员先锋\ndate: 2024-06-01\nauthor: 韩某某\nauthor_title: 组织部<副部长> & 党建办主任\n---\n网格党员常年入户。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("brands/xinghuo.md"),
+        "---\ntitle: 星火驿站品牌\ndate: 2024-05-01\nauthor: 苗某\n---\n驿站为群众服务。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("speeches/zhuangao.md"),
+        "---\ntitle: 在作风建设推进会上的讲话\ndate: 2024-04-01\nspeaker: 钱某\nauthor: 周某\nauthor_title: 办公室主任\n---\n同志们：\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["build", "--root", root.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    let out = root.join("output");
+
+    // 职务, a full-width space, the name, escaped, right under the title
+    let case = read(&out.join("cases/shuming/index.html"));
+    assert!(
+        case.contains("<h1 class=\"article-title\">网格里的党员先锋</h1>\n<p class=\"article-byline article-author\">组织部&lt;副部长&gt; &amp; 党建办主任　韩某某</p>\n"),
+        "{case}"
+    );
+    let brand = read(&out.join("brands/xinghuo/index.html"));
+    assert!(
+        brand.contains("<h1 class=\"article-title\">星火驿站品牌</h1>\n<p class=\"article-byline article-author\">苗某</p>\n"),
+        "{brand}"
+    );
+    assert!(
+        !read(&out.join("cases/qingshi/index.html")).contains("article-author"),
+        "no byline without an author"
+    );
+
+    // a speech names its speaker; `author` there is a warning
+    let speech = read(&out.join("speeches/zhuangao/index.html"));
+    assert!(!speech.contains("周某") && !speech.contains("办公室主任"));
+    for (line, key, instead) in [
+        (5, "author", "speaker"),
+        (6, "author_title", "speaker_title"),
+    ] {
+        let want = format!("content/speeches/zhuangao.md:{line}:1: warning: a speech does not show `{key}` (the byline of a case or brand); a speech names its speaker with `{instead}`\n  hint: if this is the speaker, rename `{key}` to `{instead}`; as written it only reaches the templates and is not shown on the page\n");
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+
+    // the feed's author: a case's author, a speech's speaker
+    let feed = read(&out.join("feed.xml"));
+    for (title, author) in [
+        ("网格里的党员先锋", "韩某某"),
+        ("星火驿站品牌", "苗某"),
+        ("在作风建设推进会上的讲话", "钱某"),
+    ] {
+        let entry = feed
+            .split("<entry>")
+            .find(|e| e.contains(&format!("<title>{title}</title>")))
+            .unwrap_or_else(|| panic!("no feed entry {title}"));
+        assert!(
+            entry.contains(&format!("<author><name>{author}</name></author>")),
+            "{entry}"
+        );
+    }
+
+    // the search index holds the name and the post with the page's other fields
+    let doc = files(&out.join("search/d"))
+        .into_iter()
+        .map(|f| read(&out.join("search/d").join(f)))
+        .find(|d| d.contains("\"t\":\"网格里的党员先锋\""))
+        .expect("the case's search document");
+    assert!(
+        doc.contains("\"韩某某\",\"组织部<副部长> & 党建办主任\""),
+        "{doc}"
+    );
+}
+
+#[test]
 fn unknown_site_yaml_key_names_the_nearest_one() {
     let (_t, root) = site("full");
     std::fs::write(root.join("site.yaml"), "title: 测试\nbase_ulr: /x/\n").unwrap();

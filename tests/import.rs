@@ -84,6 +84,19 @@ fn field<'a>(page: &'a str, key: &str) -> Option<&'a str> {
         .map(|v| v.split("  #").next().unwrap_or("").trim().trim_matches('"'))
 }
 
+/// The first item of a page's `attachments`, without quotes or comment.
+fn attachment(page: &str) -> Option<&str> {
+    let fm = page.split("\n---\n").next()?;
+    let mut lines = fm.lines().skip_while(|l| !l.starts_with("attachments:"));
+    lines.next()?;
+    let item = lines.next()?.trim_start().strip_prefix("- ")?;
+    Some(item.split("  #").next()?.trim().trim_matches('"'))
+}
+
+/// The compilation among the sample documents: five articles, the third
+/// signed under its title.
+const COMPILATION: &str = "004_61e629108fdc335e.txt";
+
 #[test]
 fn imports_the_sample_documents_in_every_encoding() {
     let seeds = seeds();
@@ -194,6 +207,30 @@ fn imports_the_sample_documents_in_every_encoding() {
     let p = page_with(&root, "cases", "在创新中推进基层统战工作实现新突破");
     assert_eq!(field(&p, "region"), Some("永兴县"));
     assert!(!p.contains("定稿"));
+    // its byline, `职务 姓名` under the title, is the case's author, not body text
+    let seed = std::fs::read_to_string(seeds.join(COMPILATION)).unwrap();
+    assert!(seed.contains("\n中共永兴县委常委、组织部长、统战部长 李亮学\n"));
+    assert_eq!(field(&p, "author"), Some("李亮学"));
+    assert_eq!(
+        field(&p, "author_title"),
+        Some("中共永兴县委常委、组织部长、统战部长")
+    );
+    assert!(
+        p.contains("\nauthor: \"李亮学\"  # 根据正文推测，请核对\n"),
+        "{p:.700}"
+    );
+    let body = p.split("\n---\n").nth(1).unwrap();
+    assert!(!body.contains("李亮学"), "{body:.200}");
+    assert!(
+        out.contains("\n  作者: 李亮学\n  作者职务: 中共永兴县委常委、组织部长、统战部长\n"),
+        "{out}"
+    );
+    // an article without a byline: empty, with a comment
+    let p = page_with(&root, "cases", "在创新中加强和改进基层党建工作");
+    assert!(
+        p.contains("\nauthor:  # 作者署名（显示在标题下），没有可不填\nauthor_title:  # 作者职务，如 县委常委、组织部长，没有可不填\n"),
+        "{p:.700}"
+    );
     let p = page_with(
         &root,
         "speeches",
@@ -201,21 +238,27 @@ fn imports_the_sample_documents_in_every_encoding() {
     );
     assert_eq!(field(&p, "speaker_title"), Some("区委书记"));
 
-    // every page has its original beside it
+    // every page has its original beside it, but the compilation's five
+    // articles share one copy in static/files
+    let shared = format!("/files/{COMPILATION}");
+    let mut sharing = 0;
     for p in speeches.iter().chain(&cases) {
-        let a = field(&read(p), "attachments").map(|_| ());
-        assert!(a.is_some());
+        let text = read(p);
+        let a = attachment(&text).expect("an attachment");
         let dir = p.parent().unwrap();
-        assert!(
-            std::fs::read_dir(dir).unwrap().any(|e| e
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "txt")),
-            "{}",
-            dir.display()
-        );
+        let beside = std::fs::read_dir(dir)
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "txt"));
+        if a == shared {
+            sharing += 1;
+            assert!(!beside, "{}", dir.display());
+        } else {
+            assert!(beside, "{}", dir.display());
+            assert!(dir.join(a).is_file(), "{a}");
+        }
     }
+    assert_eq!(sharing, 5);
+    assert!(root.join("static").join(&shared[1..]).is_file());
 
     check_and_build(&root);
 
@@ -296,13 +339,13 @@ fn a_document_imported_again_is_skipped_unless_forced() {
     assert_eq!(
         out,
         format!(
-            "{seed} 已经导入过：{first}，这次跳过\n  提示：原文件与那个页面旁保存的原件相同；确需再导入一份，加上 --force\n\
+            "{seed} 已经导入过：{first}，这次跳过\n  提示：原文件与那个页面所附的原件相同；确需再导入一份，加上 --force\n\
              imported 0 file(s) into 0 page(s), 1 file(s) skipped as already imported; check the fields marked 请核对, then run `zhanting check`\n"
         )
     );
     let out = import(&root, &["--lang", "en", seed]);
     assert!(
-        out.starts_with(&format!("{seed} was already imported: {first}; skipped\n  hint: it is the same file as the original kept beside that page; to import it again anyway, add --force\n")),
+        out.starts_with(&format!("{seed} was already imported: {first}; skipped\n  hint: it is the same file as the original attached to that page; to import it again anyway, add --force\n")),
         "{out}"
     );
     assert_eq!(pages(&root, "speeches").len(), 1);
@@ -324,6 +367,116 @@ fn a_document_imported_again_is_skipped_unless_forced() {
         err.contains(&format!("{second}:2:1: warning: 这个页面的正文与 {first} 相同\n  提示：若是同一篇粘贴了两次，删去其中一个；若是两篇，核对正文是否贴错\n")),
         "{err}"
     );
+}
+
+/// Every file under `dir` (links not followed) whose bytes are `bytes`.
+fn copies_of(dir: &Path, bytes: &[u8]) -> Vec<PathBuf> {
+    files(dir)
+        .into_iter()
+        .map(|f| dir.join(f))
+        .filter(|f| std::fs::read(f).is_ok_and(|b| b == bytes))
+        .collect()
+}
+
+#[test]
+fn a_compilation_links_one_shared_copy_of_its_original() {
+    let seed = seeds().join(COMPILATION);
+    let bytes = std::fs::read(&seed).unwrap();
+    let seed = seed.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = empty_site(tmp.path());
+    let out = import(&root, &[seed]);
+    assert!(out.contains("imported 1 file(s) into 5 page(s)"), "{out}");
+    let kept = root.join("static/files").join(COMPILATION);
+    assert_eq!(copies_of(&root, &bytes), std::slice::from_ref(&kept));
+    let all = || {
+        let mut v = pages(&root, "cases");
+        v.extend(pages(&root, "speeches"));
+        v
+    };
+    assert_eq!(all().len(), 5);
+    for p in all() {
+        let text = read(&p);
+        assert_eq!(
+            attachment(&text),
+            Some(format!("/files/{COMPILATION}").as_str())
+        );
+        assert!(
+            text.contains(&format!("\nattachments:\n  - \"/files/{COMPILATION}\"  # 原始文件，汇编各篇共用这一份\n---\n")),
+            "{text:.900}"
+        );
+    }
+
+    // again: skipped as imported, naming the first page that attaches it
+    let first = "content/cases/在创新中加强和改进基层党建工作/index.md";
+    let out = import(&root, &[seed]);
+    assert!(
+        out.starts_with(&format!("{seed} 已经导入过：{first}，这次跳过\n")),
+        "{out}"
+    );
+    // forced: five more pages, still the one copy
+    let out = import(&root, &["--force", seed]);
+    assert!(out.contains("imported 1 file(s) into 5 page(s)"), "{out}");
+    assert_eq!(all().len(), 10);
+    assert_eq!(copies_of(&root, &bytes), std::slice::from_ref(&kept));
+    for p in all() {
+        assert_eq!(
+            attachment(&read(&p)),
+            Some(format!("/files/{COMPILATION}").as_str())
+        );
+    }
+    // another file of the same name: a copy of its own beside the first
+    let other = tmp.path().join("other").join(COMPILATION);
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(
+        &other,
+        String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("陈仓区", "渭城区"),
+    )
+    .unwrap();
+    import(&root, &[other.to_str().unwrap()]);
+    let stem = COMPILATION.trim_end_matches(".txt");
+    assert_eq!(
+        read(&root.join(format!("static/files/{stem}-2.txt"))),
+        read(&other)
+    );
+    assert_eq!(copies_of(&root, &bytes), std::slice::from_ref(&kept));
+
+    // the pages are drafts (no date in the text): dated, they build, and
+    // the site holds the original once, every page linking to it
+    for p in all() {
+        let text = read(&p)
+            .replace("\ndraft: true  # 日期未填，暂为草稿，不发布", "")
+            .replacen("\ndate:  #", "\ndate: 2011-05-01  #", 1);
+        std::fs::write(&p, text).unwrap();
+    }
+    build(&root, &[]);
+    let site_out = root.join("output");
+    assert_eq!(
+        copies_of(&site_out, &bytes),
+        [site_out.join("files").join(COMPILATION)]
+    );
+    let pages_out: Vec<PathBuf> = files(&site_out)
+        .into_iter()
+        .filter(|f| f.starts_with("cases") || f.starts_with("speeches"))
+        .filter(|f| f.ends_with("index.html") && f.components().count() == 3)
+        .collect();
+    assert_eq!(pages_out.len(), 15, "{pages_out:?}");
+    let mut linked = 0;
+    for f in &pages_out {
+        let doc = html(&site_out.join(f));
+        for a in select(&doc, "a") {
+            let href = a.value().attr("href").unwrap_or("");
+            if href.ends_with(COMPILATION) {
+                assert_eq!(href, format!("../../files/{COMPILATION}"));
+                let target = resolve_link(&site_out, f, href).expect("the link resolves");
+                assert_eq!(target, site_out.join("files").join(COMPILATION));
+                linked += 1;
+            }
+        }
+    }
+    assert_eq!(linked, 10);
 }
 
 const PNG: &[u8] = &[

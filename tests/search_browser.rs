@@ -81,6 +81,14 @@ fn search_api_finds_exact_runs_ranks_and_filters() {
     );
     let r = search(&tab, "格里坪", "{}");
     assert_eq!(titles(&r), ["文建明工作法的实践与启示"]);
+    // the byline: the writer's name and post
+    for q in ["龚晓岚", "区委组织部副部长"] {
+        assert_eq!(
+            titles(&search(&tab, q, "{}")),
+            ["文建明工作法的实践与启示"],
+            "{q}"
+        );
+    }
     // characters that occur only scattered do not match
     assert_eq!(search(&tab, "陈仓", "{}")["total"], 2);
     assert_eq!(search(&tab, "仓区", "{}")["total"], 2);

@@ -40,6 +40,14 @@ pub struct Guess {
     pub date: Option<(FoundDate, DateSource)>,
     pub speaker: Option<String>,
     pub speaker_title: Option<String>,
+    /// The byline under the title (`职务 姓名`, `姓名`, `作者：…`,
+    /// `撰稿：…`): a case's or brand's `author` and `author_title`.
+    pub author: Option<String>,
+    pub author_title: Option<String>,
+    /// The index of a `作者：…`/`撰稿：…` line in the header (not part of
+    /// the body): a speech keeps it in its body, as it names the writer,
+    /// not the speaker.
+    pub credit: Option<usize>,
     pub occasion: Option<String>,
     pub doc_number: Option<String>,
     pub region: Option<String>,
@@ -85,9 +93,11 @@ static POST_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static POST_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{0,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|经理|董事长|处长|科长|镇长|乡长|委员))\s+([\p{Han}]{2,3})(?:同志)?$",
+        r"^((?:[\p{Han}]{1,14}、)*[\p{Han}]{0,14}(?:副?书记|常委|部长|主任|局长|县长|区长|市长|主席|校长|院长|所长|站长|会长|社长|组长|队长|经理|董事长|处长|科长|镇长|乡长|委员|干事))\s+([\p{Han}]{2,4}?)(?:同志)?$",
     )
 });
+static CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[（(]?\s*(?:作者|撰稿人?|撰文|执笔人?)\s*[:：]\s*(.+?)\s*[)）]?$"));
 static LEADING_VERB: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:现将|现把|特将|将|把|由|请|对|经|是|为|同意)"));
 static ORG_REGION: LazyLock<Regex> =
@@ -303,6 +313,30 @@ pub fn post_line(line: &str) -> Option<(String, String)> {
         c.get(1)?.as_str().to_string(),
         c.get(2)?.as_str().to_string(),
     ))
+}
+
+/// A credit line naming the writer: `作者：张某某`, `（作者：县委组织部
+/// 部长 张某某）`, `撰稿：张某某，县委组织部干事` → (职务, 姓名); the 职务 is
+/// `None` when not written, and a writer that is not a person's name (`作者：
+/// 县委组织部`) is the name as written.
+pub fn credit_line(line: &str) -> Option<(Option<String>, String)> {
+    let l = clean(line).replace('\u{3000}', " ");
+    let c = CREDIT.captures(&l)?;
+    let v = clean(c.get(1)?.as_str());
+    if let Some((post, name)) = post_line(v) {
+        return Some((Some(post), name));
+    }
+    if let Some(n) = name_line(v) {
+        return Some((None, n));
+    }
+    // `姓名，职务` or `姓名 职务`
+    if let Some((name, post)) = v.split_once([',', '，', ' ']) {
+        if let Some(n) = name_line(name) {
+            let post = clean(post);
+            return Some(((!post.is_empty()).then(|| post.to_string()), n));
+        }
+    }
+    (chars(v) <= 30 && !v.contains(END_PUNCT)).then(|| (None, v.to_string()))
 }
 
 /// A line holding just a person's name (2–4 characters, maybe spaced out: `王 某 某`).
@@ -571,13 +605,21 @@ fn read_header(lines: &[String], title_hint: Option<&str>) -> Header {
             continue;
         }
         if !title_parts.is_empty() || title_hint.is_some() {
+            if let Some((post, name)) = credit_line(l) {
+                // an explicit credit outranks a `职务 姓名` line
+                if g.credit.is_none() {
+                    g.author = Some(name);
+                    g.author_title = post;
+                    g.credit = Some(i);
+                }
+                continue;
+            }
             if let Some((post, name)) = post_line(l) {
-                g.speaker_title.get_or_insert(post);
-                g.speaker.get_or_insert(name);
+                byline(&mut g, Some(post), name);
                 continue;
             }
             if let Some(n) = name_line(l).filter(|_| g.speaker.is_none()) {
-                g.speaker = Some(n);
+                byline(&mut g, None, n);
                 continue;
             }
         }
@@ -606,6 +648,19 @@ fn read_header(lines: &[String], title_hint: Option<&str>) -> Header {
         subtitle,
         published,
     }
+}
+
+/// A `职务 姓名` or `姓名` line under the title: the speaker of a speech,
+/// the byline of a case or brand (unless a credit line gave one).
+fn byline(g: &mut Guess, post: Option<String>, name: String) {
+    if g.author.is_none() {
+        g.author = Some(name.clone());
+        g.author_title = post.clone();
+    }
+    if let Some(post) = post {
+        g.speaker_title.get_or_insert(post);
+    }
+    g.speaker.get_or_insert(name);
 }
 
 /// Keeps the date of a date line (`bracketed` or not) when it comes from a
@@ -908,6 +963,92 @@ mod tests {
         assert_eq!(
             post_in_title("镇党委书记在全镇党建会上的讲话"),
             Some("镇党委书记".into())
+        );
+    }
+
+    #[test]
+    fn bylines_under_the_title() {
+        // `职务 姓名` under a compilation article's title
+        let g = analyze(
+            &lines("在创新中推进某某工作实现新突破\n中共某某县委常委、组织部长、统战部长 张某某\n近年来，我们坚持创新。"),
+            Some("在创新中推进某某工作实现新突破"),
+        );
+        assert_eq!(g.author.as_deref(), Some("张某某"));
+        assert_eq!(
+            g.author_title.as_deref(),
+            Some("中共某某县委常委、组织部长、统战部长")
+        );
+        assert_eq!((g.body_start, g.credit), (2, None));
+        // a full-width space, a four-character name
+        let g = analyze(
+            &lines("某某社区的网格党建\n县委组织部副部长　欧阳某某\n某某社区把党建引向网格。"),
+            None,
+        );
+        assert_eq!(g.title.as_deref(), Some("某某社区的网格党建"));
+        assert_eq!(g.author.as_deref(), Some("欧阳某某"));
+        assert_eq!(g.author_title.as_deref(), Some("县委组织部副部长"));
+        assert_eq!(g.body_start, 2);
+        // the name alone, spaced out
+        let g = analyze(&lines("某某村的做法\n李 某 某\n某某村以党建促发展。"), None);
+        assert_eq!(
+            (g.author.as_deref(), g.author_title.as_deref()),
+            (Some("李某某"), None)
+        );
+        assert_eq!(g.body_start, 2);
+        // a credit line in brackets
+        let g = analyze(
+            &lines("某某街道的经验\n（作者：县委组织部部长 张某某）\n某某街道以党建引领治理。"),
+            None,
+        );
+        assert_eq!(g.author.as_deref(), Some("张某某"));
+        assert_eq!(g.author_title.as_deref(), Some("县委组织部部长"));
+        assert_eq!((g.body_start, g.credit), (2, Some(1)));
+        // a speech: the `职务 姓名` line is its speaker, a 撰稿 line its writer
+        let g = analyze(
+            &lines("在全县组织工作会议上的讲话\n县委书记　李某某\n撰稿：王某\n（2018年4月 日）\n同志们："),
+            None,
+        );
+        assert_eq!(g.speaker.as_deref(), Some("李某某"));
+        assert_eq!(g.speaker_title.as_deref(), Some("县委书记"));
+        assert_eq!(
+            (g.author.as_deref(), g.author_title.as_deref()),
+            (Some("王某"), None)
+        );
+        assert_eq!((g.body_start, g.credit), (4, Some(2)));
+    }
+
+    #[test]
+    fn credit_lines() {
+        let c = |post: Option<&str>, name: &str| Some((post.map(String::from), name.to_string()));
+        assert_eq!(credit_line("作者：张某某"), c(None, "张某某"));
+        assert_eq!(credit_line("（作者：张某某）"), c(None, "张某某"));
+        assert_eq!(credit_line("(作者: 张某某)"), c(None, "张某某"));
+        assert_eq!(credit_line("撰稿：王 某"), c(None, "王某"));
+        assert_eq!(credit_line("执笔人：赵某"), c(None, "赵某"));
+        assert_eq!(
+            credit_line("作者：县委组织部部长　张某某"),
+            c(Some("县委组织部部长"), "张某某")
+        );
+        assert_eq!(
+            credit_line("作者：张某某，某县委组织部干事"),
+            c(Some("某县委组织部干事"), "张某某")
+        );
+        assert_eq!(
+            credit_line("作者：某某县委组织部"),
+            c(None, "某某县委组织部")
+        );
+        assert_eq!(credit_line("作者简介见文末"), None);
+        assert_eq!(
+            credit_line("作者：本文作者认为，我们要把基层党建工作抓实抓细。"),
+            None
+        );
+        assert_eq!(
+            post_line("某某市委书记 欧阳某某"),
+            Some(("某某市委书记".into(), "欧阳某某".into()))
+        );
+        assert_eq!(
+            post_line("乡党委副书记 张某同志"),
+            Some(("乡党委副书记".into(), "张某".into()))
         );
     }
 

@@ -4,8 +4,11 @@
 //! Each document becomes `content/SECTION/SLUG/index.md` with the original
 //! file beside it (listed under `attachments`) and any Word images beside
 //! it too. A compilation with `第一篇 / 第二篇 …` markers becomes one page per
-//! article. Existing files are never overwritten: a taken name gets `-2`,
-//! `-3` ….
+//! article, and its pages share one copy of the original, kept in
+//! `static/files/` ([`SHARED_ORIGINALS`]) and attached to each as
+//! `/files/NAME`; importing it again finds that copy by its bytes and
+//! never makes a second. Existing files are never overwritten: a taken name
+//! gets `-2`, `-3` ….
 //!
 //! Front matter is guessed ([`guess`]); what could not be guessed is left
 //! empty with a YAML comment saying what to fill in. The date is required
@@ -113,9 +116,16 @@ pub struct Imported {
     /// What the import says of the page: where it went, what was guessed
     /// and what is left to fill in.
     pub report: String,
-    /// The original file as kept beside the page.
+    /// The page (`…/index.md`).
+    pub page: PathBuf,
+    /// The original file as kept beside the page, or the copy in
+    /// `static/files/` that the pages of a compilation share.
     pub original: PathBuf,
 }
+
+/// The folder under `static/` where a compilation's original is kept, once
+/// for all the pages made from it.
+pub const SHARED_ORIGINALS: &str = "files";
 
 /// Options of one import run.
 pub struct ImportOptions {
@@ -163,17 +173,21 @@ fn supported(p: &Path) -> bool {
         .is_some_and(|e| e == "txt" || e == "docx")
 }
 
-/// The originals kept in the site's page bundles (every `.txt` and `.docx`
-/// beside an `index.md` under `content/`), by size: a file to import is
-/// compared byte for byte only with those of its size.
+/// The originals kept in the site (every `.txt` and `.docx` beside an
+/// `index.md` under `content/`, and every one in `static/` that an
+/// `index.md` lists under `attachments`, as a compilation's pages do), each
+/// with its page, by size: a file to import is compared byte for byte only
+/// with those of its size.
 #[derive(Debug, Default)]
 pub struct Originals {
-    by_size: std::collections::HashMap<u64, Vec<PathBuf>>,
+    /// (original, its page) by the original's size, in walk order.
+    by_size: std::collections::HashMap<u64, Vec<(PathBuf, PathBuf)>>,
 }
 
 impl Originals {
-    /// Every original under `root/content`, links not followed, hidden
-    /// folders (a bundle being made) left out.
+    /// Every original under `root/content`, and in `root/static` where a
+    /// page attaches it; links not followed, hidden folders (a bundle being
+    /// made) left out.
     pub fn find(root: &Path) -> Originals {
         let mut o = Originals::default();
         let content = root.join(crate::load::content::CONTENT_DIR);
@@ -182,36 +196,81 @@ impl Originals {
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for e in walk.flatten() {
-            if e.file_type().is_file()
-                && supported(e.path())
-                && e.path().with_file_name("index.md").is_file()
-            {
-                o.add(e.path());
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let page = e.path().with_file_name("index.md");
+            if supported(e.path()) && page.is_file() {
+                o.add(e.path(), &page);
+            } else if e.file_name() == "index.md" {
+                for shared in static_attachments(root, e.path()) {
+                    o.add(&shared, e.path());
+                }
             }
         }
         o
     }
 
-    fn add(&mut self, path: &Path) {
-        if let Ok(m) = std::fs::symlink_metadata(path) {
-            self.by_size
-                .entry(m.len())
-                .or_default()
-                .push(path.to_path_buf());
+    /// Records `original` (a regular file, not a link) as kept for `page`.
+    fn add(&mut self, original: &Path, page: &Path) {
+        if let Some(m) = std::fs::symlink_metadata(original)
+            .ok()
+            .filter(|m| m.is_file())
+        {
+            let v = self.by_size.entry(m.len()).or_default();
+            if !v.iter().any(|(o, p)| o == original && p == page) {
+                v.push((original.to_path_buf(), page.to_path_buf()));
+            }
         }
     }
 
     /// The page (`…/index.md`) whose kept original has the same bytes as
-    /// `file`, the first by path.
+    /// `file`, the first found.
     pub fn page_of(&self, file: &Path) -> Option<PathBuf> {
+        self.find_same(file).map(|(_, page)| page.clone())
+    }
+
+    /// The kept original with the same bytes as `file`, and its page.
+    fn find_same(&self, file: &Path) -> Option<&(PathBuf, PathBuf)> {
         let size = std::fs::metadata(file).ok()?.len();
         let candidates = self.by_size.get(&size)?;
         let bytes = std::fs::read(file).ok()?;
         candidates
             .iter()
-            .find(|c| std::fs::read(c).is_ok_and(|b| b == bytes))
-            .map(|c| c.with_file_name("index.md"))
+            .find(|(c, _)| std::fs::read(c).is_ok_and(|b| b == bytes))
     }
+}
+
+/// The `.txt` and `.docx` files of `static/` that the page `index` lists
+/// under `attachments` (written `/files/NAME`), as they are on disk.
+fn static_attachments(root: &Path, index: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(index) else {
+        return vec![];
+    };
+    if !text.contains("attachments") {
+        return vec![];
+    }
+    let Ok(split) = crate::load::frontmatter::split(&text, index) else {
+        return vec![];
+    };
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str(split.yaml) else {
+        return vec![];
+    };
+    let values: Vec<String> = match map.get("attachments") {
+        Some(serde_yaml::Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(serde_yaml::Value::String(s)) => vec![s.clone()],
+        _ => vec![],
+    };
+    values
+        .iter()
+        .filter_map(|v| v.trim().strip_prefix('/'))
+        .filter_map(|rest| crate::load::content::normalize(Path::new(rest)))
+        .map(|rel| root.join(crate::load::content::STATIC_DIR).join(rel))
+        .filter(|p| supported(p))
+        .collect()
 }
 
 /// The command: imports every file, prints what was guessed, returns the
@@ -342,7 +401,7 @@ impl Run<'_> {
                 for d in &done {
                     self.say(&d.report);
                     if !self.force {
-                        originals.add(&d.original);
+                        originals.add(&d.original, &d.page);
                     }
                 }
                 Outcome::Pages(done.len())
@@ -391,12 +450,132 @@ pub fn import_file(
 ) -> Result<Vec<Imported>> {
     let (file, lines) = read_source(source)?;
     let articles = split_articles(lines);
+    let kept = if articles.len() > 1 {
+        keep_shared_original(root, &file)?
+    } else {
+        Kept::Beside
+    };
     let mut done = vec![];
     for (n, a) in articles.iter().enumerate() {
         let number = (articles.len() > 1).then_some(n + 1);
-        done.push(import_article(root, config, &file, a, number, opts)?);
+        done.push(import_article(
+            root,
+            config,
+            (&file, &kept),
+            a,
+            number,
+            opts,
+        )?);
     }
     Ok(done)
+}
+
+/// Where a page's original is kept.
+enum Kept {
+    /// Beside the page, in its bundle.
+    Beside,
+    /// One copy shared by the pages of a compilation: on disk at `path`,
+    /// attached as `reference` (`/files/NAME`).
+    Shared { path: PathBuf, reference: String },
+}
+
+/// Keeps a compilation's original once, in `static/files/`: the file of
+/// that name when it holds the same bytes, else a new file (`NAME`, else
+/// `NAME-2` … when the name is taken by another file), made whole in a
+/// hidden file and renamed into place without replacing anything.
+fn keep_shared_original(root: &Path, file: &Source) -> Result<Kept> {
+    let dir = root
+        .join(crate::load::content::STATIC_DIR)
+        .join(SHARED_ORIGINALS);
+    check_inside(root, &dir)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let kept = |path: PathBuf, name: &str| Kept::Shared {
+        path,
+        reference: format!("/{SHARED_ORIGINALS}/{name}"),
+    };
+    let mut hidden = HiddenFile { path: None };
+    for n in 1..1000 {
+        let name = numbered_name(&file.original_name, n);
+        let path = dir.join(&name);
+        if let Ok(m) = std::fs::symlink_metadata(&path) {
+            // a regular file (never a link) with these bytes is the copy
+            if m.is_file()
+                && m.len() == file.bytes.len() as u64
+                && std::fs::read(&path).is_ok_and(|b| b == file.bytes)
+            {
+                return Ok(kept(path, &name));
+            }
+            continue;
+        }
+        let from = hidden.made(&dir, &file.bytes)?;
+        match rename_new(&from, &path) {
+            Ok(()) => {
+                hidden.path = None;
+                return Ok(kept(path, &name));
+            }
+            // taken meanwhile: the next name
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+    bail!(
+        "no free name for {} in {}",
+        file.original_name,
+        dir.display()
+    )
+}
+
+/// `NAME.ext` for `n` = 1, else `NAME-n.ext`.
+fn numbered_name(name: &str, n: usize) -> String {
+    if n == 1 {
+        return name.to_string();
+    }
+    match name.rsplit_once('.').filter(|(stem, _)| !stem.is_empty()) {
+        Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+        None => format!("{name}-{n}"),
+    }
+}
+
+/// A hidden file being filled beside where it will go; removed unless it
+/// was moved into place.
+struct HiddenFile {
+    path: Option<PathBuf>,
+}
+
+impl HiddenFile {
+    /// The hidden file in `dir` holding `bytes`, made on first call.
+    fn made(&mut self, dir: &Path, bytes: &[u8]) -> Result<PathBuf> {
+        if let Some(p) = &self.path {
+            return Ok(p.clone());
+        }
+        use std::io::Write;
+        for k in 0..1000 {
+            let p = dir.join(format!(".zhanting-import-{}-{k}", std::process::id()));
+            let mut f = match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&p)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot create {}", p.display())),
+            };
+            // ours from here on: removed on drop, whatever happens
+            self.path = Some(p.clone());
+            f.write_all(bytes)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            return Ok(p);
+        }
+        bail!("no free name for a temporary file in {}", dir.display())
+    }
+}
+
+impl Drop for HiddenFile {
+    fn drop(&mut self) {
+        if let Some(p) = &self.path {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// Reads `path` (a .docx, else a text file in any of the encodings
@@ -463,7 +642,7 @@ fn split_articles(lines: Vec<Line>) -> Vec<Article> {
 fn import_article(
     root: &Path,
     config: &crate::load::config::Config,
-    file: &Source,
+    (file, kept): (&Source, &Kept),
     a: &Article,
     number: Option<usize>,
     opts: &ImportOptions,
@@ -480,11 +659,18 @@ fn import_article(
     };
     let section_dir = section_folder(root, config, kind)?;
     let slug = crate::urls::slug_from_file_name(&shorten(&title, 40));
-    let body = article_body(a, &g);
-    let (front, checks) = front_matter(&title, kind, &g, &file.original_name, g.title.is_none());
+    let body = article_body(a, &g, kind);
+    let attachment = match kept {
+        Kept::Beside => Attachment::Beside(&file.original_name),
+        Kept::Shared { reference, .. } => Attachment::Shared(reference),
+    };
+    let (front, checks) = front_matter(&title, kind, &g, attachment, g.title.is_none());
     let page_text = format!("{front}\n{body}");
-    let page = write_page(&section_dir, &slug, &page_text, file)?;
-    let original = page.with_file_name(&file.original_name);
+    let page = write_page(&section_dir, &slug, &page_text, file, kept)?;
+    let original = match kept {
+        Kept::Beside => page.with_file_name(&file.original_name),
+        Kept::Shared { path, .. } => path.clone(),
+    };
     let page_shown = shown(page.strip_prefix(root).unwrap_or(&page));
     let report = report(
         file,
@@ -495,7 +681,11 @@ fn import_article(
         &checks,
         opts.lang,
     );
-    Ok(Imported { report, original })
+    Ok(Imported {
+        report,
+        page,
+        original,
+    })
 }
 
 /// The folder of the site's section of `kind`, refused when it leads
@@ -518,15 +708,18 @@ fn section_folder(
 }
 
 /// The Markdown body: everything after the header, except the header lines
-/// consumed (a compilation article's own title stays, in bold), and no
-/// web-page debris.
-fn article_body(a: &Article, g: &Guess) -> String {
+/// consumed (a compilation article's own title stays, in bold; so does a
+/// speech's `撰稿：…` line, which names no speaker), and no web-page debris.
+fn article_body(a: &Article, g: &Guess, kind: Kind) -> String {
     let mut body_lines: Vec<Line> = vec![];
     if let Some(own) = &g.own_title {
         body_lines.push(Line {
             text: own.clone(),
             block: Some(format!("**{}**", text::escape_inline(own))),
         });
+    }
+    if let Some(credit) = g.credit.filter(|_| kind == Kind::Speech) {
+        body_lines.extend(a.lines.get(credit).cloned());
     }
     body_lines.extend(
         a.lines[g.body_start.min(a.lines.len())..]
@@ -538,14 +731,21 @@ fn article_body(a: &Article, g: &Guess) -> String {
 }
 
 /// Writes the bundle `section_dir/SLUG` (or `SLUG-2` …): the page, the
-/// original file and its images. Returns the page's path.
-fn write_page(section_dir: &Path, slug: &str, page_text: &str, file: &Source) -> Result<PathBuf> {
+/// original file (unless it is kept shared) and its images. Returns the
+/// page's path.
+fn write_page(
+    section_dir: &Path,
+    slug: &str,
+    page_text: &str,
+    file: &Source,
+    kept: &Kept,
+) -> Result<PathBuf> {
     std::fs::create_dir_all(section_dir)
         .with_context(|| format!("cannot create {}", section_dir.display()))?;
-    let mut files: Vec<(&str, &[u8])> = vec![
-        ("index.md", page_text.as_bytes()),
-        (&file.original_name, &file.bytes),
-    ];
+    let mut files: Vec<(&str, &[u8])> = vec![("index.md", page_text.as_bytes())];
+    if let Kept::Beside = kept {
+        files.push((&file.original_name, &file.bytes));
+    }
     files.extend(file.images.iter().map(|(n, d)| (n.as_str(), d.as_slice())));
     let dir = write_bundle(section_dir, slug, &files)?;
     Ok(dir.join("index.md"))
@@ -574,10 +774,14 @@ fn report(
         }
     );
     report.push_str(&format!("\n  标题: {title}"));
+    let (person, post) = match kind {
+        Kind::Speech => (("讲话人", &g.speaker), ("职务", &g.speaker_title)),
+        _ => (("作者", &g.author), ("作者职务", &g.author_title)),
+    };
     for (label, v) in [
         ("日期", date_shown(g)),
-        ("讲话人", g.speaker.clone()),
-        ("职务", g.speaker_title.clone()),
+        (person.0, person.1.clone()),
+        (post.0, post.1.clone()),
         ("会议", g.occasion.clone()),
         ("文号", g.doc_number.clone()),
         ("地区", g.region.clone()),
@@ -822,12 +1026,21 @@ fn guessed(
 /// The comment on an empty `sector`: the values it may take.
 const SECTOR_MISSING: &str = "领域：农村、社区、机关、国有企业、非公企业、社会组织、学校、医院";
 
+/// How a page lists its original under `attachments`.
+#[derive(Clone, Copy)]
+enum Attachment<'a> {
+    /// The file name, beside the page.
+    Beside(&'a str),
+    /// `/files/NAME`, the copy the pages of a compilation share.
+    Shared(&'a str),
+}
+
 /// The front matter text and the list of things the user should check.
 fn front_matter(
     title: &str,
     kind: Kind,
     g: &Guess,
-    original: &str,
+    original: Attachment,
     title_from_file: bool,
 ) -> (String, Vec<String>) {
     let mut checks = vec![];
@@ -862,12 +1075,20 @@ fn front_matter(
                 g.sector,
                 SECTOR_MISSING,
             );
+            author_fields(&mut y, &mut checks, g);
         }
-        Kind::Brand => brand_fields(&mut y, &mut checks, g),
+        Kind::Brand => {
+            brand_fields(&mut y, &mut checks, g);
+            author_fields(&mut y, &mut checks, g);
+        }
         Kind::Page => {}
     }
+    let (original, note) = match original {
+        Attachment::Beside(name) => (name, "原始文件"),
+        Attachment::Shared(reference) => (reference, "原始文件，汇编各篇共用这一份"),
+    };
     y.push_str(&format!(
-        "attachments:\n  - {}  # 原始文件\n---\n",
+        "attachments:\n  - {}  # {note}\n---\n",
         yaml_quote(original)
     ));
     if g.region.is_none() {
@@ -937,6 +1158,23 @@ fn speech_fields(y: &mut String, checks: &mut Vec<String>, g: &Guess) {
     }
 }
 
+/// A case's or brand's byline (署名 and 职务 under the title), as guessed
+/// from the lines under the title (marked) or empty.
+fn author_fields(y: &mut String, checks: &mut Vec<String>, g: &Guess) {
+    let author = g.author.as_deref();
+    guessed(
+        y,
+        checks,
+        "author",
+        "作者",
+        author,
+        "作者署名（显示在标题下），没有可不填",
+    );
+    let post = g.author_title.as_deref();
+    let missing = "作者职务，如 县委常委、组织部长，没有可不填";
+    guessed(y, checks, "author_title", "作者职务", post, missing);
+}
+
 /// A brand's 支部, 品牌名称 and 领域, as guessed (marked) or empty.
 fn brand_fields(y: &mut String, checks: &mut Vec<String>, g: &Guess) {
     let branch = g.branch.as_deref();
@@ -957,6 +1195,15 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn a_shared_original_taken_by_another_file_gets_a_number() {
+        assert_eq!(numbered_name("汇编.txt", 1), "汇编.txt");
+        assert_eq!(numbered_name("汇编.txt", 2), "汇编-2.txt");
+        assert_eq!(numbered_name("汇编.2020.docx", 3), "汇编.2020-3.docx");
+        assert_eq!(numbered_name("汇编", 2), "汇编-2");
+        assert_eq!(numbered_name(".txt", 2), ".txt-2");
     }
 
     #[test]

@@ -627,6 +627,9 @@ fn load_page(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let (s, meta, meta_ok) = read_front_matter(text, path, diags)?;
+    if kind == Kind::Speech {
+        byline_on_speech(&meta, &s, path, diags);
+    }
     let (slug, slug_ok) = page_slug(&meta, &s, path, bundle, diags);
     let (dir, url) = page_place(section, kind, &slug);
     let mut page = Page {
@@ -650,6 +653,33 @@ fn load_page(
     };
     let files_ok = attach_files(root, &mut page, bundle, reads, diags);
     (files_ok && meta_ok && slug_ok).then_some(page)
+}
+
+/// A warning at `author` and `author_title` on a speech: a speech shows
+/// its `speaker` and `speaker_title`, not a byline.
+fn byline_on_speech(
+    meta: &FrontMatter,
+    s: &frontmatter::Split<'_>,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let fields = [
+        ("author", "speaker", meta.author.is_some()),
+        ("author_title", "speaker_title", meta.author_title.is_some()),
+    ];
+    if fields.iter().all(|f| !f.2) {
+        return;
+    }
+    let keys = crate::load::yamlpos::key_positions(s.yaml, s.yaml_line - 1);
+    for (key, instead, _) in fields.into_iter().filter(|f| f.2) {
+        let (line, col) = keys.get(key).copied().unwrap_or((s.yaml_line, 1));
+        diags.push(Diagnostic::warn(
+            path,
+            line,
+            col,
+            M::BylineOnSpeech { key, instead },
+        ));
+    }
 }
 
 /// Splits off the front matter and resolves it; the flag is false when

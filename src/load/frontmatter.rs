@@ -34,6 +34,8 @@ pub struct RawFrontMatter {
     place: Option<Value>,
     doc_number: Option<Value>,
     organization: Option<Value>,
+    author: Option<Value>,
+    author_title: Option<Value>,
     sector: Option<Value>,
     branch: Option<Value>,
     brand: Option<Value>,
@@ -64,6 +66,8 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "place",
     "doc_number",
     "organization",
+    "author",
+    "author_title",
     "sector",
     "branch",
     "brand",
@@ -95,6 +99,10 @@ pub struct FrontMatter {
     /// With `[ ]` and `［ ］` shown as `〔 〕` (GB/T 9704).
     pub doc_number: Option<String>,
     pub organization: Option<String>,
+    /// A case's or brand's byline: the writer's name (署名) and post (职务),
+    /// shown under the title.
+    pub author: Option<String>,
+    pub author_title: Option<String>,
     pub sector: Option<String>,
     pub branch: Option<String>,
     pub brand: Option<String>,
@@ -223,6 +231,8 @@ pub fn resolve(
         place,
         doc_number,
         organization,
+        author,
+        author_title,
         sector,
         branch,
         brand,
@@ -254,6 +264,8 @@ pub fn resolve(
             .text("doc_number", doc_number)
             .map(|s| normalize_doc_number(&s)),
         organization: r.text("organization", organization),
+        author: r.text("author", author),
+        author_title: r.text("author_title", author_title),
         sector: r.text("sector", sector),
         branch: r.text("branch", branch),
         brand: r.text("brand", brand),
@@ -702,9 +714,11 @@ mod tests {
 
     #[test]
     fn every_field_resolves() {
-        let (fm, d) = run("---\ntitle: 标题\ndate: 2013年9月25日\nregion: 陕西省渭南市白水县\ntags: [基层党建, 三会一课]\nsummary: 摘要\nslug: my-slug\ndraft: false\nfeatured: true\ncover: cover.jpg\nattachments:\n  - a.docx\nspeaker: 王某\nspeaker_title: 区委书记\noccasion: 全区会议\nplace: 白水县\ndoc_number: 渭组通[2013]144号\norganization: 某村\nsector: 农村\nbranch: 某支部\nbrand: 红色引擎\nslogan: 口号\nlogo: logo.png\nsecretary: 李某\nmembers: 36\nhighlights: [一, 二]\ncolor: red\n---\n");
+        let (fm, d) = run("---\ntitle: 标题\ndate: 2013年9月25日\nregion: 陕西省渭南市白水县\ntags: [基层党建, 三会一课]\nsummary: 摘要\nslug: my-slug\ndraft: false\nfeatured: true\ncover: cover.jpg\nattachments:\n  - a.docx\nspeaker: 王某\nspeaker_title: 区委书记\noccasion: 全区会议\nplace: 白水县\ndoc_number: 渭组通[2013]144号\norganization: 某村\nsector: 农村\nbranch: 某支部\nbrand: 红色引擎\nslogan: 口号\nlogo: logo.png\nsecretary: 李某\nmembers: 36\nhighlights: [一, 二]\nauthor: 张某某\nauthor_title: 中共某县委常委、组织部长\ncolor: red\n---\n");
         assert_eq!(d, Vec::<String>::new());
         let fm = fm.unwrap();
+        assert_eq!(fm.author.as_deref(), Some("张某某"));
+        assert_eq!(fm.author_title.as_deref(), Some("中共某县委常委、组织部长"));
         assert_eq!(fm.date, Date::new(2013, 9, 25));
         assert_eq!(fm.tags, vec!["基层党建", "三会一课"]);
         assert_eq!(fm.doc_number.as_deref(), Some("渭组通〔2013〕144号"));
@@ -858,6 +872,19 @@ mod tests {
         assert_eq!(
             d,
             vec!["content/cases/a.md:4:1: warning: unknown field `speakr`, did you mean `speaker`?\n  hint: rename it to `speaker`; as written it is only passed to templates as extra.speakr"]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_byline_field_names_author() {
+        let (_, d) =
+            run("---\ntitle: a\ndate: 2020-01-01\nauther: 王某\nauthor_titel: 部长\n---\n");
+        assert_eq!(
+            d,
+            vec![
+                "content/cases/a.md:4:1: warning: unknown field `auther`, did you mean `author`?\n  hint: rename it to `author`; as written it is only passed to templates as extra.auther",
+                "content/cases/a.md:5:1: warning: unknown field `author_titel`, did you mean `author_title`?\n  hint: rename it to `author_title`; as written it is only passed to templates as extra.author_titel",
+            ]
         );
     }
 

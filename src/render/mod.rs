@@ -22,7 +22,7 @@ pub mod theme;
 mod views;
 
 use crate::diag::Diagnostic;
-use crate::load::config::SectionConfig;
+use crate::load::config::{Kind, SectionConfig};
 use crate::model::site::{Site, Term};
 use crate::publish::output::{OutFile, Output, Sink};
 use crate::urls::{encode_path, root_prefix};
@@ -596,7 +596,10 @@ fn feed(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
             link: format!("{base}{}", encode_path(&p.dir)),
             updated: p.meta.date.map(|d| d.rfc3339()).unwrap_or_default(),
             date: DateView::of(p.meta.date),
-            author: p.meta.speaker.as_deref(),
+            author: match p.kind {
+                Kind::Speech => p.meta.speaker.as_deref(),
+                _ => p.meta.author.as_deref(),
+            },
             category: t.kind_title(p),
             summary,
         })

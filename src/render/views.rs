@@ -126,6 +126,9 @@ pub(super) struct SummaryView<'a> {
     pub(super) speaker_title: Option<&'a str>,
     pub(super) occasion: Option<&'a str>,
     pub(super) organization: Option<&'a str>,
+    /// A case's or brand's byline: the writer's name and post.
+    pub(super) author: Option<&'a str>,
+    pub(super) author_title: Option<&'a str>,
     pub(super) branch: Option<&'a str>,
     pub(super) brand: Option<&'a str>,
     pub(super) slogan: Option<&'a str>,
@@ -221,6 +224,7 @@ pub(super) struct FeedEntryView<'a> {
     pub(super) updated: String,
     /// The date as written (`updated` is its first day).
     pub(super) date: DateView,
+    /// A speech's speaker, another page's `author`.
     pub(super) author: Option<&'a str>,
     pub(super) category: &'a str,
     pub(super) summary: &'a str,
@@ -333,6 +337,8 @@ pub(super) fn summary_view<'a>(
         speaker_title: m.speaker_title.as_deref(),
         occasion: m.occasion.as_deref(),
         organization: m.organization.as_deref(),
+        author: m.author.as_deref(),
+        author_title: m.author_title.as_deref(),
         branch: m.branch.as_deref(),
         brand: m.brand.as_deref(),
         slogan: m.slogan.as_deref(),

@@ -172,6 +172,8 @@ fn search_doc<'a>(s: &'a Site, i: usize, date: &'a str) -> SearchDoc<'a> {
         &m.place,
         &m.doc_number,
         &m.organization,
+        &m.author,
+        &m.author_title,
         &m.branch,
         &m.brand,
         &m.slogan,
