@@ -21,7 +21,17 @@ struct Nginx {
 }
 
 impl Nginx {
+    /// nginx serving `root` at `/`.
     fn start(prefix: &Path, root: &Path) -> Nginx {
+        let root = root.display().to_string();
+        Nginx::start_with(prefix, &|port| {
+            format!("server {{ listen 127.0.0.1:{port}; root {root}; index index.html; charset utf-8; }}")
+        })
+    }
+
+    /// nginx with the `server` block `server(port)` and the MIME types of
+    /// the nginx package.
+    fn start_with(prefix: &Path, server: &dyn Fn(u16) -> String) -> Nginx {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -36,10 +46,10 @@ impl Nginx {
         let conf = format!(
             "{user}worker_processes 2;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\nevents {{ worker_connections 256; }}\n\
              http {{\n  access_log {p}/access.log;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n\
-             types {{ text/html html; text/css css; application/javascript js; application/json json; application/xml xml; }}\n\
-             server {{ listen 127.0.0.1:{port}; root {root}; index index.html; charset utf-8; }}\n}}\n",
+             include /etc/nginx/mime.types;\n\
+             {server}\n}}\n",
             user = if root_user { "user root;\n" } else { "" },
-            root = root.display()
+            server = server(port),
         );
         std::fs::write(prefix.join("nginx.conf"), conf).unwrap();
         let child = Command::new(NGINX)
@@ -178,4 +188,70 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
         "the last edit is live"
     );
     drop(nginx);
+}
+
+/// The first ```nginx block of README.md's Chinese quick start.
+fn readme_nginx_snippet() -> String {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let start = readme.find("## 快速上手").expect("the Chinese quick start");
+    let rest = &readme[start..];
+    let block = rest.find("```nginx\n").expect("an nginx block") + "```nginx\n".len();
+    let end = rest[block..].find("```").expect("the end of the block");
+    rest[block..block + end].to_string()
+}
+
+#[test]
+fn the_readme_nginx_snippet_serves_the_site_under_its_sub_path() {
+    assert!(
+        Path::new(NGINX).exists(),
+        "{NGINX} is missing: run scripts/test.sh, which installs nginx"
+    );
+    let snippet = readme_nginx_snippet();
+    assert!(snippet.contains("/var/www/dangjian/"), "{snippet}");
+    let (tmp, root) = site("full");
+    let www = tmp.path().join("www");
+    let ngx = tmp.path().join("nginx");
+    std::fs::create_dir_all(&ngx).unwrap();
+    let r = root.to_str().unwrap();
+    let (code, _, err) = common::run(&["build", "--root", r, "--base-url", "/dangjian/"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = common::run(&["deploy", "--root", r, "--to", www.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let inside = snippet.replace("/var/www/dangjian/", &format!("{}/", www.display()));
+    let nginx = Nginx::start_with(&ngx, &|port| {
+        format!("server {{ listen 127.0.0.1:{port};\n{inside}}}")
+    });
+    let port = nginx.port;
+    let home = get(port, "/dangjian/");
+    assert_eq!(home.status, 200, "{}", home.headers);
+    let home_text = String::from_utf8_lossy(&home.body);
+    assert!(home_text.contains("测试展厅"), "{home_text}");
+    assert!(
+        home.headers
+            .to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{}",
+        home.headers
+    );
+    for (path, kind) in [
+        ("/dangjian/cases/qingshi/", "text/html"),
+        ("/dangjian/assets/style.css", "text/css"),
+        ("/dangjian/assets/site.js", "javascript"),
+        ("/dangjian/feed.xml", "xml"),
+        ("/dangjian/assets/feed-style.xml", "xml"),
+    ] {
+        let r = get(port, path);
+        assert_eq!(r.status, 200, "{path}: {}", r.headers);
+        assert!(
+            r.headers.to_ascii_lowercase().contains(kind),
+            "{path}: {}",
+            r.headers
+        );
+    }
+    // a page that is not there shows the site's own 404 page
+    let missing = get(port, "/dangjian/cases/%E6%B2%A1%E6%9C%89/");
+    assert_eq!(missing.status, 404);
+    let page404 = std::fs::read(www.join("404.html")).unwrap();
+    assert_eq!(missing.body, page404);
 }
