@@ -201,7 +201,11 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            1
+            if e.downcast_ref::<scaffold::UnknownKind>().is_some() {
+                2
+            } else {
+                1
+            }
         }
     }
 }

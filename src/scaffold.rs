@@ -116,6 +116,19 @@ fn front_matter(kind: NewKind, title: &str, date: &str) -> String {
     )
 }
 
+/// `zhanting new KIND` named neither a kind nor a section: a usage error
+/// (exit status 2), with the message to show.
+#[derive(Debug)]
+pub struct UnknownKind(pub String);
+
+impl std::fmt::Display for UnknownKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnknownKind {}
+
 /// The section a page of `kind` goes to, and the kind of its front matter.
 fn section_for<'c>(
     config: &'c crate::load::config::Config,
@@ -143,15 +156,16 @@ fn section_for<'c>(
             .iter()
             .map(|s| format!("{}（{}）", s.name, s.title))
             .collect();
-        bail!(
-            "{}",
+        return Err(UnknownKind(
             crate::msg::Say::NoSuchSection {
                 kind: wanted,
                 sections: &sections.join("、"),
             }
             .text()
             .get(lang)
-        );
+            .to_string(),
+        )
+        .into());
     };
     Ok(found)
 }

@@ -1275,6 +1275,6 @@ fn new_writes_into_a_custom_section_by_name_or_title() {
         assert!(text.contains("organization:"), "a case's fields: {text}");
     }
     let (code, _, err) = run(&["new", "notes", "随笔", "--root", r]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "a usage error: {err}");
     assert!(err.contains("没有 `notes` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：speeches（领导讲话）、news（工作动态）"), "{err}");
 }
