@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing:
-# Chromium (browser tests), nginx (deploy test) and axe-core (accessibility).
+# Chromium (browser tests), nginx (deploy test), axe-core (accessibility),
+# and for the release packages (tests/package.rs): the Windows and ARM64
+# cross compilers, wine and qemu-user. Then builds the packages with
+# scripts/release.sh and runs cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64-win32)
+command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+command -v wine >/dev/null 2>&1 || need+=(wine wine64)
+command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)
+command -v man >/dev/null 2>&1 || need+=(man-db)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]} ..."
     export DEBIAN_FRONTEND=noninteractive
@@ -19,4 +27,5 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
     (cd tests/browser && npm install --no-audit --no-fund --silent)
 fi
 
+scripts/release.sh
 cargo test --locked "$@"

@@ -370,23 +370,47 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
 
 /// The output folder must not be the site itself or hold it.
 fn check_output_location(root: &Path, out: &Path) -> anyhow::Result<()> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(out));
-    let out_norm = crate::load::content::normalize(out_abs.strip_prefix("/").unwrap_or(&out_abs))
-        .unwrap_or_default();
-    let root_norm =
-        crate::load::content::normalize(root_abs.strip_prefix("/").unwrap_or(&root_abs))
-            .unwrap_or_default();
-    if root_norm.starts_with(&out_norm)
-        || out_norm.starts_with(root_norm.join(crate::load::content::CONTENT_DIR))
-        || out_norm.starts_with(root_norm.join("static"))
-    {
+    if output_clashes_with_site(root, out) {
         anyhow::bail!(
             "the output folder {} cannot be the site folder or inside content/ or static/",
             out.display()
         );
     }
     Ok(())
+}
+
+/// Whether `out` is the site folder `root`, holds it, or lies inside its
+/// `content/` or `static/`: compared as absolute paths with `.` and `..`
+/// resolved, the drive and root kept (`C:\站点\output` on Windows), and
+/// without regard to case where the file system ignores it (Windows).
+fn output_clashes_with_site(root: &Path, out: &Path) -> bool {
+    fn lexical(p: &Path) -> Vec<String> {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut parts: Vec<String> = vec![];
+        for c in abs.components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    if parts.len() > 1 {
+                        parts.pop();
+                    }
+                }
+                other => {
+                    let s = other.as_os_str().to_string_lossy().into_owned();
+                    parts.push(if cfg!(windows) { s.to_lowercase() } else { s });
+                }
+            }
+        }
+        parts
+    }
+    let (root, out) = (lexical(root), lexical(out));
+    let inside = |dir: &[String], p: &[String]| p.starts_with(dir);
+    let under = |name: &str| {
+        let mut d = root.clone();
+        d.push(name.to_string());
+        inside(&d, &out)
+    };
+    inside(&out, &root) || under(crate::load::content::CONTENT_DIR) || under("static")
 }
 
 fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
@@ -442,5 +466,27 @@ impl Progress for Bar {
         if let Some(b) = &self.0 {
             b.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_clashes_with_site;
+    use std::path::Path;
+
+    #[test]
+    fn the_output_may_not_be_the_site_hold_it_or_sit_in_content_or_static() {
+        let clash =
+            |root: &str, out: &str| output_clashes_with_site(Path::new(root), Path::new(out));
+        assert!(!clash("/srv/站点", "/srv/站点/output"));
+        assert!(!clash("/srv/站点", "/var/www/dangjian"));
+        assert!(!clash("site", "site/output"));
+        assert!(!clash("/srv/a", "/srv/a/contents"));
+        assert!(clash("/srv/站点", "/srv/站点"));
+        assert!(clash("/srv/站点", "/srv"));
+        assert!(clash("/srv/站点", "/srv/站点/content/x"));
+        assert!(clash("/srv/站点", "/srv/站点/static"));
+        assert!(clash("/srv/站点", "/srv/站点/output/../static/out"));
+        assert!(clash("site", "site/./content"));
     }
 }
