@@ -255,7 +255,7 @@ fn libreoffice_converts_the_file_and_the_word_import_reads_the_result() {
     );
     assert!(!out.contains("警告"), "{out}");
 
-    // soffice --headless --norestore -env:UserInstallation=… --convert-to docx --outdir OUT FILE
+    // soffice --headless --norestore -env:UserInstallation=… --convert-to docx:… --outdir OUT FILE
     let args = read(&tmp.path().join("record/args"));
     let args: Vec<&str> = args.lines().collect();
     assert_eq!(args.len(), 8, "{args:?}");
@@ -263,7 +263,10 @@ fn libreoffice_converts_the_file_and_the_word_import_reads_the_result() {
     let profile = args[2]
         .strip_prefix("-env:UserInstallation=file://")
         .unwrap_or_else(|| panic!("{args:?}"));
-    assert_eq!(args[3..6], ["--convert-to", "docx", "--outdir"]);
+    assert_eq!(
+        args[3..6],
+        ["--convert-to", "docx:MS Word 2007 XML", "--outdir"]
+    );
     let (outdir, input) = (Path::new(args[6]), Path::new(args[7]));
     assert!(
         outdir.ends_with("out") && input.ends_with("in/source.doc"),

@@ -1,6 +1,8 @@
 //! Old Word files through LibreOffice: when `soffice` (or `libreoffice`) is
 //! installed, a .doc or .wps is converted to .docx with
-//! `soffice --headless --convert-to docx --outdir OUT FILE` and read by
+//! `soffice --headless --convert-to docx --outdir OUT FILE` (the .docx
+//! filter named, `docx:MS Word 2007 XML`, so that a web page saved as .doc
+//! converts too) and read by
 //! [`super::docx`], so bold, headings, lists, tables and pictures come
 //! through.
 //!
@@ -138,7 +140,9 @@ pub fn to_docx(soffice: &Path, bytes: &[u8], limit: Duration) -> Result<Vec<u8>,
     cmd.arg("--headless")
         .arg("--norestore")
         .arg(format!("-env:UserInstallation={}", file_url(&profile)))
-        .args(["--convert-to", "docx", "--outdir"])
+        // the filter named: a web page saved as .doc opens as a web
+        // document, which has no .docx export filter of its own
+        .args(["--convert-to", "docx:MS Word 2007 XML", "--outdir"])
         .arg(&out)
         .arg(&source)
         .stdin(Stdio::null())
