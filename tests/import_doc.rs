@@ -135,7 +135,7 @@ fn the_built_in_reader_imports_doc_and_wps_files() {
         out,
         format!(
             "{} → {SPEECH_PAGE}
-  读取: Word 97–2003（内置读取，仅文字）；类型: 讲话 speech（依据“讲话”）
+  读取: Word 97–2003（内置读取，仅文字；安装 LibreOffice 后导入可保留粗体、标题和表格）；类型: 讲话 speech（依据“讲话”）
   标题: 在全镇基层党建工作推进会上的讲话
   日期: 2022-05-16
   讲话人: 周立新
@@ -143,7 +143,7 @@ fn the_built_in_reader_imports_doc_and_wps_files() {
   会议: 全镇基层党建工作推进会
   请核对: 地区
 {} → content/cases/东湾村党支部“红色管家”服务队工作案例/index.md
-  读取: Word 97–2003（内置读取，仅文字）；类型: 案例 case（依据“案例”）
+  读取: Word 97–2003（内置读取，仅文字；安装 LibreOffice 后导入可保留粗体、标题和表格）；类型: 案例 case（依据“案例”）
   标题: 东湾村党支部“红色管家”服务队工作案例
   日期: 2023-09-08
   请核对: 领域（推测为 农村）；地区

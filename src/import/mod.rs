@@ -526,15 +526,14 @@ fn read_old_word(bytes: &[u8], wps: bool, soffice: Option<PathBuf>) -> Result<Re
             return Err(Notices(notices).into());
         }
     };
-    if !warnings.is_empty() {
+    let how = if warnings.is_empty() {
+        // no LibreOffice
+        "Word 97–2003（内置读取，仅文字；安装 LibreOffice 后导入可保留粗体、标题和表格）"
+    } else {
         warnings.push(Notice::new(M::DocTextOnly));
-    }
-    Ok((
-        text::lines(&t),
-        vec![],
-        warnings,
-        "Word 97–2003（内置读取，仅文字）",
-    ))
+        "Word 97–2003（内置读取，仅文字）"
+    };
+    Ok((text::lines(&t), vec![], warnings, how))
 }
 
 /// One article per `第一篇 / 第二篇 …` marker of a compilation (the marker
