@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs="${1:-60}"
 [ $# -gt 0 ] && shift
-targets="${*:-page search_index site_yaml import_docx}"
+targets="${*:-page search_index site_yaml import_docx import_doc}"
 export RUSTC_BOOTSTRAP=1
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
 for t in $targets; do
@@ -23,6 +23,10 @@ for t in $targets; do
   # Seed the Word reader with the hostile .docx fixtures.
   if [ "$t" = import_docx ]; then
     cp tests/fixtures/fuzz-docx/*.docx "fuzz/corpus/$t/" 2>/dev/null || true
+  fi
+  # Seed the old Word reader with the real .doc files.
+  if [ "$t" = import_doc ]; then
+    cp tests/fixtures/doc/*.doc "fuzz/corpus/$t/" 2>/dev/null || true
   fi
   echo "== fuzzing $t for ${secs}s"
   cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048

@@ -111,9 +111,9 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Convert Word (.docx) and text (.txt) files into pages, guessing their front matter
+    /// Convert Word (.docx, old .doc and WPS .wps) and text (.txt) files into pages, guessing their front matter
     Import {
-        /// Files or folders (searched for .txt and .docx)
+        /// Files or folders (searched for .txt, .docx, .doc and .wps)
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// speech, case or brand [default: guessed from the text]

@@ -370,6 +370,30 @@ pub enum M<'a> {
         folder: &'a str,
         target: &'a str,
     },
+    /// An old Word file (.doc) that is not in the Word 97–2003 format.
+    DocNotWord97,
+    /// A .wps file that is not in the Word 97–2003 format: an old Kingsoft WPS file.
+    WpsOldFormat,
+    /// An OLE file without a Word document in it.
+    DocNoWordStream,
+    /// A Word file with an open password.
+    DocEncrypted,
+    /// A Word 6.0 / 95 file.
+    DocWord95,
+    /// A Word file whose `part` cannot be read.
+    DocDamaged {
+        part: &'a str,
+    },
+    /// LibreOffice could not convert a Word file (`detail` as it said).
+    SofficeFailed {
+        detail: &'a str,
+    },
+    /// LibreOffice did not finish converting a Word file within `secs`.
+    SofficeTimedOut {
+        secs: u64,
+    },
+    /// After a failed conversion: the built-in reader's text only.
+    DocTextOnly,
 }
 
 fn m(zh: impl Into<String>, en: impl Into<String>) -> Msg {
@@ -973,6 +997,96 @@ impl M<'_> {
                     format!("remove the link {folder} and make an ordinary folder of that name in its place, then import again"),
                 )),
             ),
+            DocNotWord97 => (
+                m(
+                    "这个 .doc 文件不是 Word 97–2003 格式（可能是改了扩展名的网页、RTF 或其他文件），读不出正文，没有写入任何文件",
+                    "this .doc file is not in the Word 97-2003 format (it may be a web page, RTF or other file renamed); its text cannot be read and nothing was written",
+                ),
+                Some(m(
+                    "用 Word 或 WPS 打开这个文件，另存为 .docx（Word 文档）再导入；或安装 LibreOffice 后重新导入",
+                    "open the file in Word or WPS, save it as .docx (Word Document) and import that; or install LibreOffice and import again",
+                )),
+            ),
+            WpsOldFormat => (
+                m(
+                    "这个 .wps 文件是早期金山 WPS 的格式，不是 Word 格式，读不出正文，没有写入任何文件",
+                    "this .wps file is in the format of early Kingsoft WPS, not a Word format; its text cannot be read and nothing was written",
+                ),
+                Some(m(
+                    "用 WPS Office 打开这个文件，另存为 .docx（Word 文档）再导入",
+                    "open the file in WPS Office, save it as .docx (Word Document) and import that",
+                )),
+            ),
+            DocNoWordStream => (
+                m(
+                    "这个文件里没有 Word 文档（可能是改了扩展名的 Excel、PowerPoint 或其他 Office 文件），没有写入任何文件",
+                    "there is no Word document in this file (it may be an Excel, PowerPoint or other Office file renamed); nothing was written",
+                ),
+                Some(m(
+                    "用 Word 或 WPS 打开这个文件，另存为 .docx（Word 文档）再导入",
+                    "open the file in Word or WPS, save it as .docx (Word Document) and import that",
+                )),
+            ),
+            DocEncrypted => (
+                m(
+                    "这个 Word 文件设置了打开密码，读不出正文，没有写入任何文件",
+                    "this Word file is protected by a password, so its text cannot be read; nothing was written",
+                ),
+                Some(m(
+                    "用 Word 或 WPS 输入密码打开，取消密码（文件 → 信息 → 保护文档），另存为 .docx 再导入",
+                    "open it in Word or WPS with its password, remove the password (File → Info → Protect Document), save it as .docx and import that",
+                )),
+            ),
+            DocWord95 => (
+                m(
+                    "这是 Word 6.0/95 或更早版本的文件，内置读取只支持 Word 97–2003 格式，没有写入任何文件",
+                    "this is a Word 6.0/95 or older file; the built-in reader knows only the Word 97-2003 format, and nothing was written",
+                ),
+                Some(m(
+                    "用 Word 或 WPS 打开这个文件，另存为 .docx（Word 文档）再导入；或安装 LibreOffice 后重新导入",
+                    "open the file in Word or WPS, save it as .docx (Word Document) and import that; or install LibreOffice and import again",
+                )),
+            ),
+            DocDamaged { part } => (
+                m(
+                    format!("Word 文件已损坏，读不出正文（{part} 部分不完整或有误），没有写入任何文件"),
+                    format!("the Word file is damaged and its text cannot be read (its {part} part is incomplete or wrong); nothing was written"),
+                ),
+                Some(m(
+                    "用 Word 或 WPS 打开这个文件，看能否修复，另存为 .docx（Word 文档）再导入",
+                    "open the file in Word or WPS to see whether it can be repaired, save it as .docx (Word Document) and import that",
+                )),
+            ),
+            SofficeFailed { detail } => (
+                m(
+                    format!("用 LibreOffice 转换失败（{detail}）"),
+                    format!("LibreOffice could not convert the file ({detail})"),
+                ),
+                Some(m(
+                    "用 LibreOffice、Word 或 WPS 打开这个文件，看能否正常打开，另存为 .docx（Word 文档）再导入",
+                    "open the file in LibreOffice, Word or WPS to see whether it opens, save it as .docx (Word Document) and import that",
+                )),
+            ),
+            SofficeTimedOut { secs } => (
+                m(
+                    format!("LibreOffice 转换超过 {secs} 秒没有完成，已停止"),
+                    format!("LibreOffice did not finish converting the file within {secs} seconds and was stopped"),
+                ),
+                Some(m(
+                    "关闭所有 LibreOffice 窗口后重新导入（加 --force），或用环境变量 ZHANTING_SOFFICE_TIMEOUT 设更长的秒数；也可用 Word 或 WPS 另存为 .docx 再导入",
+                    "close every LibreOffice window and import again (with --force), or allow more seconds with the environment variable ZHANTING_SOFFICE_TIMEOUT; or save the file as .docx in Word or WPS and import that",
+                )),
+            ),
+            DocTextOnly => (
+                m(
+                    "已改用内置读取：只导入了文字，粗体、标题和表格格式未保留，图片未导入",
+                    "the built-in reader was used instead: only the text was imported, without bold, headings, tables or pictures",
+                ),
+                Some(m(
+                    "核对页面的正文；需要保留格式时，用 Word 或 WPS 把文件另存为 .docx，再加 --force 重新导入",
+                    "check the page's text; to keep the formatting, save the file as .docx in Word or WPS and import that with --force",
+                )),
+            ),
         };
         (message, hint)
     }
@@ -1154,6 +1268,17 @@ mod tests {
             M::LogoOutside { logo: "../x.svg" },
             M::LinkLeadsNowhere { url: "pages/x" },
             M::BaseUrlWithoutHost { base_url: "/" },
+            M::DocNotWord97,
+            M::WpsOldFormat,
+            M::DocNoWordStream,
+            M::DocEncrypted,
+            M::DocWord95,
+            M::DocDamaged { part: "CLX" },
+            M::SofficeFailed {
+                detail: "exit status 1",
+            },
+            M::SofficeTimedOut { secs: 120 },
+            M::DocTextOnly,
         ];
         for m in all {
             let (msg, hint) = m.texts();

@@ -1,5 +1,5 @@
-//! `zhanting import FILE...`: Word (.docx) and text (.txt) documents in,
-//! page bundles out.
+//! `zhanting import FILE...`: Word (.docx, old .doc and WPS's .wps) and
+//! text (.txt) documents in, page bundles out.
 //!
 //! Each document becomes `content/SECTION/SLUG/index.md` with the original
 //! file beside it (listed under `attachments`) and any Word images beside
@@ -17,6 +17,11 @@
 //! file's modification date — with a comment, and the printed report lists
 //! it under "请核对". The written file always passes `zhanting check`.
 //!
+//! An old Word file goes through LibreOffice when it is installed
+//! ([`soffice`]: converted to .docx, then read as one), else through the
+//! built-in reader of its text ([`doc`]), which is also used, with a
+//! warning, when LibreOffice fails.
+//!
 //! Hostile files are expected. A .docx inflates within [`docx::Limits`];
 //! control characters never reach the page, its front matter or the
 //! terminal ([`text::strip_controls`], [`text::for_terminal`]); a bundle is
@@ -24,8 +29,10 @@
 //! only when complete (a failure leaves nothing); and nothing is written
 //! into a `content/` or section folder that leads outside the site.
 
+pub mod doc;
 pub mod docx;
 pub mod guess;
+pub mod soffice;
 pub mod text;
 
 use crate::load::config::Kind;
@@ -91,14 +98,42 @@ impl std::fmt::Display for Notice {
 
 impl std::error::Error for Notice {}
 
+/// Several messages of the catalogue making one error, each on its own line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notices(pub Vec<Notice>);
+
+impl Notices {
+    pub fn in_lang(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|n| n.in_lang(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Chinese.
+impl std::fmt::Display for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_lang(Lang::Zh))
+    }
+}
+
+impl std::error::Error for Notices {}
+
 /// An error chain as printed: catalogue messages in `lang`, everything made
 /// safe for the terminal.
 fn error_text(e: &anyhow::Error, lang: Lang) -> String {
     let text = e
         .chain()
-        .map(|c| match c.downcast_ref::<Notice>() {
-            Some(n) => n.in_lang(lang),
-            None => c.to_string(),
+        .map(|c| {
+            if let Some(n) = c.downcast_ref::<Notice>() {
+                n.in_lang(lang)
+            } else if let Some(n) = c.downcast_ref::<Notices>() {
+                n.in_lang(lang)
+            } else {
+                c.to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join(": ");
@@ -134,7 +169,7 @@ pub struct ImportOptions {
     pub lang: Lang,
 }
 
-/// Lists the .txt and .docx files among `inputs`, folders searched recursively, sorted.
+/// Lists the files that can be imported (.txt, .docx, .doc, .wps) among `inputs`, folders searched recursively, sorted.
 pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = vec![];
     for input in inputs {
@@ -161,7 +196,10 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         } else if supported(input) {
             out.push(input.clone());
         } else {
-            bail!("{}: only .txt and .docx files can be imported (an old .doc file: open it in Word and save it as .docx)", shown(input));
+            bail!(
+                "{}: only .txt, .docx, .doc and .wps files can be imported",
+                shown(input)
+            );
         }
     }
     Ok(out)
@@ -170,11 +208,11 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn supported(p: &Path) -> bool {
     p.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| e == "txt" || e == "docx")
+        .is_some_and(|e| matches!(e.as_str(), "txt" | "docx" | "doc" | "wps"))
 }
 
-/// The originals kept in the site (every `.txt` and `.docx` beside an
-/// `index.md` under `content/`, and every one in `static/` that an
+/// The originals kept in the site (every file that can be imported beside
+/// an `index.md` under `content/`, and every one in `static/` that an
 /// `index.md` lists under `attachments`, as a compilation's pages do), each
 /// with its page, by size: a file to import is compared byte for byte only
 /// with those of its size.
@@ -293,7 +331,7 @@ pub fn run(
     let files = collect(inputs)?;
     if files.is_empty() {
         bail!(
-            "no .txt or .docx files found in {}",
+            "no .txt, .docx, .doc or .wps files found in {}",
             inputs
                 .iter()
                 .map(|p| shown(p))
@@ -578,26 +616,45 @@ impl Drop for HiddenFile {
     }
 }
 
-/// Reads `path` (a .docx, else a text file in any of the encodings
-/// [`text::decode`] knows) into its lines and what its pages share.
+/// What reading a file gave: its lines, images, warnings, and how it was
+/// read.
+type Read = (Vec<Line>, Vec<(String, Vec<u8>)>, Vec<Notice>, &'static str);
+
+/// Reads `path` (a .docx; an old Word .doc or .wps, see [`read_old_word`];
+/// else a text file in any of the encodings [`text::decode`] knows) into
+/// its lines and what its pages share.
 fn read_source<'a>(path: &'a Path) -> Result<(Source<'a>, Vec<Line>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let is_docx = path
+    let ext = path
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
-    let (lines, images, warnings, encoding) = if is_docx {
-        let d = docx::read_bytes(&bytes)?;
-        (d.lines, d.images, d.warnings, "Word .docx")
-    } else {
-        let (t, enc) = text::decode(&bytes);
-        (text::lines(&t), vec![], vec![], enc)
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (lines, images, warnings, encoding) = match ext.as_str() {
+        "docx" => {
+            let d = docx::read_bytes(&bytes)?;
+            (d.lines, d.images, d.warnings, "Word .docx")
+        }
+        "doc" | "wps" => read_old_word(&bytes, ext == "wps", soffice::find())?,
+        _ => {
+            let (t, enc) = text::decode(&bytes);
+            (text::lines(&t), vec![], vec![], enc)
+        }
     };
     // the original is saved under its name without control characters
     let original_name = path
         .file_name()
         .map(|n| text::one_line(&n.to_string_lossy()).trim().to_string())
         .filter(|n| !n.is_empty() && !n.starts_with('.'))
-        .unwrap_or_else(|| format!("original.{}", if is_docx { "docx" } else { "txt" }));
+        .unwrap_or_else(|| {
+            format!(
+                "original.{}",
+                if supported(Path::new(&format!("x.{ext}"))) {
+                    ext.as_str()
+                } else {
+                    "txt"
+                }
+            )
+        });
     let stem = path
         .file_stem()
         .map(|n| text::one_line(&n.to_string_lossy()).trim().to_string())
@@ -612,6 +669,50 @@ fn read_source<'a>(path: &'a Path) -> Result<(Source<'a>, Vec<Line>)> {
         encoding,
     };
     Ok((file, lines))
+}
+
+/// Reads an old Word file (`wps`: named .wps): a .docx under the old name
+/// as a .docx; an OLE file through LibreOffice at `soffice` when there is
+/// one, and with the built-in reader ([`doc::read_text`]) when there is none
+/// or it fails (saying so in a warning); a file of any other kind through
+/// LibreOffice only (it reads RTF and web pages saved as .doc), else it is
+/// refused.
+fn read_old_word(bytes: &[u8], wps: bool, soffice: Option<PathBuf>) -> Result<Read> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let d = docx::read_bytes(bytes)?;
+        return Ok((d.lines, d.images, d.warnings, "Word .docx"));
+    }
+    let mut warnings = vec![];
+    let ole = doc::is_ole(bytes);
+    if let Some(exe) = soffice.filter(|_| ole || !wps) {
+        match soffice::to_docx(&exe, bytes, soffice::timeout()) {
+            Ok(converted) => {
+                let d = docx::read_bytes(&converted)?;
+                return Ok((d.lines, d.images, d.warnings, "LibreOffice → Word .docx"));
+            }
+            Err(n) => warnings.push(n),
+        }
+    }
+    let t = match doc::read_text(bytes, wps) {
+        Ok(t) => t,
+        Err(e) => {
+            // both failed: what LibreOffice said, then why the reader failed
+            let mut notices = warnings;
+            match e.downcast::<Notice>() {
+                Ok(n) => notices.push(n),
+                Err(e) => return Err(e),
+            }
+            return Err(Notices(notices).into());
+        }
+    };
+    let how = if warnings.is_empty() {
+        // no LibreOffice
+        "Word 97–2003（内置读取，仅文字；安装 LibreOffice 后导入可保留粗体、标题和表格）"
+    } else {
+        warnings.push(Notice::new(M::DocTextOnly));
+        "Word 97–2003（内置读取，仅文字）"
+    };
+    Ok((text::lines(&t), vec![], warnings, how))
 }
 
 /// One article per `第一篇 / 第二篇 …` marker of a compilation (the marker
