@@ -164,6 +164,8 @@ region:  # 未能识别地区，可填写，如 陕西省渭南市白水县
 tags: []
 organization:  # 单位，请填写
 sector: \"农村\"  # 根据正文推测，请核对
+author:  # 作者署名（显示在标题下），没有可不填
+author_title:  # 作者职务，如 县委常委、组织部长，没有可不填
 attachments:
   - \"红色管家案例.wps\"  # 原始文件
 ---
