@@ -445,23 +445,9 @@ pub fn run() -> i32 {
 /// `错误：` and each cause after a colon, an operating-system error in
 /// plain words where there are some.
 pub fn failure(e: &anyhow::Error) -> String {
-    let chain: Vec<String> = e
-        .chain()
-        .map(|c| match c.downcast_ref::<std::io::Error>() {
-            Some(io) => Say::System {
-                kind: io.kind(),
-                text: &io.to_string(),
-            }
-            .text()
-            .to_string(),
-            None => c.to_string(),
-        })
-        .collect();
+    let chain: Vec<String> = e.chain().map(crate::msg::cause_text).collect();
     Say::Failed {
-        error: &chain.join(match crate::msg::lang() {
-            Lang::Zh => "：",
-            Lang::En => ": ",
-        }),
+        error: &chain.join(crate::msg::cause_separator(crate::msg::lang())),
     }
     .text()
     .to_string()

@@ -1093,6 +1093,18 @@ pub enum Say<'a> {
     NewFileExists {
         path: &'a str,
     },
+    NotDocx,
+    DocxPartUnreadable {
+        part: &'a str,
+    },
+    DocxNoDocument,
+    DocxNotUtf8,
+    DocxDamaged,
+    DocxCutShort,
+    /// The lock file of a deploy folder is a symbolic link (where folders
+    /// are not opened by descriptor).
+    #[cfg_attr(unix, allow(dead_code))]
+    LockIsLink,
 }
 
 /// What a failed file or folder operation was doing: `Io::Read.at(path)`
@@ -1176,6 +1188,30 @@ fn warnings_tail(warnings: usize) -> (String, String) {
         )
     } else {
         (String::new(), String::new())
+    }
+}
+
+/// One cause of an error chain as shown: an operating-system error in
+/// plain words (in Chinese) before the system's own, anything else as it
+/// displays (a [`Msg`] in the language of the run).
+pub fn cause_text(cause: &(dyn std::error::Error + 'static)) -> String {
+    match cause.downcast_ref::<std::io::Error>() {
+        Some(io) => Say::System {
+            kind: io.kind(),
+            text: &io.to_string(),
+        }
+        .text()
+        .get(lang())
+        .to_string(),
+        None => cause.to_string(),
+    }
+}
+
+/// What stands between the causes of an error chain: `：` or `: `.
+pub fn cause_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
     }
 }
 
@@ -1430,6 +1466,34 @@ impl Say<'_> {
                 format!("no free name for {name} in {folder}"),
             ),
             Say::NewFileExists { path } => m(format!("{path} 已经存在"), format!("{path} exists")),
+            Say::NotDocx => m(
+                "这不是 Word 的 .docx 文件（不是 zip 压缩包）；如果是旧的 .doc 文件，请用 Word 打开，另存为 .docx",
+                "this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx",
+            ),
+            Say::DocxPartUnreadable { part } => m(
+                format!("无法读取 Word 文件中的 {part}"),
+                format!("cannot read {part} inside the Word file"),
+            ),
+            Say::DocxNoDocument => m(
+                "这个 .docx 文件里没有正文（word/document.xml）；请用 Word 打开，再保存一次",
+                "this .docx has no word/document.xml; open it in Word and save it again",
+            ),
+            Say::DocxNotUtf8 => m(
+                "word/document.xml 不是 UTF-8 编码；请用 Word 打开，再保存一次",
+                "word/document.xml is not UTF-8",
+            ),
+            Say::DocxDamaged => m(
+                "word/document.xml 已损坏；请用 Word 打开，再保存一次",
+                "word/document.xml is damaged; open the file in Word and save it again",
+            ),
+            Say::DocxCutShort => m(
+                "word/document.xml 不完整（被截断了）；请用 Word 打开，再保存一次",
+                "word/document.xml is cut short; open the file in Word and save it again",
+            ),
+            Say::LockIsLink => m(
+                "锁文件是一个链接",
+                "the lock file is a link",
+            ),
         }
     }
 }
@@ -2013,6 +2077,15 @@ mod tests {
                 folder: p,
             },
             Say::NewFileExists { path: p },
+            Say::NotDocx,
+            Say::DocxPartUnreadable {
+                part: "word/styles.xml",
+            },
+            Say::DocxNoDocument,
+            Say::DocxNotUtf8,
+            Say::DocxDamaged,
+            Say::DocxCutShort,
+            Say::LockIsLink,
         ];
         for what in [
             Io::Read,

@@ -304,6 +304,40 @@ fn import_summary_in_both_languages() {
         out.ends_with("\nimported 0 file(s) into 0 page(s), 1 file(s) skipped as already imported; check the fields marked 请核对, then run `zhanting check`\n"),
         "{out}"
     );
+    // a file that cannot be imported: its name, then what is wrong with it
+    let bad = t.path().join("坏.docx");
+    std::fs::write(&bad, "不是压缩包").unwrap();
+    let (code, out, err) = run(&["import", bad.to_str().unwrap(), "--root", root]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "已导入 0 个文件，生成 0 个页面，1 个文件导入失败；请核对标有“请核对”的项目，然后运行 `zhanting check`\n"
+    );
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: 这不是 Word 的 .docx 文件（不是 zip 压缩包）；\
+             如果是旧的 .doc 文件，请用 Word 打开，另存为 .docx：",
+            bad.display()
+        )),
+        "{err}"
+    );
+    let (_, _, err) = run(&[
+        "import",
+        bad.to_str().unwrap(),
+        "--root",
+        root,
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: this is not a Word .docx file (it is not a zip package); \
+             if it is an old .doc file, open it in Word and save it as .docx: ",
+            bad.display()
+        )),
+        "{err}"
+    );
+
     let missing = t.path().join("没有.txt");
     let (code, _, err) = run(&["import", missing.to_str().unwrap(), "--root", root]);
     assert_eq!(code, 1);

@@ -95,10 +95,10 @@ fn error_text(e: &anyhow::Error, lang: Lang) -> String {
         .chain()
         .map(|c| match c.downcast_ref::<Notice>() {
             Some(n) => n.in_lang(lang),
-            None => c.to_string(),
+            None => crate::msg::cause_text(c),
         })
         .collect::<Vec<_>>()
-        .join(": ");
+        .join(crate::msg::cause_separator(lang));
     text::for_terminal(&text, true).into_owned()
 }
 

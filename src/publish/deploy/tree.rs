@@ -498,7 +498,7 @@ impl Folder {
 
     fn open_lock(&self, name: &str) -> std::io::Result<File> {
         if self.kind(name) == Some(Kind::Link) {
-            return Err(std::io::Error::other("the lock file is a link"));
+            return Err(std::io::Error::other(Say::LockIsLink.text().to_string()));
         }
         std::fs::OpenOptions::new()
             .read(true)
