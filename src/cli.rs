@@ -4,22 +4,26 @@
 
 use crate::build::{self, BuildOptions, Built, Progress};
 use crate::diag::{Diagnostic, Lang};
-use crate::msg::Say;
+use crate::msg::{HelpWord, Say, Wrong, HELP, VALUE_NAMES};
 use crate::{publish::output, scaffold};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The command line. Its help texts are not written here: [`command`] sets
+/// them from the catalogue (`msg::HELP`) in the language of the run.
 #[derive(Parser, Debug)]
 #[command(
     name = "zhanting",
     version,
-    about = "展厅: turns folders of Markdown speeches, model cases and branch brand profiles into a searchable static showcase site"
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
-    /// Language of messages: zh (default) or en [default: site.yaml's `language`]
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
     #[command(subcommand)]
@@ -45,96 +49,328 @@ impl Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Create a new site with site.yaml and sample content, ready to build
     Init {
-        /// Folder to create (must be empty or not exist)
         dir: PathBuf,
     },
-    /// Build the site into the output folder
     Build {
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output folder [default: ROOT/output]
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
-        /// Where the site is served, e.g. /dangjian/ (overrides site.yaml)
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Check every file for mistakes without writing anything
     Check {
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Build, serve on http://127.0.0.1:1111/, rebuild and reload the browser on every edit
     Serve {
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Address to listen on (127.0.0.1: this computer only)
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Port to listen on (0: any free port)
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
-    /// Rebuild on every edit and publish each good build atomically into a folder
     Watch {
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Folder a web server serves, e.g. /var/www/dangjian
         #[arg(long)]
         deploy_to: PathBuf,
     },
-    /// Publish the current build (ROOT/output) atomically into a folder a web server serves
     Deploy {
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Folder a web server serves, e.g. /var/www/dangjian
         #[arg(long)]
         to: PathBuf,
     },
-    /// Create a new content file with its front matter
     New {
-        /// speech, case or brand, or a section of site.yaml (its folder name or title)
         kind: String,
-        /// Title of the new page
         title: String,
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Convert Word (.docx, old .doc and WPS .wps) and text (.txt) files into pages, guessing their front matter
     Import {
-        /// Files or folders (searched for .txt, .docx, .doc and .wps)
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// speech, case or brand [default: guessed from the text]
         #[arg(long)]
         kind: Option<scaffold::NewKind>,
-        /// Import a file even when the site already holds it (the same bytes as an original kept beside a page)
         #[arg(long)]
         force: bool,
-        /// Site folder (holding site.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
 }
 
+/// Where `--help` and `--version` come in the list of options: last.
+const HELP_FLAGS_ORDER: usize = 1000;
+
+/// The clap command with every help text, heading and usage line in
+/// `lang`, from the catalogue.
+pub fn command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory;
+    localize(Cli::command(), "", lang).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .display_order(HELP_FLAGS_ORDER + 1)
+            .help(HelpWord::VersionFlag.get(lang))
+            .help_heading(HelpWord::Options.get(lang)),
+    )
+}
+
+/// Sets the texts of command `name` (`""`: the program) and of its
+/// subcommands.
+fn localize(cmd: clap::Command, name: &'static str, lang: Lang) -> clap::Command {
+    let text = |arg: &str| {
+        HELP.iter()
+            .find(|h| h.0 == name && h.1 == arg)
+            .or_else(|| HELP.iter().find(|h| h.0.is_empty() && h.1 == arg))
+            .map(|h| if lang == Lang::En { h.3 } else { h.2 })
+    };
+    let mut usage = if name.is_empty() {
+        "zhanting".to_string()
+    } else {
+        format!("zhanting {name}")
+    };
+    usage.push(' ');
+    usage.push_str(HelpWord::OptionsTag.get(lang));
+    let mut cmd = cmd
+        .disable_help_flag(true)
+        .help_template(format!(
+            "{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+            HelpWord::Usage.get(lang)
+        ))
+        .subcommand_help_heading(HelpWord::Commands.get(lang))
+        .subcommand_value_name(HelpWord::CommandTag.get(lang));
+    if let Some(about) = text("") {
+        cmd = cmd.about(about);
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let help = text(&id).unwrap_or_default();
+        cmd = cmd.mut_arg(&id, |a| {
+            let heading = if a.is_positional() {
+                HelpWord::Arguments
+            } else {
+                HelpWord::Options
+            };
+            let mut a = a.help(help).help_heading(heading.get(lang));
+            if let Some((_, name)) = VALUE_NAMES.iter().find(|v| v.0 == id) {
+                if lang == Lang::Zh && a.get_action().takes_values() {
+                    a = a.value_name(*name);
+                }
+            }
+            // defaults and values are told in the help text itself
+            if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            }
+        });
+    }
+    for a in cmd
+        .get_arguments()
+        .filter(|a| a.is_required_set() && !a.is_positional())
+    {
+        let value = a.get_value_names().and_then(|v| v.first());
+        if let (Some(long), Some(value)) = (a.get_long(), value) {
+            usage.push_str(&format!(" --{long} <{value}>"));
+        }
+    }
+    for a in cmd.get_positionals() {
+        let value = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+        let many = a.get_num_args().is_some_and(|n| n.max_values() > 1);
+        usage.push_str(&format!(" <{value}>{}", if many { "..." } else { "" }));
+    }
+    let subcommands: Vec<&'static str> = cmd
+        .get_subcommands()
+        .filter_map(|s| HELP.iter().find(|h| h.0 == s.get_name()).map(|h| h.0))
+        .collect();
+    if !subcommands.is_empty() {
+        usage.push(' ');
+        usage.push_str(HelpWord::CommandTag.get(lang));
+    }
+    for sub in subcommands {
+        cmd = cmd.mut_subcommand(sub, |s| localize(s, sub, lang));
+    }
+    cmd.override_usage(usage).arg(
+        clap::Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(clap::ArgAction::Help)
+            .display_order(HELP_FLAGS_ORDER)
+            .help(HelpWord::HelpFlag.get(lang))
+            .help_heading(HelpWord::Options.get(lang)),
+    )
+}
+
+/// The language of the command line before it is parsed (for its help and
+/// usage errors): `--lang`, else the `language` of the site named by
+/// `--root` (or of the current folder), else Chinese.
+fn lang_of_args(args: &[OsString]) -> Lang {
+    let mut root = PathBuf::from(".");
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(w) = words.next() {
+        if w == "--" {
+            break;
+        }
+        let value = |flag: &str, words: &mut dyn Iterator<Item = std::borrow::Cow<'_, str>>| {
+            if w == flag {
+                words.next().map(|v| v.into_owned())
+            } else {
+                w.strip_prefix(flag)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(str::to_string)
+            }
+        };
+        if let Some(code) = value("--lang", &mut words) {
+            if let Some(lang) = Lang::from_code(&code) {
+                return lang;
+            }
+        } else if let Some(r) = value("--root", &mut words) {
+            root = PathBuf::from(r);
+        }
+    }
+    crate::load::config::language_of(&root)
+}
+
+/// A usage error (an unknown flag, a bad value) as printed: what is wrong
+/// in `lang`, the usage line and where to read more.
+fn usage_error(e: &clap::Error, args: &[OsString], lang: Lang) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::StyledStrs(v)) => v
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let clap_text = e.kind().as_str().map(str::to_string).unwrap_or_else(|| {
+        e.render()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_string()
+    });
+    let (valid, sub, prior) = (
+        get(ContextKind::ValidValue),
+        get(ContextKind::InvalidSubcommand),
+        get(ContextKind::PriorArg),
+    );
+    let wrong = match e.kind() {
+        ErrorKind::UnknownArgument => Wrong::UnknownArgument { arg: &arg },
+        ErrorKind::InvalidSubcommand => Wrong::UnknownCommand { name: &sub },
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation if value.is_empty() => {
+            Wrong::MissingValue { arg: &arg }
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => Wrong::BadValue {
+            arg: &arg,
+            value: &value,
+            valid: &valid,
+        },
+        ErrorKind::TooManyValues => Wrong::TooManyValues {
+            arg: &arg,
+            value: &value,
+        },
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => Wrong::ValueCount { arg: &arg },
+        ErrorKind::ArgumentConflict if arg == prior => Wrong::Repeated { arg: &arg },
+        ErrorKind::ArgumentConflict => Wrong::Conflict {
+            arg: &arg,
+            other: &prior,
+        },
+        ErrorKind::MissingRequiredArgument => Wrong::MissingArguments { args: &arg },
+        ErrorKind::MissingSubcommand => Wrong::MissingCommand { name: &sub },
+        ErrorKind::NoEquals => Wrong::NeedsEquals { arg: &arg },
+        ErrorKind::InvalidUtf8 => Wrong::NotUtf8,
+        _ => Wrong::Other { text: &clap_text },
+    };
+    let mut s = format!(
+        "{}{}",
+        Wrong::Error.text().get(lang),
+        wrong.text().get(lang)
+    );
+    for k in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ] {
+        let what = get(k);
+        if !what.is_empty() {
+            s.push_str("\n\n");
+            s.push_str(Wrong::DidYouMean { what: &what }.text().get(lang));
+        }
+    }
+    let usage = get(ContextKind::Usage);
+    let usage = usage
+        .split_once(HelpWord::Usage.get(Lang::En).trim_end())
+        .map_or(usage.as_str(), |(_, u)| u)
+        .trim();
+    if !usage.is_empty() {
+        s.push_str("\n\n");
+        s.push_str(Wrong::Usage { usage }.text().get(lang));
+    }
+    // the command whose help tells more: the first word naming one
+    let command = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy())
+        .take_while(|a| a != "--")
+        .find_map(|a| HELP.iter().find(|h| !h.0.is_empty() && a == h.0))
+        .map_or("zhanting".to_string(), |h| format!("zhanting {}", h.0));
+    s.push_str("\n\n");
+    s.push_str(Wrong::MoreHelp { command: &command }.text().get(lang));
+    s
+}
+
 /// Runs the command line and returns the exit status.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let lang = lang_of_args(&args);
+    crate::msg::set_lang(lang);
+    let parsed = command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    if e.use_stderr() {
+                        2
+                    } else {
+                        0
+                    }
+                }
+                _ => {
+                    eprintln!("{}", usage_error(&e, &args, lang));
+                    2
+                }
+            };
         }
     };
     let root = match &cli.command {
@@ -148,6 +384,7 @@ pub fn run() -> i32 {
         Command::Init { .. } => PathBuf::from("."),
     };
     let lang = cli.lang(&root);
+    crate::msg::set_lang(lang);
     let result = match cli.command {
         Command::Init { dir } => scaffold::init(&dir).map(|msg| {
             println!("{msg}");
@@ -200,7 +437,7 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", failure(&e));
             if e.downcast_ref::<scaffold::UnknownKind>().is_some() {
                 2
             } else {
@@ -208,6 +445,18 @@ pub fn run() -> i32 {
             }
         }
     }
+}
+
+/// A failed command's error with its causes, in the language of the run:
+/// `错误：` and each cause after a colon, an operating-system error in
+/// plain words where there are some.
+pub fn failure(e: &anyhow::Error) -> String {
+    let chain: Vec<String> = e.chain().map(crate::msg::cause_text).collect();
+    Say::Failed {
+        error: &chain.join(crate::msg::cause_separator(crate::msg::lang())),
+    }
+    .text()
+    .to_string()
 }
 
 fn cmd_build(root: &Path, out: &Path, opts: &BuildOptions, lang: Lang) -> anyhow::Result<i32> {
@@ -254,7 +503,13 @@ fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
     if !out.join(output::MARKER).exists() {
         let code = build_locked(root, &out, &BuildOptions::default(), lang)?;
         if code != 0 {
-            eprintln!("nothing was published; {} is unchanged", to.display());
+            eprintln!(
+                "{}",
+                Say::NothingPublished {
+                    folder: &to.display().to_string()
+                }
+                .text()
+            );
             return Ok(code);
         }
     }
@@ -262,12 +517,15 @@ fn cmd_deploy(root: &Path, to: &Path, lang: Lang) -> anyhow::Result<i32> {
     let mut deployer = crate::publish::deploy::Deployer::open(to)?;
     let r = deployer.publish(&built)?;
     println!(
-        "published {} into {}: {} written, {} deleted, {} unchanged",
-        out.display(),
-        to.display(),
-        r.written.len(),
-        r.deleted.len(),
-        r.unchanged
+        "{}",
+        Say::Published {
+            output: &out.display().to_string(),
+            to: &to.display().to_string(),
+            written: r.written.len(),
+            deleted: r.deleted.len(),
+            unchanged: r.unchanged
+        }
+        .text()
     );
     Ok(0)
 }
@@ -299,28 +557,43 @@ fn cmd_watch(root: &Path, deploy_to: &Path, lang: Lang) -> anyhow::Result<i32> {
                 print_diagnostics(&warnings, lang);
                 let changed = targets.publish(&output)?;
                 println!(
-                    "published {pages} pages into {} ({rendered} rendered, {changed} files changed; rebuilt in {} ms) in {} ms",
-                    deploy_to.display(),
-                    elapsed.as_millis(),
-                    since.elapsed().as_millis()
+                    "{}",
+                    Say::WatchPublished {
+                        pages,
+                        to: &deploy_to.display().to_string(),
+                        rendered,
+                        changed,
+                        rebuilt_ms: elapsed.as_millis(),
+                        total_ms: since.elapsed().as_millis()
+                    }
+                    .text()
                 );
             }
             Rebuilt::Failed(diags) => {
                 print_diagnostics(&diags, lang);
                 eprintln!(
-                    "build failed: nothing was published; {} is unchanged",
-                    deploy_to.display()
+                    "{}",
+                    Say::WatchFailed {
+                        to: &deploy_to.display().to_string()
+                    }
+                    .text()
                 );
             }
         }
         Ok(())
     };
     publish(session.rebuild(ChangeKind::Config, &[]), Instant::now())?;
-    println!("watching {} for changes (Ctrl-C to stop)", root.display());
+    println!(
+        "{}",
+        Say::Watching {
+            root: &root.display().to_string()
+        }
+        .text()
+    );
     while let Some(batch) = watcher.next_batch() {
         let r = session.rebuild(batch.kind, &batch.paths);
         if let Err(e) = publish(r, batch.first_event) {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", failure(&e));
         }
     }
     Ok(0)
@@ -371,10 +644,10 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
 /// The output folder must not be the site itself or hold it.
 fn check_output_location(root: &Path, out: &Path) -> anyhow::Result<()> {
     if output_clashes_with_site(root, out) {
-        anyhow::bail!(
-            "the output folder {} cannot be the site folder or inside content/ or static/",
-            out.display()
-        );
+        anyhow::bail!(Say::OutputInsideSite {
+            output: &out.display().to_string()
+        }
+        .text());
     }
     Ok(())
 }
@@ -448,13 +721,15 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn start(&self, what: &str, total: usize) {
+    /// Labelled in the language of the run: the one stage that reports
+    /// progress renders the pages.
+    fn start(&self, _what: &str, total: usize) {
         if let Some(b) = &self.0 {
             if total >= 500 {
                 b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             }
             b.set_length(total as u64);
-            b.set_message(what.to_string());
+            b.set_message(Say::Rendering.text().to_string());
         }
     }
     fn tick(&self) {
@@ -471,8 +746,79 @@ impl Progress for Bar {
 
 #[cfg(test)]
 mod tests {
-    use super::output_clashes_with_site;
-    use std::path::Path;
+    use super::*;
+
+    /// Every command and argument has its help from the catalogue, in
+    /// Chinese (with Chinese characters) and in English (without).
+    #[test]
+    fn every_command_and_argument_has_help_in_both_languages() {
+        fn check(cmd: &clap::Command, lang: Lang) {
+            let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+            assert!(!about.is_empty(), "{}: no about", cmd.get_name());
+            for a in cmd.get_arguments() {
+                let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                assert!(
+                    !help.is_empty(),
+                    "{} {}: no help",
+                    cmd.get_name(),
+                    a.get_id()
+                );
+                assert_eq!(
+                    help.chars().any(crate::text::is_han),
+                    lang == Lang::Zh,
+                    "{} {}: {help}",
+                    cmd.get_name(),
+                    a.get_id()
+                );
+            }
+            for s in cmd.get_subcommands() {
+                check(s, lang);
+            }
+        }
+        for lang in [Lang::Zh, Lang::En] {
+            let mut cmd = command(lang);
+            cmd.build();
+            check(&cmd, lang);
+        }
+        // and the catalogue names no command or argument that is not there
+        let cmd = command(Lang::Zh);
+        for (c, a, _, _) in HELP {
+            let sub = if c.is_empty() {
+                Some(&cmd)
+            } else {
+                cmd.find_subcommand(c)
+            };
+            let sub = sub.unwrap_or_else(|| panic!("no command {c}"));
+            assert!(
+                a.is_empty() || sub.get_arguments().any(|x| x.get_id() == *a),
+                "no argument {a} in {c}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_language_is_read_from_the_command_line_before_it_is_parsed() {
+        let args = |a: &[&str]| -> Vec<OsString> {
+            std::iter::once("zhanting")
+                .chain(a.iter().copied())
+                .map(OsString::from)
+                .collect()
+        };
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("site.yaml"), "language: en\n").unwrap();
+        let root = t.path().to_str().unwrap();
+        assert_eq!(lang_of_args(&args(&["build", "--lang", "en"])), Lang::En);
+        assert_eq!(lang_of_args(&args(&["--lang=en", "check"])), Lang::En);
+        assert_eq!(lang_of_args(&args(&["build", "--root", root])), Lang::En);
+        assert_eq!(
+            lang_of_args(&args(&["build", &format!("--root={root}"), "--lang", "zh"])),
+            Lang::Zh
+        );
+        assert_eq!(
+            lang_of_args(&args(&["new", "case", "--", "--lang", "en"])),
+            crate::load::config::language_of(Path::new("."))
+        );
+    }
 
     #[test]
     fn the_output_may_not_be_the_site_hold_it_or_sit_in_content_or_static() {

@@ -107,10 +107,10 @@ impl fmt::Display for InLang<'_> {
     }
 }
 
-/// Chinese, the default language.
+/// In the language of the run (`msg::lang`: Chinese unless `cli` chose English).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.in_lang(Lang::Zh).fmt(f)
+        self.in_lang(crate::msg::lang()).fmt(f)
     }
 }
 

@@ -8,6 +8,7 @@
 //! else site.yaml's `language`, else Chinese.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The language messages are printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,10 +70,29 @@ impl From<&str> for Msg {
     }
 }
 
-/// Chinese.
+/// In the language of the run ([`lang`]: Chinese unless `cli` chose
+/// English), so an error context made anywhere prints in that language.
 impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.zh)
+        f.write_str(self.get(lang()))
+    }
+}
+
+/// The language of this run's messages; Chinese until [`set_lang`].
+static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+/// Sets the language every [`Msg`] is shown in from now on: `cli::run`
+/// does, once, before it prints anything.
+pub fn set_lang(lang: Lang) {
+    ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
+}
+
+/// The language of this run (see [`set_lang`]).
+pub fn lang() -> Lang {
+    if ENGLISH.load(Ordering::Relaxed) {
+        Lang::En
+    } else {
+        Lang::Zh
     }
 }
 
@@ -1092,7 +1112,11 @@ impl M<'_> {
     }
 }
 
-/// What the command line says about a run as a whole.
+/// What the command line says: summaries, status lines, and the errors of
+/// its commands (the contexts of the `anyhow` errors that reach the user).
+/// Written with `Say::….text()`; a [`Msg`] shows in the language of the run
+/// ([`lang`]), so an error made deep in a stage prints in the language
+/// `cli` chose.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
     Totals {
@@ -1118,9 +1142,307 @@ pub enum Say<'a> {
         kind: &'a str,
         sections: &'a str,
     },
+    /// The progress bar's label while pages are rendered.
+    Rendering,
+    /// The progress bar's label while files are imported.
+    Importing,
+    /// A command failed; `error` is the whole chain of causes.
+    Failed {
+        error: &'a str,
+    },
+    /// An operating-system error: in Chinese, plain words for the common
+    /// kinds before the system's own `text`.
+    System {
+        kind: std::io::ErrorKind,
+        text: &'a str,
+    },
+    OutputInsideSite {
+        output: &'a str,
+    },
+    NotOutputFolder {
+        folder: &'a str,
+    },
+    OutsideOutput {
+        path: &'a str,
+    },
+    NotFolderName {
+        path: &'a str,
+    },
+    OutputBusy {
+        folder: &'a str,
+    },
+    DeployIsFile {
+        folder: &'a str,
+    },
+    DeployBusy {
+        folder: &'a str,
+    },
+    DeployForeign {
+        folder: &'a str,
+        example: &'a str,
+    },
+    NothingPublishedAsWas {
+        folder: &'a str,
+    },
+    OutsideDeploy {
+        path: &'a str,
+    },
+    /// (Where folders are not opened by descriptor.)
+    #[cfg_attr(unix, allow(dead_code))]
+    NotAFolder {
+        path: &'a str,
+    },
+    SymbolicLink {
+        path: &'a str,
+    },
+    FileWhereFolder {
+        path: &'a str,
+    },
+    FolderWhereFile {
+        path: &'a str,
+    },
+    Missing {
+        path: &'a str,
+    },
+    /// `deploy` after a failed build.
+    NothingPublished {
+        folder: &'a str,
+    },
+    Published {
+        output: &'a str,
+        to: &'a str,
+        written: usize,
+        deleted: usize,
+        unchanged: usize,
+    },
+    Watching {
+        root: &'a str,
+    },
+    WatchPublished {
+        pages: usize,
+        to: &'a str,
+        rendered: usize,
+        changed: usize,
+        rebuilt_ms: u128,
+        total_ms: u128,
+    },
+    WatchFailed {
+        to: &'a str,
+    },
+    WatchStart,
+    HttpStart,
+    Listen {
+        addr: &'a str,
+        port: u16,
+    },
+    MemoryOnly {
+        why: &'a str,
+    },
+    Serving {
+        root: &'a str,
+        address: &'a str,
+    },
+    AcceptFailed {
+        why: &'a str,
+    },
+    OutputNotUpdated {
+        why: &'a str,
+    },
+    ServeBuilt {
+        pages: usize,
+        rendered: usize,
+        ms: u128,
+    },
+    ServeFailed,
+    /// The first line of the error overlay `serve` shows in the browser.
+    OverlayHeading,
+    SiteCreated {
+        dir: &'a str,
+    },
+    NotEmpty {
+        dir: &'a str,
+    },
+    PageCreated {
+        path: &'a str,
+    },
+    NoSectionOfKind {
+        kind: &'a str,
+    },
+    EmptyTitle,
+    PageExists {
+        path: &'a str,
+    },
+    Imported {
+        files: usize,
+        pages: usize,
+        skipped: usize,
+        failed: usize,
+    },
+    ImportFolderUnreadable {
+        folder: &'a str,
+        why: &'a str,
+    },
+    NoSuchInput {
+        path: &'a str,
+    },
+    NotImportable {
+        path: &'a str,
+    },
+    NothingToImport {
+        inputs: &'a str,
+    },
+    NoFreeName {
+        name: &'a str,
+        folder: &'a str,
+    },
+    /// A file the import was about to make exists already.
+    NewFileExists {
+        path: &'a str,
+    },
+    NotDocx,
+    DocxPartUnreadable {
+        part: &'a str,
+    },
+    DocxNoDocument,
+    DocxNotUtf8,
+    DocxDamaged,
+    DocxCutShort,
+    /// The lock file of a deploy folder is a symbolic link (where folders
+    /// are not opened by descriptor).
+    #[cfg_attr(unix, allow(dead_code))]
+    LockIsLink,
+}
+
+/// What a failed file or folder operation was doing: `Io::Read.at(path)`
+/// is the context of the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Io {
+    Read,
+    Write,
+    WriteIn,
+    Create,
+    CreateNew,
+    Open,
+    OpenSite,
+    ReadSite,
+    Remove,
+    Lock,
+    MoveAside,
+    MoveSiteTo,
+    MovePageTo,
+    Restore,
+    Watch,
+}
+
+impl Io {
+    /// The text of this failure at `path` (`Io::Read.at(path.display())`).
+    pub fn at(self, path: impl fmt::Display) -> Msg {
+        self.texts(&path.to_string())
+    }
+
+    fn texts(self, p: &str) -> Msg {
+        match self {
+            Io::Read => m(format!("无法读取 {p}"), format!("cannot read {p}")),
+            Io::Write => m(format!("无法写入 {p}"), format!("cannot write {p}")),
+            Io::WriteIn => m(
+                format!("无法在 {p} 中写入文件"),
+                format!("cannot write in {p}"),
+            ),
+            Io::Create => m(format!("无法创建 {p}"), format!("cannot create {p}")),
+            Io::CreateNew => m(
+                format!("无法新建 {p}（可能已有同名文件，它保持原样）"),
+                format!("cannot create {p} (a file of that name may already exist; it is left untouched)"),
+            ),
+            Io::Open => m(format!("无法打开 {p}"), format!("cannot open {p}")),
+            Io::OpenSite => m(
+                format!("无法打开网站文件夹 {p}"),
+                format!("cannot open the site folder {p}"),
+            ),
+            Io::ReadSite => m(
+                format!("无法读取网站文件夹 {p}"),
+                format!("cannot read the site folder {p}"),
+            ),
+            Io::Remove => m(format!("无法删除 {p}"), format!("cannot remove {p}")),
+            Io::Lock => m(format!("无法锁定 {p}"), format!("cannot lock {p}")),
+            Io::MoveAside => m(
+                format!("无法把 {p} 移到一旁"),
+                format!("cannot move {p} aside"),
+            ),
+            Io::MoveSiteTo => m(
+                format!("无法把新生成的网站放到 {p}"),
+                format!("cannot move the new site to {p}"),
+            ),
+            Io::MovePageTo => m(
+                format!("无法把新页面放到 {p}"),
+                format!("cannot move the new page to {p}"),
+            ),
+            Io::Restore => m(format!("无法恢复 {p}"), format!("cannot restore {p}")),
+            Io::Watch => m(
+                format!("无法监视 {p} 中的改动"),
+                format!("cannot watch {p}"),
+            ),
+        }
+    }
+}
+
+/// `，N 个警告` / `, N warning(s)`, or nothing when there are none.
+fn warnings_tail(warnings: usize) -> (String, String) {
+    if warnings > 0 {
+        (
+            format!("，{warnings} 个警告"),
+            format!(", {warnings} warning(s)"),
+        )
+    } else {
+        (String::new(), String::new())
+    }
+}
+
+/// One cause of an error chain as shown: an operating-system error in
+/// plain words (in Chinese) before the system's own, anything else as it
+/// displays (a [`Msg`] in the language of the run).
+pub fn cause_text(cause: &(dyn std::error::Error + 'static)) -> String {
+    match cause.downcast_ref::<std::io::Error>() {
+        Some(io) => Say::System {
+            kind: io.kind(),
+            text: &io.to_string(),
+        }
+        .text()
+        .get(lang())
+        .to_string(),
+        None => cause.to_string(),
+    }
+}
+
+/// What stands between the causes of an error chain: `：` or `: `.
+pub fn cause_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    }
+}
+
+/// Plain Chinese words for the common operating-system failures.
+fn system_text(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    Some(match kind {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        K::NotADirectory => "路径中有一项不是文件夹",
+        K::IsADirectory => "这是一个文件夹",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::AddrInUse => "端口已被占用",
+        K::AddrNotAvailable => "本机没有这个地址",
+        K::FileTooLarge => "文件太大",
+        K::InvalidFilename => "文件名不合适",
+        _ => return None,
+    })
 }
 
 impl Say<'_> {
+    /// The text in both languages.
     pub fn text(&self) -> Msg {
         match *self {
             Say::Totals { errors, warnings } => m(
@@ -1142,33 +1464,621 @@ impl Say<'_> {
                 output,
                 warnings,
             } => {
-                let (wz, we) = if warnings > 0 {
-                    (
-                        format!("，{warnings} 个警告"),
-                        format!(", {warnings} warning(s)"),
-                    )
-                } else {
-                    (String::new(), String::new())
-                };
+                let (wz, we) = warnings_tail(warnings);
                 m(
                     format!("已生成 {pages} 个页面（{files} 个文件），用时 {seconds:.2} 秒，输出到 {output}{wz}"),
                     format!("built {pages} pages ({files} files) in {seconds:.2} s into {output}{we}"),
                 )
             }
             Say::Checked { pages, warnings } => {
-                let (wz, we) = if warnings > 0 {
-                    (
-                        format!("，{warnings} 个警告"),
-                        format!(", {warnings} warning(s)"),
-                    )
-                } else {
-                    (String::new(), String::new())
-                };
+                let (wz, we) = warnings_tail(warnings);
                 m(
                     format!("检查了 {pages} 个页面：没有错误{wz}"),
                     format!("checked {pages} pages: no errors{we}"),
                 )
             }
+            Say::Rendering => m("生成页面", "rendering"),
+            Say::Importing => m("导入", "importing"),
+            Say::Failed { error } => m(format!("错误：{error}"), format!("error: {error}")),
+            Say::System { kind, text } => match system_text(kind) {
+                Some(plain) => m(format!("{plain}（{text}）"), text),
+                None => m(text, text),
+            },
+            Say::OutputInsideSite { output } => m(
+                format!("输出文件夹 {output} 不能是网站文件夹本身，也不能放在 content/ 或 static/ 里面"),
+                format!("the output folder {output} cannot be the site folder or inside content/ or static/"),
+            ),
+            Say::NotOutputFolder { folder } => m(
+                format!("{folder} 已经存在，而且不是 zhanting 生成的输出文件夹，不会替换它（请用 --output 换一个文件夹，或先把它清空）"),
+                format!("{folder} already exists and is not a zhanting output folder; refusing to replace it (choose another --output, or empty the folder first)"),
+            ),
+            Say::OutsideOutput { path } => m(
+                format!("拒绝写入 `{path}`：它会落到输出文件夹以外"),
+                format!("refusing to write `{path}`: it would land outside the output folder"),
+            ),
+            Say::NotFolderName { path } => m(
+                format!("{path} 不是一个文件夹名"),
+                format!("{path} is not a folder name"),
+            ),
+            Say::OutputBusy { folder } => m(
+                format!("另一个 zhanting（build、serve 或 watch）正在写入 {folder}；请等它结束（或先停止它）再试"),
+                format!("{folder} is being written by another zhanting (build, serve or watch) right now; wait until it has finished (or stop it), then try again"),
+            ),
+            Say::DeployIsFile { folder } => m(
+                format!("{folder} 是一个文件，不是文件夹；请选择一个文件夹来发布"),
+                format!("{folder} is a file, not a folder; choose a folder to publish into"),
+            ),
+            Say::DeployBusy { folder } => m(
+                format!("另一个 zhanting（deploy 或 watch）正在向 {folder} 发布；请等它结束（或先停止它）再发布"),
+                format!("another zhanting (deploy or watch) is publishing into {folder} right now; wait until it has finished (or stop it), then publish again"),
+            ),
+            Say::DeployForeign { folder, example } => m(
+                format!("{folder} 里已有不是 zhanting 发布的文件（例如 `{example}`），不会向它发布。请选一个空文件夹，或先把这些文件移走"),
+                format!("{folder} already holds files that zhanting did not publish (for example `{example}`); refusing to publish into it. Choose an empty folder, or move those files away first"),
+            ),
+            Say::NothingPublishedAsWas { folder } => m(
+                format!("没有发布任何文件，{folder} 保持原样"),
+                format!("nothing was published; {folder} is as it was"),
+            ),
+            Say::OutsideDeploy { path } => m(
+                format!("拒绝发布 `{path}`：它会落到发布文件夹以外"),
+                format!("refusing to publish `{path}`: it would land outside the deploy folder"),
+            ),
+            Say::NotAFolder { path } => m(
+                format!("无法打开 {path}：它不是文件夹"),
+                format!("cannot open {path}: not a folder"),
+            ),
+            Say::SymbolicLink { path } => m(
+                format!("{path} 是一个符号链接；zhanting 从不通过链接写入或删除。请删除这个链接（它指向的文件夹不受影响），再重新发布"),
+                format!("{path} is a symbolic link; zhanting never writes or deletes through links. Remove the link (the folder it points to stays as it is), then publish again"),
+            ),
+            Say::FileWhereFolder { path } => m(
+                format!("{path} 是一个文件，但网站在这里需要一个文件夹；请把它移走，再重新发布"),
+                format!("{path} is a file, but the site needs a folder there; move it away, then publish again"),
+            ),
+            Say::FolderWhereFile { path } => m(
+                format!("{path} 是一个文件夹，但网站在这里有一个文件；请把它移走，再重新发布"),
+                format!("{path} is a folder, but the site has a file there; move it away, then publish again"),
+            ),
+            Say::Missing { path } => m(format!("{path} 不存在"), format!("{path} does not exist")),
+            Say::NothingPublished { folder } => m(
+                format!("没有发布任何文件，{folder} 保持原样"),
+                format!("nothing was published; {folder} is unchanged"),
+            ),
+            Say::Published {
+                output,
+                to,
+                written,
+                deleted,
+                unchanged,
+            } => m(
+                format!("已把 {output} 发布到 {to}：写入 {written} 个文件，删除 {deleted} 个，{unchanged} 个未变"),
+                format!("published {output} into {to}: {written} written, {deleted} deleted, {unchanged} unchanged"),
+            ),
+            Say::Watching { root } => m(
+                format!("正在监视 {root} 中的改动（按 Ctrl-C 停止）"),
+                format!("watching {root} for changes (Ctrl-C to stop)"),
+            ),
+            Say::WatchPublished {
+                pages,
+                to,
+                rendered,
+                changed,
+                rebuilt_ms,
+                total_ms,
+            } => m(
+                format!("已把 {pages} 个页面发布到 {to}（生成 {rendered} 个页面，{changed} 个文件有变化；构建用时 {rebuilt_ms} 毫秒），共用时 {total_ms} 毫秒"),
+                format!("published {pages} pages into {to} ({rendered} rendered, {changed} files changed; rebuilt in {rebuilt_ms} ms) in {total_ms} ms"),
+            ),
+            Say::WatchFailed { to } => m(
+                format!("构建失败：没有发布任何文件，{to} 保持原样"),
+                format!("build failed: nothing was published; {to} is unchanged"),
+            ),
+            Say::WatchStart => m(
+                "无法监视网站文件夹中的改动",
+                "cannot watch the site folder for changes",
+            ),
+            Say::HttpStart => m("无法启动预览服务器", "cannot start the HTTP server"),
+            Say::Listen { addr, port } => m(
+                format!("无法在 {addr} 上监听（是否有别的程序在用端口 {port}？可以用 --port 换一个端口）"),
+                format!("cannot listen on {addr} (is another server using port {port}? try --port)"),
+            ),
+            Say::MemoryOnly { why } => m(
+                format!("注意：{why}；预览只在内存中进行，不更新输出文件夹"),
+                format!("note: {why}; serving from memory only"),
+            ),
+            Say::Serving { root, address } => m(
+                format!("正在预览 {root}：在浏览器中打开 {address}（按 Ctrl-C 停止）"),
+                format!("serving {root} at {address} (Ctrl-C to stop)"),
+            ),
+            Say::AcceptFailed { why } => m(
+                format!("警告：无法接受连接：{why}（打开的文件或连接太多？）；仍在监听，稍后重试"),
+                format!("warning: cannot accept a connection: {why} (too many open files or connections?); still listening, retrying"),
+            ),
+            Say::OutputNotUpdated { why } => m(
+                format!("警告：无法更新输出文件夹：{why}"),
+                format!("warning: could not update the output folder: {why}"),
+            ),
+            Say::ServeBuilt {
+                pages,
+                rendered,
+                ms,
+            } => m(
+                format!("已构建 {pages} 个页面（生成 {rendered} 个），用时 {ms} 毫秒"),
+                format!("built {pages} pages ({rendered} rendered) in {ms} ms"),
+            ),
+            Say::ServeFailed => m(
+                "构建失败：浏览器中仍是上一次成功的结果；改好文件再保存即可",
+                "build failed: still serving the last good build; fix the file and save again",
+            ),
+            Say::OverlayHeading => m(
+                "构建失败 —— 改好文件再保存，页面会自动刷新",
+                "build failed — fix the file and save it; the page reloads by itself",
+            ),
+            Say::SiteCreated { dir } => m(
+                format!("已在 {dir} 新建网站\n  修改 {dir}/site.yaml 和 {dir}/content/ 中的文件，然后运行：\n  zhanting serve --root {dir}    （在浏览器中预览）\n  zhanting build --root {dir}    （生成网站）"),
+                format!("created a new site in {dir}\n  edit {dir}/site.yaml and the files in {dir}/content/, then run:\n  zhanting serve --root {dir}    (preview in a browser)\n  zhanting build --root {dir}    (build the site)"),
+            ),
+            Say::NotEmpty { dir } => m(
+                format!("{dir} 不是空文件夹；请换一个新的文件夹名"),
+                format!("{dir} is not empty; choose a new folder name"),
+            ),
+            Say::PageCreated { path } => m(format!("已新建 {path}"), format!("created {path}")),
+            Say::NoSectionOfKind { kind } => m(
+                format!("site.yaml 中没有类型（kind）为 {kind} 的栏目"),
+                format!("site.yaml has no section of kind {kind}"),
+            ),
+            Say::EmptyTitle => m("标题是空的", "the title is empty"),
+            Say::PageExists { path } => m(
+                format!("{path} 已经存在；请换一个标题，或直接修改那个文件"),
+                format!("{path} already exists; choose another title or edit that file"),
+            ),
+            Say::Imported {
+                files,
+                pages,
+                skipped,
+                failed,
+            } => {
+                let (mut zh, mut en) = (
+                    format!("已导入 {files} 个文件，生成 {pages} 个页面"),
+                    format!("imported {files} file(s) into {pages} page(s)"),
+                );
+                if skipped > 0 {
+                    zh.push_str(&format!("，跳过 {skipped} 个已导入过的文件"));
+                    en.push_str(&format!(", {skipped} file(s) skipped as already imported"));
+                }
+                if failed > 0 {
+                    zh.push_str(&format!("，{failed} 个文件导入失败"));
+                    en.push_str(&format!(", {failed} file(s) failed"));
+                }
+                zh.push_str("；请核对标有“请核对”的项目，然后运行 `zhanting check`");
+                en.push_str("; check the fields marked 请核对, then run `zhanting check`");
+                m(zh, en)
+            }
+            Say::ImportFolderUnreadable { folder, why } => m(
+                format!("无法读取文件夹 {folder}：{why}"),
+                format!("cannot read the folder {folder}: {why}"),
+            ),
+            Say::NoSuchInput { path } => m(
+                format!("{path}：没有这个文件或文件夹"),
+                format!("{path}: no such file or folder"),
+            ),
+            Say::NotImportable { path } => m(
+                format!("{path}：只能导入 .txt、.docx、.doc 和 .wps 文件（其他格式请用 Word 或 WPS 打开，另存为 .docx）"),
+                format!("{path}: only .txt, .docx, .doc and .wps files can be imported (other formats: open them in Word or WPS and save as .docx)"),
+            ),
+            Say::NothingToImport { inputs } => m(
+                format!("在 {inputs} 中没有找到 .txt、.docx、.doc 或 .wps 文件"),
+                format!("no .txt, .docx, .doc or .wps files found in {inputs}"),
+            ),
+            Say::NoFreeName { name, folder } => m(
+                format!("在 {folder} 中找不到空闲的名字给 {name}"),
+                format!("no free name for {name} in {folder}"),
+            ),
+            Say::NewFileExists { path } => m(format!("{path} 已经存在"), format!("{path} exists")),
+            Say::NotDocx => m(
+                "这不是 Word 的 .docx 文件（不是 zip 压缩包）；如果是旧的 .doc 文件，请用 Word 打开，另存为 .docx",
+                "this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx",
+            ),
+            Say::DocxPartUnreadable { part } => m(
+                format!("无法读取 Word 文件中的 {part}"),
+                format!("cannot read {part} inside the Word file"),
+            ),
+            Say::DocxNoDocument => m(
+                "这个 .docx 文件里没有正文（word/document.xml）；请用 Word 打开，再保存一次",
+                "this .docx has no word/document.xml; open it in Word and save it again",
+            ),
+            Say::DocxNotUtf8 => m(
+                "word/document.xml 不是 UTF-8 编码；请用 Word 打开，再保存一次",
+                "word/document.xml is not UTF-8",
+            ),
+            Say::DocxDamaged => m(
+                "word/document.xml 已损坏；请用 Word 打开，再保存一次",
+                "word/document.xml is damaged; open the file in Word and save it again",
+            ),
+            Say::DocxCutShort => m(
+                "word/document.xml 不完整（被截断了）；请用 Word 打开，再保存一次",
+                "word/document.xml is cut short; open the file in Word and save it again",
+            ),
+            Say::LockIsLink => m(
+                "锁文件是一个链接",
+                "the lock file is a link",
+            ),
+        }
+    }
+}
+
+/// The words of the command line's help pages that are not about one
+/// command: headings and the built-in flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpWord {
+    /// Before the usage line.
+    Usage,
+    Commands,
+    Arguments,
+    Options,
+    /// `[选项]` in a usage line.
+    OptionsTag,
+    /// `<命令>` in a usage line.
+    CommandTag,
+    HelpFlag,
+    VersionFlag,
+}
+
+impl HelpWord {
+    /// The word in `lang` (a `'static` text, as clap keeps it).
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            HelpWord::Usage => ("用法：", "Usage: "),
+            HelpWord::Commands => ("命令", "Commands"),
+            HelpWord::Arguments => ("参数", "Arguments"),
+            HelpWord::Options => ("选项", "Options"),
+            HelpWord::OptionsTag => ("[选项]", "[OPTIONS]"),
+            HelpWord::CommandTag => ("<命令>", "<COMMAND>"),
+            HelpWord::HelpFlag => ("显示这段帮助", "Print help"),
+            HelpWord::VersionFlag => ("显示版本号", "Print version"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The help of every command (`""`: the program itself) and of each of its
+/// arguments (`""`: the command's own line), in Chinese and English:
+/// `(command, argument, Chinese, English)`. `cli` sets each on the clap
+/// command; a test checks that no argument is left without one.
+pub const HELP: &[(&str, &str, &str, &str)] = &[
+    (
+        "",
+        "",
+        "展厅：把讲话、典型案例、支部品牌等 Markdown 文件夹生成可以搜索的静态展示网站",
+        "展厅: turns folders of Markdown speeches, model cases and branch brand profiles into a searchable static showcase site",
+    ),
+    (
+        "",
+        "lang",
+        "提示信息的语言：zh（中文，默认）或 en（英文）；不写时按 site.yaml 的 language",
+        "Language of messages: zh (Chinese, the default) or en (English); without it, site.yaml's `language`",
+    ),
+    (
+        "init",
+        "",
+        "新建一个网站：site.yaml 和示例内容，可以直接生成",
+        "Create a new site with site.yaml and sample content, ready to build",
+    ),
+    (
+        "init",
+        "dir",
+        "要新建的文件夹（必须是空的或还不存在）",
+        "Folder to create (must be empty or not exist)",
+    ),
+    (
+        "build",
+        "",
+        "生成网站，写入输出文件夹",
+        "Build the site into the output folder",
+    ),
+    (
+        "build",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "build",
+        "output",
+        "输出文件夹，默认是网站文件夹中的 output",
+        "Output folder; ROOT/output if not given",
+    ),
+    (
+        "build",
+        "drafts",
+        "把标为 `draft: true` 的草稿也生成出来",
+        "Include pages marked `draft: true`",
+    ),
+    (
+        "build",
+        "base_url",
+        "网站放在服务器上的地址，如 /dangjian/（代替 site.yaml 中的 base_url）",
+        "Where the site is served, e.g. /dangjian/ (overrides site.yaml)",
+    ),
+    (
+        "check",
+        "",
+        "检查所有文件有没有错误，不写入任何文件",
+        "Check every file for mistakes without writing anything",
+    ),
+    (
+        "check",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "serve",
+        "",
+        "生成网站并在 http://127.0.0.1:1111/ 预览；每次修改后自动重新生成并刷新浏览器",
+        "Build, serve on http://127.0.0.1:1111/, rebuild and reload the browser on every edit",
+    ),
+    (
+        "serve",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "serve",
+        "bind",
+        "监听的地址，默认 127.0.0.1（只有本机能访问）",
+        "Address to listen on; 127.0.0.1 (this computer only) if not given",
+    ),
+    (
+        "serve",
+        "port",
+        "监听的端口，默认 1111（0 表示任选一个空闲端口）",
+        "Port to listen on; 1111 if not given (0: any free port)",
+    ),
+    (
+        "watch",
+        "",
+        "每次修改后重新生成，并把每次成功的结果整体发布到一个文件夹",
+        "Rebuild on every edit and publish each good build atomically into a folder",
+    ),
+    (
+        "watch",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "watch",
+        "deploy_to",
+        "网页服务器提供的文件夹，如 /var/www/dangjian",
+        "Folder a web server serves, e.g. /var/www/dangjian",
+    ),
+    (
+        "deploy",
+        "",
+        "把已生成的网站（网站文件夹中的 output）整体发布到网页服务器的文件夹",
+        "Publish the current build (ROOT/output) atomically into a folder a web server serves",
+    ),
+    (
+        "deploy",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "deploy",
+        "to",
+        "网页服务器提供的文件夹，如 /var/www/dangjian",
+        "Folder a web server serves, e.g. /var/www/dangjian",
+    ),
+    (
+        "new",
+        "",
+        "新建一篇内容，带好要填写的前置信息",
+        "Create a new content file with its front matter",
+    ),
+    (
+        "new",
+        "kind",
+        "内容类型：speech（讲话）、case（典型案例）、brand（支部品牌），或 site.yaml 中的栏目（文件夹名或标题）",
+        "speech, case or brand, or a section of site.yaml (its folder name or title)",
+    ),
+    ("new", "title", "新页面的标题", "Title of the new page"),
+    (
+        "new",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "import",
+        "",
+        "把 Word（.docx、.doc）、WPS（.wps）和文本（.txt）文件转成页面，并推测标题、日期等信息",
+        "Convert Word (.docx, .doc), WPS (.wps) and text (.txt) files into pages, guessing their front matter",
+    ),
+    (
+        "import",
+        "files",
+        "要导入的文件或文件夹（文件夹中的 .txt、.docx、.doc 和 .wps 都会导入）",
+        "Files or folders (searched for .txt, .docx, .doc and .wps)",
+    ),
+    (
+        "import",
+        "kind",
+        "内容类型：speech（讲话）、case（典型案例）或 brand（支部品牌）；不写时按正文推测",
+        "speech, case or brand; guessed from the text if not given",
+    ),
+    (
+        "import",
+        "force",
+        "网站中已有同一个文件（和某页面所附的原件字节相同）时也照样导入",
+        "Import a file even when the site already holds it (the same bytes as an original a page attaches)",
+    ),
+    (
+        "import",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+];
+
+/// The Chinese names of the values arguments take, shown in the help
+/// (`--root <网站文件夹>`); in English, clap's own (`--root <ROOT>`).
+pub const VALUE_NAMES: &[(&str, &str)] = &[
+    ("lang", "语言"),
+    ("dir", "文件夹"),
+    ("root", "网站文件夹"),
+    ("output", "文件夹"),
+    ("base_url", "地址"),
+    ("bind", "地址"),
+    ("port", "端口"),
+    ("deploy_to", "文件夹"),
+    ("to", "文件夹"),
+    ("kind", "类型"),
+    ("title", "标题"),
+    ("files", "文件"),
+];
+
+/// What is wrong with a command line, in the words of [`Wrong::text`];
+/// `cli` reads clap's error and names one of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wrong<'a> {
+    UnknownArgument {
+        arg: &'a str,
+    },
+    UnknownCommand {
+        name: &'a str,
+    },
+    /// A value not among `valid` (empty: any value of the right form).
+    BadValue {
+        arg: &'a str,
+        value: &'a str,
+        valid: &'a str,
+    },
+    MissingValue {
+        arg: &'a str,
+    },
+    TooManyValues {
+        arg: &'a str,
+        value: &'a str,
+    },
+    ValueCount {
+        arg: &'a str,
+    },
+    Conflict {
+        arg: &'a str,
+        other: &'a str,
+    },
+    Repeated {
+        arg: &'a str,
+    },
+    MissingArguments {
+        args: &'a str,
+    },
+    MissingCommand {
+        name: &'a str,
+    },
+    NeedsEquals {
+        arg: &'a str,
+    },
+    NotUtf8,
+    /// Anything else, in clap's own words.
+    Other {
+        text: &'a str,
+    },
+    DidYouMean {
+        what: &'a str,
+    },
+    /// `error:` before the first line.
+    Error,
+    Usage {
+        usage: &'a str,
+    },
+    MoreHelp {
+        command: &'a str,
+    },
+}
+
+impl Wrong<'_> {
+    pub fn text(&self) -> Msg {
+        match *self {
+            Wrong::UnknownArgument { arg } => m(
+                format!("不认识的参数 '{arg}'"),
+                format!("unexpected argument '{arg}' found"),
+            ),
+            Wrong::UnknownCommand { name } => m(
+                format!("没有 '{name}' 这个命令"),
+                format!("unrecognized subcommand '{name}'"),
+            ),
+            Wrong::BadValue { arg, value, valid } => {
+                let (vz, ve) = if valid.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (
+                        format!("；可以写：{valid}"),
+                        format!("\n  [possible values: {valid}]"),
+                    )
+                };
+                m(
+                    format!("'{arg}' 不能是 '{value}'{vz}"),
+                    format!("invalid value '{value}' for '{arg}'{ve}"),
+                )
+            }
+            Wrong::MissingValue { arg } => m(
+                format!("'{arg}' 后面要写一个值"),
+                format!("a value is required for '{arg}' but none was supplied"),
+            ),
+            Wrong::TooManyValues { arg, value } => m(
+                format!("'{arg}' 多了一个值 '{value}'"),
+                format!("unexpected value '{value}' for '{arg}' found; no more were expected"),
+            ),
+            Wrong::ValueCount { arg } => m(
+                format!("'{arg}' 的值的个数不对"),
+                format!("wrong number of values for '{arg}'"),
+            ),
+            Wrong::Conflict { arg, other } => m(
+                format!("'{arg}' 不能和 '{other}' 一起用"),
+                format!("the argument '{arg}' cannot be used with '{other}'"),
+            ),
+            Wrong::Repeated { arg } => m(
+                format!("'{arg}' 只能写一次"),
+                format!("the argument '{arg}' cannot be used multiple times"),
+            ),
+            Wrong::MissingArguments { args } => m(
+                format!("缺少必须写的参数：{args}"),
+                format!("the following required arguments were not provided: {args}"),
+            ),
+            Wrong::MissingCommand { name } => m(
+                format!("'{name}' 后面要写一个命令"),
+                format!("'{name}' requires a subcommand but one was not provided"),
+            ),
+            Wrong::NeedsEquals { arg } => m(
+                format!("'{arg}' 和它的值之间要写等号 ="),
+                format!("equal sign is needed when assigning values to '{arg}'"),
+            ),
+            Wrong::NotUtf8 => m(
+                "命令行中有不是 UTF-8 编码的文字",
+                "invalid UTF-8 was detected in one or more arguments",
+            ),
+            Wrong::Other { text } => m(format!("命令行有误：{text}"), text.to_string()),
+            Wrong::DidYouMean { what } => m(
+                format!("  提示：是不是想写 '{what}'？"),
+                format!("  tip: a similar one exists: '{what}'"),
+            ),
+            Wrong::Error => m("错误：", "error: "),
+            Wrong::Usage { usage } => m(
+                format!("{}{usage}", HelpWord::Usage.get(Lang::Zh)),
+                format!("{}{usage}", HelpWord::Usage.get(Lang::En)),
+            ),
+            Wrong::MoreHelp { command } => m(
+                format!("想了解更多，请运行 '{command} --help'。"),
+                format!("For more information, try '{command} --help'."),
+            ),
         }
     }
 }
@@ -1288,6 +2198,194 @@ mod tests {
             }
             assert_ne!(msg.zh, msg.en);
             assert!(msg.en.is_ascii() || msg.en.contains('`'), "{}", msg.en);
+        }
+    }
+
+    #[test]
+    fn every_command_line_text_has_both_languages() {
+        use std::io::ErrorKind;
+        let p = "site/output";
+        let mut io = vec![];
+        let all = [
+            Say::Totals {
+                errors: 1,
+                warnings: 2,
+            },
+            Say::BuildFailed { output: p },
+            Say::Built {
+                pages: 1,
+                files: 2,
+                seconds: 0.5,
+                output: p,
+                warnings: 1,
+            },
+            Say::Checked {
+                pages: 1,
+                warnings: 0,
+            },
+            Say::Rendering,
+            Say::Importing,
+            Say::Failed { error: "x" },
+            Say::System {
+                kind: ErrorKind::NotFound,
+                text: "No such file or directory (os error 2)",
+            },
+            Say::OutputInsideSite { output: p },
+            Say::NotOutputFolder { folder: p },
+            Say::OutsideOutput { path: p },
+            Say::NotFolderName { path: p },
+            Say::OutputBusy { folder: p },
+            Say::DeployIsFile { folder: p },
+            Say::DeployBusy { folder: p },
+            Say::DeployForeign {
+                folder: p,
+                example: "a.docx",
+            },
+            Say::NothingPublishedAsWas { folder: p },
+            Say::OutsideDeploy { path: p },
+            Say::NotAFolder { path: p },
+            Say::SymbolicLink { path: p },
+            Say::FileWhereFolder { path: p },
+            Say::FolderWhereFile { path: p },
+            Say::Missing { path: p },
+            Say::NothingPublished { folder: p },
+            Say::Published {
+                output: p,
+                to: p,
+                written: 1,
+                deleted: 2,
+                unchanged: 3,
+            },
+            Say::Watching { root: p },
+            Say::WatchPublished {
+                pages: 1,
+                to: p,
+                rendered: 1,
+                changed: 1,
+                rebuilt_ms: 1,
+                total_ms: 2,
+            },
+            Say::WatchFailed { to: p },
+            Say::WatchStart,
+            Say::HttpStart,
+            Say::Listen {
+                addr: "127.0.0.1:1111",
+                port: 1111,
+            },
+            Say::MemoryOnly { why: "x" },
+            Say::Serving {
+                root: p,
+                address: "http://127.0.0.1:1111/",
+            },
+            Say::AcceptFailed { why: "x" },
+            Say::OutputNotUpdated { why: "x" },
+            Say::ServeBuilt {
+                pages: 1,
+                rendered: 1,
+                ms: 1,
+            },
+            Say::ServeFailed,
+            Say::OverlayHeading,
+            Say::SiteCreated { dir: p },
+            Say::NotEmpty { dir: p },
+            Say::PageCreated { path: p },
+            Say::NoSectionOfKind { kind: "speech" },
+            Say::EmptyTitle,
+            Say::PageExists { path: p },
+            Say::Imported {
+                files: 1,
+                pages: 1,
+                skipped: 1,
+                failed: 1,
+            },
+            Say::ImportFolderUnreadable {
+                folder: p,
+                why: "x",
+            },
+            Say::NoSuchInput { path: p },
+            Say::NotImportable { path: p },
+            Say::NothingToImport { inputs: p },
+            Say::NoFreeName {
+                name: "a",
+                folder: p,
+            },
+            Say::NewFileExists { path: p },
+            Say::NotDocx,
+            Say::DocxPartUnreadable {
+                part: "word/styles.xml",
+            },
+            Say::DocxNoDocument,
+            Say::DocxNotUtf8,
+            Say::DocxDamaged,
+            Say::DocxCutShort,
+            Say::LockIsLink,
+        ];
+        for what in [
+            Io::Read,
+            Io::Write,
+            Io::WriteIn,
+            Io::Create,
+            Io::CreateNew,
+            Io::Open,
+            Io::OpenSite,
+            Io::ReadSite,
+            Io::Remove,
+            Io::Lock,
+            Io::MoveAside,
+            Io::MoveSiteTo,
+            Io::MovePageTo,
+            Io::Restore,
+            Io::Watch,
+        ] {
+            io.push(what.at(p));
+        }
+        let wrong = [
+            Wrong::UnknownArgument { arg: "--x" },
+            Wrong::UnknownCommand { name: "x" },
+            Wrong::BadValue {
+                arg: "--lang",
+                value: "fr",
+                valid: "zh, en",
+            },
+            Wrong::MissingValue { arg: "--x" },
+            Wrong::TooManyValues {
+                arg: "--x",
+                value: "y",
+            },
+            Wrong::ValueCount { arg: "--x" },
+            Wrong::Conflict {
+                arg: "--x",
+                other: "--y",
+            },
+            Wrong::Repeated { arg: "--x" },
+            Wrong::MissingArguments { args: "<FILES>" },
+            Wrong::MissingCommand { name: "zhanting" },
+            Wrong::NeedsEquals { arg: "--x" },
+            Wrong::NotUtf8,
+            Wrong::Other { text: "x" },
+            Wrong::DidYouMean { what: "build" },
+            Wrong::Error,
+            Wrong::Usage { usage: "zhanting" },
+            Wrong::MoreHelp {
+                command: "zhanting",
+            },
+        ];
+        let texts = all
+            .iter()
+            .map(Say::text)
+            .chain(io)
+            .chain(wrong.iter().map(Wrong::text));
+        for t in texts {
+            assert!(t.zh.chars().any(crate::text::is_han), "{t:?}");
+            // (请核对 is the word the import writes into the files)
+            let en = t.en.replace("请核对", "");
+            assert!(!en.chars().any(crate::text::is_han), "{t:?}");
+        }
+        for (c, a, zh, en) in HELP {
+            assert!(zh.chars().any(crate::text::is_han), "{c} {a}");
+            if !c.is_empty() || !a.is_empty() {
+                assert!(!en.chars().any(crate::text::is_han), "{c} {a}: {en}");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `zhanting init` (a new site from the bundled sample) and `zhanting new`
 //! (a new content file with its front matter).
 
+use crate::msg::{Io, Say};
 use anyhow::{bail, Context, Result};
 use include_dir::{include_dir, Dir};
 use std::path::Path;
@@ -32,30 +33,33 @@ impl NewKind {
 pub fn init(dir: &Path) -> Result<String> {
     if dir.exists()
         && std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
+            .with_context(|| Io::Read.at(dir.display()))?
             .next()
             .is_some()
     {
-        bail!("{} is not empty; choose a new folder name", dir.display());
+        bail!(Say::NotEmpty {
+            dir: &dir.display().to_string()
+        }
+        .text());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| Io::Create.at(dir.display()))?;
     std::fs::write(dir.join("site.yaml"), SAMPLE_CONFIG)
-        .with_context(|| format!("cannot write {}", dir.join("site.yaml").display()))?;
+        .with_context(|| Io::Write.at(dir.join("site.yaml").display()))?;
     extract(&SAMPLE_CONTENT, &dir.join("content"))?;
     extract(&SAMPLE_STATIC, &dir.join("static"))?;
     std::fs::write(dir.join(".gitignore"), "/output\n")?;
-    Ok(format!(
-        "created a new site in {d}\n  edit {d}/site.yaml and the files in {d}/content/, then run:\n  zhanting build --root {d}",
-        d = dir.display()
-    ))
+    Ok(Say::SiteCreated {
+        dir: &dir.display().to_string(),
+    }
+    .text()
+    .to_string())
 }
 
 fn extract(src: &Dir<'static>, dest: &Path) -> Result<()> {
-    std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+    std::fs::create_dir_all(dest).with_context(|| Io::Create.at(dest.display()))?;
     for f in src.files() {
         let p = dest.join(f.path().file_name().unwrap_or_default());
-        std::fs::write(&p, f.contents())
-            .with_context(|| format!("cannot write {}", p.display()))?;
+        std::fs::write(&p, f.contents()).with_context(|| Io::Write.at(p.display()))?;
     }
     for d in src.dirs() {
         extract(d, &dest.join(d.path().file_name().unwrap_or_default()))?;
@@ -77,7 +81,7 @@ pub fn new_page(root: &Path, kind: &str, title: &str, lang: crate::msg::Lang) ->
     let (section, kind) = section_for(&config, kind, lang)?;
     let title = title.trim();
     if title.is_empty() {
-        bail!("the title is empty");
+        bail!(Say::EmptyTitle.text());
     }
     let slug = crate::urls::slug_from_file_name(title);
     let dir = root
@@ -85,15 +89,19 @@ pub fn new_page(root: &Path, kind: &str, title: &str, lang: crate::msg::Lang) ->
         .join(&section.name);
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
-        bail!(
-            "{} already exists; choose another title or edit that file",
-            path.display()
-        );
+        bail!(Say::PageExists {
+            path: &path.display().to_string()
+        }
+        .text());
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| Io::Create.at(dir.display()))?;
     std::fs::write(&path, front_matter(kind, title, &today()))
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(format!("created {}", path.display()))
+        .with_context(|| Io::Write.at(path.display()))?;
+    Ok(Say::PageCreated {
+        path: &path.display().to_string(),
+    }
+    .text()
+    .to_string())
 }
 
 fn yaml_quote(s: &str) -> String {

@@ -77,12 +77,12 @@ fn a_linked_folder_in_the_deploy_target_is_never_written_or_deleted_through() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         err.contains(&format!(
-            "{} is a symbolic link; zhanting never writes or deletes through links",
+            "{} 是一个符号链接；zhanting 从不通过链接写入或删除",
             target.join("cases").display()
         )),
         "{err}"
     );
-    assert!(err.contains("nothing was published"), "{err}");
+    assert!(err.contains("没有发布任何文件"), "{err}");
     assert_victim_untouched(&vdir);
     // Everything else is as the first publish left it.
     let now = snapshot(&target);
@@ -95,7 +95,7 @@ fn a_linked_folder_in_the_deploy_target_is_never_written_or_deleted_through() {
     // The same through `watch --deploy-to`.
     let (code, _, err) = run(&["watch", "--root", s(&root), "--deploy-to", s(&target)]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("is a symbolic link"), "{err}");
+    assert!(err.contains("是一个符号链接"), "{err}");
     assert_victim_untouched(&vdir);
 }
 
@@ -136,7 +136,7 @@ fn serve_and_watch_never_write_through_a_link_in_the_output_folder() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(&format!(
-            "{} is a symbolic link",
+            "{} 是一个符号链接",
             root.join("output/cases").display()
         )),
         "{err}"
@@ -240,7 +240,7 @@ fn a_publish_that_fails_on_a_full_disk_leaves_the_previous_site_as_it_was() {
     std::fs::write(root.join("static/files/大文件.bin"), vec![7u8; 4 << 20]).unwrap();
     let (code, _, err) = build_and_deploy(&root, &target, mounted.1);
     assert_eq!(code, 1, "the publish must fail: {err}");
-    assert!(err.contains("nothing was published"), "{err}");
+    assert!(err.contains("没有发布任何文件"), "{err}");
     let why = if mounted.1 {
         "No space left on device"
     } else {
@@ -286,14 +286,14 @@ fn two_publishes_into_one_folder_never_interleave() {
     // A running watch holds the folder: a deploy beside it is refused.
     let mut watch =
         common::live::Running::start(&["watch", "--root", s(&root), "--deploy-to", s(&target)]);
-    watch.wait_for("watching", 60);
+    watch.wait_for("正在监视", 60);
     let (code, _, err) = run(&["deploy", "--root", s(&root), "--to", s(&target)]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(&format!(
-            "another zhanting (deploy or watch) is publishing into {} right now",
+            "另一个 zhanting（deploy 或 watch）正在向 {} 发布",
             target.display()
-        )) || err.contains("is being written by another zhanting"),
+        )) || err.contains("正在写入"),
         "{err}"
     );
     drop(watch);
@@ -314,7 +314,7 @@ fn two_publishes_into_one_folder_never_interleave() {
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            out.status.success() || err.contains("another zhanting"),
+            out.status.success() || err.contains("另一个 zhanting"),
             "{err}"
         );
     }
@@ -330,10 +330,7 @@ fn a_stray_marker_does_not_hand_a_folder_over() {
     std::fs::write(target.join("工作总结.docx"), "keep").unwrap();
     let (code, _, err) = run(&["deploy", "--root", s(&root), "--to", s(&target)]);
     assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains("already holds files that zhanting did not publish"),
-        "{err}"
-    );
+    assert!(err.contains("里已有不是 zhanting 发布的文件"), "{err}");
     assert_eq!(common::read(&target.join("工作总结.docx")), "keep");
     assert!(!target.join("index.html").exists());
 }

@@ -11,7 +11,7 @@ use common::site;
 fn open_page_reloads_and_shows_then_clears_the_error_overlay() {
     let (_t, root) = site("full");
     let mut z = Running::start(&["serve", "--root", root.to_str().unwrap(), "--port", "0"]);
-    let port = port_in(&z.wait_for("serving", 60));
+    let port = port_in(&z.wait_for("正在预览", 60));
     let browser = launch();
     let tab = browser.new_tab().expect("tab");
     let console = watch_console(&tab);
@@ -44,10 +44,24 @@ fn open_page_reloads_and_shows_then_clears_the_error_overlay() {
         20,
     );
     let text = overlay.as_str().unwrap_or("");
+    // All in Chinese: the heading, the message and its hint, the count.
     assert!(
-        text.contains("content/speeches/second.md:3:") && text.contains(": error:"),
+        text.starts_with("构建失败 —— 改好文件再保存，页面会自动刷新\n\ncontent/"),
         "overlay: {text}"
     );
+    assert!(
+        text.contains(
+            "\ncontent/speeches/second.md:3:7: error: 日期 `2015-02-30` 不存在\n  \
+             提示：这个月没有这一天，请核对月和日\n"
+        ),
+        "overlay: {text}"
+    );
+    // (the four warnings of the fixture come with the error)
+    assert!(
+        text.ends_with("\n共 1 个错误，4 个警告\n"),
+        "overlay: {text}"
+    );
+    assert!(!text.contains("error(s)"), "overlay: {text}");
     assert_eq!(
         eval(&tab, "window.__kept"),
         serde_json::json!(2),
@@ -66,7 +80,7 @@ fn open_page_reloads_and_shows_then_clears_the_error_overlay() {
     )
     .unwrap();
     wait_for(&tab, "document.body && document.body.textContent.includes('群众对党的信赖') && !document.getElementById('zhanting-error')", 20);
-    z.wait_for("built", 10);
+    z.wait_for("已构建", 10);
     let errors: Vec<String> = console
         .errors()
         .into_iter()

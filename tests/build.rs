@@ -696,7 +696,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
         precious.to_str().unwrap(),
     ]);
     assert_eq!(code, 1);
-    assert!(err.contains("is not a zhanting output folder"), "{err}");
+    assert!(err.contains("不是 zhanting 生成的输出文件夹"), "{err}");
     assert_eq!(read(&precious.join("report.docx")), "keep me");
 }
 
@@ -706,7 +706,7 @@ fn init_creates_a_site_that_builds_and_new_adds_pages() {
     let dir = t.path().join("我的展厅");
     let (code, out, err) = run(&["init", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("created a new site"));
+    assert!(out.starts_with("已在 "), "{out}");
     build(&dir, &[]);
     let out_dir = dir.join("output");
     assert!(out_dir.join("index.html").is_file());
@@ -732,7 +732,7 @@ fn init_creates_a_site_that_builds_and_new_adds_pages() {
         dir.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "an existing file is not overwritten");
-    assert!(err.contains("already exists"));
+    assert!(err.contains("已经存在"), "{err}");
     build(&dir, &[]);
     assert!(dir
         .join("output/speeches/在全镇春季工作会议上的讲话/index.html")

@@ -111,7 +111,7 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
         "--deploy-to",
         www.to_str().unwrap(),
     ]);
-    z.wait_for("watching", 60);
+    z.wait_for("正在监视", 60);
     let nginx = Nginx::start(&ngx, &www);
     let port = nginx.port;
 
@@ -168,7 +168,7 @@ fn readers_never_see_a_missing_or_partial_page_while_edits_are_published() {
             2 => std::fs::write(&added, format!("---\ntitle: 新增讲话{i}\ndate: 2015-05-0{}\nspeaker: 钱立新\nregion: 陕西省北山市北湖区\ntags: 作风建设\n---\n同志们：\n\n{}\n", i % 9 + 1, "新的内容。".repeat(200))).unwrap(),
             _ => std::fs::remove_file(&added).unwrap(),
         }
-        z.wait_for("published", 30);
+        z.wait_for("发布到", 30);
         std::thread::sleep(Duration::from_millis(150));
     }
     stop.store(true, Ordering::Relaxed);

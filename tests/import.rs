@@ -345,7 +345,7 @@ fn a_document_imported_again_is_skipped_unless_forced() {
         out,
         format!(
             "{seed} 已经导入过：{first}，这次跳过\n  提示：原文件与那个页面所附的原件相同；确需再导入一份，加上 --force\n\
-             imported 0 file(s) into 0 page(s), 1 file(s) skipped as already imported; check the fields marked 请核对, then run `zhanting check`\n"
+             已导入 0 个文件，生成 0 个页面，跳过 1 个已导入过的文件；请核对标有“请核对”的项目，然后运行 `zhanting check`\n"
         )
     );
     let out = import(&root, &["--lang", "en", seed]);

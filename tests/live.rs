@@ -49,7 +49,7 @@ fn assert_same_tree(got: &Path, want: &Path) {
 fn serve_answers_safely_and_tells_pages_about_rebuilds() {
     let (_tmp, root) = site("full");
     let mut z = Running::start(&["serve", "--root", root.to_str().unwrap(), "--port", "0"]);
-    let port = port_in(&z.wait_for("serving", 60));
+    let port = port_in(&z.wait_for("正在预览", 60));
 
     let home = get(port, "/");
     assert_eq!(home.status, 200);
@@ -148,17 +148,34 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
     let err = v["error"]
         .as_str()
         .unwrap_or_else(|| panic!("an error is reported: {v}"));
-    assert!(err.contains("content/speeches/second.md:3:"), "{err}");
-    assert!(err.contains(": error:"), "{err}");
-    z.wait_for("build failed", 30);
+    assert!(
+        err.contains(
+            "content/speeches/second.md:3:7: error: 日期 `2015-02-31` 不存在\n  \
+             提示：这个月没有这一天，请核对月和日\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n共 1 个错误，") && err.ends_with(" 个警告\n"),
+        "{err}"
+    );
+    assert_eq!(
+        z.wait_for("构建失败", 30),
+        "构建失败：浏览器中仍是上一次成功的结果；改好文件再保存即可"
+    );
     assert_eq!(
         get(port, "/").status,
         200,
         "the last good build is still served"
     );
+    let shown = get(port, "/").text();
     assert!(
-        get(port, "/").text().contains("second.md:3:"),
+        shown.contains("second.md:3:"),
         "a page loaded now shows the error too"
+    );
+    assert!(
+        shown.contains("\"构建失败 —— 改好文件再保存，页面会自动刷新\""),
+        "the overlay's heading, in Chinese"
     );
 
     // The fix clears it and the new content is served.
@@ -190,6 +207,59 @@ fn serve_answers_safely_and_tells_pages_about_rebuilds() {
 }
 
 #[test]
+fn serve_speaks_english_on_request() {
+    let (_tmp, root) = site("full");
+    let mut z = Running::start(&[
+        "serve",
+        "--lang",
+        "en",
+        "--root",
+        root.to_str().unwrap(),
+        "--port",
+        "0",
+    ]);
+    let line = z.wait_for("serving", 60);
+    let port = port_in(&line);
+    assert_eq!(
+        line,
+        format!(
+            "serving {} at http://127.0.0.1:{port}/ (Ctrl-C to stop)",
+            root.display()
+        )
+    );
+    let g0 = serde_json::from_slice::<serde_json::Value>(
+        &get(port, "/__zhanting/poll?since=999999").body,
+    )
+    .unwrap()["generation"]
+        .as_u64()
+        .unwrap();
+    let page = root.join("content/speeches/second.md");
+    let good = std::fs::read_to_string(&page).unwrap();
+    write(&page, &good.replace("date: 2015-03-02", "date: 2015-02-31"));
+    let v: serde_json::Value =
+        serde_json::from_slice(&get(port, &format!("/__zhanting/poll?since={g0}")).body).unwrap();
+    let err = v["error"].as_str().unwrap_or_default();
+    assert!(
+        err.contains(
+            "content/speeches/second.md:3:7: error: the day `2015-02-31` does not exist\n  \
+             hint: that month has no such day: check the month and the day\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n1 error(s), ") && err.ends_with(" warning(s)\n"),
+        "{err}"
+    );
+    assert_eq!(
+        z.wait_for("build failed", 30),
+        "build failed: still serving the last good build; fix the file and save again"
+    );
+    assert!(get(port, "/")
+        .text()
+        .contains("\"build failed — fix the file and save it; the page reloads by itself\""));
+}
+
+#[test]
 fn watch_publishes_every_edit_and_ends_byte_identical_to_a_clean_build() {
     let (tmp, root) = site("full");
     let www = tmp.path().join("www");
@@ -200,7 +270,7 @@ fn watch_publishes_every_edit_and_ends_byte_identical_to_a_clean_build() {
         "--deploy-to",
         www.to_str().unwrap(),
     ]);
-    z.wait_for("watching", 60);
+    z.wait_for("正在监视", 60);
     let c = root.join("content");
     let second = c.join("speeches/second.md");
     let text = std::fs::read_to_string(&second).unwrap();
@@ -301,22 +371,22 @@ fn watch_publishes_every_edit_and_ends_byte_identical_to_a_clean_build() {
     ];
     for (what, edit) in &steps {
         edit();
-        let line = z.wait_for("published", 30);
+        let line = z.wait_for("发布到", 30);
         assert!(
-            !line.contains("(0 files changed)"),
+            !line.contains("，0 个文件有变化"),
             "{what}: nothing was published: {line}"
         );
     }
     // A broken edit publishes nothing.
     let before = snapshot(&www);
     write(&second, "---\ntitle: [unclosed\n---\nx\n");
-    z.wait_for("build failed", 30);
+    z.wait_for("构建失败", 30);
     assert!(
         snapshot(&www) == before,
         "a failed build changed the deploy folder"
     );
     write(&second, &text);
-    z.wait_for("published", 30);
+    z.wait_for("发布到", 30);
     drop(z);
 
     let clean = tmp.path().join("clean");
@@ -343,14 +413,14 @@ fn deploy_builds_if_needed_publishes_and_refuses_foreign_folders() {
     // A second deploy of the same build writes nothing.
     let (code, out, _) = run(&["deploy", "--root", r, "--to", www.to_str().unwrap()]);
     assert_eq!(code, 0);
-    assert!(out.contains(" 0 written, 0 deleted"), "{out}");
+    assert!(out.contains("：写入 0 个文件，删除 0 个，"), "{out}");
 
     // After a page is removed and the site rebuilt, deploy removes it too.
     std::fs::remove_file(root.join("content/speeches/third.md")).unwrap();
     build(&root, &[]);
     let (code, out, _) = run(&["deploy", "--root", r, "--to", www.to_str().unwrap()]);
     assert_eq!(code, 0);
-    assert!(!out.contains(" 0 deleted"), "{out}");
+    assert!(!out.contains("删除 0 个"), "{out}");
     assert_same_tree(&www, &root.join("output"));
 
     // A folder holding someone's documents is refused and left untouched.

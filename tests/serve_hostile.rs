@@ -23,7 +23,7 @@ const PROMPTLY: Duration = Duration::from_secs(10);
 
 fn serve(root: &Path) -> (Running, u16) {
     let mut z = Running::start(&["serve", "--root", root.to_str().unwrap(), "--port", "0"]);
-    let port = port_in(&z.wait_for("serving", 60));
+    let port = port_in(&z.wait_for("正在预览", 60));
     (z, port)
 }
 
@@ -186,7 +186,7 @@ fn running_out_of_file_descriptors_leaves_the_listener_alive() {
         root.to_str().unwrap(),
     ]);
     let mut z = Running::start_command(cmd);
-    let port = port_in(&z.wait_for("serving", 60));
+    let port = port_in(&z.wait_for("正在预览", 60));
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", z.id())).unwrap();
     let nofile = limits
         .lines()
@@ -205,7 +205,7 @@ fn running_out_of_file_descriptors_leaves_the_listener_alive() {
                 .unwrap_or_else(|e| panic!("connection {i}: {e}: the listener is gone"))
         })
         .collect();
-    z.wait_for("cannot accept a connection", 30);
+    z.wait_for("无法接受连接", 30);
     drop(held);
 
     let r = request(
@@ -222,10 +222,7 @@ fn running_out_of_file_descriptors_leaves_the_listener_alive() {
         "the server panicked:\n{}",
         log.join("\n")
     );
-    let warnings = log
-        .iter()
-        .filter(|l| l.contains("cannot accept a connection"))
-        .count();
+    let warnings = log.iter().filter(|l| l.contains("无法接受连接")).count();
     assert_eq!(
         warnings,
         1,
@@ -265,7 +262,7 @@ fn a_copied_file_swapped_for_a_link_outside_is_never_served() {
 
     std::fs::remove_file(&attachment).unwrap();
     std::os::unix::fs::symlink(&secret, &attachment).unwrap();
-    z.wait_for("build failed", 30);
+    z.wait_for("构建失败", 30);
     for method in ["GET", "HEAD"] {
         let r = get_as(port, method, &url, "127.0.0.1");
         assert_eq!(r.status, 404, "{method} {url}");
@@ -280,7 +277,7 @@ fn a_copied_file_swapped_for_a_link_outside_is_never_served() {
     // A folder above it swapped for a link to outside: the same.
     std::fs::remove_file(&attachment).unwrap();
     std::fs::write(&attachment, "PUBLIC-ATTACHMENT").unwrap();
-    z.wait_for("built", 30);
+    z.wait_for("已构建", 30);
     assert_eq!(answered_promptly(port, &url).body, b"PUBLIC-ATTACHMENT");
     let outside = t.path().join("outside-cases");
     std::fs::create_dir(&outside).unwrap();

@@ -12,6 +12,7 @@
 
 use super::text::{escape_inline, one_line};
 use super::{Line, Notice};
+use crate::msg::Say;
 use crate::msg::M;
 use anyhow::{Context, Result};
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -76,7 +77,8 @@ struct Package<'a> {
 impl<'a> Package<'a> {
     /// Opens the zip, with the whole of `limits.total` left to read.
     fn open(bytes: &'a [u8], limits: Limits) -> Result<Package<'a>> {
-        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("this is not a Word .docx file (it is not a zip package); if it is an old .doc file, open it in Word and save it as .docx")?;
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .with_context(|| Say::NotDocx.text())?;
         Ok(Package {
             zip,
             left: limits.total,
@@ -89,9 +91,7 @@ impl<'a> Package<'a> {
         let mut f = match self.zip.by_name(name) {
             Ok(f) => f,
             Err(zip::result::ZipError::FileNotFound) => return Ok(Part::Missing),
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot read {name} inside the Word file"))
-            }
+            Err(e) => return Err(e).with_context(|| Say::DocxPartUnreadable { part: name }.text()),
         };
         let allowed = limit.min(self.left);
         // The declared size only sizes the buffer, and never past the limit:
@@ -101,7 +101,7 @@ impl<'a> Package<'a> {
         (&mut f)
             .take(allowed.saturating_add(1))
             .read_to_end(&mut buf)
-            .with_context(|| format!("cannot read {name} inside the Word file"))?;
+            .with_context(|| Say::DocxPartUnreadable { part: name }.text())?;
         if buf.capacity() - buf.len() > 1 << 16 {
             // the declared size was larger than the part
             buf.shrink_to_fit();
@@ -270,8 +270,8 @@ fn read_parts(zip: &mut Package) -> Result<Parts> {
     let limits = zip.limits;
     let document = zip
         .xml("word/document.xml", limits.document)?
-        .context("this .docx has no word/document.xml; open it in Word and save it again")?;
-    let document = String::from_utf8(document).context("word/document.xml is not UTF-8")?;
+        .with_context(|| Say::DocxNoDocument.text())?;
+    let document = String::from_utf8(document).with_context(|| Say::DocxNotUtf8.text())?;
     let styles = zip
         .xml("word/styles.xml", limits.part)?
         .map(|b| heading_styles(&String::from_utf8_lossy(&b)))
@@ -348,12 +348,10 @@ fn read_body(
     loop {
         let ev = reader
             .read_event()
-            .context("word/document.xml is damaged; open the file in Word and save it again")?;
+            .with_context(|| Say::DocxDamaged.text())?;
         match ev {
             Event::Eof if open > 0 => {
-                anyhow::bail!(
-                    "word/document.xml is cut short; open the file in Word and save it again"
-                )
+                anyhow::bail!(Say::DocxCutShort.text())
             }
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {

@@ -36,7 +36,7 @@ pub mod soffice;
 pub mod text;
 
 use crate::load::config::Kind;
-use crate::msg::{Lang, Msg, M};
+use crate::msg::{Io, Lang, Msg, Say, M};
 use anyhow::{bail, Context, Result};
 use guess::{DateSource, FoundDate, Guess};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -92,7 +92,7 @@ impl Notice {
 /// Chinese.
 impl std::fmt::Display for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.in_lang(Lang::Zh))
+        f.write_str(&self.in_lang(crate::msg::lang()))
     }
 }
 
@@ -132,11 +132,11 @@ fn error_text(e: &anyhow::Error, lang: Lang) -> String {
             } else if let Some(n) = c.downcast_ref::<Notices>() {
                 n.in_lang(lang)
             } else {
-                c.to_string()
+                crate::msg::cause_text(c)
             }
         })
         .collect::<Vec<_>>()
-        .join(": ");
+        .join(crate::msg::cause_separator(lang));
     text::for_terminal(&text, true).into_owned()
 }
 
@@ -176,11 +176,11 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if input.is_dir() {
             for e in walkdir::WalkDir::new(input).sort_by_file_name() {
                 let e = e.map_err(|e| {
-                    anyhow::anyhow!(
-                        "cannot read the folder {}: {}",
-                        shown(input),
-                        text::for_terminal(&e.to_string(), false)
-                    )
+                    anyhow::anyhow!(Say::ImportFolderUnreadable {
+                        folder: &shown(input),
+                        why: &text::for_terminal(&e.to_string(), false)
+                    }
+                    .text())
                 })?;
                 let name = e.file_name().to_string_lossy();
                 if e.file_type().is_file()
@@ -192,14 +192,17 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 }
             }
         } else if !input.exists() {
-            bail!("{}: no such file or folder", shown(input));
+            bail!(Say::NoSuchInput {
+                path: &shown(input)
+            }
+            .text());
         } else if supported(input) {
             out.push(input.clone());
         } else {
-            bail!(
-                "{}: only .txt, .docx, .doc and .wps files can be imported",
-                shown(input)
-            );
+            bail!(Say::NotImportable {
+                path: &shown(input)
+            }
+            .text());
         }
     }
     Ok(out)
@@ -330,14 +333,14 @@ pub fn run(
     })?;
     let files = collect(inputs)?;
     if files.is_empty() {
-        bail!(
-            "no .txt, .docx, .doc or .wps files found in {}",
-            inputs
+        bail!(Say::NothingToImport {
+            inputs: &inputs
                 .iter()
                 .map(|p| shown(p))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        }
+        .text());
     }
     let bar = progress_bar(files.len());
     let mut originals = if force {
@@ -363,7 +366,13 @@ pub fn run(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    println!("imported {} file(s) into {pages} page(s){}{}; check the fields marked 请核对, then run `zhanting check`", files.len() - failed - skipped, if skipped > 0 { format!(", {skipped} file(s) skipped as already imported") } else { String::new() }, if failed > 0 { format!(", {failed} file(s) failed") } else { String::new() });
+    let summary = Say::Imported {
+        files: files.len() - failed - skipped,
+        pages,
+        skipped,
+        failed,
+    };
+    println!("{}", summary.text().get(lang));
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
@@ -372,8 +381,11 @@ fn progress_bar(files: usize) -> Option<ProgressBar> {
     (std::io::stderr().is_terminal() && files >= 10).then(|| {
         let b = ProgressBar::new(files as u64);
         b.set_style(
-            ProgressStyle::with_template("导入 [{bar:30}] {pos}/{len} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(&format!(
+                "{} [{{bar:30}}] {{pos}}/{{len}} {{msg}}",
+                Say::Importing.text()
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b
     })
@@ -624,7 +636,7 @@ type Read = (Vec<Line>, Vec<(String, Vec<u8>)>, Vec<Notice>, &'static str);
 /// else a text file in any of the encodings [`text::decode`] knows) into
 /// its lines and what its pages share.
 fn read_source<'a>(path: &'a Path) -> Result<(Source<'a>, Vec<Line>)> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| Io::Read.at(path.display()))?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -800,7 +812,7 @@ fn section_folder(
         .sections
         .iter()
         .find(|s| s.kind == kind)
-        .with_context(|| format!("site.yaml has no section of kind {}", kind.name()))?
+        .with_context(|| Say::NoSectionOfKind { kind: kind.name() }.text())?
         .name
         .clone();
     let section_dir = root.join(crate::load::content::CONTENT_DIR).join(&section);
@@ -842,7 +854,7 @@ fn write_page(
     kept: &Kept,
 ) -> Result<PathBuf> {
     std::fs::create_dir_all(section_dir)
-        .with_context(|| format!("cannot create {}", section_dir.display()))?;
+        .with_context(|| Io::Create.at(section_dir.display()))?;
     let mut files: Vec<(&str, &[u8])> = vec![("index.md", page_text.as_bytes())];
     if let Kept::Beside = kept {
         files.push((&file.original_name, &file.bytes));
@@ -931,8 +943,7 @@ fn shorten(s: &str, n: usize) -> String {
 /// would lead outside the site at `root`: its deepest existing ancestor,
 /// every link in it resolved, must lie inside the site folder.
 fn check_inside(root: &Path, dir: &Path) -> Result<()> {
-    let site = std::fs::canonicalize(root)
-        .with_context(|| format!("cannot read the site folder {}", shown(root)))?;
+    let site = std::fs::canonicalize(root).with_context(|| Io::ReadSite.at(shown(root)))?;
     let mut existing = dir;
     // a link counts as existing even when what it points to does not
     while existing.symlink_metadata().is_err() {
@@ -990,9 +1001,7 @@ impl TempBundle {
                     })
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-                Err(e) => {
-                    return Err(e).with_context(|| format!("cannot create {}", path.display()))
-                }
+                Err(e) => return Err(e).with_context(|| Io::Create.at(path.display())),
             }
         }
     }
@@ -1037,13 +1046,14 @@ fn write_bundle(base: &Path, slug: &str, files: &[(&str, &[u8])]) -> Result<Path
             {
                 continue
             }
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot move the new page to {}", dest.display()))
-            }
+            Err(e) => return Err(e).with_context(|| Io::MovePageTo.at(dest.display())),
         }
     }
-    bail!("no free name for {slug} in {}", base.display())
+    bail!(Say::NoFreeName {
+        name: slug,
+        folder: &base.display().to_string()
+    }
+    .text())
 }
 
 /// Renames the folder `from` to `to`, failing with `AlreadyExists` when
@@ -1070,7 +1080,11 @@ fn rename_checked(from: &Path, to: &Path) -> std::io::Result<()> {
     if to.symlink_metadata().is_ok() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
-            format!("{} exists", to.display()),
+            Say::NewFileExists {
+                path: &to.display().to_string(),
+            }
+            .text()
+            .to_string(),
         ));
     }
     std::fs::rename(from, to)
@@ -1083,14 +1097,9 @@ fn write_new(path: &Path, data: &[u8]) -> Result<()> {
         .write(true)
         .create_new(true)
         .open(path)
-        .with_context(|| {
-            format!(
-                "cannot create {} (a file of that name may already exist; it is left untouched)",
-                path.display()
-            )
-        })?;
+        .with_context(|| Io::CreateNew.at(path.display()))?;
     f.write_all(data)
-        .with_context(|| format!("cannot write {}", path.display()))
+        .with_context(|| Io::Write.at(path.display()))
 }
 
 /// A front-matter value in double quotes, on one line, without control

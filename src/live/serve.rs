@@ -42,6 +42,7 @@ use crate::build::BuildOptions;
 use crate::diag::Diagnostic;
 use crate::live::changes::ChangeKind;
 use crate::live::watch::{Rebuilt, Session, Watcher};
+use crate::msg::{Io, Say};
 use crate::publish::deploy::Deployer;
 use crate::publish::output::{OutFile, Output};
 use anyhow::{Context, Result};
@@ -126,8 +127,8 @@ pub struct ServeOptions {
 /// start (port taken, site folder missing).
 pub fn run(opts: &ServeOptions) -> Result<()> {
     let out_dir = opts.root.join("output");
-    let root = std::fs::canonicalize(&opts.root)
-        .with_context(|| format!("cannot open the site folder {}", opts.root.display()))?;
+    let root =
+        std::fs::canonicalize(&opts.root).with_context(|| Io::OpenSite.at(opts.root.display()))?;
     let mut session = Session::new(&opts.root, BuildOptions::default());
     let mut watcher = Watcher::new(&opts.root, &out_dir)?;
     // The output folder is kept up to date too, unless another zhanting
@@ -139,7 +140,13 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     let (_lock, mut local) = match opened {
         Ok((lock, d)) => (Some(lock), Some(d)),
         Err(e) => {
-            eprintln!("note: {e:#}; serving from memory only");
+            eprintln!(
+                "{}",
+                Say::MemoryOnly {
+                    why: &format!("{e:#}")
+                }
+                .text()
+            );
             (None, None)
         }
     };
@@ -167,21 +174,26 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .thread_name("zhanting-http")
         .enable_all()
         .build()
-        .context("cannot start the HTTP server")?;
+        .with_context(|| Say::HttpStart.text())?;
     let addr = format!("{}:{}", opts.bind, opts.port);
     let listener = runtime.block_on(listen(&addr)).with_context(|| {
-        format!(
-            "cannot listen on {addr} (is another server using port {}? try --port)",
-            opts.port
-        )
+        Say::Listen {
+            addr: &addr,
+            port: opts.port,
+        }
+        .text()
     })?;
     let shown = listener
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| addr.clone());
     println!(
-        "serving {} at http://{shown}/ (Ctrl-C to stop)",
-        opts.root.display()
+        "{}",
+        Say::Serving {
+            root: &opts.root.display().to_string(),
+            address: &format!("http://{shown}/"),
+        }
+        .text()
     );
     runtime.spawn(accept_loop(listener, shared.clone()));
 
@@ -241,7 +253,11 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             Err(e) => {
                 if warned.is_none_or(|at| at.elapsed() >= ACCEPT_WARN_EVERY) {
                     eprintln!(
-                        "warning: cannot accept a connection: {e} (too many open files or connections?); still listening, retrying"
+                        "{}",
+                        Say::AcceptFailed {
+                            why: &e.to_string()
+                        }
+                        .text()
                     );
                     warned = Some(std::time::Instant::now());
                 }
@@ -391,27 +407,37 @@ fn apply(shared: &Shared, r: Rebuilt, local: Option<&mut Deployer>) {
             }
             if let Some(d) = local {
                 if let Err(e) = d.publish(&output) {
-                    eprintln!("warning: could not update the output folder: {e:#}");
+                    eprintln!(
+                        "{}",
+                        Say::OutputNotUpdated {
+                            why: &format!("{e:#}")
+                        }
+                        .text()
+                    );
                 }
             }
             shared.update(Some(output), None);
             println!(
-                "built {pages} pages ({rendered} rendered) in {} ms",
-                elapsed.as_millis()
+                "{}",
+                Say::ServeBuilt {
+                    pages,
+                    rendered,
+                    ms: elapsed.as_millis()
+                }
+                .text()
             );
         }
         Rebuilt::Failed(diags) => {
             let text = diagnostics_text(&diags);
             eprint!("{text}");
-            eprintln!(
-                "build failed: still serving the last good build; fix the file and save again"
-            );
+            eprintln!("{}", Say::ServeFailed.text());
             shared.update(None, Some(text));
         }
     }
 }
 
-/// Plain text of a failed build's diagnostics, one per line, with a count.
+/// Plain text of a failed build's diagnostics, one per line, with a
+/// count, in the language of the run.
 pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
     let mut s = String::new();
     for d in diags {
@@ -419,10 +445,15 @@ pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
         s.push('\n');
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    s.push_str(&format!(
-        "{errors} error(s), {} warning(s)\n",
-        diags.len() - errors
-    ));
+    s.push_str(
+        &Say::Totals {
+            errors,
+            warnings: diags.len() - errors,
+        }
+        .text()
+        .to_string(),
+    );
+    s.push('\n');
     s
 }
 
@@ -810,14 +841,18 @@ pub fn content_type(path: &str) -> String {
 
 /// Adds the live-reload script before `</body>` (or at the end).
 fn inject(mut html: Vec<u8>, generation: u64, error: Option<&str>) -> Vec<u8> {
-    let error_json = serde_json::to_string(&error)
-        .unwrap_or_else(|_| "null".into())
-        .replace("</", "<\\/");
+    let json = |v: Option<&str>| {
+        serde_json::to_string(&v)
+            .unwrap_or_else(|_| "null".into())
+            .replace("</", "<\\/")
+    };
+    let heading = Say::OverlayHeading.text().to_string();
     let script = format!(
         "<script id=\"zhanting-live\">{}</script>",
         LIVE_JS
             .replace("__GEN__", &generation.to_string())
-            .replace("__ERROR__", &error_json)
+            .replace("__HEADING__", &json(Some(&heading)))
+            .replace("__ERROR__", &json(error))
     );
     let at = find_last(&html, b"</body>").unwrap_or(html.len());
     html.splice(at..at, script.into_bytes());
@@ -839,7 +874,7 @@ function overlay(text){
     o.setAttribute('role','alert');
     o.style.cssText='position:fixed;left:0;right:0;bottom:0;max-height:60%;overflow:auto;z-index:2147483647;background:#fff4f4;color:#7a0000;border-top:4px solid #c00;padding:12px 16px;font:14px/1.5 monospace;white-space:pre-wrap;box-shadow:0 -2px 12px rgba(0,0,0,.3)';
     document.body.appendChild(o);}
-  o.textContent='\u6784\u5efa\u5931\u8d25 (build failed) \u2014 \u4fee\u6539\u540e\u4fdd\u5b58\u5373\u53ef\u81ea\u52a8\u5237\u65b0\n\n'+text;
+  o.textContent=__HEADING__+'\n\n'+text;
 }
 function poll(){
   fetch('/__zhanting/poll?since='+gen,{cache:'no-store'}).then(function(r){return r.json();}).then(function(s){

@@ -18,6 +18,7 @@ use crate::build::{self, BuildOptions, Memo};
 use crate::diag::Diagnostic;
 use crate::live::changes::{classify, ChangeKind};
 use crate::load::content::Changed;
+use crate::msg::{Io, Say};
 use crate::publish::deploy::Deployer;
 use crate::publish::output::Output;
 use anyhow::{Context, Result};
@@ -143,17 +144,17 @@ impl Watcher {
     pub fn new(root: &Path, output: &Path) -> Result<Watcher> {
         let root = root
             .canonicalize()
-            .with_context(|| format!("cannot open the site folder {}", root.display()))?;
+            .with_context(|| Io::OpenSite.at(root.display()))?;
         let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
         let output = output.canonicalize().unwrap_or(output);
         let (tx, rx) = channel();
         let mut watcher = notify::recommended_watcher(move |ev| {
             let _ = tx.send(ev);
         })
-        .context("cannot watch the site folder for changes")?;
+        .with_context(|| Say::WatchStart.text())?;
         watcher
             .watch(&root, RecursiveMode::NonRecursive)
-            .with_context(|| format!("cannot watch {}", root.display()))?;
+            .with_context(|| Io::Watch.at(root.display()))?;
         let mut w = Watcher {
             watcher,
             rx,

@@ -8,6 +8,7 @@
 //!   one atomic rename exchange (two renames where the system has none).
 //! - A folder that does not look like zhanting output is never replaced.
 
+use crate::msg::{Io, Say};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -249,17 +250,15 @@ impl Staging {
     /// output.
     pub fn open(dest: &Path) -> Result<Staging> {
         if dest.exists() && !is_replaceable(dest)? {
-            bail!(
-                "{} already exists and is not a zhanting output folder; refusing to replace it (choose another --output, or empty the folder first)",
-                dest.display()
-            );
+            bail!(Say::NotOutputFolder {
+                folder: &dest.display().to_string()
+            }
+            .text());
         }
         let dir = sibling(dest, "staging")?;
         remove_if_exists(&dir)?;
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        std::fs::write(dir.join(MARKER), b"")
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        std::fs::create_dir_all(&dir).with_context(|| Io::Create.at(dir.display()))?;
+        std::fs::write(dir.join(MARKER), b"").with_context(|| Io::WriteIn.at(dir.display()))?;
         Ok(Staging {
             scratch: dir.join(".scratch"),
             reuse: dest.is_dir().then(|| dest.to_path_buf()),
@@ -278,8 +277,7 @@ impl Staging {
         check_relative(rel)?;
         let dest = self.dir.join(rel);
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| Io::Create.at(parent.display()))?;
         }
         if let Some(old) = self.reuse.as_ref().map(|r| r.join(rel)) {
             if file.is_at(&old) && std::fs::hard_link(&old, &dest).is_ok() {
@@ -291,7 +289,7 @@ impl Staging {
             OutFile::Static(b) => std::fs::write(&dest, b).map(|_| ()),
             OutFile::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
         }
-        .with_context(|| format!("cannot write {}", dest.display()))
+        .with_context(|| Io::Write.at(dest.display()))
     }
 
     /// Puts the complete site at `dest` (the previous one is removed), or
@@ -360,7 +358,7 @@ fn check_relative(p: &str) -> Result<()> {
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
     {
-        bail!("refusing to write `{p}`: it would land outside the output folder");
+        bail!(Say::OutsideOutput { path: p }.text());
     }
     Ok(())
 }
@@ -385,7 +383,12 @@ fn flush(dir: &Path) {
 pub fn sibling(dest: &Path, what: &str) -> Result<PathBuf> {
     let name = dest
         .file_name()
-        .with_context(|| format!("{} is not a folder name", dest.display()))?
+        .with_context(|| {
+            Say::NotFolderName {
+                path: &dest.display().to_string(),
+            }
+            .text()
+        })?
         .to_string_lossy();
     Ok(dest.with_file_name(format!(".{name}.{what}")))
 }
@@ -398,17 +401,16 @@ pub fn is_replaceable(dir: &Path) -> Result<bool> {
     if dir.join(MARKER).exists() {
         return Ok(true);
     }
-    let mut entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut entries = std::fs::read_dir(dir).with_context(|| Io::Read.at(dir.display()))?;
     Ok(entries.next().is_none())
 }
 
 pub fn remove_if_exists(p: &Path) -> Result<()> {
     match std::fs::symlink_metadata(p) {
         Ok(m) if m.is_dir() => {
-            std::fs::remove_dir_all(p).with_context(|| format!("cannot remove {}", p.display()))
+            std::fs::remove_dir_all(p).with_context(|| Io::Remove.at(p.display()))
         }
-        Ok(_) => std::fs::remove_file(p).with_context(|| format!("cannot remove {}", p.display())),
+        Ok(_) => std::fs::remove_file(p).with_context(|| Io::Remove.at(p.display())),
         Err(_) => Ok(()),
     }
 }
@@ -416,8 +418,7 @@ pub fn remove_if_exists(p: &Path) -> Result<()> {
 /// Puts the complete folder `staging` at `dest`; the old `dest` is removed.
 fn swap_in(staging: &Path, dest: &Path) -> Result<()> {
     if !dest.exists() {
-        return std::fs::rename(staging, dest)
-            .with_context(|| format!("cannot move the new site to {}", dest.display()));
+        return std::fs::rename(staging, dest).with_context(|| Io::MoveSiteTo.at(dest.display()));
     }
     if exchange(staging, dest).is_ok() {
         // `staging` now holds the previous site.
@@ -425,9 +426,8 @@ fn swap_in(staging: &Path, dest: &Path) -> Result<()> {
     }
     let old = sibling(dest, "old")?;
     remove_if_exists(&old)?;
-    std::fs::rename(dest, &old).with_context(|| format!("cannot move {} aside", dest.display()))?;
-    std::fs::rename(staging, dest)
-        .with_context(|| format!("cannot move the new site to {}", dest.display()))?;
+    std::fs::rename(dest, &old).with_context(|| Io::MoveAside.at(dest.display()))?;
+    std::fs::rename(staging, dest).with_context(|| Io::MoveSiteTo.at(dest.display()))?;
     remove_if_exists(&old)
 }
 
@@ -452,8 +452,7 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 pub fn recover(dest: &Path) -> Result<()> {
     let old = sibling(dest, "old")?;
     if !dest.exists() && old.is_dir() {
-        std::fs::rename(&old, dest)
-            .with_context(|| format!("cannot restore {}", dest.display()))?;
+        std::fs::rename(&old, dest).with_context(|| Io::Restore.at(dest.display()))?;
     }
     remove_if_exists(&sibling(dest, "staging")?)?;
     remove_if_exists(&old)
@@ -472,8 +471,7 @@ pub struct Lock {
 pub fn try_lock(dest: &Path) -> Result<Option<Lock>> {
     let path = sibling(dest, "lock")?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| Io::Create.at(parent.display()))?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true).write(true).create(true).truncate(false);
@@ -485,13 +483,11 @@ pub fn try_lock(dest: &Path) -> Result<Option<Lock>> {
     }
     let file = opts
         .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+        .with_context(|| Io::Open.at(path.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(Lock { _file: file })),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("cannot lock {}", path.display()))
-        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| Io::Lock.at(path.display())),
     }
 }
 
@@ -499,10 +495,10 @@ pub fn try_lock(dest: &Path) -> Result<Option<Lock>> {
 pub fn lock(dest: &Path) -> Result<Lock> {
     match try_lock(dest)? {
         Some(l) => Ok(l),
-        None => bail!(
-            "{} is being written by another zhanting (build, serve or watch) right now; wait until it has finished (or stop it), then try again",
-            dest.display()
-        ),
+        None => bail!(Say::OutputBusy {
+            folder: &dest.display().to_string()
+        }
+        .text()),
     }
 }
 
@@ -585,7 +581,7 @@ mod tests {
         std::fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
         let err = write_atomically(&site("x"), tmp.path()).unwrap_err();
         assert!(
-            err.to_string().contains("is not a zhanting output folder"),
+            err.to_string().contains("不是 zhanting 生成的输出文件夹"),
             "{err}"
         );
         assert!(tmp.path().join("precious.txt").exists());
@@ -599,7 +595,7 @@ mod tests {
         let e = write_atomically(&o, &tmp.path().join("out")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "refusing to write `../evil.html`: it would land outside the output folder"
+            "拒绝写入 `../evil.html`：它会落到输出文件夹以外"
         );
         assert!(!tmp.path().join("evil.html").exists());
     }

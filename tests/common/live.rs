@@ -101,7 +101,7 @@ impl Drop for Running {
     }
 }
 
-/// The port in a line like `serving … at http://127.0.0.1:PORT/`.
+/// The port in a line like `正在预览 …：在浏览器中打开 http://127.0.0.1:PORT/…`.
 pub fn port_in(line: &str) -> u16 {
     let at = line.find("127.0.0.1:").expect("address in line") + "127.0.0.1:".len();
     line[at..]

@@ -68,6 +68,7 @@
 
 pub mod tree;
 
+use crate::msg::{Io, Say};
 use crate::publish::output::{OutFile, Output, MARKER};
 use anyhow::{bail, Context, Result};
 use imbl::ordmap::DiffItem;
@@ -168,13 +169,12 @@ impl Deployer {
 
     fn open_with(dir: &Path, mark_output: bool) -> Result<Deployer> {
         match std::fs::metadata(dir) {
-            Ok(m) if !m.is_dir() => bail!(
-                "{} is a file, not a folder; choose a folder to publish into",
-                dir.display()
-            ),
+            Ok(m) if !m.is_dir() => bail!(Say::DeployIsFile {
+                folder: &dir.display().to_string()
+            }
+            .text()),
             Ok(_) => {}
-            Err(_) => std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?,
+            Err(_) => std::fs::create_dir_all(dir).with_context(|| Io::Create.at(dir.display()))?,
         }
         let tree = Tree::open(dir)?;
         let lock = if mark_output {
@@ -182,10 +182,10 @@ impl Deployer {
         } else {
             match tree.try_lock()? {
                 Some(f) => Some(f),
-                None => bail!(
-                    "another zhanting (deploy or watch) is publishing into {} right now; wait until it has finished (or stop it), then publish again",
-                    dir.display()
-                ),
+                None => bail!(Say::DeployBusy {
+                    folder: &dir.display().to_string()
+                }
+                .text()),
             }
         };
         let mut owned = BTreeMap::new();
@@ -194,7 +194,7 @@ impl Deployer {
             let text = tree
                 .open_file(MANIFEST)
                 .and_then(|(f, _)| std::io::read_to_string(f).ok())
-                .with_context(|| format!("cannot read {}", dir.join(MANIFEST).display()))?;
+                .with_context(|| Io::Read.at(dir.join(MANIFEST).display()))?;
             for line in text.lines().filter(|l| !l.is_empty()) {
                 if check_relative(line).is_ok() {
                     owned.insert(line.to_string(), Stamp::Unknown);
@@ -210,17 +210,17 @@ impl Deployer {
             }
         } else {
             let foreign: Vec<String> = std::fs::read_dir(dir)
-                .with_context(|| format!("cannot read {}", dir.display()))?
+                .with_context(|| Io::Read.at(dir.display()))?
                 .filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| !PLACEHOLDERS.contains(&n.as_str()) && n != LOCK)
                 .collect();
             if !foreign.is_empty() {
-                bail!(
-                    "{} already holds files that zhanting did not publish (for example `{}`); refusing to publish into it. Choose an empty folder, or move those files away first",
-                    dir.display(),
-                    foreign.iter().min().map(String::as_str).unwrap_or("")
-                );
+                bail!(Say::DeployForeign {
+                    folder: &dir.display().to_string(),
+                    example: foreign.iter().min().map(String::as_str).unwrap_or("")
+                }
+                .text());
             }
         }
         remove_stale_temps(dir, &tree);
@@ -314,10 +314,12 @@ impl Deployer {
             }
         };
         let untouched = |dir: &Path, e: anyhow::Error| {
-            e.context(format!(
-                "nothing was published; {} is as it was",
-                dir.display()
-            ))
+            e.context(
+                Say::NothingPublishedAsWas {
+                    folder: &dir.display().to_string(),
+                }
+                .text(),
+            )
         };
         if let Err(e) = self.stage(output, new_files, changed, &created, &staged) {
             undo(self, &[]);
@@ -641,7 +643,7 @@ fn check_relative(p: &str) -> Result<()> {
         || p == MANIFEST
         || p == LOCK
     {
-        bail!("refusing to publish `{p}`: it would land outside the deploy folder");
+        bail!(Say::OutsideDeploy { path: p }.text());
     }
     Ok(())
 }
@@ -650,7 +652,7 @@ fn check_relative(p: &str) -> Result<()> {
 fn list_files(dir: &Path) -> Result<Vec<String>> {
     let mut out = vec![];
     for e in walkdir::WalkDir::new(dir).follow_links(false) {
-        let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+        let e = e.with_context(|| Io::Read.at(dir.display()))?;
         if e.file_type().is_file() {
             if let Ok(rel) = e.path().strip_prefix(dir) {
                 let parts: Vec<String> = rel
@@ -820,7 +822,7 @@ mod tests {
             let e = d.publish(&site(&[(bad, "x")])).unwrap_err();
             assert_eq!(
                 e.to_string(),
-                format!("refusing to publish `{bad}`: it would land outside the deploy folder")
+                format!("拒绝发布 `{bad}`：它会落到发布文件夹以外")
             );
         }
         assert!(!tmp.path().join("evil.html").exists());

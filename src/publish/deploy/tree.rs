@@ -15,6 +15,7 @@
 //! On systems without `openat` (Windows) the same rules are kept by looking
 //! at each component with `symlink_metadata` before using the path.
 
+use crate::msg::{Io, Say};
 use anyhow::{bail, Context, Result};
 use std::fs::File;
 use std::io::Write;
@@ -66,7 +67,7 @@ impl Tree {
                 Mode::empty(),
             )
             .map_err(std::io::Error::from)
-            .with_context(|| format!("cannot open {}", dir.display()))?;
+            .with_context(|| Io::Open.at(dir.display()))?;
             Ok(Tree {
                 root: dir.to_path_buf(),
                 fd,
@@ -75,7 +76,10 @@ impl Tree {
         #[cfg(not(unix))]
         {
             if !dir.is_dir() {
-                bail!("cannot open {}: not a folder", dir.display());
+                bail!(Say::NotAFolder {
+                    path: &dir.display().to_string()
+                }
+                .text());
             }
             Ok(Tree {
                 root: dir.to_path_buf(),
@@ -94,14 +98,14 @@ impl Tree {
     fn refuse(&self, rel: &str, kind: Kind) -> anyhow::Error {
         let p = self.path(rel);
         match kind {
-            Kind::Link => anyhow::anyhow!(
-                "{} is a symbolic link; zhanting never writes or deletes through links. Remove the link (the folder it points to stays as it is), then publish again",
-                p.display()
-            ),
-            _ => anyhow::anyhow!(
-                "{} is a file, but the site needs a folder there; move it away, then publish again",
-                p.display()
-            ),
+            Kind::Link => anyhow::anyhow!(Say::SymbolicLink {
+                path: &p.display().to_string()
+            }
+            .text()),
+            _ => anyhow::anyhow!(Say::FileWhereFolder {
+                path: &p.display().to_string()
+            }
+            .text()),
         }
     }
 
@@ -152,7 +156,7 @@ impl Tree {
                 rustix::fs::Mode::empty(),
             )
             .map_err(std::io::Error::from)
-            .with_context(|| format!("cannot open {}", self.root.display()))?,
+            .with_context(|| Io::Open.at(self.root.display()))?,
         };
         #[cfg(not(unix))]
         let mut cur = Folder {
@@ -169,7 +173,10 @@ impl Tree {
             walked.push_str(part);
             cur = match cur.child(part) {
                 Ok(Some(f)) => f,
-                Ok(None) => bail!("{} does not exist", self.path(&walked).display()),
+                Ok(None) => bail!(Say::Missing {
+                    path: &self.path(&walked).display().to_string()
+                }
+                .text()),
                 Err(kind) => return Err(self.refuse(&walked, kind)),
             };
         }
@@ -200,9 +207,7 @@ impl Tree {
             // There already: a link or a file there is reported when the
             // folder is opened to write in it.
             Ok(false) => Ok(()),
-            Err(e) => {
-                Err(e).with_context(|| format!("cannot create {}", self.path(rel_dir).display()))
-            }
+            Err(e) => Err(e).with_context(|| Io::Create.at(self.path(rel_dir).display())),
         }
     }
 
@@ -242,7 +247,7 @@ impl Tree {
             Some(_) => folder
                 .remove(name)
                 .map(|_| true)
-                .with_context(|| format!("cannot delete {}", self.path(rel).display())),
+                .with_context(|| Io::Remove.at(self.path(rel).display())),
         }
     }
 
@@ -271,18 +276,18 @@ impl Tree {
         let f = File::from(
             rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)
                 .map_err(std::io::Error::from)
-                .with_context(|| format!("cannot lock {}", self.root.display()))?,
+                .with_context(|| Io::Lock.at(self.root.display()))?,
         );
         #[cfg(not(unix))]
         let f = self
             .folder("")?
             .open_lock(LOCK)
-            .with_context(|| format!("cannot lock {}", self.root.display()))?;
+            .with_context(|| Io::Lock.at(self.root.display()))?;
         match f.try_lock() {
             Ok(()) => Ok(Some(f)),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("cannot lock {}", self.root.display()))
+                Err(e).with_context(|| Io::Lock.at(self.root.display()))
             }
         }
     }
@@ -324,10 +329,10 @@ impl Dir<'_> {
     ) -> Result<()> {
         let folder = &self.folder;
         if folder.kind(name) == Some(Kind::Folder) {
-            bail!(
-                "{} is a folder, but the site has a file there; move it away, then publish again",
-                self.path(name).display()
-            );
+            bail!(Say::FolderWhereFile {
+                path: &self.path(name).display().to_string()
+            }
+            .text());
         }
         let tmp = temp_name(name);
         let mut file = match folder.create_new(&tmp) {
@@ -338,12 +343,12 @@ impl Dir<'_> {
             }
             other => other,
         }
-        .with_context(|| format!("cannot write {}", self.path(name).display()))?;
+        .with_context(|| Io::Write.at(self.path(name).display()))?;
         let written = fill(&mut file).and_then(|_| file.flush());
         drop(file);
         if let Err(e) = written {
             let _ = folder.remove(&tmp);
-            return Err(e).with_context(|| format!("cannot write {}", self.path(name).display()));
+            return Err(e).with_context(|| Io::Write.at(self.path(name).display()));
         }
         Ok(())
     }
@@ -352,7 +357,7 @@ impl Dir<'_> {
     pub fn commit_temp(&self, name: &str) -> Result<()> {
         self.folder
             .rename(&temp_name(name), name)
-            .with_context(|| format!("cannot write {}", self.path(name).display()))
+            .with_context(|| Io::Write.at(self.path(name).display()))
     }
 
     /// Removes the temporary file of `name`, if there.
@@ -493,7 +498,7 @@ impl Folder {
 
     fn open_lock(&self, name: &str) -> std::io::Result<File> {
         if self.kind(name) == Some(Kind::Link) {
-            return Err(std::io::Error::other("the lock file is a link"));
+            return Err(std::io::Error::other(Say::LockIsLink.text().to_string()));
         }
         std::fs::OpenOptions::new()
             .read(true)
