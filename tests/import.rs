@@ -391,7 +391,7 @@ fn a_compilation_links_one_shared_copy_of_its_original() {
     let tmp = tempfile::tempdir().unwrap();
     let root = empty_site(tmp.path());
     let out = import(&root, &[seed]);
-    assert!(out.contains("imported 1 file(s) into 5 page(s)"), "{out}");
+    assert!(out.contains("已导入 1 个文件，生成 5 个页面"), "{out}");
     let kept = root.join("static/files").join(COMPILATION);
     assert_eq!(copies_of(&root, &bytes), std::slice::from_ref(&kept));
     let all = || {
@@ -421,7 +421,7 @@ fn a_compilation_links_one_shared_copy_of_its_original() {
     );
     // forced: five more pages, still the one copy
     let out = import(&root, &["--force", seed]);
-    assert!(out.contains("imported 1 file(s) into 5 page(s)"), "{out}");
+    assert!(out.contains("已导入 1 个文件，生成 5 个页面"), "{out}");
     assert_eq!(all().len(), 10);
     assert_eq!(copies_of(&root, &bytes), std::slice::from_ref(&kept));
     for p in all() {

@@ -147,7 +147,7 @@ fn the_built_in_reader_imports_doc_and_wps_files() {
   标题: 东湾村党支部“红色管家”服务队工作案例
   日期: 2023-09-08
   请核对: 领域（推测为 农村）；地区
-imported 2 file(s) into 2 page(s); check the fields marked 请核对, then run `zhanting check`
+已导入 2 个文件，生成 2 个页面；请核对标有“请核对”的项目，然后运行 `zhanting check`
 ",
             doc.display(),
             wps.display()
@@ -466,7 +466,7 @@ fn old_word_files_that_cannot_be_read_are_clear_errors() {
     .to_vec();
     let (code, out, err) = import_with(&no_tools(t), &[], &root, &files);
     assert_eq!(code, 1, "{out}\n{err}");
-    assert_eq!(out, "imported 0 file(s) into 0 page(s), 7 file(s) failed; check the fields marked 请核对, then run `zhanting check`\n");
+    assert_eq!(out, "已导入 0 个文件，生成 0 个页面，7 个文件导入失败；请核对标有“请核对”的项目，然后运行 `zhanting check`\n");
     let save = "  提示：用 Word 或 WPS 打开这个文件，另存为 .docx（Word 文档）再导入";
     let repair = "  提示：用 Word 或 WPS 打开这个文件，看能否修复，另存为 .docx（Word 文档）再导入";
     let want = [
