@@ -138,6 +138,54 @@ fn the_windows_exe_builds_the_sample_site_under_wine_as_on_linux() {
     ]));
     let here = built_here(tmp.path());
     assert_same_site(&top.join("输出"), &here, "windows");
+    // a text file from Notepad (BOM, CRLF) imported into the new site
+    std::fs::write(
+        top.join("讲话稿.txt"),
+        "\u{feff}在全镇春季党员培训会上的讲话\r\n（2024年3月5日）\r\n镇党委书记 王明远\r\n\r\n同志们：\r\n\r\n今天召开培训会，主要任务是学习上级精神，安排全年培训工作。\r\n",
+    )
+    .unwrap();
+    ok(&mut exe(&["import", "讲话稿.txt", "--root", "新站点"]));
+    let imported = std::fs::read_to_string(
+        top.join("新站点/content/speeches/在全镇春季党员培训会上的讲话/index.md"),
+    )
+    .expect("the imported page");
+    assert!(imported.contains("date: 2024-03-05"), "{imported}");
+    assert!(imported.contains("王明远"), "{imported}");
+    assert!(
+        !imported.contains('\r') && !imported.contains('\u{feff}'),
+        "{imported}"
+    );
+    // serve answers over HTTP
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = exe(&["serve", "--root", "新站点", "--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("wine zhanting.exe serve");
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let page = loop {
+        match common::live::request(
+            port,
+            "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            std::time::Duration::from_secs(10),
+        ) {
+            Ok(r) if r.status == 200 => break r,
+            _ if std::time::Instant::now() < end => {
+                std::thread::sleep(std::time::Duration::from_millis(300))
+            }
+            other => panic!(
+                "serve under wine did not answer: {:?}",
+                other.map(|r| r.status)
+            ),
+        }
+    };
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(String::from_utf8_lossy(&page.body).contains("<html"));
     // a mistake is reported with its place, in Chinese, and exits 1
     std::fs::write(
         top.join("示例站点/content/cases/错.md"),

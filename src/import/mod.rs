@@ -853,8 +853,7 @@ fn write_page(
     file: &Source,
     kept: &Kept,
 ) -> Result<PathBuf> {
-    std::fs::create_dir_all(section_dir)
-        .with_context(|| Io::Create.at(section_dir.display()))?;
+    std::fs::create_dir_all(section_dir).with_context(|| Io::Create.at(section_dir.display()))?;
     let mut files: Vec<(&str, &[u8])> = vec![("index.md", page_text.as_bytes())];
     if let Kept::Beside = kept {
         files.push((&file.original_name, &file.bytes));
