@@ -155,9 +155,22 @@
     }
   }
 
+  // A wide table or code block scrolls sideways: the keyboard must reach it
+  // to scroll it (arrow keys once it has focus).
+  function scrollables() {
+    var els = d.querySelectorAll(".content table, .content pre");
+    for (var i = 0; i < els.length; i++) {
+      if (els[i].scrollWidth > els[i].clientWidth + 1 && !els[i].hasAttribute("tabindex")) {
+        els[i].setAttribute("tabindex", "0");
+      }
+    }
+  }
+
   function ready() {
     apply();
     setupSpeech();
+    scrollables();
+    if (w.addEventListener) { w.addEventListener("resize", scrollables, false); }
     d.addEventListener("click", onClick, false);
     // The printed page shows its full address.
     var spans = d.querySelectorAll("[data-page-url]");
