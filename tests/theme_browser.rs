@@ -189,7 +189,7 @@ fn screenshot(tab: &Tab, name: &str, width: u32) {
 #[test]
 fn pages_fit_phone_and_desktop_widths_without_console_errors() {
     let Served { out, server } = served_site();
-    let pages = pages(&out);
+    let pages = pages(out);
     assert!(pages.len() >= 12, "fixture pages missing: {pages:?}");
     for width in [375u32, 1280] {
         let browser = launch_sized(width, 900);
@@ -260,7 +260,7 @@ fn axe_run(tab: &Tab, args: &str, filter: &str) -> Vec<String> {
             path.display()
         )
     });
-    if eval(tab, "typeof window.axe") != Value::from("object") {
+    if eval(tab, "typeof window.axe") != "object" {
         eval(tab, &format!("{src};0"));
     }
     let v = eval(
@@ -289,7 +289,7 @@ fn axe_finds_no_serious_or_critical_violations() {
     let tab = tab_of(&browser);
     let mut report = vec![];
     let mut checked = vec![];
-    for (name, path) in pages(&out) {
+    for (name, path) in pages(out) {
         open(&tab, &server.url(&format!("/dangjian/{path}")));
         for v in axe(&tab) {
             report.push(format!("{name}: {v}"));
@@ -1102,7 +1102,7 @@ fn read_aloud_shows_only_with_a_chinese_voice_and_stops() {
     let tab = tab_of(&browser);
     open(&tab, &speech);
     assert!(
-        eval(&tab, "document.querySelectorAll('[data-speak]').length") == Value::from(1),
+        eval(&tab, "document.querySelectorAll('[data-speak]').length") == 1,
         "the article has a 朗读 button"
     );
     std::thread::sleep(std::time::Duration::from_millis(300));
