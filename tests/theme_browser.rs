@@ -724,6 +724,7 @@ const MEASURE_MODES: &str = "JSON.stringify([['normal', '', false], ['large', 'f
         scroll: h.scrollWidth,
         inner: window.innerWidth,
         wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(', '),
+        skip_link_off_screen: document.querySelector('.skip-link').getBoundingClientRect().bottom <= 0,
         search_button_whole: r.width > 0 && r.left >= 0 && r.right <= window.innerWidth && b.scrollWidth <= b.clientWidth,
         text: ['body', '.content p', '.item-summary', '.intro-body p'].map(s => document.querySelector(s)).filter(Boolean).map(e => { const s = getComputedStyle(e); return [e.tagName + '.' + e.className, parseFloat(s.fontSize), parseFloat(s.lineHeight) / parseFloat(s.fontSize)]; }),
         controls: Array.from(document.querySelectorAll('.site-search input, .site-search button, .prefs button, .menu-btn, .site-nav a')).filter(visible).map(e => [e.tagName + ' ' + (e.textContent.trim() || e.placeholder), e.getBoundingClientRect().height])
@@ -761,6 +762,9 @@ fn every_page_fits_320_375_and_1280_px_in_every_mode_and_elder_mode_meets_the_no
                         "{at}: scrolls sideways, scrollWidth {scroll} > innerWidth {inner}: {}",
                         m["wide"]
                     ));
+                }
+                if m["skip_link_off_screen"] != Value::Bool(true) {
+                    failures.push(format!("{at}: the skip link shows before it has focus"));
                 }
                 if m["search_button_whole"] != Value::Bool(true) {
                     failures.push(format!("{at}: the search button is cut off"));
