@@ -347,6 +347,9 @@
   function page() {
     var list = document.getElementById('search-results');
     if (!list) return;
+    /* The script runs: the note for browsers that cannot run it goes. */
+    var fallback = document.getElementById('search-fallback');
+    if (fallback) fallback.hidden = true;
     var form = document.querySelector('form.search-form');
     var status = document.getElementById('search-status');
     var more = document.querySelector('button.search-more');

@@ -37,6 +37,10 @@
   }
 
   setClass("js", true);
+  // The search page's script needs these; without them (IE mode of 360 and
+  // 奇安信 browsers) the page keeps its note with links to browse instead.
+  setClass("search-ok", typeof w.Promise === "function" && typeof w.URLSearchParams === "function" &&
+    typeof w.URL === "function" && typeof [].forEach === "function");
   apply();
 
   function onClick(ev) {
@@ -59,8 +63,114 @@
     apply();
   }
 
+  // 朗读: the browser's own speech synthesis, which works offline, with a
+  // Chinese voice installed on this computer. No such voice: no button.
+  function chineseVoice() {
+    var synth = w.speechSynthesis, best = null;
+    if (!synth || !synth.getVoices || !w.SpeechSynthesisUtterance) { return null; }
+    var voices = synth.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      var v = voices[i], lang = String(v.lang || "").toLowerCase().replace("_", "-");
+      // A voice that needs the internet (localService false) fails on an intranet.
+      if (lang.indexOf("zh") !== 0 || v.localService === false) { continue; }
+      if (!best || (lang === "zh-cn" && String(best.lang).toLowerCase().replace("_", "-") !== "zh-cn")) { best = v; }
+    }
+    return best;
+  }
+
+  // The article as pieces of at most ~200 characters (long utterances stop
+  // short in some browsers): the title, then each paragraph, cut at 。！？；.
+  function speechParts() {
+    var parts = [], title = d.querySelector(".article-title"), body = d.querySelector(".article .content");
+    var text = (title ? (title.innerText || title.textContent) + "\n" : "") + (body ? (body.innerText || body.textContent) : "");
+    var lines = text.split(/\n+/);
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i].replace(/^\s+|\s+$/g, "");
+      while (line.length > 200) {
+        var cut = -1;
+        for (var j = 199; j > 40; j--) {
+          if ("。！？；".indexOf(line.charAt(j)) >= 0) { cut = j + 1; break; }
+        }
+        if (cut < 0) { cut = 200; }
+        parts.push(line.slice(0, cut));
+        line = line.slice(cut);
+      }
+      if (line) { parts.push(line); }
+    }
+    return parts;
+  }
+
+  var speech = { on: false, run: 0 };
+  function setupSpeech() {
+    var start = d.querySelector("[data-speak]"), stop = d.querySelector("[data-speak-stop]");
+    if (!start || !stop) { return; }
+    var synth = w.speechSynthesis;
+    function show() {
+      var voice = chineseVoice();
+      start.hidden = !voice || speech.on;
+      stop.hidden = !voice || !speech.on;
+      return voice;
+    }
+    function end(run) {
+      if (run !== speech.run || !speech.on) { return; }
+      var focused = d.activeElement === stop;
+      speech.on = false;
+      show();
+      if (focused) { start.focus(); }
+    }
+    start.onclick = function () {
+      var voice = show();
+      if (!voice) { return; }
+      synth.cancel();
+      var parts = speechParts(), run = ++speech.run;
+      if (!parts.length) { return; }
+      speech.on = true;
+      for (var i = 0; i < parts.length; i++) {
+        var u = new w.SpeechSynthesisUtterance(parts[i]);
+        u.lang = voice.lang;
+        u.voice = voice;
+        u.rate = 0.9;
+        if (i === parts.length - 1) {
+          u.onend = function () { end(run); };
+        }
+        u.onerror = function () { end(run); };
+        synth.speak(u);
+      }
+      show();
+      stop.focus();
+    };
+    stop.onclick = function () {
+      synth.cancel();
+      end(speech.run);
+    };
+    show();
+    // Chromium lists its voices only after a while.
+    if (synth && synth.addEventListener) {
+      synth.addEventListener("voiceschanged", show, false);
+    } else if (synth) {
+      synth.onvoiceschanged = show;
+    }
+    if (w.addEventListener) {
+      w.addEventListener("pagehide", function () { if (speech.on) { synth.cancel(); } }, false);
+    }
+  }
+
+  // A wide table or code block scrolls sideways: the keyboard must reach it
+  // to scroll it (arrow keys once it has focus).
+  function scrollables() {
+    var els = d.querySelectorAll(".content table, .content pre");
+    for (var i = 0; i < els.length; i++) {
+      if (els[i].scrollWidth > els[i].clientWidth + 1 && !els[i].hasAttribute("tabindex")) {
+        els[i].setAttribute("tabindex", "0");
+      }
+    }
+  }
+
   function ready() {
     apply();
+    setupSpeech();
+    scrollables();
+    if (w.addEventListener) { w.addEventListener("resize", scrollables, false); }
     d.addEventListener("click", onClick, false);
     // The printed page shows its full address.
     var spans = d.querySelectorAll("[data-page-url]");
