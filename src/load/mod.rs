@@ -7,5 +7,6 @@ pub mod config;
 pub mod content;
 pub(crate) mod date;
 pub mod frontmatter;
+pub mod images;
 pub(crate) mod svg;
 pub(crate) mod yamlpos;

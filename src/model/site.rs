@@ -628,7 +628,8 @@ fn render_page<'u>(
             None => format!("{prefix}{url}"),
         })
     };
-    let rendered = markdown::render(&page.body, opts, &resolve);
+    let picture = |dest: &str| picture_of(page, dest);
+    let rendered = markdown::render_with_pictures(&page.body, opts, &resolve, &picture);
     let mut diags = vec![];
     for link in &rendered.links {
         let (line, col) = (page.body_line + link.line - 1, link.col);
@@ -686,6 +687,28 @@ fn render_page<'u>(
         }
     }
     (rendered, diags)
+}
+
+/// How the page shows the image at `dest` (as written in its body), when
+/// it publishes it in smaller sizes; URLs relative to the page.
+fn picture_of(page: &Page, dest: &str) -> Option<markdown::Img> {
+    if page.pictures.is_empty() {
+        return None;
+    }
+    let path = local_path(dest)?;
+    let out = normalize(&Path::new(&page.dir).join(path.as_str()))?;
+    let p = page
+        .pictures
+        .get(&urls::encode_path(&out.to_string_lossy().replace('\\', "/")))?;
+    let here = |dest: &str| urls::encode_path(dest.strip_prefix(page.dir.as_str()).unwrap_or(dest));
+    let (main, width, height) = p.main();
+    Some(markdown::Img {
+        src: here(main),
+        width,
+        height,
+        sizes: p.srcset().into_iter().map(|(d, w)| (here(d), w)).collect(),
+        original: here(&p.original),
+    })
 }
 
 /// The path part of a link written relative to the page (`photos/a.png`,
