@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(dir), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u32>().ok())) else {
+    let (Some(dir), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u32>().ok()))
+    else {
         eprintln!("usage: make_photos DIR N");
         std::process::exit(2);
     };
@@ -19,7 +20,9 @@ fn main() {
     }
     let failed = (0..n).into_par_iter().filter_map(|i| {
         let path = format!("{dir}/photo-{i:03}.jpg");
-        std::fs::write(&path, photo(i)).err().map(|e| format!("{path}: {e}"))
+        std::fs::write(&path, photo(i))
+            .err()
+            .map(|e| format!("{path}: {e}"))
     });
     let failed: Vec<String> = failed.collect();
     for f in &failed {

@@ -51,7 +51,12 @@ fn page_html(root: &Path) -> String {
 /// The one line of `html` that contains `needle`.
 fn line_with<'h>(html: &'h str, needle: &str) -> &'h str {
     let lines: Vec<&str> = html.lines().filter(|l| l.contains(needle)).collect();
-    assert_eq!(lines.len(), 1, "{needle} on {} lines:\n{lines:#?}", lines.len());
+    assert_eq!(
+        lines.len(),
+        1,
+        "{needle} on {} lines:\n{lines:#?}",
+        lines.len()
+    );
     lines[0]
 }
 
@@ -64,7 +69,10 @@ fn body_photos_are_figures_in_smaller_sizes_linking_the_original() {
     let text = "---\ntitle: 村里的事\ndate: 2024-05-01\n---\n正文。\n\n![村民议事会现场](议事会.jpg)\n\n会场如图![会场](小图.png)所示。\n\n![](议事会.jpg)\n";
     let (_t, root) = bundle(
         text,
-        &[("议事会.jpg", jpeg(4000, 3000)), ("小图.png", png(300, 200))],
+        &[
+            ("议事会.jpg", jpeg(4000, 3000)),
+            ("小图.png", png(300, 200)),
+        ],
     );
     build(&root, &[]);
     let html = page_html(&root);
@@ -107,7 +115,9 @@ fn resized_photos_are_cached_by_content_and_the_same_every_build() {
         .expect("cache folder")
         .map(|e| {
             let p = e.expect("entry").path();
-            let m = std::fs::metadata(&p).and_then(|m| m.modified()).expect("mtime");
+            let m = std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .expect("mtime");
             let b = std::fs::read(&p).expect("read");
             (p, m, b)
         })
@@ -133,7 +143,9 @@ fn resized_photos_are_cached_by_content_and_the_same_every_build() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     build(&root, &[]);
     for (p, mtime, bytes) in &cached {
-        let m = std::fs::metadata(p).and_then(|m| m.modified()).expect("mtime");
+        let m = std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .expect("mtime");
         assert_eq!(&m, mtime, "{} written again", p.display());
         assert_eq!(&std::fs::read(p).expect("read"), bytes);
     }
@@ -200,11 +212,16 @@ fn a_missing_or_miswritten_gallery_photo_is_an_error_where_it_is_written() {
 #[test]
 fn a_corrupt_photo_is_a_warning_and_published_as_it_is() {
     let text = "---\ntitle: 村里的事\ndate: 2024-05-01\n---\n正文。\n\n![坏照片](坏.jpg)\n";
-    let (_t, root) = bundle(text, &[("坏.jpg", b"\xff\xd8\xff\xe0 not really a photo".to_vec())]);
+    let (_t, root) = bundle(
+        text,
+        &[("坏.jpg", b"\xff\xd8\xff\xe0 not really a photo".to_vec())],
+    );
     let (code, _out, err) = build_args(&root);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("content/cases/村/index.md:7:1: warning: 图片 content/cases/村/坏.jpg 读不出来（"),
+        err.contains(
+            "content/cases/村/index.md:7:1: warning: 图片 content/cases/村/坏.jpg 读不出来（"
+        ),
         "{err}"
     );
     assert!(err.contains("），按原样发布，没有缩小\n"), "{err}");
@@ -223,7 +240,10 @@ fn video_and_audio_play_beside_the_page() {
     let text = "---\ntitle: 村里的事\ndate: 2024-05-01\n---\n![宣传片](宣传片.mp4)\n\n![党课录音](录音.mp3)\n";
     let (_t, root) = bundle(
         text,
-        &[("宣传片.mp4", b"video".to_vec()), ("录音.mp3", b"audio".to_vec())],
+        &[
+            ("宣传片.mp4", b"video".to_vec()),
+            ("录音.mp3", b"audio".to_vec()),
+        ],
     );
     build(&root, &[]);
     let html = page_html(&root);
@@ -236,6 +256,12 @@ fn video_and_audio_play_beside_the_page() {
         "<figure><audio controls preload=\"metadata\" src=\"%E5%BD%95%E9%9F%B3.mp3\"><a href=\"%E5%BD%95%E9%9F%B3.mp3\">下载音频：党课录音</a></audio><figcaption>党课录音</figcaption></figure>"
     );
     let out = root.join("output/cases/村");
-    assert_eq!(std::fs::read(out.join("宣传片.mp4")).expect("video"), b"video");
-    assert_eq!(std::fs::read(out.join("录音.mp3")).expect("audio"), b"audio");
+    assert_eq!(
+        std::fs::read(out.join("宣传片.mp4")).expect("video"),
+        b"video"
+    );
+    assert_eq!(
+        std::fs::read(out.join("录音.mp3")).expect("audio"),
+        b"audio"
+    );
 }

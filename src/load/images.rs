@@ -81,7 +81,11 @@ impl Picture {
     /// `(dest, width)`: the resized ones, and the original when it is the
     /// one shown; empty when there is nothing to pick from.
     pub fn srcset(&self) -> Vec<(&str, u32)> {
-        let mut out: Vec<(&str, u32)> = self.sizes.iter().map(|s| (s.dest.as_str(), s.width)).collect();
+        let mut out: Vec<(&str, u32)> = self
+            .sizes
+            .iter()
+            .map(|s| (s.dest.as_str(), s.width))
+            .collect();
         if !out.is_empty() && self.width.max(self.height) <= MAIN_SIDE {
             out.push((&self.original, self.width));
         }
@@ -245,7 +249,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
     let res = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Problem(format!("缓存文件 {} 写不进去：{e}", path.display())));
+        return Err(Problem(format!(
+            "缓存文件 {} 写不进去：{e}",
+            path.display()
+        )));
     }
     Ok(())
 }
@@ -270,7 +277,9 @@ mod tests {
     use super::*;
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
         let mut out = vec![];
         DynamicImage::ImageRgb8(img)
             .write_with_encoder(JpegEncoder::new_with_quality(&mut out, 90))
@@ -285,10 +294,17 @@ mod tests {
         let before = resize_count();
         let p = prepare(dir.path(), &bytes, "cases/x/photo.jpg").unwrap();
         assert_eq!((p.width, p.height), (2000, 1000));
-        let got: Vec<_> = p.sizes.iter().map(|s| (s.width, s.height, s.dest.as_str())).collect();
+        let got: Vec<_> = p
+            .sizes
+            .iter()
+            .map(|s| (s.width, s.height, s.dest.as_str()))
+            .collect();
         assert_eq!(
             got,
-            [(640, 320, "cases/x/photo.640w.jpg"), (1600, 800, "cases/x/photo.1600w.jpg")]
+            [
+                (640, 320, "cases/x/photo.640w.jpg"),
+                (1600, 800, "cases/x/photo.1600w.jpg")
+            ]
         );
         let first = std::fs::read(&p.sizes[1].source).unwrap();
         let decoded = image::load_from_memory(&first).unwrap();
@@ -309,7 +325,10 @@ mod tests {
         assert_eq!(p.small(), ("cases/x/photo.640w.jpg", 640, 320));
         assert_eq!(
             p.srcset(),
-            [("cases/x/photo.640w.jpg", 640), ("cases/x/photo.1600w.jpg", 1600)]
+            [
+                ("cases/x/photo.640w.jpg", 640),
+                ("cases/x/photo.1600w.jpg", 1600)
+            ]
         );
         // between the two sizes: the original is shown, the small size made
         let mid = prepare(dir.path(), &jpeg(1000, 800), "a/m.jpg").unwrap();
@@ -317,7 +336,10 @@ mod tests {
         assert_eq!(mid.srcset(), [("a/m.640w.jpg", 640), ("a/m.jpg", 1000)]);
 
         let small = prepare(dir.path(), &jpeg(600, 400), "a/s.jpg").unwrap();
-        assert_eq!((small.width, small.height, small.sizes.len()), (600, 400, 0));
+        assert_eq!(
+            (small.width, small.height, small.sizes.len()),
+            (600, 400, 0)
+        );
         assert_eq!(small.main(), ("a/s.jpg", 600, 400));
         assert!(small.srcset().is_empty());
     }

@@ -1114,7 +1114,10 @@ mod media_tests {
             "<p>会场如图<img src=\"a.png\" alt=\"会场\" />所示。</p>\n"
         );
         assert_eq!(md("![](a.png)"), "<p><img src=\"a.png\" alt=\"\" /></p>\n");
-        assert_eq!(md("![  ](a.png)"), "<p><img src=\"a.png\" alt=\"  \" /></p>\n");
+        assert_eq!(
+            md("![  ](a.png)"),
+            "<p><img src=\"a.png\" alt=\"  \" /></p>\n"
+        );
         // linked: not alone
         assert_eq!(
             md("[![会场](a.png)](b.html)"),
@@ -1176,7 +1179,16 @@ mod media_tests {
     #[test]
     fn raw_players_keep_only_safe_attributes() {
         let html = md("<video src=\"javascript:alert(1)\" autoplay onplay=\"alert(2)\" controls></video>\n<img src=\"a.png\" srcset=\"javascript:alert(3) 1x, b.png 2x\" loading=\"x\" onload=\"alert(4)\">\n<audio src=\"a.mp3\" preload=\"evil\" onerror=\"alert(5)\"></audio>");
-        for bad in ["javascript", "autoplay", "onplay", "onload", "onerror", "srcset", "loading", "evil"] {
+        for bad in [
+            "javascript",
+            "autoplay",
+            "onplay",
+            "onload",
+            "onerror",
+            "srcset",
+            "loading",
+            "evil",
+        ] {
             assert!(!html.contains(bad), "{bad} kept: {html}");
         }
         assert!(html.contains("<video controls=\"\"></video>"), "{html}");

@@ -697,9 +697,9 @@ fn picture_of(page: &Page, dest: &str) -> Option<markdown::Img> {
     }
     let path = local_path(dest)?;
     let out = normalize(&Path::new(&page.dir).join(path.as_str()))?;
-    let p = page
-        .pictures
-        .get(&urls::encode_path(&out.to_string_lossy().replace('\\', "/")))?;
+    let p = page.pictures.get(&urls::encode_path(
+        &out.to_string_lossy().replace('\\', "/"),
+    ))?;
     let here = |dest: &str| urls::encode_path(dest.strip_prefix(page.dir.as_str()).unwrap_or(dest));
     let (main, width, height) = p.main();
     Some(markdown::Img {
