@@ -830,7 +830,9 @@ fn body_images(
         let before = &page.body[..offset];
         let line = page.body_line + before.matches('\n').count();
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let local = folder.join(path);
+        let Some(local) = normalize(&folder.join(path)) else {
+            continue;
+        };
         if images::is_raster(&out_path) && asset.source.ends_with(&local) {
             out.push((local, out_path, line, col));
         }

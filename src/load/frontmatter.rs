@@ -1014,6 +1014,37 @@ mod tests {
     }
 
     #[test]
+    fn gallery_items_are_files_or_files_with_captions_where_written() {
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\ngallery:\n  - 合影.jpg\n  - { src: 田间.jpg, caption: 稻田党课 }\n  - src: 丰收.png\n    caption: \"\"\n---\n");
+        assert!(d.is_empty(), "{d:?}");
+        let got: Vec<_> = fm
+            .unwrap()
+            .gallery
+            .into_iter()
+            .map(|g| (g.src.value, g.src.line, g.src.col, g.caption))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("合影.jpg".to_string(), 5, 5, None),
+                ("田间.jpg".to_string(), 6, 12, Some("稻田党课".to_string())),
+                ("丰收.png".to_string(), 7, 10, None),
+            ]
+        );
+        let (fm, d) = run(
+            "---\ntitle: a\ndate: 2020-01-01\ngallery:\n  - { caption: 无图 }\n  - [a.jpg]\n---\n",
+        );
+        assert!(fm.is_none());
+        assert_eq!(
+            d,
+            [
+                "content/cases/a.md:4:1: error: a `gallery` item names no photo file\n  hint: write `- photo.jpg` or `- { src: photo.jpg, caption: a caption }`",
+                "content/cases/a.md:4:1: error: a `gallery` item names no photo file\n  hint: write `- photo.jpg` or `- { src: photo.jpg, caption: a caption }`",
+            ]
+        );
+    }
+
+    #[test]
     fn highlights_and_attachments_are_never_split() {
         let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\nhighlights: 建强支部，带富群众、服务村民\nattachments: 关于甲、乙的通知.docx\n---\n");
         let fm = fm.unwrap();
