@@ -17,7 +17,6 @@
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use sha1::{Digest, Sha1};
@@ -180,7 +179,9 @@ pub fn prepare(site: &Path, bytes: &[u8], original: &str) -> Result<Picture, Pro
     // Largest first: each smaller size is made from the one above it.
     let mut from = img;
     for s in sizes.iter_mut().rev() {
-        from = from.resize_exact(s.width, s.height, FilterType::Triangle);
+        // Averages the pixels each new one covers: a clean reduction, and
+        // about three times as fast as a general filter on a camera photo.
+        from = from.thumbnail_exact(s.width, s.height);
         if !s.source.is_file() {
             write_atomic(&s.source, &encode(&from, format)?)?;
         }
