@@ -149,8 +149,12 @@ fn resized_photos_are_cached_by_content_and_the_same_every_build() {
         assert_eq!(&m, mtime, "{} written again", p.display());
         assert_eq!(&std::fs::read(p).expect("read"), bytes);
     }
-    // Without the cache the same bytes are made again.
+    // `check` writes nothing, not even the cache.
     std::fs::remove_dir_all(&cache).expect("rm cache");
+    let (code, _, err) = run(&["check", "--root", root.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!cache.exists(), "check made the cache");
+    // Without the cache the same bytes are made again.
     build(&root, &[]);
     assert_eq!(
         std::fs::read(root.join("output/cases/村/合影.1600w.jpg")).expect("resized"),

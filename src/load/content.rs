@@ -107,6 +107,10 @@ pub struct Library {
 #[derive(Debug, Clone, Copy)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Make the smaller sizes of photos that the cache does not hold yet
+    /// ([`images::prepare`]); false for `check`, which writes nothing: the
+    /// sizes are then only worked out.
+    pub make_sizes: bool,
 }
 
 /// Files loaded by an earlier run, kept to be reused while unchanged.
@@ -312,11 +316,11 @@ pub fn load_with(
                 (f, c)
             })
             .collect();
-        reload(root, cache, &|i, _, c| {
+        reload(root, opts.make_sizes, cache, &|i, _, c| {
             fresh.contains(&i) || changed.affects(c)
         });
     } else {
-        reload(root, cache, &|_, _, c| changed.affects(c));
+        reload(root, opts.make_sizes, cache, &|_, _, c| changed.affects(c));
     }
     let mut lib = Library::default();
     let mut pages = Vec::with_capacity(cache.files.len());
@@ -340,7 +344,12 @@ pub fn load_with(
 }
 
 /// Loads again, in parallel, the cached files for which `stale` holds.
-fn reload(root: &Path, cache: &mut Cache, stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync)) {
+fn reload(
+    root: &Path,
+    make_sizes: bool,
+    cache: &mut Cache,
+    stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync),
+) {
     let todo: Vec<usize> = (0..cache.files.len())
         .filter(|&i| {
             let (f, c) = &cache.files[i];
@@ -352,7 +361,7 @@ fn reload(root: &Path, cache: &mut Cache, stale: &(dyn Fn(usize, &Found, &Cached
         .map(|i| {
             let mut d = vec![];
             let mut reads = ReadSet::default();
-            let loaded = load_file(root, &cache.files[i].0, &mut reads, &mut d);
+            let loaded = load_file(root, make_sizes, &cache.files[i].0, &mut reads, &mut d);
             (
                 i,
                 Cached {
@@ -546,6 +555,7 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 
 fn load_file(
     root: &Path,
+    make_sizes: bool,
     f: &Found,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
@@ -579,7 +589,8 @@ fn load_file(
             kind,
             bundle,
         } => {
-            let page = load_page(root, &text, path, (section, *kind, *bundle), reads, diags)?;
+            let place = (section.as_str(), *kind, *bundle);
+            let page = load_page((root, make_sizes), &text, path, place, reads, diags)?;
             Some(Loaded::Page(Arc::new(page)))
         }
     }
@@ -625,7 +636,7 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
 /// A page from its `text`; `(section, kind, bundle)` is what its place
 /// says of it.
 fn load_page(
-    root: &Path,
+    (root, make_sizes): (&Path, bool),
     text: &str,
     path: &Path,
     (section, kind, bundle): (&str, Kind, bool),
@@ -656,7 +667,7 @@ fn load_page(
         title_key: crate::text::fold_for_sameness(&meta.title),
         meta,
     };
-    let files_ok = attach_files(root, &mut page, bundle, reads, diags);
+    let files_ok = attach_files((root, make_sizes), &mut page, bundle, reads, diags);
     (files_ok && meta_ok && slug_ok).then_some(page)
 }
 
@@ -735,7 +746,7 @@ fn page_place(section: &str, kind: Kind, slug: &str) -> (String, String) {
 /// logo, attachments) through `reads`, filling them into `page`; false
 /// when one of them was refused or missing.
 fn attach_files(
-    root: &Path,
+    (root, make_sizes): (&Path, bool),
     page: &mut Page,
     bundle: bool,
     reads: &mut ReadSet,
@@ -797,7 +808,14 @@ fn attach_files(
         shown.extend(body_images(page, &files.assets, &folder));
     }
     let (ok, mut assets) = (files.ok, files.assets);
-    page.pictures = pictures(root, &page.source, shown, reads, diags, &mut assets);
+    page.pictures = pictures(
+        (root, make_sizes),
+        &page.source,
+        shown,
+        reads,
+        diags,
+        &mut assets,
+    );
     page.cover = cover;
     page.logo = logo;
     page.attachments = attachments;
@@ -844,7 +862,7 @@ fn body_images(
 /// and published in its smaller sizes, which join `assets`; one that
 /// cannot be read as an image is a warning at the place it is written.
 fn pictures(
-    root: &Path,
+    (root, make_sizes): (&Path, bool),
     page: &Path,
     mut shown: Vec<(PathBuf, String, usize, usize)>,
     reads: &mut ReadSet,
@@ -863,7 +881,7 @@ fn pictures(
         .into_par_iter()
         .map(|(local, dest, line, col)| {
             let made = match std::fs::read(root.join(&local)) {
-                Ok(b) => images::prepare(root, &b, &dest),
+                Ok(b) => images::prepare(root, &b, &dest, make_sizes),
                 Err(e) => Err(images::Problem(e.to_string())),
             };
             (made, local, dest, line, col)

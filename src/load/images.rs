@@ -124,8 +124,9 @@ pub fn cache_name(bytes: &[u8], side: u32, format: ImageFormat) -> String {
 }
 
 /// The sizes of the image `bytes`, published at `original` (an output
-/// path): each one taken from the cache under `site`, or made and put there.
-pub fn prepare(site: &Path, bytes: &[u8], original: &str) -> Result<Picture, Problem> {
+/// path): each one taken from the cache under `site`, or made and put there
+/// when `make` (else only worked out: `check` writes nothing).
+pub fn prepare(site: &Path, bytes: &[u8], original: &str, make: bool) -> Result<Picture, Problem> {
     let format = match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png)) => f,
         Ok(f) => {
@@ -164,7 +165,7 @@ pub fn prepare(site: &Path, bytes: &[u8], original: &str) -> Result<Picture, Pro
             }
         })
         .collect();
-    if sizes.iter().all(|s| s.source.is_file()) {
+    if !make || sizes.iter().all(|s| s.source.is_file()) {
         return Ok(Picture {
             original: original.to_string(),
             width,
@@ -293,7 +294,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bytes = jpeg(2000, 1000);
         let before = resize_count();
-        let p = prepare(dir.path(), &bytes, "cases/x/photo.jpg").unwrap();
+        let p = prepare(dir.path(), &bytes, "cases/x/photo.jpg", true).unwrap();
         assert_eq!((p.width, p.height), (2000, 1000));
         let got: Vec<_> = p
             .sizes
@@ -314,12 +315,12 @@ mod tests {
         // A second prepare takes both from the cache: a cached file is
         // never made again (here: not overwritten).
         std::fs::write(&p.sizes[1].source, b"cached").unwrap();
-        let again = prepare(dir.path(), &bytes, "cases/x/photo.jpg").unwrap();
+        let again = prepare(dir.path(), &bytes, "cases/x/photo.jpg", true).unwrap();
         assert_eq!(again, p);
         assert_eq!(std::fs::read(&p.sizes[1].source).unwrap(), b"cached");
         // The same bytes made again are the same bytes.
         std::fs::remove_dir_all(dir.path().join(CACHE_DIR)).unwrap();
-        prepare(dir.path(), &bytes, "cases/x/photo.jpg").unwrap();
+        prepare(dir.path(), &bytes, "cases/x/photo.jpg", true).unwrap();
         assert_eq!(std::fs::read(&p.sizes[1].source).unwrap(), first);
 
         assert_eq!(p.main(), ("cases/x/photo.1600w.jpg", 1600, 800));
@@ -332,11 +333,11 @@ mod tests {
             ]
         );
         // between the two sizes: the original is shown, the small size made
-        let mid = prepare(dir.path(), &jpeg(1000, 800), "a/m.jpg").unwrap();
+        let mid = prepare(dir.path(), &jpeg(1000, 800), "a/m.jpg", true).unwrap();
         assert_eq!(mid.main(), ("a/m.jpg", 1000, 800));
         assert_eq!(mid.srcset(), [("a/m.640w.jpg", 640), ("a/m.jpg", 1000)]);
 
-        let small = prepare(dir.path(), &jpeg(600, 400), "a/s.jpg").unwrap();
+        let small = prepare(dir.path(), &jpeg(600, 400), "a/s.jpg", true).unwrap();
         assert_eq!(
             (small.width, small.height, small.sizes.len()),
             (600, 400, 0)
@@ -346,11 +347,19 @@ mod tests {
     }
 
     #[test]
+    fn without_make_the_sizes_are_worked_out_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = prepare(dir.path(), &jpeg(2000, 1000), "a/p.jpg", false).unwrap();
+        assert_eq!(p.main(), ("a/p.1600w.jpg", 1600, 800));
+        assert!(!dir.path().join(".zhanting").exists());
+    }
+
+    #[test]
     fn garbage_is_a_problem_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(prepare(dir.path(), b"not an image", "a.jpg").is_err());
+        assert!(prepare(dir.path(), b"not an image", "a.jpg", true).is_err());
         let mut cut = jpeg(800, 600);
         cut.truncate(40);
-        assert!(prepare(dir.path(), &cut, "a.jpg").is_err());
+        assert!(prepare(dir.path(), &cut, "a.jpg", true).is_err());
     }
 }
