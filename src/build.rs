@@ -24,6 +24,9 @@ pub struct BuildOptions {
     /// renders each body again where needed, so memory stays bounded
     /// (`None`: [`HOLD_BODIES_BELOW`]). The output is the same either way.
     pub hold_bodies_below: Option<u64>,
+    /// `check`: nothing is written, not even the cache of resized photos
+    /// (their sizes are worked out, not made).
+    pub dry_run: bool,
 }
 
 /// Markdown bytes above which a one-off build stops holding rendered bodies.
@@ -243,6 +246,7 @@ fn site_model(
         &config,
         LoadOptions {
             drafts: opts.drafts,
+            make_sizes: !opts.dry_run,
         },
         &mut memo.content,
         changed,

@@ -613,7 +613,10 @@ fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
 fn cmd_check(root: &Path, lang: Lang) -> i32 {
     match build::build_into(
         root,
-        &BuildOptions::default(),
+        &BuildOptions {
+            dry_run: true,
+            ..BuildOptions::default()
+        },
         &build::Quiet,
         &output::Discard,
     ) {

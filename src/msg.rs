@@ -287,6 +287,18 @@ pub enum M<'a> {
     ImageIsWebAddress {
         field: &'a str,
     },
+    /// A `gallery` item map with a field other than `src` and `caption`
+    /// (or a caption that is not text).
+    GalleryItemField {
+        field: &'a str,
+    },
+    /// A `gallery` item without a file name.
+    GalleryItemNoFile,
+    /// A JPEG or PNG image that could not be read to make it smaller.
+    ImageUnreadable {
+        file: &'a str,
+        why: &'a str,
+    },
     UnsafeImage {
         field: &'a str,
         file: &'a str,
@@ -822,6 +834,27 @@ impl M<'_> {
             FileMissing { field, file } => (
                 m(format!("`{field}`：文件 {file} 不存在"), format!("`{field}`: the file {file} does not exist")),
                 Some(m("检查文件名的写法，并把文件放在页面旁边", "check the spelling of the file name, and put the file next to the page")),
+            ),
+            GalleryItemField { field } => (
+                m(format!("`gallery` 的一项里有 `{field}`：每张照片只能写 `src`（文件）和 `caption`（图注，文字）"), format!("a `gallery` item has `{field}`: each photo takes only `src` (the file) and `caption` (text)")),
+                Some(m(
+                    "写成 `- photo.jpg` 或 `- { src: photo.jpg, caption: 图注 }`",
+                    "write `- photo.jpg` or `- { src: photo.jpg, caption: a caption }`",
+                )),
+            ),
+            GalleryItemNoFile => (
+                m("`gallery` 的一项没有写照片文件", "a `gallery` item names no photo file"),
+                Some(m(
+                    "写成 `- photo.jpg` 或 `- { src: photo.jpg, caption: 图注 }`",
+                    "write `- photo.jpg` or `- { src: photo.jpg, caption: a caption }`",
+                )),
+            ),
+            ImageUnreadable { file, why } => (
+                m(format!("图片 {file} 读不出来（{why}），按原样发布，没有缩小"), format!("the image {file} could not be read ({why}); it is published as it is, not made smaller")),
+                Some(m(
+                    "用看图软件打开它，另存为 JPG 或 PNG 后替换原文件",
+                    "open it in an image viewer and save it again as JPG or PNG in its place",
+                )),
             ),
             ImageIsWebAddress { field } => (
                 m(format!("`{field}` 应是网站里的文件，不能是网址"), format!("`{field}` must be a file in the site, not a web address")),

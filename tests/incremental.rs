@@ -189,6 +189,25 @@ fn rebuilds_after_a_series_of_edits_equal_clean_builds() {
     let pdf = renamed.join("品牌手册.pdf");
     std::fs::write(&pdf, b"%PDF-1.4 a longer attachment than before").unwrap();
     s.step("bundle attachment changed", &[pdf]);
+    // a photo of the gallery replaced by a larger one: new sizes, new srcset
+    let photo = renamed.join("丰收.png");
+    let mut big = vec![];
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(2000, 1500, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 60])
+    }))
+    .write_with_encoder(image::codecs::png::PngEncoder::new(&mut big))
+    .unwrap();
+    std::fs::write(&photo, &big).unwrap();
+    s.step("gallery photo replaced", std::slice::from_ref(&photo));
+    let page = s.edit("content/brands/稻香先锋品牌/index.md", |t| {
+        t.replacen("  - 丰收.png\n", "", 1)
+    });
+    s.step("gallery photo left out", &[page]);
+    let figure = renamed.join("稻田党课.png");
+    std::fs::remove_file(&figure).unwrap();
+    s.step("figure photo deleted", std::slice::from_ref(&figure));
+    std::fs::write(&figure, &big).unwrap();
+    s.step("figure photo back, larger", &[figure]);
 
     let broken = s.edit("content/speeches/luoyuan-2014-jiceng-dangjian.md", |t| {
         t.replacen("date:", "date: [", 1)

@@ -1282,3 +1282,92 @@ fn old_browsers_get_a_note_and_links_on_the_search_page_and_articles_read_withou
         );
     }
 }
+
+/// The sample site's brand page: a figure with its caption, a 图集 and a
+/// video. The gallery's larger view works with the keyboard alone, the
+/// video loads, and axe-core finds nothing serious.
+#[test]
+fn sample_gallery_opens_a_larger_view_by_keyboard_and_the_video_loads() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    let (code, _, err) = run(&["init", root.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    build(&root, &[]);
+    let server = StaticServer::start(&root.join("output"), "/");
+    let browser = launch();
+    let tab = tab_of(&browser);
+    let console = watch_console(&tab);
+    open(
+        &tab,
+        &server.url("/brands/%E7%A8%BB%E9%A6%99%E5%85%88%E9%94%8B/index.html"),
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('.content figure figcaption').textContent"
+        ),
+        Value::from("稻田党课：党员和群众在田埂上听课（示意图）")
+    );
+    // Tab to the first thumbnail, Enter: the dialog shows its larger size.
+    eval(&tab, "document.querySelector('.gallery h2').setAttribute('tabindex', '-1'); document.querySelector('.gallery h2').focus(); 0");
+    tab.press_key("Tab").expect("tab");
+    assert_eq!(
+        eval(&tab, "document.activeElement.className"),
+        Value::from("gallery-link")
+    );
+    tab.press_key("Enter").expect("enter");
+    wait_for(
+        &tab,
+        "document.querySelector('dialog.lightbox[open]') !== null",
+        5,
+    );
+    assert_eq!(
+        eval(&tab, "document.activeElement.getAttribute('aria-label')"),
+        Value::from("关闭")
+    );
+    let shown = || {
+        eval(&tab, "decodeURI(document.querySelector('dialog.lightbox img').src.split('/').pop()) + ' | ' + document.querySelector('dialog.lightbox p').textContent")
+    };
+    assert_eq!(
+        shown(),
+        Value::from("合作社.png | 富硒稻米合作社的仓库，稻谷统一收购、统一销售　（1/3）")
+    );
+    tab.press_key("ArrowRight").expect("right");
+    assert_eq!(
+        shown(),
+        Value::from("党员联户.png | 党员联系农户，一户不落　（2/3）")
+    );
+    tab.press_key("ArrowLeft").expect("left");
+    tab.press_key("ArrowLeft").expect("left");
+    assert_eq!(shown(), Value::from("丰收.png | （3/3）"));
+    wait_for(
+        &tab,
+        "document.querySelector('dialog.lightbox img').complete && document.querySelector('dialog.lightbox img').naturalWidth > 0",
+        5,
+    );
+    let open_view = axe(&tab);
+    assert!(
+        open_view.is_empty(),
+        "axe-core, larger view open: {open_view:?}"
+    );
+    tab.press_key("Escape").expect("escape");
+    wait_for(
+        &tab,
+        "document.querySelector('dialog.lightbox[open]') === null",
+        5,
+    );
+    assert_eq!(
+        eval(&tab, "document.activeElement.className"),
+        Value::from("gallery-link"),
+        "the focus goes back to the thumbnail"
+    );
+    // The video: its metadata loads (a real H.264 file the browser reads).
+    wait_for(
+        &tab,
+        "document.querySelector('video').readyState >= 1 && document.querySelector('video').videoWidth > 0",
+        10,
+    );
+    let page = axe(&tab);
+    assert!(page.is_empty(), "axe-core: {page:?}");
+    assert!(console.errors().is_empty(), "{:?}", console.errors());
+}

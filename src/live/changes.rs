@@ -124,6 +124,8 @@ mod tests {
         assert_eq!(c("/elsewhere/content/a.md"), Ignore);
         assert_eq!(c("/site"), Ignore);
         assert_eq!(c("/site/README.md"), Ignore);
+        // the cache of resized photos (`load::images::CACHE_DIR`)
+        assert_eq!(c("/site/.zhanting/cache/images/0a1b-1600.jpg"), Ignore);
         assert_eq!(c("/site/content/sub/site.yaml"), Content);
         assert_eq!(c("/site/docs/site.yaml"), Ignore);
         assert_eq!(c("/site/../site/content/a.md"), Ignore);

@@ -7,6 +7,7 @@
 use crate::diag::{Diagnostic, M};
 use crate::load::config::{Config, Kind, PAGES_FOLDER};
 use crate::load::frontmatter::{self, FrontMatter, Located};
+use crate::load::images::{self, Picture};
 use crate::urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -35,6 +36,14 @@ pub struct Attachment {
     pub bytes: u64,
 }
 
+/// A photo of a page's 图集.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GalleryPhoto {
+    /// The original's output path, percent-encoded.
+    pub url: String,
+    pub caption: Option<String>,
+}
+
 /// One page of the site, before its Markdown is rendered.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -57,6 +66,13 @@ pub struct Page {
     pub attachments: Vec<Attachment>,
     pub cover: Option<String>,
     pub logo: Option<String>,
+    /// The 图集 (`gallery`), in the order written.
+    pub gallery: Vec<GalleryPhoto>,
+    /// The page's JPEG and PNG images inside `content/` (in its text, its
+    /// cover and its gallery) by the original's percent-encoded output
+    /// path, with the smaller sizes they are published in
+    /// ([`images::prepare`]).
+    pub pictures: BTreeMap<String, Picture>,
     /// Where each region, sector, speaker and tag value is written in the
     /// source file (line, col), for messages about taxonomy terms.
     pub term_at: Vec<(String, usize, usize)>,
@@ -91,6 +107,10 @@ pub struct Library {
 #[derive(Debug, Clone, Copy)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Make the smaller sizes of photos that the cache does not hold yet
+    /// ([`images::prepare`]); false for `check`, which writes nothing: the
+    /// sizes are then only worked out.
+    pub make_sizes: bool,
 }
 
 /// Files loaded by an earlier run, kept to be reused while unchanged.
@@ -296,11 +316,13 @@ pub fn load_with(
                 (f, c)
             })
             .collect();
-        reload(root, cache, config, &|i, _, c| {
+        reload(root, config, opts.make_sizes, cache, &|i, _, c| {
             fresh.contains(&i) || changed.affects(c)
         });
     } else {
-        reload(root, cache, config, &|_, _, c| changed.affects(c));
+        reload(root, config, opts.make_sizes, cache, &|_, _, c| {
+            changed.affects(c)
+        });
     }
     let mut lib = Library::default();
     let mut pages = Vec::with_capacity(cache.files.len());
@@ -326,8 +348,9 @@ pub fn load_with(
 /// Loads again, in parallel, the cached files for which `stale` holds.
 fn reload(
     root: &Path,
-    cache: &mut Cache,
     config: &Config,
+    make_sizes: bool,
+    cache: &mut Cache,
     stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync),
 ) {
     let todo: Vec<usize> = (0..cache.files.len())
@@ -341,7 +364,14 @@ fn reload(
         .map(|i| {
             let mut d = vec![];
             let mut reads = ReadSet::default();
-            let loaded = load_file(root, config, &cache.files[i].0, &mut reads, &mut d);
+            let loaded = load_file(
+                root,
+                config,
+                make_sizes,
+                &cache.files[i].0,
+                &mut reads,
+                &mut d,
+            );
             (
                 i,
                 Cached {
@@ -536,6 +566,7 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 fn load_file(
     root: &Path,
     config: &Config,
+    make_sizes: bool,
     f: &Found,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
@@ -569,7 +600,8 @@ fn load_file(
             kind,
             bundle,
         } => {
-            let mut page = load_page(root, &text, path, (section, *kind, *bundle), reads, diags)?;
+            let place = (section.as_str(), *kind, *bundle);
+            let mut page = load_page((root, make_sizes), &text, path, place, reads, diags)?;
             if page.meta.region.is_none() && page.kind != Kind::Page {
                 // site.yaml's default (the cache is valid for one site.yaml)
                 page.meta.region.clone_from(&config.region);
@@ -619,7 +651,7 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
 /// A page from its `text`; `(section, kind, bundle)` is what its place
 /// says of it.
 fn load_page(
-    root: &Path,
+    (root, make_sizes): (&Path, bool),
     text: &str,
     path: &Path,
     (section, kind, bundle): (&str, Kind, bool),
@@ -645,13 +677,15 @@ fn load_page(
         attachments: vec![],
         cover: None,
         logo: None,
+        gallery: vec![],
+        pictures: BTreeMap::new(),
         term_at: term_positions(&meta, s.yaml, s.yaml_line),
         title_line: title_line(s.yaml, s.yaml_line),
         text_key: crate::text::text_fingerprint(s.body),
         title_key: crate::text::fold_for_sameness(&meta.title),
         meta,
     };
-    let files_ok = attach_files(root, &mut page, bundle, reads, diags);
+    let files_ok = attach_files((root, make_sizes), &mut page, bundle, reads, diags);
     (files_ok && meta_ok && slug_ok).then_some(page)
 }
 
@@ -757,7 +791,7 @@ fn page_place(section: &str, kind: Kind, slug: &str) -> (String, String) {
 /// logo, attachments) through `reads`, filling them into `page`; false
 /// when one of them was refused or missing.
 fn attach_files(
-    root: &Path,
+    (root, make_sizes): (&Path, bool),
     page: &mut Page,
     bundle: bool,
     reads: &mut ReadSet,
@@ -783,24 +817,150 @@ fn attach_files(
     if bundle {
         files.bundle_assets();
     }
-    let cover = page
+    // Images to publish in smaller sizes: (source, output path, where written).
+    let mut shown: Vec<(PathBuf, String, usize, usize)> = vec![];
+    let cover = page.meta.cover.as_ref().and_then(|c| {
+        let (dest, local) = files.image("cover", c)?;
+        shown.push((local, dest.clone(), c.line, c.col));
+        Some(urls::encode_path(&dest))
+    });
+    let logo = page
         .meta
-        .cover
+        .logo
         .as_ref()
-        .and_then(|c| files.image("cover", c));
-    let logo = page.meta.logo.as_ref().and_then(|c| files.image("logo", c));
+        .and_then(|c| files.image("logo", c))
+        .map(|(dest, _)| urls::encode_path(&dest));
     let attachments = page
         .meta
         .attachments
         .iter()
         .filter_map(|a| files.attachment(a))
         .collect();
-    let (ok, assets) = (files.ok, files.assets);
+    let gallery = page
+        .meta
+        .gallery
+        .iter()
+        .filter_map(|item| {
+            let (dest, local) = files.image("gallery", &item.src)?;
+            shown.push((local, dest.clone(), item.src.line, item.src.col));
+            Some(GalleryPhoto {
+                url: urls::encode_path(&dest),
+                caption: item.caption.clone(),
+            })
+        })
+        .collect();
+    if bundle {
+        shown.extend(body_images(page, &files.assets, &folder));
+    }
+    let (ok, mut assets) = (files.ok, files.assets);
+    page.pictures = pictures(
+        (root, make_sizes),
+        &page.source,
+        shown,
+        reads,
+        diags,
+        &mut assets,
+    );
     page.cover = cover;
     page.logo = logo;
     page.attachments = attachments;
+    page.gallery = gallery;
     page.assets = assets;
     ok
+}
+
+/// The JPEG and PNG bundle files the body shows, with where each is
+/// written in the page's file.
+fn body_images(
+    page: &Page,
+    assets: &[Asset],
+    folder: &Path,
+) -> Vec<(PathBuf, String, usize, usize)> {
+    let mut out = vec![];
+    for (dest, offset) in images::body_images(&page.body) {
+        let decoded = percent_encoding::percent_decode_str(&dest).decode_utf8_lossy();
+        if decoded.contains(':') || decoded.starts_with(['/', '\\', '#']) {
+            continue;
+        }
+        let path = decoded.split(['#', '?']).next().unwrap_or("");
+        let Some(out_path) = normalize(&Path::new(&page.dir).join(path)) else {
+            continue;
+        };
+        let out_path = out_path.to_string_lossy().replace('\\', "/");
+        let Some(asset) = assets.iter().find(|a| a.dest == out_path) else {
+            continue;
+        };
+        let before = &page.body[..offset];
+        let line = page.body_line + before.matches('\n').count();
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let Some(local) = normalize(&folder.join(path)) else {
+            continue;
+        };
+        if images::is_raster(&out_path) && asset.source.ends_with(&local) {
+            out.push((local, out_path, line, col));
+        }
+    }
+    out
+}
+
+/// Each image of `shown` (a file inside `content/`) read through `reads`
+/// and published in its smaller sizes, which join `assets`; one that
+/// cannot be read as an image is a warning at the place it is written.
+fn pictures(
+    (root, make_sizes): (&Path, bool),
+    page: &Path,
+    mut shown: Vec<(PathBuf, String, usize, usize)>,
+    reads: &mut ReadSet,
+    diags: &mut Vec<Diagnostic>,
+    assets: &mut Vec<Asset>,
+) -> BTreeMap<String, Picture> {
+    shown.retain(|(local, dest, ..)| local.starts_with(CONTENT_DIR) && images::is_raster(dest));
+    let mut seen = std::collections::HashSet::new();
+    shown.retain(|(_, dest, ..)| seen.insert(dest.clone()));
+    for (local, ..) in &shown {
+        reads.note(Read::File(local.clone()));
+    }
+    // Each image is read where it is resized, so only as many are held
+    // at once as there are threads.
+    let made: Vec<_> = shown
+        .into_par_iter()
+        .map(|(local, dest, line, col)| {
+            let made = match std::fs::read(root.join(&local)) {
+                Ok(b) => images::prepare(root, &b, &dest, make_sizes),
+                Err(e) => Err(images::Problem(e.to_string())),
+            };
+            (made, local, dest, line, col)
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (made, local, dest, line, col) in made {
+        match made {
+            Ok(p) => {
+                for s in &p.sizes {
+                    if !assets.iter().any(|a| a.dest == s.dest) {
+                        assets.push(Asset {
+                            source: s.source.clone(),
+                            dest: s.dest.clone(),
+                        });
+                    }
+                }
+                out.insert(urls::encode_path(&dest), p);
+            }
+            Err(images::Problem(why)) => {
+                let file = crate::diag::display_path(&local);
+                diags.push(Diagnostic::warn(
+                    page,
+                    line,
+                    col,
+                    M::ImageUnreadable {
+                        file: &file,
+                        why: &why,
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The line of the `title:` key (the front matter's first line when none is
@@ -1057,7 +1217,9 @@ impl PageFiles<'_> {
         dest
     }
 
-    fn image(&mut self, field: &str, at: &Located<String>) -> Option<String> {
+    /// An image named in front matter: its output path (not encoded) and
+    /// its place relative to the site folder.
+    fn image(&mut self, field: &str, at: &Located<String>) -> Option<(String, PathBuf)> {
         match self.resolve(field, at)? {
             FileRef::External(_) => {
                 self.error(at, M::ImageIsWebAddress { field });
@@ -1081,7 +1243,7 @@ impl PageFiles<'_> {
                     );
                     return None;
                 }
-                Some(urls::encode_path(&self.publish(&p)))
+                Some((self.publish(&p), p))
             }
         }
     }

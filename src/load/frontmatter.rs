@@ -44,6 +44,7 @@ pub struct RawFrontMatter {
     secretary: Option<Value>,
     members: Option<Value>,
     highlights: Option<Value>,
+    gallery: Option<Value>,
     #[serde(flatten)]
     extra: BTreeMap<String, Value>,
 }
@@ -76,6 +77,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "secretary",
     "members",
     "highlights",
+    "gallery",
 ];
 
 /// The typed front matter of one page.
@@ -111,6 +113,8 @@ pub struct FrontMatter {
     pub secretary: Option<String>,
     pub members: Option<u32>,
     pub highlights: Vec<String>,
+    /// The photos of the page's 图集, in the order written.
+    pub gallery: Vec<GalleryItem>,
     /// Fields zhanting does not know, passed to templates as `extra`.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -122,6 +126,14 @@ pub struct Located<T> {
     pub value: T,
     pub line: usize,
     pub col: usize,
+}
+
+/// One photo of a `gallery`: `photo.jpg` or `{ src: photo.jpg, caption: 图注 }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GalleryItem {
+    /// The file, where its name is written.
+    pub src: Located<String>,
+    pub caption: Option<String>,
 }
 
 /// A page file split into its front matter and body.
@@ -241,6 +253,7 @@ pub fn resolve(
         secretary,
         members,
         highlights,
+        gallery,
         extra,
     } = raw;
 
@@ -274,6 +287,7 @@ pub fn resolve(
         secretary: r.text("secretary", secretary),
         members: r.count("members", members),
         highlights: r.whole_list("highlights", highlights),
+        gallery: r.gallery(gallery),
         extra: r.extra(extra),
         title: title.unwrap_or_default(),
         date,
@@ -620,6 +634,74 @@ impl Resolver<'_> {
             })
     }
 
+    /// `gallery`: a list whose items are file names or `{ src, caption }`
+    /// maps, each file located where its name is written.
+    fn gallery(&mut self, v: Option<Value>) -> Vec<GalleryItem> {
+        let key = "gallery";
+        let items = match v {
+            None | Some(Value::Null) => return vec![],
+            Some(Value::Sequence(seq)) => seq,
+            Some(v) if scalar_string(&v).is_some() => vec![v],
+            Some(_) => {
+                self.error(key, M::NotAList { key });
+                return vec![];
+            }
+        };
+        let (line, col) = self.at(key);
+        let mut from = (line, 0, 0);
+        let mut out = vec![];
+        for item in items {
+            let (src, caption) = match &item {
+                Value::Mapping(map) => {
+                    let field = |name: &str| map.get(Value::String(name.into()));
+                    let unknown = map.keys().find_map(|k| {
+                        let k = scalar_string(k).unwrap_or_default();
+                        (k != "src" && k != "caption").then_some(k)
+                    });
+                    if let Some(k) = unknown {
+                        self.error(key, M::GalleryItemField { field: &k });
+                        continue;
+                    }
+                    let src = field("src").and_then(scalar_string);
+                    let caption = match field("caption") {
+                        None | Some(Value::Null) => None,
+                        Some(c) => match scalar_string(c) {
+                            Some(c) => Some(c),
+                            None => {
+                                self.error(key, M::GalleryItemField { field: "caption" });
+                                continue;
+                            }
+                        },
+                    };
+                    (src, caption)
+                }
+                other => (scalar_string(other), None),
+            };
+            let Some(src) = src.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) else {
+                self.error(key, M::GalleryItemNoFile);
+                continue;
+            };
+            let (line, col) = match self.find_after(from, &src) {
+                Some((l, c, end)) => {
+                    from = (l, end, c - 1 + src.chars().count());
+                    (l, c)
+                }
+                None => (line, col),
+            };
+            out.push(GalleryItem {
+                src: Located {
+                    value: src,
+                    line,
+                    col,
+                },
+                caption: caption
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty()),
+            });
+        }
+        out
+    }
+
     fn boolean(&mut self, key: &str, v: Option<Value>) -> bool {
         match v {
             None | Some(Value::Null) => false,
@@ -956,6 +1038,37 @@ mod tests {
         let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\ntags: [关于进一步加强基层党组织建设、推动乡村振兴的实施意见, “学习、宣传、贯彻”, 不忘初心，牢记使命。]\n---\n");
         assert_eq!(fm.unwrap().tags.len(), 3, "{d:?}");
         assert_eq!(d, Vec::<String>::new());
+    }
+
+    #[test]
+    fn gallery_items_are_files_or_files_with_captions_where_written() {
+        let (fm, d) = run("---\ntitle: a\ndate: 2020-01-01\ngallery:\n  - 合影.jpg\n  - { src: 田间.jpg, caption: 稻田党课 }\n  - src: 丰收.png\n    caption: \"\"\n---\n");
+        assert!(d.is_empty(), "{d:?}");
+        let got: Vec<_> = fm
+            .unwrap()
+            .gallery
+            .into_iter()
+            .map(|g| (g.src.value, g.src.line, g.src.col, g.caption))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("合影.jpg".to_string(), 5, 5, None),
+                ("田间.jpg".to_string(), 6, 12, Some("稻田党课".to_string())),
+                ("丰收.png".to_string(), 7, 10, None),
+            ]
+        );
+        let (fm, d) = run(
+            "---\ntitle: a\ndate: 2020-01-01\ngallery:\n  - { caption: 无图 }\n  - [a.jpg]\n---\n",
+        );
+        assert!(fm.is_none());
+        assert_eq!(
+            d,
+            [
+                "content/cases/a.md:4:1: error: a `gallery` item names no photo file\n  hint: write `- photo.jpg` or `- { src: photo.jpg, caption: a caption }`",
+                "content/cases/a.md:4:1: error: a `gallery` item names no photo file\n  hint: write `- photo.jpg` or `- { src: photo.jpg, caption: a caption }`",
+            ]
+        );
     }
 
     #[test]

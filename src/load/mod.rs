@@ -8,5 +8,6 @@ pub mod content;
 pub(crate) mod date;
 pub mod frontmatter;
 pub mod furniture;
+pub mod images;
 pub(crate) mod svg;
 pub(crate) mod yamlpos;

@@ -13,8 +13,10 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 mod emphasis;
+mod media;
 mod rawhtml;
 
+pub use media::Img;
 pub use rawhtml::{Removed, RemovedHtml};
 
 use crate::text::is_han;
@@ -67,9 +69,21 @@ pub struct Rendered {
 /// `.md` (possibly with `#fragment`) to the href of that page; returning
 /// `None` leaves the link as written (the caller reports it from `links`).
 pub fn render(src: &str, opts: Options, resolve_link: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    render_with_pictures(src, opts, resolve_link, &|_| None)
+}
+
+/// [`render`], with `picture` telling the published sizes of an image by
+/// its destination as written (see [`media`]).
+pub fn render_with_pictures(
+    src: &str,
+    opts: Options,
+    resolve_link: &dyn Fn(&str) -> Option<String>,
+    picture: &dyn Fn(&str) -> Option<Img>,
+) -> Rendered {
     let events = parse(src);
     let joins = cjk_soft_breaks(&events);
     let mut renderer = Renderer::new(src, opts, resolve_link, events.len());
+    renderer.picture = picture;
     for ((event, range), join) in events.into_iter().zip(joins) {
         renderer.handle(event, range, join);
     }
@@ -102,6 +116,7 @@ fn parse_options() -> ParseOptions {
 struct Renderer<'a, 'r> {
     opts: Options,
     resolve_link: &'r dyn Fn(&str) -> Option<String>,
+    picture: &'r dyn Fn(&str) -> Option<Img>,
     out: Vec<Event<'a>>,
     plain: PlainText,
     toc: TocBuilder,
@@ -126,6 +141,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         Renderer {
             opts,
             resolve_link,
+            picture: &|_| None,
             out: Vec::with_capacity(capacity),
             plain: PlainText::default(),
             toc: TocBuilder::default(),
@@ -316,7 +332,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn finish(mut self) -> Rendered {
         self.end_block();
         let mut html = String::with_capacity(self.out.len() * 16);
-        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        let events = media::rewrite(self.out, self.picture);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         if self.has_raw_html && !self.opts.unsafe_html {
             html = sanitizer().clean(&html).to_string();
         }
@@ -619,7 +636,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 fn build_sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_tags(["input"])
+        .add_tags(["input", "figure", "figcaption", "video", "audio", "source"])
         .add_clean_content_tags([
             "iframe", "object", "embed", "noembed", "noframes", "template", "textarea", "select",
         ])
@@ -627,6 +644,13 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .set_tag_attribute_value("input", "type", "checkbox")
         .add_tag_attributes("div", ["id"])
+        .add_tag_attributes(
+            "img",
+            ["srcset", "sizes", "width", "height", "loading", "decoding"],
+        )
+        .add_tag_attributes("video", ["src", "controls", "preload", "width", "height"])
+        .add_tag_attributes("audio", ["src", "controls", "preload"])
+        .add_tag_attributes("source", ["src", "type"])
         .add_tag_attributes("th", ["style", "align"])
         .add_tag_attributes("td", ["style", "align"])
         .attribute_filter(keep_attribute)
@@ -642,11 +666,21 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
 
 /// Allows styles only for alignment (what pulldown-cmark writes in
 /// tables, and what a signature or 落款 needs), tidied to
-/// `text-align: right`; the `align` attribute likewise.
-fn keep_attribute<'u>(_element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
-    match attribute {
-        "style" => text_align(value).map(|a| Cow::Owned(format!("text-align: {a}"))),
-        "align" => ALIGNMENTS
+/// `text-align: right`; the `align` attribute likewise; and the image and
+/// player attributes only with the values [`media`] writes (every `srcset`
+/// address one a link may have).
+fn keep_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    let keep = |ok: bool| ok.then_some(Cow::Borrowed(value));
+    match (element, attribute) {
+        ("img", "loading") => keep(matches!(value, "lazy" | "eager")),
+        ("img", "decoding") => keep(matches!(value, "async" | "sync" | "auto")),
+        ("video" | "audio", "preload") => keep(matches!(value, "none" | "metadata" | "auto")),
+        ("img", "srcset") => keep(value.split(',').all(|c| {
+            let url = c.split_whitespace().next().unwrap_or("");
+            !url.contains(':') || url.starts_with("http://") || url.starts_with("https://")
+        })),
+        (_, "style") => text_align(value).map(|a| Cow::Owned(format!("text-align: {a}"))),
+        (_, "align") => ALIGNMENTS
             .iter()
             .find(|a| value.trim().eq_ignore_ascii_case(a))
             .map(|a| Cow::Borrowed(*a)),
@@ -1112,5 +1146,115 @@ mod tests {
                 .collect();
             assert_eq!(parse(src), plain, "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod media_tests {
+    use super::*;
+
+    fn md(src: &str) -> String {
+        render(src, Options::default(), &|_| None).html
+    }
+
+    #[test]
+    fn an_image_alone_with_alt_text_is_a_figure_with_that_caption() {
+        assert_eq!(
+            md("![村民议事会现场](议事会.jpg)\n"),
+            "<figure><img src=\"%E8%AE%AE%E4%BA%8B%E4%BC%9A.jpg\" alt=\"村民议事会现场\"><figcaption>村民议事会现场</figcaption></figure>\n"
+        );
+        // markup in the alt text is dropped, the title kept
+        assert_eq!(
+            md("![**支部**书记 & 党员](a.png \"合影\")"),
+            "<figure><img src=\"a.png\" alt=\"支部书记 &amp; 党员\" title=\"合影\"><figcaption>支部书记 &amp; 党员</figcaption></figure>\n"
+        );
+    }
+
+    #[test]
+    fn an_image_in_text_or_without_alt_text_stays_an_image() {
+        assert_eq!(
+            md("会场如图![会场](a.png)所示。"),
+            "<p>会场如图<img src=\"a.png\" alt=\"会场\" />所示。</p>\n"
+        );
+        assert_eq!(md("![](a.png)"), "<p><img src=\"a.png\" alt=\"\" /></p>\n");
+        assert_eq!(
+            md("![  ](a.png)"),
+            "<p><img src=\"a.png\" alt=\"  \" /></p>\n"
+        );
+        // linked: not alone
+        assert_eq!(
+            md("[![会场](a.png)](b.html)"),
+            "<p><a href=\"b.html\"><img src=\"a.png\" alt=\"会场\" /></a></p>\n"
+        );
+    }
+
+    #[test]
+    fn video_and_audio_files_become_players() {
+        assert_eq!(
+            md("![宣传片](宣传片.mp4)"),
+            "<figure><video controls preload=\"metadata\" src=\"%E5%AE%A3%E4%BC%A0%E7%89%87.mp4\"><a href=\"%E5%AE%A3%E4%BC%A0%E7%89%87.mp4\">下载视频：宣传片</a></video><figcaption>宣传片</figcaption></figure>\n"
+        );
+        assert_eq!(
+            md("![](v.WEBM)"),
+            "<p><video controls preload=\"metadata\" src=\"v.WEBM\"><a href=\"v.WEBM\">下载视频</a></video></p>\n"
+        );
+        assert_eq!(
+            md("![党课录音](ke.mp3)"),
+            "<figure><audio controls preload=\"metadata\" src=\"ke.mp3\"><a href=\"ke.mp3\">下载音频：党课录音</a></audio><figcaption>党课录音</figcaption></figure>\n"
+        );
+        assert_eq!(
+            md("请听![录音](a.m4a)。"),
+            "<p>请听<audio controls preload=\"metadata\" src=\"a.m4a\"><a href=\"a.m4a\">下载音频：录音</a></audio>。</p>\n"
+        );
+        // a dangerous address is neutralised before it is a player
+        assert_eq!(
+            md("![x](javascript:alert(1)//.mp4)"),
+            "<figure><img src=\"#\" alt=\"x\"><figcaption>x</figcaption></figure>\n"
+        );
+    }
+
+    #[test]
+    fn published_sizes_give_srcset_and_a_link_to_the_original() {
+        let img = |dest: &str| {
+            (dest == "p.jpg").then(|| Img {
+                src: "p.1600w.jpg".into(),
+                width: 1600,
+                height: 1200,
+                sizes: vec![("p.640w.jpg".into(), 640), ("p.1600w.jpg".into(), 1600)],
+                original: "p.jpg".into(),
+            })
+        };
+        let r = |src: &str| render_with_pictures(src, Options::default(), &|_| None, &img).html;
+        assert_eq!(
+            r("![支部活动](p.jpg)"),
+            "<figure><a href=\"p.jpg\"><img src=\"p.1600w.jpg\" srcset=\"p.640w.jpg 640w, p.1600w.jpg 1600w\" sizes=\"(max-width: 800px) 100vw, 760px\" width=\"1600\" height=\"1200\" alt=\"支部活动\" loading=\"lazy\" decoding=\"async\"></a><figcaption>支部活动</figcaption></figure>\n"
+        );
+        assert_eq!(
+            r("见![](p.jpg)"),
+            "<p>见<img src=\"p.1600w.jpg\" srcset=\"p.640w.jpg 640w, p.1600w.jpg 1600w\" sizes=\"(max-width: 800px) 100vw, 760px\" width=\"1600\" height=\"1200\" alt=\"\" loading=\"lazy\" decoding=\"async\"></p>\n"
+        );
+        // with raw HTML elsewhere the sanitiser keeps all of it
+        let with_raw = r("<b>粗</b>\n\n![支部活动](p.jpg)\n\n![宣传片](v.mp4)");
+        assert!(with_raw.contains("<figure><a href=\"p.jpg\"><img src=\"p.1600w.jpg\" srcset=\"p.640w.jpg 640w, p.1600w.jpg 1600w\" sizes=\"(max-width: 800px) 100vw, 760px\" width=\"1600\" height=\"1200\" alt=\"支部活动\" loading=\"lazy\" decoding=\"async\"></a><figcaption>支部活动</figcaption></figure>"), "{with_raw}");
+        assert!(with_raw.contains("<figure><video controls=\"\" preload=\"metadata\" src=\"v.mp4\"><a href=\"v.mp4\">下载视频：宣传片</a></video><figcaption>宣传片</figcaption></figure>"), "{with_raw}");
+    }
+
+    #[test]
+    fn raw_players_keep_only_safe_attributes() {
+        let html = md("<video src=\"javascript:alert(1)\" autoplay onplay=\"alert(2)\" controls></video>\n<img src=\"a.png\" srcset=\"javascript:alert(3) 1x, b.png 2x\" loading=\"x\" onload=\"alert(4)\">\n<audio src=\"a.mp3\" preload=\"evil\" onerror=\"alert(5)\"></audio>");
+        for bad in [
+            "javascript",
+            "autoplay",
+            "onplay",
+            "onload",
+            "onerror",
+            "srcset",
+            "loading",
+            "evil",
+        ] {
+            assert!(!html.contains(bad), "{bad} kept: {html}");
+        }
+        assert!(html.contains("<video controls=\"\"></video>"), "{html}");
+        assert!(html.contains("<audio src=\"a.mp3\"></audio>"), "{html}");
     }
 }

@@ -660,7 +660,8 @@ fn render_page<'u>(
             None => format!("{prefix}{url}"),
         })
     };
-    let rendered = markdown::render(&page.body, opts, &resolve);
+    let picture = |dest: &str| picture_of(page, dest);
+    let rendered = markdown::render_with_pictures(&page.body, opts, &resolve, &picture);
     let mut diags = removed_html(page, &rendered.removed);
     if rendered.char_count > LONG_PAGE_CHARS {
         diags.push(Diagnostic::warn(
@@ -756,6 +757,28 @@ fn removed_html(page: &Page, removed: &[markdown::Removed]) -> Vec<Diagnostic> {
             Diagnostic::warn(&page.source, line, r.col, message)
         })
         .collect()
+}
+
+/// How the page shows the image at `dest` (as written in its body), when
+/// it publishes it in smaller sizes; URLs relative to the page.
+fn picture_of(page: &Page, dest: &str) -> Option<markdown::Img> {
+    if page.pictures.is_empty() {
+        return None;
+    }
+    let path = local_path(dest)?;
+    let out = normalize(&Path::new(&page.dir).join(path.as_str()))?;
+    let p = page.pictures.get(&urls::encode_path(
+        &out.to_string_lossy().replace('\\', "/"),
+    ))?;
+    let here = |dest: &str| urls::encode_path(dest.strip_prefix(page.dir.as_str()).unwrap_or(dest));
+    let (main, width, height) = p.main();
+    Some(markdown::Img {
+        src: here(main),
+        width,
+        height,
+        sizes: p.srcset().into_iter().map(|(d, w)| (here(d), w)).collect(),
+        original: here(&p.original),
+    })
 }
 
 /// The path part of a link written relative to the page (`photos/a.png`,

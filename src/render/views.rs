@@ -123,6 +123,8 @@ pub(super) struct SummaryView<'a> {
     pub(super) tag_count: usize,
     pub(super) featured: bool,
     pub(super) cover: Option<&'a str>,
+    /// The cover as shown, with its published sizes.
+    pub(super) cover_image: Option<PhotoView<'a>>,
     pub(super) speaker_title: Option<&'a str>,
     pub(super) occasion: Option<&'a str>,
     pub(super) organization: Option<&'a str>,
@@ -133,6 +135,66 @@ pub(super) struct SummaryView<'a> {
     pub(super) brand: Option<&'a str>,
     pub(super) slogan: Option<&'a str>,
     pub(super) logo: Option<&'a str>,
+}
+
+/// An image as published: the original (`url`), the size shown on the
+/// page (`src`), a small one for thumbnails (`thumb`) and every size for
+/// `srcset` (empty when the original is small enough to be shown as it is;
+/// widths and heights 0 when the file could not be read as an image).
+#[derive(Serialize)]
+pub(super) struct PhotoView<'a> {
+    pub(super) url: &'a str,
+    pub(super) src: String,
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) thumb: String,
+    pub(super) thumb_width: u32,
+    pub(super) thumb_height: u32,
+    pub(super) sizes: Vec<SizeView>,
+    pub(super) caption: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SizeView {
+    pub(super) url: String,
+    pub(super) width: u32,
+}
+
+/// The image of page `p` published at `url` (encoded, from the site root).
+pub(super) fn photo_view<'a>(p: &'a Page, url: &'a str, caption: Option<&'a str>) -> PhotoView<'a> {
+    let Some(pic) = p.pictures.get(url) else {
+        return PhotoView {
+            url,
+            src: url.to_string(),
+            width: 0,
+            height: 0,
+            thumb: url.to_string(),
+            thumb_width: 0,
+            thumb_height: 0,
+            sizes: vec![],
+            caption,
+        };
+    };
+    let (main, width, height) = pic.main();
+    let (small, thumb_width, thumb_height) = pic.small();
+    PhotoView {
+        url,
+        src: encode_path(main),
+        width,
+        height,
+        thumb: encode_path(small),
+        thumb_width,
+        thumb_height,
+        sizes: pic
+            .srcset()
+            .into_iter()
+            .map(|(dest, width)| SizeView {
+                url: encode_path(dest),
+                width,
+            })
+            .collect(),
+        caption,
+    }
 }
 
 #[derive(Serialize)]
@@ -163,6 +225,8 @@ pub(super) struct PageView<'a> {
     pub(super) members: Option<u32>,
     pub(super) highlights: &'a [String],
     pub(super) attachments: Vec<AttachmentView<'a>>,
+    /// The 图集 (`gallery`).
+    pub(super) gallery: Vec<PhotoView<'a>>,
     pub(super) newer: Option<NeighbourView<'a>>,
     pub(super) older: Option<NeighbourView<'a>>,
     pub(super) extra: &'a std::collections::BTreeMap<String, Value>,
@@ -334,6 +398,7 @@ pub(super) fn summary_view<'a>(
         tag_count: m.tags.len(),
         featured: m.featured,
         cover: p.cover.as_deref(),
+        cover_image: p.cover.as_deref().map(|c| photo_view(p, c, None)),
         speaker_title: m.speaker_title.as_deref(),
         occasion: m.occasion.as_deref(),
         organization: m.organization.as_deref(),
@@ -387,6 +452,11 @@ pub(super) fn page_view<'a>(
                     .map(|(_, e)| e.to_uppercase())
                     .unwrap_or_default(),
             })
+            .collect(),
+        gallery: p
+            .gallery
+            .iter()
+            .map(|g| photo_view(p, &g.url, g.caption.as_deref()))
             .collect(),
         newer: neighbour(newer),
         older: neighbour(older),

@@ -166,11 +166,72 @@
     }
   }
 
+  // 图集: the larger size of a photo in a dialog, with the previous and
+  // next ones on buttons and the arrow keys; Esc or 关闭 closes it and
+  // gives the focus back to the thumbnail. Without <dialog> the links
+  // simply open the photos.
+  function gallery() {
+    var links = d.querySelectorAll(".gallery-link");
+    if (!links.length || typeof w.HTMLDialogElement !== "function") { return; }
+    var dlg = d.createElement("dialog"), img = d.createElement("img");
+    var cap = d.createElement("p"), orig = d.createElement("a"), at = 0, opener = null;
+    function button(label, text, go) {
+      var b = d.createElement("button");
+      b.type = "button"; b.className = "lightbox-" + label; b.textContent = text;
+      b.setAttribute("aria-label", { prev: "上一张", next: "下一张", close: "关闭" }[label]);
+      b.addEventListener("click", go, false);
+      return b;
+    }
+    function show(i) {
+      at = (i + links.length) % links.length;
+      var a = links[at], thumb = a.getElementsByTagName("img")[0];
+      var fig = a.parentNode.getElementsByTagName("figcaption")[0];
+      img.src = a.getAttribute("data-large") || a.href;
+      img.alt = thumb ? thumb.alt : "";
+      cap.textContent = (fig ? fig.textContent + "　" : "") + "（" + (at + 1) + "/" + links.length + "）";
+      orig.href = a.href;
+    }
+    dlg.className = "lightbox";
+    dlg.setAttribute("aria-label", "图集");
+    orig.textContent = "查看原图";
+    orig.className = "lightbox-original";
+    var close = button("close", "×", function () { dlg.close(); });
+    dlg.appendChild(close);
+    dlg.appendChild(img);
+    dlg.appendChild(cap);
+    if (links.length > 1) {
+      dlg.appendChild(button("prev", "‹", function () { show(at - 1); }));
+      dlg.appendChild(button("next", "›", function () { show(at + 1); }));
+    }
+    dlg.appendChild(orig);
+    d.body.appendChild(dlg);
+    dlg.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowLeft") { show(at - 1); ev.preventDefault(); }
+      if (ev.key === "ArrowRight") { show(at + 1); ev.preventDefault(); }
+    }, false);
+    // A click on the backdrop (outside the picture) closes.
+    dlg.addEventListener("click", function (ev) { if (ev.target === dlg) { dlg.close(); } }, false);
+    dlg.addEventListener("close", function () { if (opener) { opener.focus(); } }, false);
+    for (var i = 0; i < links.length; i++) {
+      links[i].addEventListener("click", (function (k) {
+        return function (ev) {
+          if (ev.button || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) { return; }
+          ev.preventDefault();
+          opener = links[k];
+          show(k);
+          dlg.showModal();
+          close.focus();
+        };
+      })(i), false);
+    }
+  }
+
   function ready() {
     apply();
     setupSpeech();
     scrollables();
     if (w.addEventListener) { w.addEventListener("resize", scrollables, false); }
+    gallery();
     d.addEventListener("click", onClick, false);
     // The printed page shows its full address.
     var spans = d.querySelectorAll("[data-page-url]");
