@@ -981,7 +981,7 @@ fn removed_html_is_a_warning_and_alignment_is_kept() {
         "---\ntitle: 从网页粘贴的一篇\ndate: 2022-06-01\n---\n\
          第一段，<font color=\"red\">红色的字</font>照常显示。\n\
          \n\
-         <video src=\"片.mp4\" controls></video>\n\
+         <iframe src=\"https://example.cn/片\"></iframe>\n\
          \n\
          <p style=\"color: blue; text-indent: 2em\">蓝色缩进的段落。</p>\n\
          \n\
@@ -1008,7 +1008,7 @@ fn removed_html_is_a_warning_and_alignment_is_kept() {
         pasted,
         [
             "content/cases/pasted.md:5:5: warning: 网页标签 <font> 不能用，已从页面中删除\n",
-            "content/cases/pasted.md:7:1: warning: 网页标签 <video> 不能用，已从页面中删除\n",
+            "content/cases/pasted.md:7:1: warning: 网页标签 <iframe> 不能用，已从页面中删除\n",
             "content/cases/pasted.md:9:1: warning: <p> 的 style=\"color: blue; text-indent: 2em\" 不能用，已删除\n",
             "content/cases/pasted.md:11:1: warning: 链接地址 `javascript:alert(1)` 不安全，已改为无效链接\n",
         ],
@@ -1016,7 +1016,7 @@ fn removed_html_is_a_warning_and_alignment_is_kept() {
     );
     for hint in [
         "content/cases/pasted.md:5:5: warning: 网页标签 <font> 不能用，已从页面中删除\n  提示：字体、颜色、字号不随网页保留；要强调请用 **粗体**，标题请用 # 开头的行\n",
-        "content/cases/pasted.md:7:1: warning: 网页标签 <video> 不能用，已从页面中删除\n  提示：视频、音频请写成 `![说明](宣传片.mp4)`，文件放在页面旁边\n",
+        "content/cases/pasted.md:7:1: warning: 网页标签 <iframe> 不能用，已从页面中删除\n  提示：为了安全，页面里不能嵌入脚本、样式表、表单或其他网页（连同其中的内容一起删除）；如确有需要，由管理员在 site.yaml 中设 `unsafe_html: true`\n",
         "  提示：样式（颜色、字号、字体、缩进）不保留，只保留对齐；居中或右对齐（如落款）请写 `<div align=\"right\">`，空一行写正文，再空一行写 `</div>`\n",
     ] {
         assert!(err.contains(hint), "{hint}\n{err}");
@@ -1037,7 +1037,7 @@ fn removed_html_is_a_warning_and_alignment_is_kept() {
     ] {
         assert!(page.contains(kept), "{kept}\n{page}");
     }
-    for gone in ["<font", "<video", "color: blue", "javascript:"] {
+    for gone in ["<font", "<iframe", "color: blue", "javascript:"] {
         assert!(!page.contains(gone), "{gone}");
     }
 }
