@@ -4,14 +4,18 @@
 #   zhanting_VERSION_amd64.deb         for Debian, 统信UOS, 麒麟 on x86-64
 #   zhanting_VERSION_arm64.deb         the same on ARM64 (鲲鹏, 飞腾)
 #   zhanting-VERSION-linux-{x86_64,aarch64}   the bare binaries
-# Installs the cross compilers (Debian's gcc-mingw-w64, gcc-aarch64-linux-gnu)
-# and the Rust targets when missing. `TARGETS=...` builds only some of them.
+# Installs the cross compilers (Debian's gcc-mingw-w64, gcc-aarch64-linux-gnu),
+# the Rust targets and, for the Linux builds, zig (PyPI's ziglang) with
+# cargo-zigbuild when missing. The Linux binaries are linked against glibc
+# 2.17 (GLIBC=…), so they run on 统信UOS 20 and 麒麟 V10 (glibc 2.28) as on
+# newer systems. `TARGETS=...` builds only some of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TARGETS=${TARGETS:-"x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-pc-windows-gnu"}
 VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n 1)
 DIST=${DIST:-dist}
+GLIBC=${GLIBC:-2.17}
 mkdir -p "$DIST"
 
 apt_install() {
@@ -22,6 +26,12 @@ apt_install() {
     fi
 }
 
+case $TARGETS in
+*linux*)
+    python3 -m ziglang version >/dev/null 2>&1 || python3 -m pip install --quiet ziglang
+    command -v cargo-zigbuild >/dev/null || cargo install --locked --quiet cargo-zigbuild ;;
+esac
+
 for t in $TARGETS; do
     case $t in
     x86_64-pc-windows-gnu)
@@ -30,8 +40,14 @@ for t in $TARGETS; do
         command -v aarch64-linux-gnu-gcc >/dev/null || apt_install gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
     esac
     rustup target list --installed | grep -qx "$t" || rustup target add "$t"
-    echo "== cargo build --profile dist --target $t"
-    cargo build --locked --profile dist --target "$t"
+    case $t in
+    *linux*)
+        echo "== cargo zigbuild --profile dist --target $t.$GLIBC"
+        cargo zigbuild --locked --profile dist --target "$t.$GLIBC" ;;
+    *)
+        echo "== cargo build --profile dist --target $t"
+        cargo build --locked --profile dist --target "$t" ;;
+    esac
     bin=target/$t/dist/zhanting
     case $t in
     x86_64-pc-windows-gnu)
