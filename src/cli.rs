@@ -621,10 +621,8 @@ fn cmd_check(root: &Path, lang: Lang) -> i32 {
         &output::Discard,
     ) {
         Ok(mut b) => {
-            if let Ok(cfg) = crate::load::config::load(root) {
-                b.diagnostics
-                    .extend(crate::load::config::base_url_note(root, &cfg));
-            }
+            b.diagnostics
+                .extend(crate::load::config::base_url_note(root));
             print_diagnostics(&b.diagnostics, lang);
             println!(
                 "{}",

@@ -22,17 +22,6 @@ fn seeds() -> PathBuf {
     dir
 }
 
-/// A new site with no content pages.
-fn empty_site(tmp: &Path) -> PathBuf {
-    let root = tmp.join("site");
-    let (code, out, err) = run(&["init", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{out}{err}");
-    for s in ["speeches", "cases", "brands"] {
-        std::fs::remove_dir_all(root.join("content").join(s)).unwrap();
-    }
-    root
-}
-
 fn import(root: &Path, args: &[&str]) -> String {
     let mut a = vec!["import", "--root", root.to_str().unwrap()];
     a.extend_from_slice(args);

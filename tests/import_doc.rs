@@ -20,17 +20,6 @@ fn doc_fixture(name: &str) -> PathBuf {
     fixture("doc").join(name)
 }
 
-/// A new site with no content pages.
-fn empty_site(tmp: &Path) -> PathBuf {
-    let root = tmp.join("site");
-    let (code, out, err) = run(&["init", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{out}{err}");
-    for s in ["speeches", "cases", "brands"] {
-        std::fs::remove_dir_all(root.join("content").join(s)).unwrap();
-    }
-    root
-}
-
 /// Runs zhanting with `PATH` set to `path` only, and the variables `env`;
 /// returns (exit code, stdout, stderr).
 fn run_with(path: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {

@@ -182,16 +182,16 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
 
 /// A warning when `base_url` names no host (`/`, `/dangjian/`): the
 /// sitemap and the feed then hold paths, not the full addresses search
-/// engines and feed readers need. Only `check` gives it: a preview or a
+/// engines and feed readers need (`None` too when site.yaml cannot be
+/// read, which the build reports). Only `check` gives it: a preview or a
 /// site opened from disk works without one.
-pub fn base_url_note(root: &Path, config: &Config) -> Option<Diagnostic> {
+pub fn base_url_note(root: &Path) -> Option<Diagnostic> {
+    let bytes = std::fs::read(root.join(FILE_NAME)).ok()?;
+    let text = crate::text::decode_text(&bytes).ok()?;
+    let config = parse(&text, Path::new(FILE_NAME)).ok()?;
     if config.base_url.contains("://") {
         return None;
     }
-    let text = std::fs::read(root.join(FILE_NAME))
-        .ok()
-        .and_then(|b| crate::text::decode_text(&b).ok())
-        .unwrap_or_default();
     let line = line_of(&text, "base_url:");
     let col = text
         .lines()

@@ -24,6 +24,18 @@ pub fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// A new site made by `zhanting init` in `tmp/site`, with no content pages
+/// (the sample's speeches, cases and brands removed).
+pub fn empty_site(tmp: &Path) -> PathBuf {
+    let root = tmp.join("site");
+    let (code, out, err) = run(&["init", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    for s in ["speeches", "cases", "brands"] {
+        std::fs::remove_dir_all(root.join("content").join(s)).unwrap();
+    }
+    root
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.expect("walk fixture");

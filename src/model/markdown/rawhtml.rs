@@ -109,7 +109,7 @@ fn removed_from_tag(name: &str, attrs: &[(String, String)], tag: &str) -> Vec<Re
         let same = kept
             .iter()
             .find(|(k, _)| k == key)
-            .is_some_and(|(_, v)| same_value(key, value, v));
+            .is_some_and(|(_, v)| same_value(value, v));
         if !same {
             removed.push(RemovedHtml::Attribute {
                 element: name.to_string(),
@@ -123,7 +123,7 @@ fn removed_from_tag(name: &str, attrs: &[(String, String)], tag: &str) -> Vec<Re
 
 /// An attribute value kept as written, give or take the sanitiser's own
 /// spelling (entities, and the tidied `text-align` of a style).
-fn same_value(key: &str, written: &str, kept: &str) -> bool {
+fn same_value(written: &str, kept: &str) -> bool {
     let tidy = |s: &str| -> String {
         s.replace("&amp;", "&")
             .replace("&quot;", "\"")
@@ -132,11 +132,7 @@ fn same_value(key: &str, written: &str, kept: &str) -> bool {
             .collect::<String>()
             .to_ascii_lowercase()
     };
-    if key == "style" {
-        tidy(written) == tidy(kept)
-    } else {
-        tidy(written) == tidy(kept) || written == kept
-    }
+    tidy(written) == tidy(kept)
 }
 
 /// Finds what the sanitiser removes from the raw HTML `html`, as byte
