@@ -130,7 +130,7 @@ for (const q of queries) {
   const p = await pf.search(q);
   const pr = await Promise.all(p.results.slice(0, 10).map(r => r.data()));
   const t2 = performance.now();
-  out.push({ q, zhanting: z.results.map(r => r.url), zt: z.total, zms: t1 - t0,
+  out.push({ q, zhanting: z.results.map(r => r.url), zt: z.total, zexact: z.exact !== false, zms: t1 - t0,
              pagefind: pr.map(r => r.url), pt: p.results.length, pms: t2 - t1 });
 }
 await fetch('/result', { method: 'POST', body: JSON.stringify(out) });
@@ -233,6 +233,16 @@ def main():
     zms = sorted(r["zms"] for r in rows)
     pms = sorted(r["pms"] for r in rows)
     print(f"median query time in the browser (ms): zhanting {zms[len(zms) // 2]:.1f}, pagefind {pms[len(pms) // 2]:.1f}")
+    # The total: exact when every candidate was checked (it must then equal
+    # the relevant count), else the most there can be (never below it).
+    exact = [r for r in rows if r["zexact"]]
+    equal = sum(1 for r in exact if r["zt"] == len(truth[r["q"]]))
+    upper = [r for r in rows if not r["zexact"]]
+    above = sum(1 for r in upper if r["zt"] >= len(truth[r["q"]]))
+    wrong = sum(1 for r in rows for u in r["zhanting"] if page_key(u) not in truth[r["q"]])
+    print(f"zhanting totals: {equal} of {len(exact)} exact totals equal the relevant count; "
+          f"{above} of {len(upper)} 'at most' totals are not below it; "
+          f"results without the query's terms: {wrong}")
     with open(os.path.join(WORK, "quality-results.json"), "w", encoding="utf-8") as f:
         json.dump({"rows": rows, "truth": {q: sorted(v) for q, v in truth.items()}}, f, ensure_ascii=False, indent=1)
     for r in rows:

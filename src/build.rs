@@ -30,7 +30,7 @@ pub struct BuildOptions {
 }
 
 /// Markdown bytes above which a one-off build stops holding rendered bodies.
-pub const HOLD_BODIES_BELOW: u64 = 256 << 20;
+pub const HOLD_BODIES_BELOW: u64 = 32 << 20;
 
 /// What a successful build made (its files went to the sink).
 pub struct Built {
@@ -183,10 +183,7 @@ fn run(
         Ok(n) => n,
         Err(e) => return Err(failed(diags, e)),
     };
-    match search::index_site(&site, memo.search.take(), keep, previous, &counted) {
-        Ok(index) => memo.search = index,
-        Err(e) => return Err(failed(diags, [e])),
-    }
+    memo.search = search::index_site(&site, memo.search.take(), keep, previous, &counted);
     clock.lap("search index");
     if keep {
         memo.theme = Some(theme);
@@ -296,9 +293,6 @@ impl Sink for Counted<'_> {
     }
     fn remove(&self, path: &str) {
         self.sink.remove(path);
-    }
-    fn scratch(&self) -> Option<&Path> {
-        self.sink.scratch()
     }
 }
 

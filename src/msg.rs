@@ -186,9 +186,6 @@ pub enum M<'a> {
     CannotReadFile {
         error: &'a str,
     },
-    CannotWriteScratch {
-        error: &'a str,
-    },
     NotASection {
         section: &'a str,
     },
@@ -632,10 +629,6 @@ impl M<'_> {
             ),
             TemplateError { message } => (m(format!("模板错误：{message}"), format!("template error: {message}")), None),
             CannotReadFile { error } => (m(format!("无法读取这个文件：{error}"), format!("cannot read the file: {error}")), None),
-            CannotWriteScratch { error } => (
-                m(format!("无法在这个文件夹里写入建搜索索引用的临时文件：{error}"), format!("cannot write the search index's temporary files in this folder: {error}")),
-                Some(m("检查磁盘是否已满、这个文件夹能否写入，然后重新生成", "check that the disk is not full and the folder is writable, then build again")),
-            ),
             NotASection { section } => (
                 m(format!("`content/{section}` 不是栏目，这个文件不会发布"), format!("`content/{section}` is not a section, so this file is left out")),
                 Some(m(

@@ -110,6 +110,17 @@ fn search_api_finds_exact_runs_ranks_and_filters() {
         titles(&search(&tab, "坪", "{}")),
         ["文建明工作法的实践与启示"]
     );
+    // punctuation inside a term is matched as typed, in that order;
+    // only spaces separate words
+    let r = search(&tab, "支部+协会", "{}");
+    assert_eq!(titles(&r), ["在校地共建推进会上的讲话"], "{r}");
+    let r = search(&tab, "1+1", "{}");
+    assert_eq!(titles(&r), ["在校地共建推进会上的讲话"], "{r}");
+    let snip = r["results"][0]["snippet"].as_str().unwrap_or_default();
+    assert!(snip.contains("<mark>1+1</mark>"), "{snip}");
+    assert_eq!(search(&tab, "支部，协会", "{}")["total"], 0);
+    // both words apart: two pages
+    assert_eq!(search(&tab, "支部 协会", "{}")["total"], 2);
     // spaces: AND
     assert_eq!(
         titles(&search(&tab, "陈仓区 文建明", "{}")),
@@ -246,14 +257,14 @@ fn search_page_under_sub_path() {
     let opts = eval(&tab, "Array.from(document.querySelector('.search-filters select[name=region]').options).map(o => o.value).join('|')");
     assert_eq!(
         opts,
-        "|四川省攀枝花市仁和区|甘肃省兰州市城关区|陕西省宝鸡市陈仓区"
+        "|四川省攀枝花市仁和区|甘肃省兰州市城关区|陕西省宝鸡市渭滨区|陕西省宝鸡市陈仓区"
     );
     let years = eval(&tab, "Array.from(document.querySelector('select[name=year]').options).map(o => o.value).join('|')");
     assert_eq!(years, "|2021|2020|2019|2018|2016|2013");
     eval(&tab, "document.getElementById('search-q').value = '支部'; const s = document.querySelector('select[name=kind]'); s.value = 'speech'; s.dispatchEvent(new Event('change')); 1");
     wait_for(
         &tab,
-        "document.getElementById('search-status').dataset.total === '2'",
+        "document.getElementById('search-status').dataset.total === '3'",
         10,
     );
     assert!(eval(&tab, "location.search")
@@ -354,4 +365,99 @@ fn search_page_at_root_and_from_disk() {
     let page = read(&out.join("search/index.html"));
     assert!(page.contains(r#"<script src="../assets/search.js" charset="utf-8"></script>"#));
     assert!(Path::new(&out.join("search/meta.js")).exists());
+}
+
+/// 40 cases hold both pairs of 基层党建 (基层 and 党建); only the 20 with an
+/// even number hold the phrase, and so does the sample's page about the site. The index keeps no positions: the candidates
+/// are checked against their own text while results are wanted, the total
+/// is "at most" until every candidate is checked, and no page without the
+/// phrase is ever shown.
+#[test]
+fn candidates_are_checked_against_their_text_page_by_page() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = empty_site(tmp.path());
+    let cases = root.join("content/cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    for i in 0..40 {
+        let body = if i % 2 == 0 {
+            format!("第{i}号：抓好基层党建，基层组织有力。")
+        } else {
+            format!("第{i}号：基层党组织健全，党建工作扎实。")
+        };
+        std::fs::write(
+            cases.join(format!("c{i:02}.md")),
+            format!(
+                "---\ntitle: 案例{i:02}\ndate: 2022-03-{:02}\n---\n{body}\n",
+                1 + i % 28
+            ),
+        )
+        .unwrap();
+    }
+    build(&root, &[]);
+    let out = root.join("output");
+    let server = StaticServer::start(&out, "/");
+    let browser = launch();
+    let tab = browser.new_tab().expect("tab");
+    let console = watch_console(&tab);
+    open(&tab, &server.url("/search/index.html"));
+    wait_for(
+        &tab,
+        "window.zhanting && typeof window.zhanting.search === 'function'",
+        10,
+    );
+    let even = |r: &Value| {
+        titles(r).iter().all(|t| {
+            let n: u32 = t.trim_start_matches("案例").parse().unwrap_or(0);
+            n.is_multiple_of(2)
+        })
+    };
+    let first = search(&tab, "基层党建", "{limit: 10}");
+    assert_eq!(first["results"].as_array().unwrap().len(), 10, "{first}");
+    assert!(even(&first), "{first}");
+    // not every candidate checked: the most there can be
+    assert_eq!(first["exact"], false, "{first}");
+    let total = first["total"].as_u64().unwrap();
+    assert!((21..=41).contains(&total), "{first}");
+    let second = search(&tab, "基层党建", "{limit: 10, offset: 10}");
+    assert_eq!(second["results"].as_array().unwrap().len(), 10, "{second}");
+    assert!(even(&second), "{second}");
+    let mut seen: Vec<String> = titles(&first);
+    seen.extend(titles(&second));
+    let third = search(&tab, "基层党建", "{limit: 10, offset: 20}");
+    assert!(even(&third), "{third}");
+    seen.extend(titles(&third));
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 21, "{seen:?}");
+    assert!(seen.contains(&"关于本平台".to_string()), "{seen:?}");
+    // nothing after the 21st: now every candidate is checked
+    assert_eq!(third["results"].as_array().unwrap().len(), 1, "{third}");
+    assert_eq!(third["total"], 21, "{third}");
+    assert_eq!(third["exact"], true, "{third}");
+    // the pairs alone are exact at once
+    let r = search(&tab, "党建", "{kind: 'case', limit: 5}");
+    assert_eq!(
+        (r["total"].as_u64(), r["exact"].as_bool()),
+        (Some(40), Some(true))
+    );
+    // the search page says "about" while it cannot know yet
+    open(
+        &tab,
+        &server.url("/search/index.html?q=%E5%9F%BA%E5%B1%82%E5%85%9A%E5%BB%BA"),
+    );
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#search-results li.search-result').length === 10",
+        10,
+    );
+    let status = eval(&tab, "document.getElementById('search-status').textContent");
+    assert_eq!(
+        status,
+        Value::from(format!("共找到约 {total} 条结果（“基层党建”）"))
+    );
+    assert!(
+        own_errors(&console).is_empty(),
+        "{:?}",
+        own_errors(&console)
+    );
 }

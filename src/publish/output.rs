@@ -179,11 +179,6 @@ pub trait Sink: Sync {
             self.put(path, file);
         }
     }
-
-    /// A folder for temporary files on the output's disk, if the sink has one.
-    fn scratch(&self) -> Option<&Path> {
-        None
-    }
 }
 
 /// Keeps every file in memory: starting empty, or ([`Collect::on`]) from the
@@ -239,7 +234,6 @@ pub struct Staging {
     dir: PathBuf,
     dest: PathBuf,
     reuse: Option<PathBuf>,
-    scratch: PathBuf,
     /// The first failure; later files are not written.
     error: std::sync::Mutex<Option<anyhow::Error>>,
     committed: bool,
@@ -260,7 +254,6 @@ impl Staging {
         std::fs::create_dir_all(&dir).with_context(|| Io::Create.at(dir.display()))?;
         std::fs::write(dir.join(MARKER), b"").with_context(|| Io::WriteIn.at(dir.display()))?;
         Ok(Staging {
-            scratch: dir.join(".scratch"),
             reuse: dest.is_dir().then(|| dest.to_path_buf()),
             dest: dest.to_path_buf(),
             dir,
@@ -303,7 +296,6 @@ impl Staging {
         if let Some(e) = error {
             return Err(e);
         }
-        remove_if_exists(&self.scratch)?;
         // On power loss, a renamed folder must not hold files whose data never
         // reached the disk: flush everything before the swap, and the swap itself.
         flush(&self.dir);
@@ -334,10 +326,6 @@ impl Sink for Staging {
 
     fn put_all(&self, files: Vec<(String, OutFile)>) {
         files.into_par_iter().for_each(|(p, f)| self.put(p, f));
-    }
-
-    fn scratch(&self) -> Option<&Path> {
-        Some(&self.scratch)
     }
 }
 

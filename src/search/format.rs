@@ -10,21 +10,11 @@ use super::{id_space, SearchIndex, BODY_START, META_START};
 const KIND_ORDER: [&str; 4] = ["speech", "case", "brand", "page"];
 
 impl Doc {
-    /// The file of part `k` of the page's body, if it has that part.
-    pub(super) fn part_file(&self, id: u32, k: usize) -> Option<Vec<u8>> {
-        let (text, _) = self.parts.get(k)?;
-        Some(script(
-            &format!("b/{id}-{k}"),
-            &serde_json::Value::from(text.as_str()).to_string(),
-        ))
-    }
-
-    /// The page's own file: its fields and where its body parts start.
+    /// The page's own file: its fields and its body text (for the snippet).
     pub(super) fn file(&self, id: u32) -> Vec<u8> {
         let v = serde_json::json!({
             "u": self.url, "t": self.title, "k": self.kind, "d": self.date,
-            "r": self.region, "s": self.sector, "m": self.meta,
-            "p": self.parts.iter().map(|(_, u)| u).collect::<Vec<_>>(),
+            "r": self.region, "s": self.sector, "m": self.meta, "b": self.body,
         });
         script(&format!("d/{id}"), &v.to_string())
     }
@@ -50,35 +40,125 @@ fn date_num(iso: &str) -> u64 {
     }
 }
 
-/// One page's entry in a key's postings after its id, each number after a
-/// comma (see [`tail_values`]).
-pub(super) fn encode_tail(s: &mut String, ps: &[u32], unigram: bool) {
-    let mut buf = itoa::Buffer::new();
-    for v in tail_values(ps, unigram) {
-        s.push(',');
-        s.push_str(buf.format(v));
+/// Appends one page's entry to a key's postings: page `id` after page
+/// `prev` (none: the first), with [`tail_value`] `tail`, as one number
+/// `(Δid − 1) · 16 + tail` when the tail is below 15, else that number with
+/// 15 and then `tail − 15`. Δid counts from the page before, the first
+/// from −1, so it is never 0; most entries of a common key fit one
+/// character.
+pub(super) fn push_posting(s: &mut String, prev: Option<u32>, id: u32, tail: u32) {
+    let gap = prev.map_or(id, |p| id - p - 1);
+    push_num(s, gap << 4 | tail.min(15));
+    if tail >= 15 {
+        push_num(s, tail - 15);
     }
 }
 
-/// The numbers of one page's entry in a key's postings after its id:
-/// `body count, flags` for a unigram, `count, Δpos…` for a bigram.
-pub(super) fn tail_values(ps: &[u32], unigram: bool) -> impl Iterator<Item = u32> + '_ {
-    let (head, n) = if unigram {
-        let body = ps.iter().filter(|&&p| p >= BODY_START).count() as u32;
-        let flags = u32::from(ps.iter().any(|&p| p < META_START))
-            | u32::from(ps.iter().any(|&p| (META_START..BODY_START).contains(&p))) << 1;
-        ([body, flags], 2)
+/// The entries of a key's postings as [`push_posting`] writes them: (id,
+/// tail), ids ascending; `None` when the numbers do not make entries.
+pub(super) fn read_postings(nums: &[u32]) -> Option<Vec<(u32, u32)>> {
+    let mut out = Vec::new();
+    let (mut at, mut id) = (0, None::<u32>);
+    while at < nums.len() {
+        let n = nums[at];
+        at += 1;
+        let gap = n >> 4;
+        let next = match id {
+            None => gap,
+            Some(p) => p.checked_add(gap)?.checked_add(1)?,
+        };
+        let tail = match n & 15 {
+            15 => {
+                at += 1;
+                15u32.checked_add(*nums.get(at - 1)?)?
+            }
+            t => t,
+        };
+        out.push((next, tail));
+        id = Some(next);
+    }
+    Some(out)
+}
+
+/// Appends `v` in base-64 digits ([`B64`]), five bits a digit, least
+/// significant first; a digit from 32 up says another follows. Numbers
+/// below 32 take one character, below 1024 two, below 32,768 three.
+pub(super) fn push_num(s: &mut String, mut v: u32) {
+    while v >= 32 {
+        s.push(char::from(B64[(32 + (v & 31)) as usize]));
+        v >>= 5;
+    }
+    s.push(char::from(B64[v as usize]));
+}
+
+/// The numbers of a list written by [`push_num`]; `None` when it holds
+/// anything else or ends inside a number.
+pub(super) fn read_nums(s: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::with_capacity(s.len());
+    let (mut v, mut shift) = (0u64, 0u32);
+    for b in s.bytes() {
+        let d = u64::from(B64_VALUE[usize::from(b)]);
+        if d >= 64 || shift > 30 {
+            return None;
+        }
+        v |= (d & 31) << shift;
+        if d < 32 {
+            out.push(u32::try_from(v).ok()?);
+            (v, shift) = (0, 0);
+        } else {
+            shift += 5;
+        }
+    }
+    (shift == 0).then_some(out)
+}
+
+/// Appends `"key":"list"` to a shard's object (after a comma unless it is
+/// the first entry). A key is units joined by a space; a unit may be a
+/// quotation mark or a backslash, escaped as JSON wants.
+pub(super) fn push_entry(s: &mut String, key: &str, list: &str) {
+    if !s.ends_with('{') {
+        s.push(',');
+    }
+    s.push('"');
+    for c in key.chars() {
+        if matches!(c, '"' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push_str("\":\"");
+    s.push_str(list);
+    s.push('"');
+}
+
+/// The value of each byte as a base-64 digit, 255 for any other byte.
+const B64_VALUE: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[B64[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The number of one page's entry in a key's postings after its id, from
+/// the positions where the key occurs on the page: `body count · 4 +
+/// flags`, flags 1 = in the title, 2 = in the metadata. No positions: the
+/// client checks a longer phrase against the page's own text.
+pub(super) fn tail_value(ps: &[u32]) -> u32 {
+    ps.iter().fold(0, |t, &p| tail_add(t, p))
+}
+
+/// [`tail_value`] with one more position `p`.
+pub(super) fn tail_add(tail: u32, p: u32) -> u32 {
+    if p >= BODY_START {
+        tail.saturating_add(4)
+    } else if p >= META_START {
+        tail | 2
     } else {
-        ([ps.len() as u32, 0], 1)
-    };
-    let deltas = ps.iter().scan(0, |prev, &p| {
-        let d = p - *prev;
-        *prev = p;
-        Some(d)
-    });
-    head.into_iter()
-        .take(n)
-        .chain(deltas.take(if unigram { 0 } else { ps.len() }))
+        tail | 1
+    }
 }
 
 /// What the meta file lists: kinds, regions and sectors, and one row per

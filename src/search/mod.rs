@@ -4,17 +4,19 @@
 //! # Tokenisation (see `tokenize.rs`)
 //! Text is NFKC-normalised and lower-cased per character; each Chinese (or
 //! other non-ASCII alphanumeric) character is one *unit*, each run of ASCII
-//! letters/digits is one unit, everything else separates. The index holds,
-//! with positions, every unit (unigram) and every pair of adjacent units
-//! (bigram). A query term of n units is answered from bigram postings only
-//! (n ≥ 2; a covering subset: offsets 0, 2, 4 … and n−2) by checking that
-//! the positions line up — which gives exact substring semantics: every run
-//! of characters that occurs in a page finds it, characters that only occur
-//! scattered do not, names and rare terms need no dictionary. One-unit terms
-//! use unigram postings. A dictionary segmenter (jieba) was not used: it
-//! cannot find a name it splits differently from the reader, and the
-//! bigram-with-positions scheme has no misses by construction
-//! (BENCHMARKS.md has the figures).
+//! letters/digits is one unit, each punctuation mark or symbol is one unit;
+//! spaces, line breaks and other invisible characters separate. The index
+//! holds every unit (unigram) and every pair of adjacent units (bigram),
+//! each with the pages it is on. A query's terms are split at spaces only;
+//! a term of one or two units is answered exactly by its key's pages. A
+//! longer term is answered from the pages holding a covering set of its
+//! pairs (offsets 0, 2, 4 … and n−2), each page checked against its own
+//! text in the browser before it is shown — which gives exact substring
+//! semantics: every run of characters that occurs in a page finds it,
+//! characters that only occur scattered never show, names and rare terms
+//! need no dictionary. A dictionary segmenter (jieba) was not used: it
+//! cannot find a name it splits differently from the reader (BENCHMARKS.md
+//! has the figures).
 //!
 //! # Files (all JavaScript that calls `zhanting_shard(name, data)`, so they
 //! load through `<script>` tags — works over HTTP and from `file://`)
@@ -29,37 +31,39 @@
 //!   edits rarely change it). 12 bytes per page: loading it is what lets filters, ranking and
 //!   browsing work without any other file.
 //! * `search/p/{h}.js` — name `"p/{h}"`, `h` = hex of `fnv1a(key) % shards`:
-//!   `{key: [id₀, count, pos…, Δid, count, Δpos…, …]}` (ids ascending and
-//!   delta-coded, positions delta-coded within a page). Positions: title
-//!   from 0, metadata from 4096, body from 65536. Unigram keys (no space)
-//!   carry no positions — a one-unit term needs none —, instead
-//!   `[Δid, body count, flags]` with flags 1 = in title, 2 = in metadata:
-//!   that halves the index.
-//! * `search/b/{id}-{k}.js` — name `"b/{id}-{k}"`: part k of the page's
-//!   body text (~1500 characters, cut at line breaks), a JSON string; the
-//!   client loads only the part holding the first match, for the snippet.
-//! * `search/d/{id}.js` — name `"d/{id}"`: one page: `{u, t, k, d, r, s, m, p}`
+//!   `{key: "digits", …}`, keys ascending (a key's `"` and `\` escaped).
+//!   The digits are numbers in base 64 (`0-9A-Za-z-_`), five bits a digit,
+//!   least significant first, a digit from 32 up saying another follows
+//!   (`format::push_num`). Each page on the key is one number, `(Δid − 1)
+//!   · 16 + v` with `v = body count · 4 + flags` (1 = in the title, 2 = in
+//!   the metadata), ids ascending, the first Δid from −1; when `v ≥ 15` the
+//!   low part is 15 and `v − 15` follows as a number of its own
+//!   (`format::push_posting`). No positions: most entries of a common key
+//!   are one character.
+//! * `search/d/{id}.js` — name `"d/{id}"`: one page: `{u, t, k, d, r, s, m, b}`
 //!   (url relative to the site root, title, kind, date, region, sector,
 //!   metadata strings — region, sector, date as 2013年9月25日, then the
-//!   rest —, and `p`: the position of the first unit of each body part).
+//!   rest —, and `b`, the body text): what a result shows, and what a
+//!   candidate is checked against.
 //!
 //! Page ids are stable: slot `fnv1a(url) % space` (linear probing in URL
 //! order), `space` = next power of two ≥ 2·pages. Shard count is the next
-//! power of two of (positions / 8192). Both are pure functions of the page
-//! set, so an incremental index equals a fresh build byte for byte.
+//! power of two of (keys on pages / 65536), at least 8. Both are pure
+//! functions of the page set, so an incremental index equals a fresh build
+//! byte for byte.
 //!
 //! # Incremental use
 //! `SearchIndex::build` (or [`build_into`]) makes every file and the state;
 //! `SearchIndex::patch` / `patch_pages` give only the files that changed
 //! since (`None` = delete); [`index_site`] does either for a built site.
 //! Editing one page's body touches its `d/{id}.js`, the shards of the keys
-//! that changed, and `meta.js` only when its facets or quantised length
-//! change.
+//! whose count on that page changed, and `meta.js` only when its facets or
+//! quantised length change.
 //!
 //! # Parts
 //! * `tokenize` — units and keys of a text;
 //! * `page` — one page as the index holds it (`Doc`): its metadata
-//!   strings, positions, body parts;
+//!   strings and units;
 //! * `format` — what each file holds, byte for byte (page files, postings,
 //!   the meta file);
 //! * `fresh` — the index of every page at once, in passes when large;
@@ -84,7 +88,8 @@ use page::Doc;
 use std::collections::BTreeMap;
 
 /// True for the files of the index (`search/meta.js`, `search/p/…`,
-/// `search/d/…`, `search/b/…`), not the search page beside them.
+/// `search/d/…`, and `search/b/…` of earlier versions, so that a new index
+/// removes them), not the search page beside them.
 pub fn is_index_file(path: &str) -> bool {
     path == "search/meta.js"
         || ["search/p/", "search/d/", "search/b/"]
@@ -131,7 +136,7 @@ fn id_space(n: usize) -> u32 {
 
 /// The number of shards of an index of `total_positions` positions.
 fn shard_count(total_positions: usize) -> u32 {
-    ((total_positions / 8192).max(8).next_power_of_two() as u32).min(65536)
+    ((total_positions / 65536).max(8).next_power_of_two() as u32).min(65536)
 }
 
 /// Stable ids: slot `fnv1a(url) % space`, linear probing in URL order.
@@ -179,12 +184,8 @@ impl SearchIndex {
                 f.insert(path, bytes);
             }
         };
-        // Without a scratch folder nothing is written: no I/O to fail.
         let body = |i: usize| std::borrow::Cow::Borrowed(docs[i].body);
-        let ix = build_into(docs, &body, true, None, &put)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let ix = build_into(docs, &body, true, &put).unwrap_or_default();
         (ix, files.into_inner().unwrap_or_default())
     }
 }

@@ -4,17 +4,18 @@
 //! file made again where they changed. Byte for byte what a fresh build
 //! would write.
 
-use super::format::{script, tail_values};
+use super::format::{push_entry, push_posting, read_nums, read_postings, script, tail_value};
 use super::page::Doc;
 use super::tokenize::fnv1a;
 use super::{assign_ids, id_space, shard_count, Patch, SearchDoc, SearchIndex};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One change to a shard: remove page `id` from `key`, or set its posting.
 enum Op {
     Remove(String, u32),
-    Add(String, u32, Vec<u32>),
+    Add(String, u32, u32),
 }
 
 impl SearchIndex {
@@ -206,20 +207,14 @@ impl SearchIndex {
     /// Puts the swapped pages' own files into `patch`: those of the old ids
     /// deleted first, so that new ones may take their names.
     fn page_file_patch(&self, swapped: &Swapped, patch: &mut Patch) {
-        for (doc, id) in swapped.old.values() {
+        for (_, id) in swapped.old.values() {
             patch.insert(format!("search/d/{id}.js"), None);
-            for k in 0..doc.parts.len() {
-                patch.insert(format!("search/b/{id}-{k}.js"), None);
-            }
         }
         for url in swapped.fresh.iter().chain(&swapped.moved) {
             let (Some(doc), Some(&id)) = (self.docs.get(url), self.ids.get(url)) else {
                 continue;
             };
             patch.insert(format!("search/d/{id}.js"), Some(doc.file(id)));
-            for k in 0..doc.parts.len() {
-                patch.insert(format!("search/b/{id}-{k}.js"), doc.part_file(id, k));
-            }
         }
     }
 
@@ -296,26 +291,20 @@ fn key_ops(
             if same_id && before_keys.and_then(|b| b.get(&k)) == Some(&ps) {
                 continue;
             }
-            let tail = posting_tail(&ps, !k.contains(' '));
-            ops.push(Op::Add(k, id, tail));
+            ops.push(Op::Add(k, id, tail_value(&ps)));
         }
     }
     ops
-}
-
-/// A posting after its id, as [`encode_tail`](super::format::encode_tail) writes it.
-fn posting_tail(ps: &[u32], unigram: bool) -> Vec<u32> {
-    tail_values(ps, unigram).collect()
 }
 
 /// A shard file that is not as this module writes it.
 #[derive(Debug)]
 pub(super) struct BadShard;
 
-/// The entries of a shard file's object, `"key":[n,n,…]`, as (key, list
-/// text), in file order (keys ascending). Keys are units and pairs of units:
-/// letters, digits and one space, never anything JSON escapes.
-pub(super) fn shard_entries(json: &str) -> Result<Vec<(&str, &str)>, BadShard> {
+/// The entries of a shard file's object, `"key":"digits"`, as (key, list
+/// text), in file order (keys ascending). A key's `"` and `\\` are escaped
+/// (see [`push_entry`]); the list is base-64 digits, never escaped.
+pub(super) fn shard_entries(json: &str) -> Result<Vec<(Cow<'_, str>, &str)>, BadShard> {
     let inner = json
         .strip_prefix('{')
         .and_then(|r| r.strip_suffix('}'))
@@ -324,13 +313,9 @@ pub(super) fn shard_entries(json: &str) -> Result<Vec<(&str, &str)>, BadShard> {
     let mut rest = inner;
     while !rest.is_empty() {
         let r = rest.strip_prefix('"').ok_or(BadShard)?;
-        let q = r.find('"').ok_or(BadShard)?;
-        let key = &r[..q];
-        let r = r[q + 1..].strip_prefix(":[").ok_or(BadShard)?;
-        let close = r.find(']').ok_or(BadShard)?;
-        if key.contains('\\') {
-            return Err(BadShard);
-        }
+        let (key, r) = json_key(r)?;
+        let r = r.strip_prefix(":\"").ok_or(BadShard)?;
+        let close = r.find('"').ok_or(BadShard)?;
         out.push((key, &r[..close]));
         let after = &r[close + 1..];
         rest = match after.strip_prefix(',') {
@@ -342,11 +327,31 @@ pub(super) fn shard_entries(json: &str) -> Result<Vec<(&str, &str)>, BadShard> {
     Ok(out)
 }
 
+/// A key up to its closing quote, its `\\"` and `\\\\` unescaped, and what
+/// follows the quote.
+fn json_key(r: &str) -> Result<(Cow<'_, str>, &str), BadShard> {
+    let q = r.find(['"', '\\']).ok_or(BadShard)?;
+    if r.as_bytes()[q] == b'"' {
+        return Ok((Cow::Borrowed(&r[..q]), &r[q + 1..]));
+    }
+    let mut key = String::new();
+    let mut chars = r.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Ok((Cow::Owned(key), &r[i + 1..])),
+            '\\' => match chars.next() {
+                Some((_, e @ ('"' | '\\'))) => key.push(e),
+                _ => return Err(BadShard),
+            },
+            c => key.push(c),
+        }
+    }
+    Err(BadShard)
+}
+
+/// The numbers of a list text.
 fn parse_list(text: &str) -> Result<Vec<u32>, BadShard> {
-    text.split(',')
-        .filter(|x| !x.is_empty())
-        .map(|x| x.parse().map_err(|_| BadShard))
-        .collect()
+    read_nums(text).ok_or(BadShard)
 }
 
 /// Applies `ops` to the shard file `old` (absent: an empty shard); `None`
@@ -356,40 +361,33 @@ fn apply_ops(name: &str, old: Option<&[u8]>, ops: Vec<Op>) -> Result<Option<Vec<
     let json = shard_json(name, old)?;
     let entries = shard_entries(json)?;
     let mut out = String::with_capacity(json.len() + 256);
-    let mut first = true;
-    let mut put = |out: &mut String, key: &str, list: &str| {
-        if list.is_empty() {
-            return;
+    out.push('{');
+    let put = |out: &mut String, key: &str, list: &str| {
+        if !list.is_empty() {
+            push_entry(out, key, list);
         }
-        out.push_str(if first { "{\"" } else { ",\"" });
-        first = false;
-        out.push_str(key);
-        out.push_str("\":[");
-        out.push_str(list);
-        out.push(']');
     };
     let mut touched = ops_by_key(ops).into_iter().peekable();
-    let mut buf = itoa::Buffer::new();
     for (key, list) in entries {
-        while let Some((k, _)) = touched.peek().filter(|(k, _)| k.as_str() < key) {
+        while let Some((k, _)) = touched.peek().filter(|(k, _)| k.as_str() < key.as_ref()) {
             let k = k.clone();
             let (_, ops) = touched.next().ok_or(BadShard)?;
-            let s = patched_list(&k, "", ops, &mut buf)?;
+            let s = patched_list("", ops)?;
             put(&mut out, &k, &s);
         }
-        if touched.peek().is_some_and(|(k, _)| k == key) {
+        if touched.peek().is_some_and(|(k, _)| *k == key) {
             let (_, ops) = touched.next().ok_or(BadShard)?;
-            let s = patched_list(key, list, ops, &mut buf)?;
-            put(&mut out, key, &s);
+            let s = patched_list(list, ops)?;
+            put(&mut out, &key, &s);
         } else {
-            put(&mut out, key, list);
+            put(&mut out, &key, list);
         }
     }
     for (k, ops) in touched {
-        let s = patched_list(&k, "", ops, &mut buf)?;
+        let s = patched_list("", ops)?;
         put(&mut out, &k, &s);
     }
-    if out.is_empty() {
+    if out == "{" {
         return Ok(None);
     }
     out.push('}');
@@ -426,13 +424,8 @@ fn shard_json<'b>(name: &str, old: Option<&'b [u8]>) -> Result<&'b str, BadShard
 
 /// A key's postings list text `list` with `ops` applied (empty when no
 /// page is left).
-fn patched_list(
-    key: &str,
-    list: &str,
-    ops: Vec<Op>,
-    buf: &mut itoa::Buffer,
-) -> Result<String, BadShard> {
-    let mut postings = decode_postings(&parse_list(list)?, !key.contains(' '));
+fn patched_list(list: &str, ops: Vec<Op>) -> Result<String, BadShard> {
+    let mut postings = decode_postings(&parse_list(list)?)?;
     for op in ops {
         match op {
             Op::Remove(_, id) => {
@@ -444,33 +437,15 @@ fn patched_list(
         }
     }
     let mut s = String::new();
-    let mut prev = 0;
+    let mut prev = None;
     for (id, tail) in postings {
-        for v in std::iter::once(id - prev).chain(tail) {
-            if !s.is_empty() {
-                s.push(',');
-            }
-            s.push_str(buf.format(v));
-        }
-        prev = id;
+        push_posting(&mut s, prev, id, tail);
+        prev = Some(id);
     }
     Ok(s)
 }
 
-/// `[Δid, tail…, Δid, tail…]` → id → tail.
-fn decode_postings(flat: &[u32], unigram: bool) -> BTreeMap<u32, Vec<u32>> {
-    let mut out = BTreeMap::new();
-    let (mut i, mut id) = (0, 0);
-    while i < flat.len() {
-        id += flat[i];
-        let len = if unigram {
-            2
-        } else {
-            1 + flat.get(i + 1).copied().unwrap_or(0) as usize
-        };
-        let end = (i + 1 + len).min(flat.len());
-        out.insert(id, flat[i + 1..end].to_vec());
-        i = end;
-    }
-    out
+/// A key's entries → id → tail.
+fn decode_postings(flat: &[u32]) -> Result<BTreeMap<u32, u32>, BadShard> {
+    Ok(read_postings(flat).ok_or(BadShard)?.into_iter().collect())
 }

@@ -5,13 +5,10 @@
 //! now.
 
 use super::{build_into, is_index_file, Patch, SearchDoc, SearchIndex};
-use crate::diag::Diagnostic;
 use crate::model::site::Site;
-use crate::msg::M;
 use crate::publish::output::{OutFile, Output, Sink};
 use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
-use std::path::Path;
 
 /// Puts the search index of `site` into `sink` and returns the index to
 /// keep for the next build (none without `keep`). With the `index` of the
@@ -25,11 +22,11 @@ pub fn index_site(
     keep: bool,
     previous: Option<&Output>,
     sink: &dyn Sink,
-) -> Result<Option<SearchIndex>, Diagnostic> {
+) -> Option<SearchIndex> {
     if let (Some(mut ix), Some(prev)) = (index, previous) {
         if let Some(patch) = patch_site(&mut ix, site, prev) {
             put_patch(patch, sink);
-            return Ok(Some(ix));
+            return Some(ix);
         }
     }
     if let Some(prev) = previous {
@@ -123,27 +120,17 @@ fn remove_index_files(prev: &Output, sink: &dyn Sink) {
 /// Builds the index of every page of `site` afresh into `sink` (spilling
 /// to the sink's scratch folder when large); with `keep`, returns it with
 /// the rev of every page.
-fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Result<Option<SearchIndex>, Diagnostic> {
+fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Option<SearchIndex> {
     let dates: Vec<String> = (0..site.pages.len()).map(|i| date_iso(site, i)).collect();
     let docs: Vec<_> = (0..site.pages.len())
         .map(|i| search_doc(site, i, &dates[i]))
         .collect();
     let put = |path: String, bytes: Vec<u8>| sink.put(path, OutFile::Bytes(bytes.into()));
-    let scratch = sink.scratch();
     let body = |i: usize| match site.body(i) {
         Cow::Borrowed(r) => Cow::Borrowed(r.text.as_str()),
         Cow::Owned(r) => Cow::Owned(r.text),
     };
-    let mut index = build_into(&docs, &body, keep, scratch, &put).map_err(|e| {
-        Diagnostic::err(
-            scratch.unwrap_or(Path::new(".")),
-            0,
-            0,
-            M::CannotWriteScratch {
-                error: &e.to_string(),
-            },
-        )
-    })?;
+    let mut index = build_into(&docs, &body, keep, &put);
     if let Some(ix) = &mut index {
         ix.revs = site
             .revs
@@ -152,7 +139,7 @@ fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Result<Option<SearchI
             .map(|(r, p)| (*r, p.url.clone()))
             .collect();
     }
-    Ok(index)
+    index
 }
 
 /// Page `i`'s date in ISO form at its precision (`2013-09-25`, `2013-09`,

@@ -1,6 +1,6 @@
 use super::format::B64;
+use super::format::{push_posting, read_nums, read_postings};
 use super::fresh::build_in_passes;
-use super::page::{body_units, parts, PART_CHARS};
 use super::patch::shard_entries;
 use super::*;
 use std::collections::BTreeSet;
@@ -63,7 +63,8 @@ fn js_body(f: &[u8], name: &str) -> serde_json::Value {
     serde_json::from_str(inner).unwrap()
 }
 
-/// Decodes the postings of `key` from the built files: id → positions.
+/// Decodes the postings of `key` from the built files: id → [body count,
+/// flags].
 fn postings(files: &BTreeMap<String, Vec<u8>>, key: &str) -> BTreeMap<u64, Vec<u64>> {
     let meta = js_body(&files["search/meta.js"], "meta");
     let shards = meta["shards"].as_u64().unwrap() as u32;
@@ -74,35 +75,20 @@ fn postings(files: &BTreeMap<String, Vec<u8>>, key: &str) -> BTreeMap<u64, Vec<u
         return out;
     };
     let v = js_body(f, &name);
-    let Some(arr) = v[key].as_array() else {
+    let Some(list) = v[key].as_str() else {
         return out;
     };
-    let nums: Vec<u64> = arr.iter().map(|x| x.as_u64().unwrap()).collect();
-    let (mut i, mut id) = (0, 0);
-    while i < nums.len() && !key.contains(' ') {
-        id += nums[i];
-        out.insert(id, vec![nums[i + 1], nums[i + 2]]);
-        i += 3;
-    }
-    while i < nums.len() {
-        id += nums[i];
-        let n = nums[i + 1] as usize;
-        let mut p = 0;
-        let ps: Vec<u64> = nums[i + 2..i + 2 + n]
-            .iter()
-            .map(|d| {
-                p += d;
-                p
-            })
-            .collect();
-        out.insert(id, ps);
-        i += 2 + n;
+    for (id, tail) in read_postings(&read_nums(list).unwrap()).unwrap() {
+        out.insert(
+            u64::from(id),
+            vec![u64::from(tail >> 2), u64::from(tail & 3)],
+        );
     }
     out
 }
 
 #[test]
-fn index_has_unigrams_bigrams_with_positions_by_field() {
+fn index_has_unigrams_and_bigrams_with_counts_by_field() {
     let docs = [Owned {
         url: "a/index.html".into(),
         title: "陈仓区".into(),
@@ -116,21 +102,22 @@ fn index_has_unigrams_bigrams_with_positions_by_field() {
     let files = build_index(&d);
     let chen_cang = postings(&files, "陈 仓");
     assert_eq!(chen_cang.len(), 1);
-    let ps = chen_cang.values().next().unwrap();
-    assert_eq!(
-        ps,
-        &vec![0, u64::from(BODY_START) + 4],
-        "title and body hits"
-    );
+    // [body count, flags]: in the title (1) and once in the body
+    assert_eq!(chen_cang.values().next().unwrap(), &vec![1, 1]);
+    // in the metadata (2) only
     assert_eq!(
         postings(&files, "宝 鸡").values().next().unwrap(),
-        &vec![u64::from(META_START)]
+        &vec![0, 2]
     );
-    // unigrams: [body count, flags]: 陈 is in the title (1) and once in the body
     assert_eq!(postings(&files, "陈").values().next().unwrap(), &vec![1, 1]);
     assert_eq!(postings(&files, "宝").values().next().unwrap(), &vec![0, 2]);
-    // no bigram across the comma
+    // the comma is a unit: bigrams through it, none around it
     assert!(postings(&files, "坪 陈").is_empty());
+    assert_eq!(
+        postings(&files, "坪 ,").values().next().unwrap(),
+        &vec![1, 0]
+    );
+    assert_eq!(postings(&files, ", 陈").len(), 1);
     assert_eq!(postings(&files, "坪").len(), 1);
     let meta = js_body(&files["search/meta.js"], "meta");
     assert_eq!(meta["n"], 1);
@@ -155,11 +142,29 @@ fn index_has_unigrams_bigrams_with_positions_by_field() {
     let id = cols[0];
     let d = js_body(&files[&format!("search/d/{id}.js")], &format!("d/{id}"));
     assert_eq!(d["u"], "a/index.html");
-    assert_eq!(d["p"], serde_json::json!([BODY_START]));
-    assert_eq!(
-        js_body(&files[&format!("search/b/{id}-0.js")], &format!("b/{id}-0")),
-        "格里坪，陈仓"
-    );
+    assert_eq!(d["b"], "格里坪，陈仓");
+    // one file per page, the shards and the meta file: nothing else
+    assert!(files.keys().all(|f| f == "search/meta.js"
+        || f.starts_with("search/p/")
+        || f == &format!("search/d/{id}.js")));
+}
+
+#[test]
+fn postings_read_back_as_written() {
+    let entries = [(0, 4), (1, 5), (3, 14), (40, 15), (41, 99), (5000, 1)];
+    let mut s = String::new();
+    let mut prev = None;
+    for (id, tail) in entries {
+        push_posting(&mut s, prev, id, tail);
+        prev = Some(id);
+    }
+    // (0, 4) and (1, 5): one character each; (40, 15): a second number
+    assert_eq!(&s[..2], "45");
+    assert_eq!(read_postings(&read_nums(&s).unwrap()).unwrap(), entries);
+    // a number that ends inside an entry, or a digit that is not one
+    assert!(read_postings(&[15]).is_none());
+    assert!(read_nums("4!").is_none());
+    assert!(read_nums("w").is_none(), "ends inside a number");
 }
 
 #[test]
@@ -346,56 +351,12 @@ fn editing_one_body_changes_few_files() {
 }
 
 #[test]
-fn body_parts_tokenise_like_the_whole_body() {
-    let para = "格里坪镇的干部把群众的事当成自己的事，ＱＱ群里5130人。\n".repeat(120);
-    let long = "很长的段落没有换行".repeat(800);
-    for body in [
-        para.clone(),
-        long.clone(),
-        format!("{para}{long}QQ群"),
-        format!("{long}\n\n{para}"),
-        String::new(),
-    ] {
-        let ps = parts(&body);
-        assert_eq!(ps.iter().map(|(t, _)| t.as_str()).collect::<String>(), body);
-        let whole = body_units(&body);
-        for (k, (t, start)) in ps.iter().enumerate() {
-            assert!(t.chars().count() <= 2 * PART_CHARS + 1);
-            // The units numbered from this part's start up to the next
-            // part's are exactly this part's text.
-            let end = ps.get(k + 1).map_or(u32::MAX, |p| p.1);
-            let inside: Vec<&str> = whole
-                .iter()
-                .filter(|(_, p)| (*start..end).contains(p))
-                .map(|(u, _)| u.as_str())
-                .collect();
-            let own: Vec<(String, u32)> = units(t, 0).0;
-            assert_eq!(
-                inside,
-                own.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>(),
-                "part {k}"
-            );
-        }
-        if body.len() > 10_000 {
-            assert!(ps.len() >= 3, "{} parts", ps.len());
-        }
-    }
-}
-
-#[test]
-fn an_edit_inside_a_line_keeps_the_positions_of_the_lines_after_it() {
-    let before = "第一段讲党建工作。\n第二段讲为民服务，格里坪镇。\n第三段。";
-    let after = "第一段讲党建工作和基层治理的经验。\n第二段讲为民服务，格里坪镇。\n第三段。";
-    let tail = |b: &str| {
-        body_units(b)
-            .into_iter()
-            .filter(|(u, _)| u == "格" || u == "三")
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(tail(before), tail(after));
-    // Lines never touch: no bigram across a line break.
-    let u = body_units("甲\n乙");
-    assert!(u[1].1 > u[0].1 + 1);
+fn no_pair_spans_a_line_break() {
+    let docs = [page(1, "甲\n乙")];
+    let d: Vec<SearchDoc> = docs.iter().map(Owned::doc).collect();
+    let files = build_index(&d);
+    assert!(postings(&files, "甲 乙").is_empty());
+    assert_eq!(postings(&files, "乙").values().next().unwrap(), &vec![1, 0]);
 }
 
 #[test]
@@ -422,30 +383,47 @@ fn a_shard_file_not_as_written_makes_the_patch_give_up() {
 
 #[test]
 fn shard_entries_read_what_the_builder_writes() {
+    let read = |s| {
+        shard_entries(s).map(|e| {
+            e.into_iter()
+                .map(|(k, l)| (k.into_owned(), l.to_string()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let own = |v: &[(&str, &str)]| {
+        v.iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        shard_entries(r#"{"a":[1,2],"a b":[3]}"#).unwrap(),
-        vec![("a", "1,2"), ("a b", "3")]
+        read(r#"{"a":"12","a b":"3"}"#).unwrap(),
+        own(&[("a", "12"), ("a b", "3")])
     );
-    assert_eq!(shard_entries("{}").unwrap(), vec![]);
+    assert_eq!(
+        read(r#"{"\"":"1","\" \\":"2"}"#).unwrap(),
+        own(&[("\"", "1"), ("\" \\", "2")])
+    );
+    assert_eq!(read("{}").unwrap(), vec![]);
     for bad in [
-        r#"{"a":[1,2]"#,
-        r#"{"a":[1]x"b":[2]}"#,
-        r#"{"a\"b":[1]}"#,
+        r#"{"a":"12""#,
+        r#"{"a":"1"x"b":"2"}"#,
+        r#"{"a\x":"1"}"#,
+        r#"{"a":[1]}"#,
         "[]",
     ] {
-        assert!(shard_entries(bad).is_err(), "{bad}");
+        assert!(read(bad).is_err(), "{bad}");
     }
 }
 
 #[test]
-fn building_in_passes_through_scratch_files_gives_the_same_files() {
+fn building_in_passes_gives_the_same_files() {
     let c: Vec<Owned> = (0..300)
         .map(|i| {
             let text = format!(
                 "第{i}段：支部建设，QQ群{}人。文建明工作法在此推广。\n",
                 i * 7
             );
-            page(i, &text.repeat(1 + i % 13))
+            page(i, &text.repeat(20 * (1 + i % 13)))
         })
         .collect();
     let d: Vec<SearchDoc> = c.iter().map(Owned::doc).collect();
@@ -454,28 +432,13 @@ fn building_in_passes_through_scratch_files_gives_the_same_files() {
         .as_u64()
         .unwrap();
     assert!(shards >= 16, "{shards} shards: too few for several passes");
-    let tmp = tempfile::tempdir().unwrap();
-    let scratch = tmp.path().join("scratch");
     let got = std::sync::Mutex::new(BTreeMap::new());
     let put = |path: String, bytes: Vec<u8>| {
         assert!(got.lock().unwrap().insert(path, bytes).is_none());
     };
     let body = |i: usize| std::borrow::Cow::Borrowed(d[i].body);
-    // 1,000 positions a pass: one pass per group of shards.
-    let ix = build_in_passes(&d, &body, false, Some((&scratch, 1000)), &put).unwrap();
+    // 1,000 keys a pass: one pass per group of shards.
+    let ix = build_in_passes(&d, &body, false, 1000, &put);
     assert!(ix.is_none());
     assert_eq!(got.into_inner().unwrap(), fresh);
-    assert_eq!(std::fs::read_dir(&scratch).unwrap().count(), 0);
-}
-
-#[test]
-fn a_scratch_folder_that_cannot_be_made_is_an_error() {
-    let c = corpus(300);
-    let d: Vec<SearchDoc> = c.iter().map(Owned::doc).collect();
-    let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("not-a-folder");
-    std::fs::write(&file, "x").unwrap();
-    let body = |i: usize| std::borrow::Cow::Borrowed(d[i].body);
-    let r = build_in_passes(&d, &body, false, Some((&file, 10)), &|_, _| {});
-    assert!(r.is_err());
 }

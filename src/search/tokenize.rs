@@ -5,14 +5,30 @@
 //!   half-width forms are one (`ＱＱ` = `qq`, `２０１３` = `2013`, `，` = `,`).
 //! * A maximal run of ASCII letters/digits is one unit (`qq`, `2013`).
 //! * Every other alphabetic or numeric character (Chinese characters above
-//!   all) is a unit of its own.
-//! * Everything else (spaces, punctuation, line breaks) separates units: it
-//!   advances the position by one more, so no bigram spans it.
+//!   all) is a unit of its own, and so is every punctuation mark and symbol
+//!   (`，`, `+`, `《`): a term typed with punctuation inside matches those
+//!   characters in that order (`支部+协会` only where `支部+协会` is written,
+//!   `1+1` only where `1+1` is).
+//! * Everything else (spaces, line breaks, control and format characters,
+//!   combining marks) separates units: it advances the position by one
+//!   more, so no bigram spans it. Only spaces separate the words of a query.
 //! * Keys: each unit (`陈`) and each pair of units at adjacent positions
 //!   (`陈 仓`, joined by one space — no unit contains a space).
 
 use crate::text::UNIFIED_IDEOGRAPHS;
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// A character (already NFKC-normalised and lower-cased) that is a unit of
+/// its own: a letter or number outside ASCII words, a punctuation mark or a
+/// symbol. The client's `isUnit` is the same test.
+fn is_unit(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c.general_category_group(),
+            GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Symbol
+        )
+}
 
 /// A unit and its position.
 #[cfg(test)]
@@ -50,6 +66,11 @@ pub fn scan(text: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
                 word.push(raw.to_ascii_lowercase());
             } else {
                 flush(&mut word, &mut pos, &mut emit);
+                // Printable ASCII other than letters and digits is
+                // punctuation or a symbol; space and controls separate.
+                if raw.is_ascii_graphic() {
+                    emit(raw.encode_utf8(&mut one), pos);
+                }
                 pos += 1;
             }
             continue;
@@ -68,7 +89,7 @@ pub fn scan(text: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
                     continue;
                 }
                 flush(&mut word, &mut pos, &mut emit);
-                if c.is_alphanumeric() {
+                if is_unit(c) {
                     emit(c.encode_utf8(&mut buf), pos);
                 }
                 pos += 1;
@@ -165,19 +186,21 @@ mod tests {
     }
 
     #[test]
-    fn punctuation_breaks_adjacency() {
+    fn punctuation_is_a_unit_and_spaces_break_adjacency() {
         let (u, end) = units("格里，坪", 0);
-        assert_eq!(
-            u,
-            vec![
-                ("格".to_string(), 0),
-                ("里".to_string(), 1),
-                ("坪".to_string(), 3)
-            ]
-        );
+        assert_eq!(names("格里，坪"), ["格", "里", ",", "坪"]);
         assert_eq!(end, 4);
         let k: Vec<String> = keys(&u).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(k, ["格", "格 里", "里", "坪"]);
+        assert_eq!(k, ["格", "格 里", "里", "里 ,", ",", ", 坪", "坪"]);
+        assert_eq!(names("1+1"), ["1", "+", "1"]);
+        assert_eq!(names("《党章》"), ["《", "党", "章", "》"]);
+        // a space, a line break, a zero-width space separate
+        let (u, end) = units("格里 坪\n乙\u{200b}丙", 0);
+        let at: Vec<u32> = u.iter().map(|(_, p)| *p).collect();
+        assert_eq!(at, [0, 1, 3, 5, 7]);
+        assert_eq!(end, 8);
+        let k: Vec<String> = keys(&u).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(k, ["格", "格 里", "里", "坪", "乙", "丙"]);
     }
 
     /// The rules written plainly, character by character, without the fast
@@ -197,7 +220,12 @@ mod tests {
                         out.push((std::mem::take(&mut word), pos));
                         pos += 1;
                     }
-                    if c.is_alphanumeric() {
+                    if c.is_alphanumeric()
+                        || matches!(
+                            c.general_category_group(),
+                            GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Symbol
+                        )
+                    {
                         out.push((c.to_string(), pos));
                     }
                     pos += 1;

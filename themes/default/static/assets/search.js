@@ -5,11 +5,12 @@
  * src/search/tokenize.rs; units() below must match tokenize.rs exactly.
  *
  * API: window.zhanting.search(query, {kind, region, sector, year, limit, offset})
- *   → Promise<{total, results: [{url, title, kind, date, region, snippet}]}>
+ *   → Promise<{total, exact, results: [{url, title, kind, date, region, snippet}]}>
+ *   (exact false: not every candidate has been checked yet, total is the
+ *   most there can be; asking for later results checks further)
  */
 (function () {
   'use strict';
-  var META_START = 4096, BODY_START = 65536;
   var script = document.currentScript;
   var root = new URL('../', script ? script.src : location.href).href;
   var data = {}, loading = {}, waiting = {};
@@ -49,7 +50,9 @@
   }
 
   /* ---- tokenisation (mirror of src/search/tokenize.rs) ---- */
-  var ALNUM = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
+  /* a unit of its own: a letter or number outside ASCII words, a
+     punctuation mark or a symbol (is_unit in tokenize.rs) */
+  var UNIT = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}\p{P}\p{S}]/u;
   var ASCII = /^[a-z0-9A-Z]$/;
   /* → [{u, p, s, e}]: unit, position, and its [s, e) code-unit range in text */
   function units(text, start) {
@@ -64,7 +67,7 @@
         for (var c of low) {
           if (ASCII.test(c)) { if (!word) ws = i; word += c; continue; }
           flush(i);
-          if (ALNUM.test(c)) { out.push({ u: c, p: pos, s: i, e: i + raw.length }); }
+          if (UNIT.test(c)) { out.push({ u: c, p: pos, s: i, e: i + raw.length }); }
           pos++;
         }
       }
@@ -74,7 +77,8 @@
     return out;
   }
 
-  /* query → phrases (arrays of unit strings); spaces and punctuation split */
+  /* query → phrases (arrays of unit strings); only spaces split, so a term
+     with punctuation inside is one phrase, punctuation included */
   function phrases(q) {
     var out = [], cur = [], last = -2;
     units(q || '').forEach(function (t) {
@@ -120,77 +124,96 @@
     return metaP;
   }
 
+  /* a key's list: base-64 digits, five bits each, least significant
+     first, a digit from 32 up saying another follows (push_num in format.rs) */
+  var DIGIT = (function () {
+    var B = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_', t = {};
+    for (var v = 0; v < 64; v++) t[B.charCodeAt(v)] = v;
+    return t;
+  })();
+  function numbers(s) {
+    var out = [], v = 0, mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s.charCodeAt(i)];
+      if (d >= 32) { v += (d - 32) * mul; mul *= 32; }
+      else { out.push(v + d * mul); v = 0; mul = 1; }
+    }
+    return out;
+  }
+
   var postingCache = {};
-  /* key → Map(id → [positions]); a unigram key (no space) carries no
-     positions: Map(id → [in title, in metadata, body count, first body
-     position or -1]), the same summary phraseHits gives for a phrase */
+  /* key → Map(id → [in title, in metadata, body count]). Each entry is
+     one number, (Δid − 1) · 16 + v, v = body count · 4 + flags (1 = title,
+     2 = metadata); v = 15 says the rest of v follows as a number of its
+     own. The first Δid counts from −1 (push_posting in format.rs). */
   function postings(m, key) {
     if (postingCache[key]) return Promise.resolve(postingCache[key]);
     var name = 'p/' + (fnv1a(key) % m.shards).toString(16);
     return load(name).then(function (shard) {
-      var arr = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
-      var map = new Map(), i = 0, id = 0;
-      if (key.indexOf(' ') < 0) {
-        /* [Δid, body count, flags] */
-        for (; i + 2 < arr.length; i += 3) {
-          id += arr[i];
-          map.set(id, [arr[i + 2] & 1 ? 1 : 0, arr[i + 2] & 2 ? 1 : 0, arr[i + 1], arr[i + 1] ? BODY_START : -1]);
-        }
-        postingCache[key] = map;
-        return map;
-      }
-      while (i < arr.length) {
-        id += arr[i]; var n = arr[i + 1], ps = new Array(n), p = 0;
-        for (var j = 0; j < n; j++) { p += arr[i + 2 + j]; ps[j] = p; }
-        map.set(id, ps); i += 2 + n;
+      var arr = numbers(shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : '');
+      var map = new Map(), id = -1;
+      for (var i = 0; i < arr.length;) {
+        var n = arr[i++], v = n % 16;
+        id += Math.floor(n / 16) + 1;
+        if (v === 15) v += arr[i++];
+        map.set(id, [v % 2, Math.floor(v / 2) % 2, Math.floor(v / 4)]);
       }
       postingCache[key] = map;
       return map;
     });
   }
 
-  /* start positions of a phrase in one page → [in title, in metadata,
-     body count, first body position or -1] */
-  function summary(starts) {
-    var s = [0, 0, 0, -1];
-    for (var i = 0; i < starts.length; i++) {
-      var p = starts[i];
-      if (p < META_START) s[0]++; else if (p < BODY_START) s[1]++;
-      else { s[2]++; if (s[3] < 0 || p < s[3]) s[3] = p; }
+  /* phrase → {map: Map(id → [in title, in metadata, body count]), exact}.
+     One or two units: the key's own postings, exact. Longer: the pages
+     holding every key of a covering set of its pairs (offsets 0, 2, 4 …
+     and n−2), in one field at least; the index keeps no positions, so
+     these are candidates, each checked against its own text (confirmed)
+     before it is shown, and their counts are estimates (the fewest of the
+     pairs) for ranking. */
+  function phraseHits(m, ph) {
+    if (ph.length <= 2) {
+      return postings(m, ph.join(' ')).then(function (map) { return { map: map, exact: true }; });
     }
-    return s;
+    var keys = [];
+    for (var o = 0; o <= ph.length - 2; o += 2) keys.push(ph[o] + ' ' + ph[o + 1]);
+    if ((ph.length - 2) % 2) keys.push(ph[ph.length - 2] + ' ' + ph[ph.length - 1]);
+    return Promise.all(keys.map(function (k) { return postings(m, k); })).then(function (maps) {
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var out = new Map();
+      maps[0].forEach(function (first, id) {
+        var t = first[0], me = first[1], body = first[2];
+        for (var x = 1; x < maps.length; x++) {
+          var o = maps[x].get(id);
+          if (!o) return;
+          t = t & o[0]; me = me & o[1]; body = Math.min(body, o[2]);
+        }
+        /* every pair in one field at least, or the phrase cannot be there */
+        if (t || me || body) out.set(id, [t, me, body]);
+      });
+      return { map: out, exact: false };
+    });
   }
 
-  function has(sorted, v) {
-    var lo = 0, hi = sorted.length - 1;
-    while (lo <= hi) { var mid = (lo + hi) >> 1; if (sorted[mid] === v) return true; if (sorted[mid] < v) lo = mid + 1; else hi = mid - 1; }
+  /* true when the units of text hold the phrase ph, consecutive */
+  function holds(us, ph) {
+    for (var i = 0; i + ph.length <= us.length; i++) {
+      var ok = true;
+      for (var j = 0; j < ph.length && ok; j++) ok = us[i + j].u === ph[j] && us[i + j].p === us[i].p + j;
+      if (ok) return true;
+    }
     return false;
   }
 
-  /* phrase → Map(id → summary of its start positions): exact, consecutive units */
-  function phraseHits(m, ph) {
-    var keys = [];
-    if (ph.length === 1) return postings(m, ph[0]);
-    else {
-      for (var o = 0; o <= ph.length - 2; o += 2) keys.push([ph[o] + ' ' + ph[o + 1], o]);
-      if (keys[keys.length - 1][1] < ph.length - 2) keys.push([ph[ph.length - 2] + ' ' + ph[ph.length - 1], ph.length - 2]);
-    }
-    return Promise.all(keys.map(function (k) { return postings(m, k[0]); })).then(function (maps) {
-      var order = maps.map(function (_, i) { return i; }).sort(function (a, b) { return maps[a].size - maps[b].size; });
-      var first = order[0], out = new Map();
-      maps[first].forEach(function (ps, id) {
-        for (var x = 1; x < order.length; x++) if (!maps[order[x]].has(id)) return;
-        var starts = [];
-        ps.forEach(function (p) {
-          var s = p - keys[first][1];
-          for (var y = 0; y < keys.length; y++) {
-            if (y !== first && !has(maps[y].get(id), s + keys[y][1])) return;
-          }
-          starts.push(s);
-        });
-        if (starts.length) out.set(id, summary(starts));
-      });
-      return out;
+  /* a page's own file holds every phrase of check, in its title, one of
+     its metadata strings or its body */
+  function confirms(doc, check) {
+    var texts = [doc.t || '', doc.b || ''].concat(doc.m || []), us = [];
+    return check.every(function (ph) {
+      for (var i = 0; i < texts.length; i++) {
+        if (!us[i]) us[i] = units(texts[i]);
+        if (holds(us[i], ph)) return true;
+      }
+      return false;
     });
   }
 
@@ -268,61 +291,85 @@
     return s.slice(0, 4) + '-' + s.slice(4, 6) + '-' + s.slice(6, 8);
   }
 
+  /* Candidates ranked, checked against their own text in rank order while
+     more are wanted: per query and filters, how far the checking has got */
+  var progress = {};
+  var CHECK_ALL = 20;
+  function confirmed(key, scored, check, want) {
+    var st = progress[key];
+    if (!st || st.scored !== scored.length) st = progress[key] = { scored: scored.length, next: 0, found: [] };
+    if (!check.length) {
+      return Promise.resolve({ found: scored, done: true });
+    }
+    if (scored.length <= CHECK_ALL) want = scored.length;
+    var step = function () {
+      if (st.found.length >= want || st.next >= scored.length) {
+        return { found: st.found, done: st.next >= scored.length };
+      }
+      var batch = scored.slice(st.next, st.next + Math.max(10, want - st.found.length));
+      return Promise.all(batch.map(function (s) { return load('d/' + s.d.id); })).then(function (docs) {
+        docs.forEach(function (doc, i) {
+          if (doc && confirms(doc, check)) st.found.push(batch[i]);
+        });
+        st.next += batch.length;
+        return step();
+      });
+    };
+    return Promise.resolve(step());
+  }
+
   function search(query, opts) {
     opts = opts || {};
     var limit = opts.limit > 0 ? opts.limit : 10, offset = opts.offset > 0 ? opts.offset : 0;
     var phs = phrases(query);
+    var key = JSON.stringify([phs, opts.kind || '', opts.region || '', opts.sector || '', String(opts.year || '')]);
     return meta().then(function (m) {
       var scored;
       if (!phs.length) {
         scored = m.list.filter(function (d) { return passes(d, opts); })
           .map(function (d) { return { d: d, tier: 0, score: 0 }; });
-        return finish(m, scored);
+        return finish(m, scored, []);
       }
       return Promise.all(phs.map(function (ph) { return phraseHits(m, ph); })).then(function (hits) {
-        var byDf = hits.slice().sort(function (a, b) { return a.size - b.size; });
+        var maps = hits.map(function (h) { return h.map; });
+        var byDf = maps.slice().sort(function (a, b) { return a.size - b.size; });
         var N = m.list.length, k1 = 1.2, b = 0.75;
         scored = [];
         byDf[0].forEach(function (_, id) {
           var d = m.byId[id];
           if (!d || !passes(d, opts)) return;
           for (var x = 1; x < byDf.length; x++) if (!byDf[x].has(id)) return;
-          var tier = 0, score = 0, first = -1;
-          hits.forEach(function (h) {
+          var tier = 0, score = 0;
+          maps.forEach(function (h) {
             var st = h.get(id), body = st[2];
-            if (st[3] >= 0 && (first < 0 || st[3] < first)) first = st[3];
             tier += st[0] ? 2 : st[1] ? 1 : 0;
             var idf = Math.log(1 + (N - h.size + 0.5) / (h.size + 0.5));
             score += idf * (body * (k1 + 1) / (body + k1 * (1 - b + b * d.len / m.avg)));
           });
-          scored.push({ d: d, tier: tier, score: score, first: first });
+          scored.push({ d: d, tier: tier, score: score });
         });
-        return finish(m, scored);
+        return finish(m, scored, phs.filter(function (_, i) { return !hits[i].exact; }));
       });
     });
 
-    function finish(m, scored) {
+    function finish(m, scored, check) {
       scored.sort(function (a, b) {
         return b.tier - a.tier || b.score - a.score || b.d.date - a.d.date || a.d.id - b.d.id;
       });
-      var page = scored.slice(offset, offset + limit);
-      /* the page record, then the one body part that holds the first match */
-      return Promise.all(page.map(function (s) {
-        return load('d/' + s.d.id).then(function (doc) {
-          if (!doc) return null;
-          var k = 0, p = doc.p || [];
-          if (s.first >= 0) while (k + 1 < p.length && p[k + 1] <= s.first) k++;
-          return load('b/' + s.d.id + '-' + k).then(function (text) { return { doc: doc, text: text || '' }; });
+      return confirmed(key, scored, check, offset + limit).then(function (c) {
+        var page = c.found.slice(offset, offset + limit);
+        /* each page's own file: its fields and its text, for the snippet */
+        return Promise.all(page.map(function (s) { return load('d/' + s.d.id); })).then(function (docs) {
+          var results = [];
+          docs.forEach(function (doc, i) {
+            if (!doc) return;
+            results.push({ url: fromHere(doc.u), title: doc.t, kind: doc.k, date: doc.d || fmtDate(page[i].d.date),
+              region: doc.r, sector: doc.s, snippet: snippet(doc, doc.b || '', phs) });
+          });
+          /* not every candidate checked yet: at most this many */
+          var total = c.done ? c.found.length : c.found.length + scored.length - progress[key].next;
+          return { total: total, exact: c.done, results: results };
         });
-      })).then(function (docs) {
-        var results = [];
-        docs.forEach(function (x, i) {
-          if (!x) return;
-          var doc = x.doc;
-          results.push({ url: fromHere(doc.u), title: doc.t, kind: doc.k, date: doc.d || fmtDate(page[i].d.date),
-            region: doc.r, sector: doc.s, snippet: snippet(doc, x.text, phs) });
-        });
-        return { total: scored.length, results: results };
       });
     }
   }
@@ -401,7 +448,7 @@
         if (mine !== run) return;
         r.results.forEach(function (x) { list.appendChild(item(x)); });
         shown += r.results.length;
-        status.textContent = r.total ? '共找到 ' + r.total + ' 条结果' + (state.q ? '（“' + state.q + '”）' : '') : (state.q ? '没有找到与“' + state.q + '”相关的内容。' : '没有符合条件的内容。');
+        status.textContent = r.total ? '共找到' + (r.exact === false ? '约 ' : ' ') + r.total + ' 条结果' + (state.q ? '（“' + state.q + '”）' : '') : (state.q ? '没有找到与“' + state.q + '”相关的内容。' : '没有符合条件的内容。');
         status.setAttribute('data-total', String(r.total));
         if (more) more.hidden = shown >= r.total;
       }, function (e) {
