@@ -11,6 +11,11 @@ Chromium over HTTP and runs queries through window.zhanting.search: bytes
 transferred and time for the first query on a fresh page, then each query
 cold (first time) and warm (repeated), with the longest main-thread task
 while a query ran (how long the page could not answer the reader).
+
+The figures of issue 23 (index size and files per page, the search index
+stage, peak memory, cold and warm queries in fresh pages, meta.js), for one
+binary or two side by side, come from bench/search_cost.py, which does not
+depend on the index's file names as this script does (search/p, d, b).
 """
 import argparse
 import http.server
