@@ -13,8 +13,10 @@ use std::collections::BTreeMap;
 /// one pass: a larger site fills its shards in several passes, each over
 /// a range of shard groups, tokenising its pages again for each, so the
 /// postings held at once stay bounded however large the site (about 0.7
-/// bytes of postings per key on a page: some 700 MB for a pass).
-const KEYS_PER_PASS: usize = 1 << 30;
+/// bytes of postings per key on a page, some 1.1 with the room the growing
+/// lists keep: about 300 MB for a pass; 10,000 pages of the benchmark
+/// corpus are one pass, 100,000 four).
+const KEYS_PER_PASS: usize = 1 << 28;
 
 /// Builds the index of `docs`, handing every file to `put` once made.
 /// `body(i)` is the body text of `docs[i]` (asked for twice per page, so
