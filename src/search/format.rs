@@ -41,7 +41,7 @@ fn date_num(iso: &str) -> u64 {
 }
 
 /// Appends one page's entry to a key's postings: page `id` after page
-/// `prev` (none: the first), with [`tail_value`] `tail`, as one number
+/// `prev` (none: the first), with [`tail_add`]'s number `tail`, as one number
 /// `(Δid − 1) · 16 + tail` when the tail is below 15, else that number with
 /// 15 and then `tail − 15`. Δid counts from the page before, the first
 /// from −1, so it is never 0; most entries of a common key fit one
@@ -142,15 +142,11 @@ const B64_VALUE: [u8; 256] = {
     t
 };
 
-/// The number of one page's entry in a key's postings after its id, from
-/// the positions where the key occurs on the page: `body count · 4 +
-/// flags`, flags 1 = in the title, 2 = in the metadata. No positions: the
-/// client checks a longer phrase against the page's own text.
-pub(super) fn tail_value(ps: &[u32]) -> u32 {
-    ps.iter().fold(0, |t, &p| tail_add(t, p))
-}
-
-/// [`tail_value`] with one more position `p`.
+/// The number of one page's entry in a key's postings after its id,
+/// counted position by position (start from 0, add each position `p` where
+/// the key occurs on the page): `body count · 4 + flags`, flags 1 = in the
+/// title, 2 = in the metadata. No positions: the client checks a longer
+/// phrase against the page's own text.
 pub(super) fn tail_add(tail: u32, p: u32) -> u32 {
     if p >= BODY_START {
         tail.saturating_add(4)

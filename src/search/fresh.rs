@@ -184,7 +184,7 @@ fn index_state(
 }
 
 /// One page's index keys, compactly: each key once with its entry's
-/// number ([`tail_value`], counted as the key comes), the keys in one flat
+/// number ([`tail_add`], counted as the key comes), the keys in one flat
 /// buffer.
 struct PageKeys {
     /// (key start, key end in `text`, tail value)

@@ -74,7 +74,7 @@ pub(super) fn index_keys(title: &str, meta: &[String], body: &str) -> Vec<(Strin
 
 /// Calls `emit` for each unit of a page in position order: title from 0,
 /// metadata from `META_START` (one gap between entries), body from
-/// `BODY_START` (see [`scan_body`]). Returns the number of body units.
+/// `BODY_START`. Returns the number of body units.
 pub(super) fn scan_page(
     title: &str,
     meta: &[String],
@@ -86,18 +86,13 @@ pub(super) fn scan_page(
     for m in meta {
         pos = scan(m, pos, &mut emit) + 1;
     }
+    // A line break separates units like a space: no pair spans it.
     let mut n = 0;
-    scan_body(body, |u, p| {
+    scan(body, BODY_START, |u, p| {
         n += 1;
         emit(u, p);
     });
     n
-}
-
-/// Calls `emit` for each unit of the body, from `BODY_START` (a line
-/// break separates units like a space: no pair spans it).
-fn scan_body(body: &str, emit: impl FnMut(&str, u32)) {
-    scan(body, BODY_START, emit);
 }
 
 /// `2013-09-25` → `2013年9月25日`, `2013-09` → `2013年9月`, `2013` →

@@ -4,7 +4,7 @@
 //! file made again where they changed. Byte for byte what a fresh build
 //! would write.
 
-use super::format::{push_entry, push_posting, read_nums, read_postings, script, tail_value};
+use super::format::{push_entry, push_posting, read_nums, read_postings, script, tail_add};
 use super::page::Doc;
 use super::tokenize::fnv1a;
 use super::{assign_ids, id_space, shard_count, Patch, SearchDoc, SearchIndex};
@@ -260,38 +260,41 @@ struct Swapped {
     set_changes: bool,
 }
 
-/// A page's keys grouped: key → positions, ascending.
-fn grouped(list: Vec<(String, u32)>) -> BTreeMap<String, Vec<u32>> {
-    let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+/// A page's keys with the number of its entry on each ([`tail_add`]):
+/// what its postings hold, positions left out.
+fn grouped(list: Vec<(String, u32)>) -> BTreeMap<String, u32> {
+    let mut out: BTreeMap<String, u32> = BTreeMap::new();
     for (k, p) in list {
-        out.entry(k).or_default().push(p);
+        let tail = out.entry(k).or_default();
+        *tail = tail_add(*tail, p);
     }
     out
 }
 
 /// The shard changes that turn a page's postings `before` into `after`
-/// (each: its id and key → positions). Keys whose postings stay are left alone.
+/// (each: its id and key → entry number). Keys whose entries stay are left
+/// alone.
 fn key_ops(
-    before: Option<(u32, BTreeMap<String, Vec<u32>>)>,
-    after: Option<(u32, BTreeMap<String, Vec<u32>>)>,
+    before: Option<(u32, BTreeMap<String, u32>)>,
+    after: Option<(u32, BTreeMap<String, u32>)>,
 ) -> Vec<Op> {
     let mut ops = vec![];
     let same_id = matches!((&before, &after), (Some((a, _)), Some((b, _))) if a == b);
     let after_keys = after.as_ref().map(|(_, k)| k);
     if let Some((id, keys)) = &before {
-        for (k, ps) in keys {
-            if !(same_id && after_keys.and_then(|a| a.get(k)) == Some(ps)) {
+        for (k, tail) in keys {
+            if !(same_id && after_keys.and_then(|a| a.get(k)) == Some(tail)) {
                 ops.push(Op::Remove(k.clone(), *id));
             }
         }
     }
     if let Some((id, keys)) = after {
         let before_keys = before.as_ref().map(|(_, k)| k);
-        for (k, ps) in keys {
-            if same_id && before_keys.and_then(|b| b.get(&k)) == Some(&ps) {
+        for (k, tail) in keys {
+            if same_id && before_keys.and_then(|b| b.get(&k)) == Some(&tail) {
                 continue;
             }
-            ops.push(Op::Add(k, id, tail_value(&ps)));
+            ops.push(Op::Add(k, id, tail));
         }
     }
     ops

@@ -350,6 +350,42 @@ fn editing_one_body_changes_few_files() {
     assert_eq!(apply(&mut ix, &mut files, &d, &|_| true), Some(0));
 }
 
+/// An edit that moves the rest of the page along, but changes the count
+/// of only a few keys, rewrites only the shards of those keys: a page's
+/// entry holds no positions, so keys whose count stays are left alone.
+#[test]
+fn an_edit_that_moves_the_text_rewrites_only_changed_keys() {
+    let rest = "格里坪镇的干部把群众的事当成自己的事，ＱＱ群里5130人。\n".repeat(30);
+    let mut pages: Vec<Owned> = (0..200)
+        .map(|i| page(i, &format!("第{i}段。\n{rest}")))
+        .collect();
+    let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+    let (mut ix, files) = SearchIndex::build(&d);
+    pages[17].body = format!("第17段第17段。\n{rest}");
+    let d: Vec<SearchDoc> = pages.iter().map(Owned::doc).collect();
+    let url = pages[17].url.clone();
+    let patch = ix
+        .patch(&d, &|u| u == url, &|p| files.get(p).cloned())
+        .expect("a patch");
+    let mut patched = files.clone();
+    for (path, f) in &patch {
+        match f {
+            Some(b) => patched.insert(path.clone(), b.clone()),
+            None => patched.remove(path),
+        };
+    }
+    assert_eq!(patched, build_index(&d));
+    let unchanged: Vec<&String> = patch
+        .iter()
+        .filter(|(p, f)| p.starts_with("search/p/") && f.as_ref() == files.get(*p))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(
+        unchanged.is_empty(),
+        "rewritten as they were: {unchanged:?}"
+    );
+}
+
 #[test]
 fn no_pair_spans_a_line_break() {
     let docs = [page(1, "甲\n乙")];
