@@ -96,19 +96,24 @@
     return h >>> 0;
   }
 
+  /* the value of each base-64 digit of the index files, by character code */
+  var DIGIT = (function () {
+    var B = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_', t = {};
+    for (var v = 0; v < 64; v++) t[B.charCodeAt(v)] = v;
+    return t;
+  })();
+
   var metaP = null;
   function meta() {
     if (!metaP) metaP = load('meta').then(function (m) {
       if (!m) throw new Error('search index not found at ' + root + 'search/meta.js');
       /* fixed-width base-64 columns: id, kind, region, sector, date, lenq */
       var docs = [], s = m.docs, w = m.w, step = 0, at = 0, c = [0, 0, 0, 0, 0, 0];
-      var B = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_', val = {};
-      for (var v = 0; v < 64; v++) val[B.charAt(v)] = v;
       w.forEach(function (x) { step += x; });
       for (; at + step <= s.length;) {
         for (var col = 0; col < 6; col++) {
           var n = 0;
-          for (var j = 0; j < w[col]; j++) n = n * 64 + val[s.charAt(at++)];
+          for (var j = 0; j < w[col]; j++) n = n * 64 + DIGIT[s.charCodeAt(at++)];
           c[col] = n;
         }
         var y = Math.floor(c[4] / 512) + 1900, mo = Math.floor(c[4] / 32) % 16, da = c[4] % 32;
@@ -126,11 +131,6 @@
 
   /* a key's list: base-64 digits, five bits each, least significant
      first, a digit from 32 up saying another follows (push_num in format.rs) */
-  var DIGIT = (function () {
-    var B = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_', t = {};
-    for (var v = 0; v < 64; v++) t[B.charCodeAt(v)] = v;
-    return t;
-  })();
   function numbers(s) {
     var out = [], v = 0, mul = 1;
     for (var i = 0; i < s.length; i++) {
@@ -194,13 +194,18 @@
     });
   }
 
-  /* true when the units of text hold the phrase ph, consecutive */
-  function holds(us, ph) {
-    for (var i = 0; i + ph.length <= us.length; i++) {
-      var ok = true;
-      for (var j = 0; j < ph.length && ok; j++) ok = us[i + j].u === ph[j] && us[i + j].p === us[i].p + j;
-      if (ok) return true;
+  /* true when the phrase ph starts at unit i of us, its units consecutive */
+  function startsAt(us, i, ph) {
+    if (i + ph.length > us.length) return false;
+    for (var j = 0; j < ph.length; j++) {
+      if (us[i + j].u !== ph[j] || us[i + j].p !== us[i].p + j) return false;
     }
+    return true;
+  }
+
+  /* true when the units of a text hold the phrase ph */
+  function holds(us, ph) {
+    for (var i = 0; i < us.length; i++) if (startsAt(us, i, ph)) return true;
     return false;
   }
 
@@ -235,12 +240,8 @@
   function matchRanges(text, phs) {
     var us = units(text), ranges = [];
     phs.forEach(function (ph) {
-      for (var i = 0; i + ph.length <= us.length; i++) {
-        var ok = true;
-        for (var j = 0; j < ph.length && ok; j++) {
-          ok = us[i + j].u === ph[j] && us[i + j].p === us[i].p + j;
-        }
-        if (ok) ranges.push([us[i].s, us[i + ph.length - 1].e]);
+      for (var i = 0; i < us.length; i++) {
+        if (startsAt(us, i, ph)) ranges.push([us[i].s, us[i + ph.length - 1].e]);
       }
     });
     ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
