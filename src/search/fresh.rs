@@ -1,10 +1,10 @@
 //! The index of every page at once ([`build_into`]): pages prepared and
 //! their files put, the layout sized, the shards filled in groups (in
-//! passes through a scratch folder when large), the meta file last.
+//! several passes over the pages when large), the meta file last.
 
-use super::format::{push_entry, push_posting, script, tail_add, MetaRows};
-use super::page::{scan_page, Doc};
-use super::tokenize::{fnv1a, KeyMaker};
+use super::format::{push_entry, push_posting, script, MetaRows};
+use super::page::{Doc, PageKeys};
+use super::tokenize::fnv1a;
 use super::{assign_ids, shard_count, Put, SearchDoc, SearchIndex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -135,7 +135,7 @@ fn fill_shards<'a>(
     by_id.sort_unstable();
     let keys_of = |i: usize| {
         let d = &prepared[i].1;
-        PageKeys::of_page(&d.title, &d.meta, &body(i)).sharded(shards, groups, per)
+        ShardedKeys::of(&d.keys(&body(i)), shards, groups, per)
     };
     let passes = total.div_ceil(per_pass.max(1)).clamp(1, groups as usize) as u64;
     for pass in 0..passes {
@@ -183,61 +183,36 @@ fn index_state(
     ix
 }
 
-/// One page's index keys, compactly: each key once with its entry's
-/// number ([`tail_add`], counted as the key comes), the keys in one flat
-/// buffer.
-struct PageKeys {
-    /// (key start, key end in `text`, tail value)
+/// A page's keys ready for the shard files: in shard order, each with its
+/// entry number ([`tail_add`](super::format::tail_add)). Held for a chunk
+/// of pages at once, so kept small: the keys lie in entry order in one
+/// string, each ends where the next begins.
+struct ShardedKeys {
+    /// (shard, key start in `text`, tail value)
     entries: Vec<(u32, u32, u32)>,
     text: String,
+    /// `starts[g]..starts[g + 1]`: the entries of shard group `g`.
+    starts: Vec<u32>,
 }
 
-impl PageKeys {
-    /// The keys of a page (as [`index_keys`](super::page::index_keys) lists them), grouped, each
-    /// key's text made once.
-    fn of_page(title: &str, meta: &[String], body: &str) -> PageKeys {
-        let mut slot: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-        let mut pk = PageKeys {
-            entries: Vec::new(),
-            text: String::new(),
-        };
-        let mut add = |key: &str, p: u32| {
-            let at = match slot.get(key) {
-                Some(&at) => at,
-                None => {
-                    let ks = pk.text.len() as u32;
-                    pk.text.push_str(key);
-                    pk.entries.push((ks, pk.text.len() as u32, 0));
-                    slot.insert(key.to_string(), pk.entries.len() - 1);
-                    pk.entries.len() - 1
-                }
-            };
-            pk.entries[at].2 = tail_add(pk.entries[at].2, p);
-        };
-        let mut keys = KeyMaker::default();
-        scan_page(title, meta, body, |u, p| keys.feed(u, p, &mut add));
-        pk
-    }
-
-    /// The keys ordered by shard, each with its posting after the id
+impl ShardedKeys {
+    /// A page's keys ordered by shard, each with its posting after the id
     /// already written out, and where each group of `per` shards starts.
-    fn sharded(self, shards: u32, groups: u32, per: u32) -> ShardedKeys {
-        let mut order: Vec<(u32, usize)> = self
-            .entries
+    fn of(keys: &PageKeys, shards: u32, groups: u32, per: u32) -> ShardedKeys {
+        let mut order: Vec<(u32, usize)> = keys
             .iter()
             .enumerate()
-            .map(|(i, e)| (fnv1a(&self.text[e.0 as usize..e.1 as usize]) % shards, i))
+            .map(|(i, (key, _))| (fnv1a(key) % shards, i))
             .collect();
         order.sort_unstable_by_key(|&(shard, _)| shard);
-        let mut text = String::with_capacity(self.text.len());
+        let mut text = String::with_capacity(keys.text_len());
         let mut entries = Vec::with_capacity(order.len());
         let mut starts = Vec::with_capacity(groups as usize + 1);
         for (shard, i) in order {
             while starts.len() as u32 <= shard / per {
                 starts.push(entries.len() as u32);
             }
-            let (ks, ke, tail) = self.entries[i];
-            let key = &self.text[ks as usize..ke as usize];
+            let (key, tail) = keys.get(i);
             entries.push((shard, text.len() as u32, tail));
             text.push_str(key);
         }
@@ -250,21 +225,7 @@ impl PageKeys {
             starts,
         }
     }
-}
 
-/// A page's keys ready for the shard files: in shard order, each with its
-/// posting's number after the id ([`tail_add`]). Held for every page at
-/// once, so kept small: the keys lie in entry order in one string, each
-/// ends where the next begins.
-struct ShardedKeys {
-    /// (shard, key start in `text`, tail value)
-    entries: Vec<(u32, u32, u32)>,
-    text: String,
-    /// `starts[g]..starts[g + 1]`: the entries of shard group `g`.
-    starts: Vec<u32>,
-}
-
-impl ShardedKeys {
     /// The entries of shard groups `gs`.
     fn groups(&self, gs: std::ops::Range<usize>) -> std::ops::Range<usize> {
         self.starts[gs.start] as usize..self.starts[gs.end] as usize

@@ -2,8 +2,10 @@
 //! positions (title, metadata, body lines on their slots), and its body
 //! cut into parts.
 
-use super::tokenize::{scan, KeyMaker};
+use super::format::tail_add;
+use super::tokenize::{scan, Key, KeyMaker};
 use super::{SearchDoc, BODY_START, META_START};
+use rustc_hash::FxHashMap;
 
 /// An owned page with its index keys.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,20 +58,76 @@ impl Doc {
         }
     }
 
-    /// The page's index keys again, from its stored fields.
-    pub(super) fn index_keys(&self) -> Vec<(String, u32)> {
-        index_keys(&self.title, &self.meta, &self.body)
+    /// The page's index keys, from its stored fields and `body` (its
+    /// own, or the text it is being indexed with when not held).
+    pub(super) fn keys(&self, body: &str) -> PageKeys {
+        PageKeys::of_page(&self.title, &self.meta, body)
     }
 }
 
-/// Keys of a page: title from 0, metadata from `META_START`, body from
-/// `BODY_START` (see [`scan_page`]).
-pub(super) fn index_keys(title: &str, meta: &[String], body: &str) -> Vec<(String, u32)> {
-    let (mut out, mut keys) = (Vec::new(), KeyMaker::default());
-    scan_page(title, meta, body, |u, p| {
-        keys.feed(u, p, |k, q| out.push((k.to_string(), q)))
-    });
-    out
+/// One page's index keys, each once with the number of its entry
+/// ([`tail_add`]: how often the key is in the body, whether in the title
+/// or the metadata), in the order they first come; the keys' texts lie in
+/// one string. What a page adds to the postings, positions left out.
+pub(super) struct PageKeys {
+    /// (key start, key end in `text`, entry number)
+    entries: Vec<(u32, u32, u32)>,
+    text: String,
+}
+
+impl PageKeys {
+    /// The keys of a page: title from 0, metadata from `META_START`, body
+    /// from `BODY_START` ([`scan_page`]). Keys of one-character units are
+    /// counted by number ([`Key::Code`]); a key's text is made once, when it
+    /// first comes.
+    fn of_page(title: &str, meta: &[String], body: &str) -> PageKeys {
+        let mut codes: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut texts: FxHashMap<String, u32> = FxHashMap::default();
+        let mut pk = PageKeys {
+            entries: Vec::new(),
+            text: String::new(),
+        };
+        let mut add = |key: Key<'_>, p: u32| {
+            let known = match key {
+                Key::Code(c) => codes.get(&c),
+                Key::Text(t) => texts.get(t),
+            };
+            let at = match known {
+                Some(&at) => at as usize,
+                None => {
+                    let start = pk.text.len() as u32;
+                    key.push_to(&mut pk.text);
+                    pk.entries.push((start, pk.text.len() as u32, 0));
+                    let at = pk.entries.len() - 1;
+                    match key {
+                        Key::Code(c) => codes.insert(c, at as u32),
+                        Key::Text(t) => texts.insert(t.to_string(), at as u32),
+                    };
+                    at
+                }
+            };
+            pk.entries[at].2 = tail_add(pk.entries[at].2, p);
+        };
+        let mut keys = KeyMaker::default();
+        scan_page(title, meta, body, |u, p| keys.feed(u, p, &mut add));
+        pk
+    }
+
+    /// Key `i` (in the order they came) and its entry number.
+    pub(super) fn get(&self, i: usize) -> (&str, u32) {
+        let (s, e, tail) = self.entries[i];
+        (&self.text[s as usize..e as usize], tail)
+    }
+
+    /// Every key and its entry number, in the order they came.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        (0..self.entries.len()).map(|i| self.get(i))
+    }
+
+    /// The length of all the keys' texts together.
+    pub(super) fn text_len(&self) -> usize {
+        self.text.len()
+    }
 }
 
 /// Calls `emit` for each unit of a page in position order: title from 0,

@@ -4,8 +4,8 @@
 //! file made again where they changed. Byte for byte what a fresh build
 //! would write.
 
-use super::format::{push_entry, push_posting, read_nums, read_postings, script, tail_add};
-use super::page::Doc;
+use super::format::{push_entry, push_posting, read_nums, read_postings, script};
+use super::page::{Doc, PageKeys};
 use super::tokenize::fnv1a;
 use super::{assign_ids, id_space, shard_count, Patch, SearchDoc, SearchIndex};
 use rayon::prelude::*;
@@ -175,11 +175,13 @@ impl SearchIndex {
         let ops: Vec<(u32, Op)> = touched
             .par_iter()
             .flat_map_iter(|url| {
-                let before = old.get(*url).map(|(d, id)| (*id, grouped(d.index_keys())));
+                let before = old
+                    .get(*url)
+                    .map(|(d, id)| (*id, grouped(&d.keys(&d.body))));
                 let after = self
                     .docs
                     .get(*url)
-                    .and_then(|d| Some((*self.ids.get(*url)?, grouped(d.index_keys()))));
+                    .and_then(|d| Some((*self.ids.get(*url)?, grouped(&d.keys(&d.body)))));
                 key_ops(before, after)
             })
             .map(|op| {
@@ -260,15 +262,10 @@ struct Swapped {
     set_changes: bool,
 }
 
-/// A page's keys with the number of its entry on each ([`tail_add`]):
+/// A page's keys with the number of its entry on each ([`tail_add`](super::format::tail_add)):
 /// what its postings hold, positions left out.
-fn grouped(list: Vec<(String, u32)>) -> BTreeMap<String, u32> {
-    let mut out: BTreeMap<String, u32> = BTreeMap::new();
-    for (k, p) in list {
-        let tail = out.entry(k).or_default();
-        *tail = tail_add(*tail, p);
-    }
-    out
+fn grouped(keys: &PageKeys) -> BTreeMap<String, u32> {
+    keys.iter().map(|(k, tail)| (k.to_string(), tail)).collect()
 }
 
 /// The shard changes that turn a page's postings `before` into `after`

@@ -120,9 +120,52 @@ pub fn keys(units: &[Unit]) -> Vec<(String, u32)> {
     let mut out = Vec::with_capacity(units.len() * 2);
     let mut pairs = KeyMaker::default();
     for (u, p) in units {
-        pairs.feed(u, *p, |k, q| out.push((k.to_string(), q)));
+        pairs.feed(u, *p, |k, q| {
+            let mut s = String::new();
+            k.push_to(&mut s);
+            out.push((s, q))
+        });
     }
     out
+}
+
+/// An index key as [`KeyMaker`] hands it out. A key of one character, or
+/// of two one-character units, is a number (its characters' code points),
+/// so that counting a page's keys hashes a number and makes no string; any
+/// other key (one with a run of ASCII letters or digits) is its text. The
+/// two never name the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    Code(u64),
+    Text(&'a str),
+}
+
+/// Marks a [`Key::Code`] of two characters (each code point takes 21 bits).
+const PAIR: u64 = 1 << 63;
+
+impl Key<'_> {
+    /// Appends the key's text (`陈`, `陈 仓`, `qq 群`).
+    pub fn push_to(&self, out: &mut String) {
+        let ch = |c: u64| char::from_u32((c & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+        match *self {
+            Key::Code(c) if c & PAIR != 0 => {
+                out.push(ch(c >> 21));
+                out.push(' ');
+                out.push(ch(c));
+            }
+            Key::Code(c) => out.push(ch(c)),
+            Key::Text(t) => out.push_str(t),
+        }
+    }
+}
+
+/// The code point of a unit of one character.
+fn one_char(unit: &str) -> Option<u64> {
+    let mut cs = unit.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) => Some(u64::from(u32::from(c))),
+        _ => None,
+    }
 }
 
 /// The keys of units fed one by one in position order, as [`keys`] lists
@@ -130,6 +173,7 @@ pub fn keys(units: &[Unit]) -> Vec<(String, u32)> {
 #[derive(Default)]
 pub struct KeyMaker {
     prev: String,
+    prev_code: Option<u64>,
     prev_at: Option<u32>,
     pair: String,
 }
@@ -137,17 +181,27 @@ pub struct KeyMaker {
 impl KeyMaker {
     /// Emits the pair the unit makes with the one before it (when adjacent),
     /// then the unit itself.
-    pub fn feed(&mut self, unit: &str, pos: u32, mut emit: impl FnMut(&str, u32)) {
+    pub fn feed(&mut self, unit: &str, pos: u32, mut emit: impl FnMut(Key<'_>, u32)) {
+        let code = one_char(unit);
         if self.prev_at.is_some_and(|q| q + 1 == pos) {
-            self.pair.clear();
-            self.pair.push_str(&self.prev);
-            self.pair.push(' ');
-            self.pair.push_str(unit);
-            emit(&self.pair, pos - 1);
+            match (self.prev_code, code) {
+                (Some(a), Some(b)) => emit(Key::Code(PAIR | a << 21 | b), pos - 1),
+                _ => {
+                    self.pair.clear();
+                    self.pair.push_str(&self.prev);
+                    self.pair.push(' ');
+                    self.pair.push_str(unit);
+                    emit(Key::Text(&self.pair), pos - 1);
+                }
+            }
         }
-        emit(unit, pos);
+        match code {
+            Some(c) => emit(Key::Code(c), pos),
+            None => emit(Key::Text(unit), pos),
+        }
         self.prev.clear();
         self.prev.push_str(unit);
+        self.prev_code = code;
         self.prev_at = Some(pos);
     }
 }
@@ -253,6 +307,37 @@ mod tests {
         }
         let mixed = "ＱＱ群２０１３年，陈仓区Abc-12ﬁ㈱ｶﾞ！\n第二行 x";
         assert_eq!(units(mixed, 0), plain_units(mixed, 0));
+    }
+
+    #[test]
+    fn keys_of_one_character_units_are_numbers_and_read_back_as_text() {
+        let (u, _) = units("陈仓qq群，𠀀a", 0);
+        let mut made = Vec::new();
+        let mut km = KeyMaker::default();
+        for (unit, p) in &u {
+            km.feed(unit, *p, |k, _| {
+                let mut s = String::new();
+                k.push_to(&mut s);
+                made.push((matches!(k, Key::Code(_)), s));
+            });
+        }
+        let want = [
+            (true, "陈"),
+            (true, "陈 仓"),
+            (true, "仓"),
+            (false, "仓 qq"),
+            (false, "qq"),
+            (false, "qq 群"),
+            (true, "群"),
+            (true, "群 ,"),
+            (true, ","),
+            (true, ", 𠀀"),
+            (true, "𠀀"),
+            (true, "𠀀 a"),
+            (true, "a"),
+        ];
+        let want: Vec<(bool, String)> = want.iter().map(|(c, s)| (*c, s.to_string())).collect();
+        assert_eq!(made, want);
     }
 
     #[test]
