@@ -11,12 +11,31 @@ const KIND_ORDER: [&str; 4] = ["speech", "case", "brand", "page"];
 
 impl Doc {
     /// The page's own file: its fields and its body text (for the snippet).
+    /// Written straight from the page's strings, its fields in name order.
     pub(super) fn file(&self, id: u32) -> Vec<u8> {
-        let v = serde_json::json!({
-            "u": self.url, "t": self.title, "k": self.kind, "d": self.date,
-            "r": self.region, "s": self.sector, "m": self.meta, "b": self.body,
-        });
-        script(&format!("d/{id}"), &v.to_string())
+        #[derive(serde::Serialize)]
+        struct PageFile<'a> {
+            b: &'a str,
+            d: &'a str,
+            k: &'a str,
+            m: &'a [String],
+            r: &'a str,
+            s: &'a str,
+            t: &'a str,
+            u: &'a str,
+        }
+        let json = serde_json::to_string(&PageFile {
+            b: &self.body,
+            d: &self.date,
+            k: &self.kind,
+            m: &self.meta,
+            r: &self.region,
+            s: &self.sector,
+            t: &self.title,
+            u: &self.url,
+        })
+        .unwrap_or_default();
+        script(&format!("d/{id}"), &json)
     }
 
     fn date_num(&self) -> u64 {
