@@ -111,7 +111,7 @@ fn lists_taxonomies_feed_sitemap_and_404() {
     for term_page in [
         "tags/基层党建/index.html",
         "tags/基层治理/index.html",
-        "regions/陕西省北山市南塬县/index.html",
+        "regions/陕西省/北山市/南塬县/index.html",
         "sectors/农村/index.html",
         "years/2013/index.html",
         "speakers/赵明远/index.html",

@@ -4,4 +4,5 @@
 
 pub mod markdown;
 pub(crate) mod nav;
+pub mod region;
 pub(crate) mod site;

@@ -7,6 +7,7 @@ use crate::load::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::load::content::{normalize, Intro, Library, Page};
 use crate::model::markdown::{self, RemovedHtml, Rendered};
 use crate::model::nav::{self, NavLink};
+use crate::model::region::RegionTree;
 use crate::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -326,6 +327,8 @@ pub const RESERVED: &[&str] = &[
     "sitemap.xml",
     "404.html",
     "index.html",
+    "overview",
+    "topics",
 ];
 
 fn terms_of<'p>(page: &'p Page, taxonomy: &str) -> impl Iterator<Item = &'p str> {
@@ -352,6 +355,9 @@ pub struct Site {
     pub revs: Vec<u64>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
+    /// The regions of the pages as a tree (`regions/陕西省/宝鸡市/`), made
+    /// from the `regions` taxonomy.
+    pub regions: RegionTree,
     /// HTML of `content/_index.md`.
     pub home_intro: String,
     /// Neighbours in the section: (newer, older).
@@ -433,6 +439,13 @@ impl Site {
         let plain_pages = plain_pages(&pages);
         let neighbours = shape.neighbours.clone();
         let taxonomies = shape.taxonomies.clone();
+        let regions = RegionTree::build(
+            taxonomies
+                .iter()
+                .filter(|t| t.name == "regions")
+                .flat_map(|t| &t.terms)
+                .map(|term| (term.name.as_str(), &term.pages[..])),
+        );
         let shape_key = shape.key;
         cache.shape = Some(shape);
 
@@ -448,6 +461,7 @@ impl Site {
             rendered,
             sections,
             taxonomies,
+            regions,
             neighbours,
             revs,
             menu,
