@@ -6,3 +6,4 @@ pub mod markdown;
 pub(crate) mod nav;
 pub mod region;
 pub(crate) mod site;
+pub mod topics;

@@ -8,6 +8,7 @@ use crate::load::content::{normalize, Intro, Library, Page};
 use crate::model::markdown::{self, RemovedHtml, Rendered};
 use crate::model::nav::{self, NavLink};
 use crate::model::region::RegionTree;
+use crate::model::topics::SiteTopic;
 use crate::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -358,6 +359,8 @@ pub struct Site {
     /// The regions of the pages as a tree (`regions/陕西省/宝鸡市/`), made
     /// from the `regions` taxonomy.
     pub regions: RegionTree,
+    /// The 专题 (`content/topics/`), by source path, with their pages.
+    pub topics: Vec<SiteTopic>,
     /// HTML of `content/_index.md`.
     pub home_intro: String,
     /// Neighbours in the section: (newer, older).
@@ -402,7 +405,11 @@ impl Site {
         hold: bool,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
-        let Library { pages, intros } = library;
+        let Library {
+            pages,
+            intros,
+            topics,
+        } = library;
         let claimed = claim_urls(pages, &config, diags);
         same_pages(&claimed, diags);
         let (shape, same_shape) = cache.take_shape(&claimed, &config);
@@ -446,7 +453,17 @@ impl Site {
                 .flat_map(|t| &t.terms)
                 .map(|term| (term.name.as_str(), &term.pages[..])),
         );
-        let shape_key = shape.key;
+        let topics = crate::model::topics::resolve(&topics, &pages, opts, diags);
+        // (a topic's address is part of the shape: the output paths)
+        let shape_key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            shape.key.hash(&mut h);
+            for t in &topics {
+                t.topic.dir.hash(&mut h);
+            }
+            h.finish()
+        };
         cache.shape = Some(shape);
 
         let again = (!hold).then(|| Again {
@@ -462,6 +479,7 @@ impl Site {
             sections,
             taxonomies,
             regions,
+            topics,
             neighbours,
             revs,
             menu,

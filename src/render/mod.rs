@@ -68,6 +68,10 @@ pub enum Job {
     /// A node of the region tree (not the root, which is the regions
     /// taxonomy's list), list page number.
     Region(usize, usize),
+    /// `topics/index.html`, when the site has topics.
+    Topics,
+    /// One topic, by index.
+    Topic(usize),
 }
 
 impl Job {
@@ -280,6 +284,11 @@ fn asset_files(site: &Site, theme: &Theme) -> Vec<(String, OutFile)> {
             files.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
         }
     }
+    for t in &site.topics {
+        for a in &t.topic.assets {
+            files.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
+        }
+    }
     files
 }
 
@@ -367,6 +376,10 @@ impl<'a> Renderer<'a> {
             jobs.extend((1..=page_count(sec.pages.len(), per)).map(|n| Job::Section(i, n)));
         }
         jobs.push(Job::Overview);
+        if !s.topics.is_empty() {
+            jobs.push(Job::Topics);
+            jobs.extend((0..s.topics.len()).map(Job::Topic));
+        }
         for (t, tax) in s.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(t));
             if tax.name == "regions" {
@@ -402,6 +415,8 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => "sitemap.xml".into(),
             Job::Overview => "overview/index.html".into(),
             Job::Region(k, n) => paged(&s.regions.nodes[k].dir, n),
+            Job::Topics => "topics/index.html".into(),
+            Job::Topic(k) => format!("{}index.html", s.topics[k].topic.dir),
         }
     }
 
@@ -465,6 +480,20 @@ fn fill<'a>(
             overview(t, ctx);
             ("overview.html", "overview", vec![])
         }
+        Job::Topics => {
+            ctx.insert("topics", &topic_views(t));
+            ("topics.html", "topics", vec![])
+        }
+        Job::Topic(k) => {
+            let (topic, pages) = t.topic(k);
+            ctx.insert("topic", &topic_view(topic));
+            ctx.put("pages", Value::Array(pages));
+            let crumb = Crumb {
+                title: "专题",
+                url: "topics/index.html".into(),
+            };
+            ("topic.html", "topics", vec![crumb])
+        }
         Job::Term(ti, k, n) => term(t, ti, k, n, ctx),
         Job::Feed => {
             feed(t, ctx);
@@ -481,6 +510,7 @@ fn fill<'a>(
 fn home(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
     ctx.insert("intro", t.home_intro());
     ctx.insert("overview", t.overview());
+    ctx.insert("topics", &topic_views(t));
     ctx.put("featured", Value::Array(t.featured()));
     let latest: Vec<Value> = (0..t.config().sections.len())
         .map(|i| {
@@ -596,6 +626,34 @@ fn overview(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
         .collect();
     ctx.insert("overview", o);
     ctx.insert("charts", &drawn);
+}
+
+/// A topic as lists show it: `title`, `summary`, `cover`, `url`, `count`,
+/// and on its own page `intro`.
+fn topic_view(t: &crate::model::topics::SiteTopic) -> Value {
+    let x = &t.topic;
+    serde_json::json!({
+        "title": x.title,
+        "summary": x.summary,
+        "cover": x.cover,
+        "url": encode_path(&format!("{}index.html", x.dir)),
+        "count": t.pages.len(),
+        "intro": t.intro,
+    })
+}
+
+/// Every topic, as lists show them (no introduction).
+fn topic_views(t: &mut Tracker<'_, '_>) -> Vec<Value> {
+    t.topics()
+        .iter()
+        .map(|x| {
+            let mut v = topic_view(x);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("intro");
+            }
+            v
+        })
+        .collect()
 }
 
 /// A section's link as a breadcrumb.

@@ -11,6 +11,7 @@ use super::{Renderer, FEED_ENTRIES};
 use crate::load::content::Page;
 use crate::model::region::{RegionNode, RegionTree};
 use crate::model::site::{Site, Taxonomy, Term};
+use crate::model::topics::SiteTopic;
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 use std::hash::{Hash, Hasher};
@@ -72,6 +73,11 @@ pub enum Dep {
     RegionTree,
     /// The figures of 数据概览 ([`Overview`]).
     Overview,
+    /// A topic, by its source path: its fields, introduction and the rev
+    /// of each of its pages, in order.
+    Topic(PathBuf),
+    /// Every topic as lists show it: folder, title, summary, cover, count.
+    Topics,
 }
 
 /// What one output file was rendered from: each coordinate read and the
@@ -243,6 +249,24 @@ impl<'a> Lookup<'a> {
                 h.finish()
             }
             Dep::Overview => self.overview().1,
+            Dep::Topic(source) => {
+                let t = s.topics.iter().find(|t| &t.topic.source == source)?;
+                let mut h = rustc_hash::FxHasher::default();
+                let x = &t.topic;
+                (&x.dir, &x.title, &x.summary, &x.cover, &t.intro).hash(&mut h);
+                for &i in &t.pages {
+                    s.revs[i].hash(&mut h);
+                }
+                h.finish()
+            }
+            Dep::Topics => {
+                let mut h = rustc_hash::FxHasher::default();
+                for t in &s.topics {
+                    let x = &t.topic;
+                    (&x.dir, &x.title, &x.summary, &x.cover, t.pages.len()).hash(&mut h);
+                }
+                h.finish()
+            }
         })
     }
 
@@ -401,6 +425,20 @@ impl<'r, 'a> Tracker<'r, 'a> {
     pub(super) fn region_tree(&mut self) -> &'a RegionTree {
         self.record(Dep::RegionTree);
         &self.r.site.regions
+    }
+
+    /// Every topic (its pages are not read: only their number).
+    pub(super) fn topics(&mut self) -> &'a [SiteTopic] {
+        self.record(Dep::Topics);
+        &self.r.site.topics
+    }
+
+    /// Topic `k` and the summaries of its pages, in order.
+    pub(super) fn topic(&mut self, k: usize) -> (&'a SiteTopic, Vec<Value>) {
+        let t: &'a SiteTopic = &self.r.site.topics[k];
+        self.record(Dep::Topic(t.topic.source.clone()));
+        let pages = t.pages.iter().map(|&i| self.r.summary(i).clone()).collect();
+        (t, pages)
     }
 
     /// The figures of 数据概览.
