@@ -1504,8 +1504,8 @@ impl Say<'_> {
                 format!("{errors} error(s), {warnings} warning(s)"),
             ),
             Say::NoSuchSection { kind, sections } => m(
-                format!("没有 `{kind}` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：{sections}"),
-                format!("there is no `{kind}`: write speech, case, brand, or a section of site.yaml: {sections}"),
+                format!("没有 `{kind}` 这一类：请写 speech（讲话）、case（案例）、brand（品牌）、topic（专题），或 site.yaml 中的栏目：{sections}"),
+                format!("there is no `{kind}`: write speech, case, brand, topic, or a section of site.yaml: {sections}"),
             ),
             Say::BuildFailed { output } => m(
                 format!("构建失败：没有写入任何文件，{output} 保持原样"),
@@ -1939,8 +1939,8 @@ pub const HELP: &[(&str, &str, &str, &str)] = &[
     (
         "new",
         "kind",
-        "内容类型：speech（讲话）、case（典型案例）、brand（支部品牌），或 site.yaml 中的栏目（文件夹名或标题）",
-        "speech, case or brand, or a section of site.yaml (its folder name or title)",
+        "内容类型：speech（讲话）、case（典型案例）、brand（支部品牌）、topic（专题），或 site.yaml 中的栏目（文件夹名或标题）",
+        "speech, case, brand or topic, or a section of site.yaml (its folder name or title)",
     ),
     ("new", "title", "新页面的标题", "Title of the new page"),
     (

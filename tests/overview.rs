@@ -84,12 +84,12 @@ fn the_sample_sites_overview_shows_the_real_counts() {
     let doc = html(&out.join("overview/index.html"));
 
     // per year: the first four digits of `date`, oldest first
-    let years: BTreeMap<String, usize> =
-        counted(fms.iter().filter_map(|(_, m)| field(m, "date")).map(|d| d[..4].to_string()));
-    let want: Vec<(String, String)> = years
-        .into_iter()
-        .map(|(y, n)| (y, n.to_string()))
-        .collect();
+    let years: BTreeMap<String, usize> = counted(
+        fms.iter()
+            .filter_map(|(_, m)| field(m, "date"))
+            .map(|d| d[..4].to_string()),
+    );
+    let want: Vec<(String, String)> = years.into_iter().map(|(y, n)| (y, n.to_string())).collect();
     assert_eq!(rows(&doc, "#chart-years"), want);
 
     // per 领域, most first
@@ -147,12 +147,20 @@ fn the_sample_sites_overview_shows_the_real_counts() {
 
     // each chart: an SVG named by its own <title>, with one bar per row,
     // each bar a link to the list of its pages
-    for id in ["chart-years", "chart-sectors", "chart-regions", "chart-speakers"] {
+    for id in [
+        "chart-years",
+        "chart-sectors",
+        "chart-regions",
+        "chart-speakers",
+    ] {
         let svg = select(&doc, &format!("#{id} svg"));
         assert_eq!(svg.len(), 1, "{id}");
         let svg = svg[0].value();
         assert_eq!(svg.attr("role"), Some("img"));
-        assert_eq!(svg.attr("aria-labelledby"), Some(format!("{id}-title").as_str()));
+        assert_eq!(
+            svg.attr("aria-labelledby"),
+            Some(format!("{id}-title").as_str())
+        );
         let title = common::text_of(&doc, &format!("#{id}-title"));
         assert_eq!(title, common::text_of(&doc, &format!("#{id}-h")));
         let bars = select(&doc, &format!("#{id} svg rect.chart-bar")).len();
@@ -160,14 +168,22 @@ fn the_sample_sites_overview_shows_the_real_counts() {
         for a in select(&doc, &format!("#{id} svg a")) {
             let href = a.value().attr("href").unwrap();
             let target = common::resolve_link(&out, &out.join("overview/index.html"), href);
-            assert!(target.is_some_and(|t| t.is_file()), "{id}: {href} leads nowhere");
+            assert!(
+                target.is_some_and(|t| t.is_file()),
+                "{id}: {href} leads nowhere"
+            );
         }
     }
     // a region bar leads to its page in the tree
     let first = &want_regions[0].0;
-    let href = select(&doc, "#chart-regions svg a")[0].value().attr("href").unwrap();
+    let href = select(&doc, "#chart-regions svg a")[0]
+        .value()
+        .attr("href")
+        .unwrap();
     assert_eq!(
-        percent_encoding::percent_decode_str(href).decode_utf8().unwrap(),
+        percent_encoding::percent_decode_str(href)
+            .decode_utf8()
+            .unwrap(),
         format!("../regions/{first}/index.html")
     );
 
@@ -223,7 +239,13 @@ fn the_sample_region_tree_drills_from_province_to_village() {
         // the breadcrumb goes up through every level above
         let crumbs: Vec<String> = select(&doc, ".breadcrumb li")
             .iter()
-            .map(|li| li.text().collect::<String>().replace('>', "").trim().to_string())
+            .map(|li| {
+                li.text()
+                    .collect::<String>()
+                    .replace('>', "")
+                    .trim()
+                    .to_string()
+            })
             .collect();
         let mut want = vec!["首页".to_string(), "地区".to_string()];
         want.extend(levels[..=k].iter().map(|s| s.to_string()));
@@ -279,7 +301,10 @@ fn regions_of_every_form_find_their_place_and_speakers_are_the_top_ten() {
         write_page(
             &root,
             &format!("cases/{slug}.md"),
-            &format!("title: 案例{slug}\ndate: 2020-01-{:02}\nregion: {region}", i + 1),
+            &format!(
+                "title: 案例{slug}\ndate: 2020-01-{:02}\nregion: {region}",
+                i + 1
+            ),
         );
     }
     // twelve speakers: 讲话人01 has 12 speeches … 讲话人12 has 1
@@ -311,7 +336,8 @@ fn regions_of_every_form_find_their_place_and_speakers_are_the_top_ten() {
             "{dir}"
         );
     }
-    let level = |dir: &str| common::text_of(&html(&out.join(dir).join("index.html")), ".page-kicker");
+    let level =
+        |dir: &str| common::text_of(&html(&out.join(dir).join("index.html")), ".page-kicker");
     assert_eq!(level("regions/北京市"), "地区 · 省级");
     assert_eq!(level("regions/江苏省/苏州市/昆山市"), "地区 · 县级");
     assert_eq!(level("regions/北京市/朝阳区/望京街道"), "地区 · 乡镇级");
@@ -327,5 +353,8 @@ fn regions_of_every_form_find_their_place_and_speakers_are_the_top_ten() {
     assert_eq!(top[0], ("北京市".to_string(), "2".to_string()));
     assert_eq!(top.len(), 7);
     // no brands: an empty table says so, and the total is 0
-    assert_eq!(common::text_of(&doc, "#brands-members .empty"), "暂无支部品牌。");
+    assert_eq!(
+        common::text_of(&doc, "#brands-members .empty"),
+        "暂无支部品牌。"
+    );
 }

@@ -543,9 +543,7 @@ fn section_role(
         None if section == TOPICS_FOLDER && inner.len() == 2 && file != "_index.md" => {
             Some(Role::Topic)
         }
-        None if section == TOPICS_FOLDER && inner.len() == 2 => {
-            Some(Role::Intro(section.clone()))
-        }
+        None if section == TOPICS_FOLDER && inner.len() == 2 => Some(Role::Intro(section.clone())),
         None => {
             if inner.len() == 2
                 || !found

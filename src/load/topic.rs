@@ -41,7 +41,9 @@ pub struct Topic {
 /// Reads a topic from its file's text; problems go to `diags` (a topic
 /// with a broken front matter or without a title is left out: `None`).
 pub fn parse(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Topic> {
-    let s = frontmatter::split(text, path).map_err(|d| diags.push(d)).ok()?;
+    let s = frontmatter::split(text, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     if let Some((line, col)) = crate::load::yamlpos::too_deep(s.yaml) {
         diags.push(Diagnostic::err(
             path,
@@ -56,7 +58,12 @@ pub fn parse(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Top
     let value: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {
         Ok(v) => v,
         Err(e) => {
-            diags.push(crate::load::yamlpos::yaml_error(&e, s.yaml, path, s.yaml_line - 1));
+            diags.push(crate::load::yamlpos::yaml_error(
+                &e,
+                s.yaml,
+                path,
+                s.yaml_line - 1,
+            ));
             return None;
         }
     };
@@ -97,7 +104,7 @@ pub fn parse(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Top
         Some(v) => {
             let items = list_of(v);
             let (key_line, _) = at("pages");
-            let places = item_positions(s.yaml, key_line + 1 - s.yaml_line, s.yaml_line);
+            let places = item_positions(s.yaml, key_line - s.yaml_line, s.yaml_line);
             match items {
                 Some(items) => items
                     .into_iter()
@@ -251,7 +258,10 @@ mod tests {
             .iter()
             .map(|p| (p.value.as_str(), p.line, p.col))
             .collect();
-        assert_eq!(pages, [("cases/石门村.md", 5, 5), ("brands/稻香先锋", 6, 6)]);
+        assert_eq!(
+            pages,
+            [("cases/石门村.md", 5, 5), ("brands/稻香先锋", 6, 6)]
+        );
         assert_eq!(t.tags, ["乡村振兴", "党建"]);
         assert_eq!(t.cover_at.unwrap().line, 3);
         assert_eq!(t.body, "\n介绍。\n");
@@ -266,7 +276,11 @@ mod tests {
         assert_eq!(pages, [(3, 9), (3, 16)]);
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].line, d[0].col), (4, 1));
-        assert!(d[0].message.to_string().contains("`tag`"), "{}", d[0].message);
+        assert!(
+            d[0].message.to_string().contains("`tag`"),
+            "{}",
+            d[0].message
+        );
 
         let mut d = vec![];
         assert!(parse("---\npages: 1\n---\n", Path::new("t.md"), &mut d).is_none());

@@ -134,10 +134,7 @@ fn next_part(rest: &str, above: Option<Level>) -> (usize, Level) {
             return (m.len(), Level::Province);
         }
     }
-    let ends: Vec<usize> = rest
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .collect();
+    let ends: Vec<usize> = rest.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
     // at least two characters
     for (k, &end) in ends.iter().enumerate().skip(1) {
         if let Some(level) = ends_level(&rest[..end], above) {
@@ -190,8 +187,7 @@ impl RegionTree {
     /// site order, so ascending indices are newest first).
     pub fn build<'a>(regions: impl IntoIterator<Item = (&'a str, &'a [usize])>) -> RegionTree {
         // slug path → (name, level, pages)
-        let mut found: BTreeMap<Vec<String>, (String, Option<Level>, Vec<usize>)> =
-            BTreeMap::new();
+        let mut found: BTreeMap<Vec<String>, (String, Option<Level>, Vec<usize>)> = BTreeMap::new();
         found.insert(vec![], (String::new(), None, vec![]));
         for (region, pages) in regions {
             let parts = split(region);
@@ -319,7 +315,10 @@ mod tests {
                     ("望京街道", Township),
                 ],
             ),
-            ("上海市浦东新区", &[("上海市", Province), ("浦东新区", County)]),
+            (
+                "上海市浦东新区",
+                &[("上海市", Province), ("浦东新区", County)],
+            ),
             ("北京市通州区", &[("北京市", Province), ("通州区", County)]),
             ("重庆市", &[("重庆市", Province)]),
             // 自治区, 盟, 旗, 苏木, 嘎查
@@ -369,19 +368,31 @@ mod tests {
             ),
             (
                 "山东省济南市市中区",
-                &[("山东省", Province), ("济南市", Prefecture), ("市中区", County)],
+                &[
+                    ("山东省", Province),
+                    ("济南市", Prefecture),
+                    ("市中区", County),
+                ],
             ),
             ("香港特别行政区", &[("香港特别行政区", Province)]),
             // given only as a county, or from the township down
             ("章源县", &[("章源县", County)]),
             (
                 "章源县禾塘乡新市村",
-                &[("章源县", County), ("禾塘乡", Township), ("新市村", Village)],
+                &[
+                    ("章源县", County),
+                    ("禾塘乡", Township),
+                    ("新市村", Village),
+                ],
             ),
             // spaces (half- or full-width) and separators are dropped
             (
                 "陕西省 宝鸡市　陈仓区",
-                &[("陕西省", Province), ("宝鸡市", Prefecture), ("陈仓区", County)],
+                &[
+                    ("陕西省", Province),
+                    ("宝鸡市", Prefecture),
+                    ("陈仓区", County),
+                ],
             ),
             (
                 "陕西省/宝鸡市",

@@ -29,7 +29,10 @@ pub struct SiteTopic {
 fn candidates(entry: &str) -> Vec<PathBuf> {
     let e = entry.trim().replace('\\', "/");
     let e = e.trim_start_matches("./").trim_start_matches('/');
-    let e = e.strip_prefix("content/").unwrap_or(e).trim_end_matches('/');
+    let e = e
+        .strip_prefix("content/")
+        .unwrap_or(e)
+        .trim_end_matches('/');
     let base = Path::new(CONTENT_DIR);
     if e.ends_with(".md") {
         vec![base.join(e)]

@@ -134,7 +134,11 @@ impl Overview {
             cases: counted(Kind::Case),
             brands: counted(Kind::Brand),
             top_regions: site.regions.nodes.first().map_or(0, |n| n.children.len()),
-            members_total: brand_rows.iter().filter_map(|b| b.members).map(u64::from).sum(),
+            members_total: brand_rows
+                .iter()
+                .filter_map(|b| b.members)
+                .map(u64::from)
+                .sum(),
             members_missing: brand_rows.iter().filter(|b| b.members.is_none()).count(),
             brand_rows,
             charts: vec![
@@ -224,7 +228,9 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str) ->
     }
     for (k, r) in rows.iter().enumerate() {
         let y = ROW * k as u32 + 4;
-        let w = ((r.value as f64 / max as f64) * span as f64).round().max(1.0) as u32;
+        let w = ((r.value as f64 / max as f64) * span as f64)
+            .round()
+            .max(1.0) as u32;
         let label: String = if r.label.chars().count() > LABEL_CHARS {
             r.label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
         } else {
@@ -284,7 +290,9 @@ pub fn column_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str)
         COLUMNS_HEIGHT - COLUMNS_FOOT
     );
     for (k, r) in rows.iter().enumerate() {
-        let h = ((r.value as f64 / max as f64) * span as f64).round().max(1.0) as u32;
+        let h = ((r.value as f64 / max as f64) * span as f64)
+            .round()
+            .max(1.0) as u32;
         let x = slot * k as u32 + (slot - bar) / 2;
         let mid = slot * k as u32 + slot / 2;
         let y = COLUMNS_HEIGHT - COLUMNS_FOOT - h;
@@ -361,8 +369,16 @@ mod tests {
             .collect();
         let svg = column_chart("y", "各年份", "篇", &rows, "");
         // 20 slots of 20 units, bars of 13; 140 units for the highest
-        assert!(svg.contains(r#"<rect class="chart-bar" x="383" y="18" width="13" height="140" rx="2"/>"#), "{svg}");
-        assert!(svg.contains(r#"<rect class="chart-bar" x="3" y="88" width="13" height="70" rx="2"/>"#), "{svg}");
+        assert!(
+            svg.contains(
+                r#"<rect class="chart-bar" x="383" y="18" width="13" height="140" rx="2"/>"#
+            ),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<rect class="chart-bar" x="3" y="88" width="13" height="70" rx="2"/>"#),
+            "{svg}"
+        );
         // every second label, counted back from the last
         assert!(svg.contains(">2002</text>") && svg.contains(">2004</text>"));
         assert!(!svg.contains(">2001</text>") && !svg.contains(">2019</text>"));

@@ -385,9 +385,7 @@ impl<'a> Renderer<'a> {
             if tax.name == "regions" {
                 // the tree's nodes stand for the terms
                 for (k, node) in s.regions.nodes.iter().enumerate().skip(1) {
-                    jobs.extend(
-                        (1..=page_count(node.pages.len(), per)).map(|n| Job::Region(k, n)),
-                    );
+                    jobs.extend((1..=page_count(node.pages.len(), per)).map(|n| Job::Region(k, n)));
                 }
                 continue;
             }

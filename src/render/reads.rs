@@ -309,7 +309,11 @@ impl<'r, 'a> Tracker<'r, 'a> {
 
     /// Whether taxonomy `t` is the regions (the names are fixed: not recorded).
     pub(super) fn is_regions(&self, t: usize) -> bool {
-        self.r.site.taxonomies.get(t).is_some_and(|x| x.name == "regions")
+        self.r
+            .site
+            .taxonomies
+            .get(t)
+            .is_some_and(|x| x.name == "regions")
     }
 
     /// The section title shown as a page's kind (from the configuration).
