@@ -374,7 +374,8 @@ pub struct Site {
     pub plain_pages: Vec<NavLink>,
     /// Names the site's shape: two sites with the same `shape` (and
     /// config) have the same pages in the same order at the same URLs, and
-    /// the same sections, neighbours and taxonomies.
+    /// the same sections, neighbours and taxonomies, and the same topics
+    /// at the same folders.
     pub shape: u64,
     /// Set when the bodies' HTML and text are not held (a very large site
     /// built without a memo): what [`Site::body`] needs to render them again.
