@@ -1276,5 +1276,5 @@ fn new_writes_into_a_custom_section_by_name_or_title() {
     }
     let (code, _, err) = run(&["new", "notes", "随笔", "--root", r]);
     assert_eq!(code, 2, "a usage error: {err}");
-    assert!(err.contains("没有 `notes` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：speeches（领导讲话）、news（工作动态）"), "{err}");
+    assert!(err.contains("没有 `notes` 这一类：请写 speech（讲话）、case（案例）、brand（品牌）、topic（专题），或 site.yaml 中的栏目：speeches（领导讲话）、news（工作动态）"), "{err}");
 }

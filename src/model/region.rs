@@ -157,6 +157,9 @@ fn next_part(rest: &str, above: Option<Level>) -> (usize, Level) {
     (rest.len(), Level::Other)
 }
 
+/// The folder of the tree's root, the regions index.
+const ROOT: &str = "regions/";
+
 /// One node of the region tree.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RegionNode {
@@ -186,46 +189,46 @@ impl RegionTree {
     /// The tree of `regions`: each region name with its pages (indices in
     /// site order, so ascending indices are newest first).
     pub fn build<'a>(regions: impl IntoIterator<Item = (&'a str, &'a [usize])>) -> RegionTree {
-        // slug path → (name, level, pages)
-        let mut found: BTreeMap<Vec<String>, (String, Option<Level>, Vec<usize>)> = BTreeMap::new();
-        found.insert(vec![], (String::new(), None, vec![]));
+        // output folder → (name, level, pages); a folder sorts before
+        // every folder below it, since it is their prefix
+        let mut found: BTreeMap<String, (String, Option<Level>, Vec<usize>)> = BTreeMap::new();
+        found.insert(ROOT.to_string(), (String::new(), None, vec![]));
         for (region, pages) in regions {
-            let parts = split(region);
-            let mut path = vec![];
-            found
-                .get_mut(&path)
-                .into_iter()
-                .for_each(|n| n.2.extend(pages));
-            for part in parts {
-                path.push(term_slug(part.name));
+            let mut dir = String::from(ROOT);
+            if let Some(n) = found.get_mut(ROOT) {
+                n.2.extend(pages);
+            }
+            for part in split(region) {
+                dir.push_str(&term_slug(part.name));
+                dir.push('/');
                 found
-                    .entry(path.clone())
+                    .entry(dir.clone())
                     .or_insert_with(|| (part.name.to_string(), Some(part.level), vec![]))
                     .2
                     .extend(pages);
             }
         }
-        let at: BTreeMap<&[String], usize> = found
+        let at: BTreeMap<&str, usize> = found
             .keys()
             .enumerate()
-            .map(|(i, k)| (k.as_slice(), i))
+            .map(|(i, k)| (k.as_str(), i))
             .collect();
+        let parent_of = |dir: &str| -> Option<usize> {
+            let inner = dir.strip_suffix('/')?;
+            let up = &inner[..inner.rfind('/')? + 1];
+            at.get(up).copied()
+        };
         let mut nodes: Vec<RegionNode> = found
             .iter()
-            .map(|(path, (name, level, pages))| {
+            .map(|(dir, (name, level, pages))| {
                 let mut pages = pages.clone();
                 pages.sort_unstable();
                 pages.dedup();
-                let mut dir = String::from("regions/");
-                for slug in path {
-                    dir.push_str(slug);
-                    dir.push('/');
-                }
                 RegionNode {
                     name: name.clone(),
                     level: *level,
-                    dir,
-                    parent: path.split_last().and_then(|(_, up)| at.get(up).copied()),
+                    parent: parent_of(dir),
+                    dir: dir.clone(),
                     children: vec![],
                     pages,
                 }
@@ -249,7 +252,6 @@ impl RegionTree {
         self.nodes
             .binary_search_by(|n| n.dir.as_str().cmp(dir))
             .ok()
-            .or_else(|| self.nodes.iter().position(|n| n.dir == dir))
     }
 
     /// The nodes from the top down to `i` (the root left out).
@@ -471,6 +473,11 @@ mod tests {
             ]
         );
         assert_eq!(tree.nodes[0].children, [1, 5]);
+        // folders that sort differently from their parts still find their node
+        let odd = RegionTree::build([("a-b", &a[..]), ("a省x县", &b[..])]);
+        for (k, n) in odd.nodes.iter().enumerate() {
+            assert_eq!(odd.find(&n.dir), Some(k), "{}", n.dir);
+        }
         assert_eq!(tree.nodes[3].pages, [0, 1, 3]);
         let village = tree.find("regions/江西省/赣州市/章源县/禾塘村/").unwrap();
         let names: Vec<&str> = tree

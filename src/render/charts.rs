@@ -296,7 +296,7 @@ pub fn column_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str)
         let x = slot * k as u32 + (slot - bar) / 2;
         let mid = slot * k as u32 + slot / 2;
         let y = COLUMNS_HEIGHT - COLUMNS_FOOT - h;
-        let label = if (rows.len() - 1 - k) % every == 0 {
+        let label = if (rows.len() - 1 - k).is_multiple_of(every) {
             format!(
                 r#"<text class="chart-label" x="{mid}" y="{}" text-anchor="middle">{}</text>"#,
                 COLUMNS_HEIGHT - 5,
