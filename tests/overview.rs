@@ -146,7 +146,8 @@ fn the_sample_sites_overview_shows_the_real_counts() {
     );
 
     // each chart: an SVG named by its own <title>, with one bar per row,
-    // each bar a link to the list of its pages
+    // holding no control (an image); each row of its table links to the
+    // list of its pages
     for id in [
         "chart-years",
         "chart-sectors",
@@ -165,7 +166,10 @@ fn the_sample_sites_overview_shows_the_real_counts() {
         assert_eq!(title, common::text_of(&doc, &format!("#{id}-h")));
         let bars = select(&doc, &format!("#{id} svg rect.chart-bar")).len();
         assert_eq!(bars, rows(&doc, &format!("#{id}")).len(), "{id}");
-        for a in select(&doc, &format!("#{id} svg a")) {
+        assert!(select(&doc, &format!("#{id} svg a")).is_empty(), "{id}");
+        let links = select(&doc, &format!("#{id} table a"));
+        assert_eq!(links.len(), bars, "{id}");
+        for a in links {
             let href = a.value().attr("href").unwrap();
             let target = common::resolve_link(&out, &out.join("overview/index.html"), href);
             assert!(
@@ -174,9 +178,9 @@ fn the_sample_sites_overview_shows_the_real_counts() {
             );
         }
     }
-    // a region bar leads to its page in the tree
+    // a region's row leads to its page in the tree
     let first = &want_regions[0].0;
-    let href = select(&doc, "#chart-regions svg a")[0]
+    let href = select(&doc, "#chart-regions table a")[0]
         .value()
         .attr("href")
         .unwrap();

@@ -207,10 +207,13 @@ fn esc(s: &str) -> String {
 }
 
 /// A horizontal bar chart of `rows` as inline SVG: `<title>` names it
-/// (`id`-title), each bar a link to its row's page where it has one,
-/// a label on the left (shortened to `LABEL_CHARS` characters) and the value
+/// (`id`-title), each bar is named by its own `<title>` (label and value),
+/// with a label on the left (shortened to `LABEL_CHARS` characters) and the value
 /// on the right. Scales with the width of its box (`viewBox`, no fixed size).
-pub fn bar_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str) -> String {
+/// The drawing is an image (`role="img"`): it holds no link, since a
+/// control inside an image is hidden from screen readers; the table beside
+/// it links each row to its page.
+pub fn bar_chart(id: &str, title: &str, unit: &str, rows: &[Row]) -> String {
     let max = rows.iter().map(|r| r.value).max().unwrap_or(0).max(1);
     let height = ROW * rows.len().max(1) as u32 + 4;
     let span = WIDTH - LABEL - VALUE;
@@ -245,17 +248,7 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str) ->
             r.value
         );
         let name = format!("{}：{} {unit}", r.label, r.value);
-        if r.url.is_empty() {
-            let _ = write!(s, "<g><title>{}</title>{bar}</g>", esc(&name));
-        } else {
-            let _ = write!(
-                s,
-                r#"<a href="{}{}"><title>{}</title>{bar}</a>"#,
-                esc(root),
-                esc(&r.url),
-                esc(&name)
-            );
-        }
+        let _ = write!(s, "<g><title>{}</title>{bar}</g>", esc(&name));
     }
     s.push_str("</svg>");
     s
@@ -267,12 +260,12 @@ const COLUMNS_FOOT: u32 = 22;
 const COLUMNS_HEAD: u32 = 18;
 
 /// A column chart of `rows` (for years: time runs left to right) as
-/// inline SVG, named and linked as [`bar_chart`]'s. When the columns are
+/// inline SVG, named as [`bar_chart`]'s. When the columns are
 /// too narrow for every label, every second (or third …) is shown,
 /// counted back from the last, which is always shown.
-pub fn column_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str) -> String {
+pub fn column_chart(id: &str, title: &str, unit: &str, rows: &[Row]) -> String {
     if rows.is_empty() {
-        return bar_chart(id, title, unit, rows, root);
+        return bar_chart(id, title, unit, rows);
     }
     let max = rows.iter().map(|r| r.value).max().unwrap_or(0).max(1);
     let n = rows.len() as u32;
@@ -311,17 +304,7 @@ pub fn column_chart(id: &str, title: &str, unit: &str, rows: &[Row], root: &str)
             r.value
         );
         let name = format!("{}：{} {unit}", r.label, r.value);
-        if r.url.is_empty() {
-            let _ = write!(s, "<g><title>{}</title>{col}</g>", esc(&name));
-        } else {
-            let _ = write!(
-                s,
-                r#"<a href="{}{}"><title>{}</title>{col}</a>"#,
-                esc(root),
-                esc(&r.url),
-                esc(&name)
-            );
-        }
+        let _ = write!(s, "<g><title>{}</title>{col}</g>", esc(&name));
     }
     s.push_str("</svg>");
     s
@@ -345,16 +328,17 @@ mod tests {
                 url: String::new(),
             },
         ];
-        let svg = bar_chart("c", "各年份 <资料>", "篇", &rows, "../");
+        let svg = bar_chart("c", "各年份 <资料>", "篇", &rows);
         assert!(svg.starts_with(
             r#"<svg class="chart" viewBox="0 0 400 56" role="img" aria-labelledby="c-title" preserveAspectRatio="xMinYMin meet"><title id="c-title">各年份 &lt;资料&gt;</title>"#
         ));
-        assert!(svg.contains(r#"<a href="../years/2019/index.html"><title>2019：4 篇</title>"#));
+        assert!(svg.contains("<g><title>2019：4 篇</title>"));
+        assert!(!svg.contains("<a "), "no control inside an image");
         assert!(svg.contains(r#"width="244" height="16""#), "{svg}");
         assert!(svg.contains(r#"width="61" height="16""#), "{svg}");
         assert!(svg.contains(">中共某某县委…</text>"), "{svg}");
         assert!(svg.contains("<g><title>中共某某县委组织部机关党支部：1 篇</title>"));
-        let empty = bar_chart("e", "空", "篇", &[], "");
+        let empty = bar_chart("e", "空", "篇", &[]);
         assert!(empty.contains("暂无数据"));
     }
 
@@ -367,7 +351,7 @@ mod tests {
                 url: format!("years/{y}/index.html"),
             })
             .collect();
-        let svg = column_chart("y", "各年份", "篇", &rows, "");
+        let svg = column_chart("y", "各年份", "篇", &rows);
         // 20 slots of 20 units, bars of 13; 140 units for the highest
         assert!(
             svg.contains(

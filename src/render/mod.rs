@@ -533,7 +533,7 @@ fn region_index(t: &mut Tracker<'_, '_>, ti: usize, ctx: &mut Ctx) {
     let rows = charts::sub_regions(tree, 0);
     ctx.insert(
         "chart",
-        &charts::bar_chart("chart-regions", "各地区资料数量", "篇", &rows, "../"),
+        &charts::bar_chart("chart-regions", "各地区资料数量", "篇", &rows),
     );
     ctx.insert("rows", &rows);
 }
@@ -567,7 +567,6 @@ fn region<'a>(
 ) -> (&'static str, &'a str, Vec<Crumb<'a>>) {
     let (tree, node) = t.region_node(k);
     let url = format!("{}index.html", node.dir);
-    let root = root_prefix(&paged(&node.dir, n));
     ctx.insert(
         "region",
         &serde_json::json!({
@@ -581,7 +580,7 @@ fn region<'a>(
     let title = format!("{}各下级地区资料数量", node.name);
     ctx.insert(
         "chart",
-        &charts::bar_chart("chart-sub", &title, "篇", &rows, &root),
+        &charts::bar_chart("chart-sub", &title, "篇", &rows),
     );
     ctx.insert("chart_title", &title);
     ctx.insert("children", &rows);
@@ -615,9 +614,9 @@ fn overview(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
                 "unit": c.unit,
                 "rows": c.rows,
                 "svg": if c.id == "chart-years" {
-                    charts::column_chart(c.id, c.title, c.unit, &c.rows, "../")
+                    charts::column_chart(c.id, c.title, c.unit, &c.rows)
                 } else {
-                    charts::bar_chart(c.id, c.title, c.unit, &c.rows, "../")
+                    charts::bar_chart(c.id, c.title, c.unit, &c.rows)
                 },
             })
         })
