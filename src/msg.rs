@@ -333,6 +333,17 @@ pub enum M<'a> {
         base_url: &'a str,
     },
     // --- the Markdown body ---
+    /// A topic's `pages` entry that names no page of the site.
+    TopicPageMissing {
+        entry: &'a str,
+        nearest: Option<&'a str>,
+    },
+    /// A field a topic's front matter does not have.
+    UnknownTopicField {
+        key: &'a str,
+        known: &'a str,
+        all: &'a str,
+    },
     BrokenPageLink {
         dest: &'a str,
     },
@@ -901,6 +912,23 @@ impl M<'_> {
                     "原文件与那个页面所附的原件相同；确需再导入一份，加上 --force",
                     "it is the same file as the original attached to that page; to import it again anyway, add --force",
                 )),
+            ),
+            TopicPageMissing { entry, nearest } => (
+                m(format!("专题列出的页面 `{entry}` 不存在"), format!("the topic lists `{entry}`, which is no page of the site")),
+                Some(match nearest {
+                    Some(n) => m(
+                        format!("是不是 `{n}`？写 content/ 下的文件路径，如 `cases/石门村.md`"),
+                        format!("did you mean `{n}`? Write the path of the file under content/, e.g. `cases/石门村.md`"),
+                    ),
+                    None => m(
+                        "写 content/ 下的文件路径，如 `cases/石门村.md`；页面是草稿时，它不会生成，也不能列入专题",
+                        "write the path of the file under content/, e.g. `cases/石门村.md`; a draft is not built and cannot be listed",
+                    ),
+                }),
+            ),
+            UnknownTopicField { key, known, all } => (
+                m(format!("专题没有 `{key}` 这个字段，是不是 `{known}`？"), format!("a topic has no field `{key}`, did you mean `{known}`?")),
+                Some(m(format!("专题可用的字段有：{all}；这一行不起作用"), format!("a topic's fields are: {all}; this line has no effect"))),
             ),
             BrokenPageLink { dest } => (
                 m(format!("链接 `{dest}` 找不到对应的页面"), format!("the link to `{dest}` leads to no page")),
@@ -1476,8 +1504,8 @@ impl Say<'_> {
                 format!("{errors} error(s), {warnings} warning(s)"),
             ),
             Say::NoSuchSection { kind, sections } => m(
-                format!("没有 `{kind}` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：{sections}"),
-                format!("there is no `{kind}`: write speech, case, brand, or a section of site.yaml: {sections}"),
+                format!("没有 `{kind}` 这一类：请写 speech（讲话）、case（案例）、brand（品牌）、topic（专题），或 site.yaml 中的栏目：{sections}"),
+                format!("there is no `{kind}`: write speech, case, brand, topic, or a section of site.yaml: {sections}"),
             ),
             Say::BuildFailed { output } => m(
                 format!("构建失败：没有写入任何文件，{output} 保持原样"),
@@ -1911,8 +1939,8 @@ pub const HELP: &[(&str, &str, &str, &str)] = &[
     (
         "new",
         "kind",
-        "内容类型：speech（讲话）、case（典型案例）、brand（支部品牌），或 site.yaml 中的栏目（文件夹名或标题）",
-        "speech, case or brand, or a section of site.yaml (its folder name or title)",
+        "内容类型：speech（讲话）、case（典型案例）、brand（支部品牌）、topic（专题），或 site.yaml 中的栏目（文件夹名或标题）",
+        "speech, case, brand or topic, or a section of site.yaml (its folder name or title)",
     ),
     ("new", "title", "新页面的标题", "Title of the new page"),
     (

@@ -78,15 +78,20 @@ pub fn new_page(root: &Path, kind: &str, title: &str, lang: crate::msg::Lang) ->
             .collect::<Vec<_>>()
             .join("\n"))
     })?;
-    let (section, kind) = section_for(&config, kind, lang)?;
+    let topic = matches!(kind.trim(), "topic" | "专题")
+        && !config.sections.iter().any(|s| s.name == kind.trim());
+    let (folder, front) = if topic {
+        (crate::load::topic::TOPICS_FOLDER, None)
+    } else {
+        let (section, kind) = section_for(&config, kind, lang)?;
+        (section.name.as_str(), Some(kind))
+    };
     let title = title.trim();
     if title.is_empty() {
         bail!(Say::EmptyTitle.text());
     }
     let slug = crate::urls::slug_from_file_name(title);
-    let dir = root
-        .join(crate::load::content::CONTENT_DIR)
-        .join(&section.name);
+    let dir = root.join(crate::load::content::CONTENT_DIR).join(folder);
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
         bail!(Say::PageExists {
@@ -95,8 +100,11 @@ pub fn new_page(root: &Path, kind: &str, title: &str, lang: crate::msg::Lang) ->
         .text());
     }
     std::fs::create_dir_all(&dir).with_context(|| Io::Create.at(dir.display()))?;
-    std::fs::write(&path, front_matter(kind, title, &today()))
-        .with_context(|| Io::Write.at(path.display()))?;
+    let text = match front {
+        Some(kind) => front_matter(kind, title, &today()),
+        None => topic_front_matter(title),
+    };
+    std::fs::write(&path, text).with_context(|| Io::Write.at(path.display()))?;
     Ok(Say::PageCreated {
         path: &path.display().to_string(),
     }
@@ -120,6 +128,15 @@ fn front_matter(kind: NewKind, title: &str, date: &str) -> String {
     };
     format!(
         "---\ntitle: {}\ndate: {date}\nregion: \"\"          # 地区，如 陕西省渭南市白水县\ntags: []\n{specific}---\n\n{body}",
+        yaml_quote(title)
+    )
+}
+
+/// A new topic: its fields, each with what to write, and room for its
+/// introduction.
+fn topic_front_matter(title: &str) -> String {
+    format!(
+        "---\ntitle: {}\nsummary: \"\"         # 一句话简介，显示在专题列表中\ncover:              # 封面图片，放在本文件旁边，或写 /images/封面.jpg（static/ 下）\npages: []           # 按顺序列出页面，如\n#  - cases/石门村四议两公开.md\n#  - brands/稻香先锋\ntags: []            # 再加上带这些标签的页面（新的在前）\n---\n\n（专题介绍）\n",
         yaml_quote(title)
     )
 }
@@ -212,6 +229,16 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn new_topic_parses() {
+        let text = topic_front_matter("乡村\"振兴\"");
+        let mut d = vec![];
+        let t = crate::load::topic::parse(&text, Path::new("content/topics/x.md"), &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(t.title, "乡村\"振兴\"");
+        assert!(t.pages.is_empty() && t.tags.is_empty() && t.cover_at.is_none());
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn lists_taxonomies_feed_sitemap_and_404() {
     for term_page in [
         "tags/基层党建/index.html",
         "tags/基层治理/index.html",
-        "regions/陕西省北山市南塬县/index.html",
+        "regions/陕西省/北山市/南塬县/index.html",
         "sectors/农村/index.html",
         "years/2013/index.html",
         "speakers/赵明远/index.html",
@@ -1276,5 +1276,5 @@ fn new_writes_into_a_custom_section_by_name_or_title() {
     }
     let (code, _, err) = run(&["new", "notes", "随笔", "--root", r]);
     assert_eq!(code, 2, "a usage error: {err}");
-    assert!(err.contains("没有 `notes` 这一类：请写 speech（讲话）、case（案例）、brand（品牌），或 site.yaml 中的栏目：speeches（领导讲话）、news（工作动态）"), "{err}");
+    assert!(err.contains("没有 `notes` 这一类：请写 speech（讲话）、case（案例）、brand（品牌）、topic（专题），或 site.yaml 中的栏目：speeches（领导讲话）、news（工作动态）"), "{err}");
 }

@@ -32,6 +32,13 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("search", "search/index.html"),
     ("404", "404.html"),
+    ("overview", "overview/index.html"),
+    ("region", "regions/%E9%99%95%E8%A5%BF%E7%9C%81/index.html"),
+    ("topics", "topics/index.html"),
+    (
+        "topic",
+        "topics/%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86/index.html",
+    ),
 ];
 
 /// Content that tries to break the layout: an unbroken URL, a wide table,

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, M};
 use crate::load::config::{Config, Kind, PAGES_FOLDER};
 use crate::load::frontmatter::{self, FrontMatter, Located};
 use crate::load::images::{self, Picture};
+use crate::load::topic::{Topic, TOPICS_FOLDER};
 use crate::urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -101,6 +102,8 @@ pub struct Library {
     pub pages: Vec<Arc<Page>>,
     /// `""` for `content/_index.md`, else the section name.
     pub intros: BTreeMap<String, Intro>,
+    /// The 专题 of `content/topics/`, sorted by source path.
+    pub topics: Vec<Arc<Topic>>,
 }
 
 /// Options of one load.
@@ -334,6 +337,7 @@ pub fn load_with(
             Some(Loaded::Intro(key, intro)) => {
                 lib.intros.insert(key.clone(), intro.clone());
             }
+            Some(Loaded::Topic(t)) => lib.topics.push(t.clone()),
             None => {}
         }
     }
@@ -398,6 +402,8 @@ struct Found {
 #[derive(Debug, Clone)]
 enum Role {
     Intro(String),
+    /// A 专题, `content/topics/NAME.md`.
+    Topic,
     Page {
         section: String,
         kind: Kind,
@@ -408,6 +414,7 @@ enum Role {
 
 enum Loaded {
     Page(Arc<Page>),
+    Topic(Arc<Topic>),
     Intro(String, Intro),
 }
 
@@ -533,6 +540,10 @@ fn section_role(
             .map(|s| s.kind)
     };
     match kind {
+        None if section == TOPICS_FOLDER && inner.len() == 2 && file != "_index.md" => {
+            Some(Role::Topic)
+        }
+        None if section == TOPICS_FOLDER && inner.len() == 2 => Some(Role::Intro(section.clone())),
         None => {
             if inner.len() == 2
                 || !found
@@ -608,7 +619,64 @@ fn load_file(
             }
             Some(Loaded::Page(Arc::new(page)))
         }
+        Role::Topic => {
+            let mut topic = crate::load::topic::parse(&text, path, diags)?;
+            if !attach_cover((root, make_sizes), &mut topic, reads, diags) {
+                return None;
+            }
+            Some(Loaded::Topic(Arc::new(topic)))
+        }
     }
+}
+
+/// Resolves a topic's cover through `reads`, as a page's (beside the
+/// topic file, or under `static/` when written from `/`); false when it
+/// was refused or is missing.
+fn attach_cover(
+    (root, make_sizes): (&Path, bool),
+    topic: &mut Topic,
+    reads: &mut ReadSet,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(at) = topic.cover_at.clone() else {
+        return true;
+    };
+    let folder = topic
+        .source
+        .parent()
+        .unwrap_or(Path::new(CONTENT_DIR))
+        .to_path_buf();
+    let mut files = PageFiles {
+        root,
+        folder: &folder,
+        page_path: &topic.source,
+        dir: &topic.dir,
+        assets: vec![],
+        refused: vec![],
+        ok: true,
+        diags,
+        reads,
+        site: Default::default(),
+    };
+    let cover = files.image("cover", &at);
+    let (ok, mut assets) = (files.ok, files.assets);
+    if let Some((dest, local)) = cover {
+        topic.cover = Some(urls::encode_path(&dest));
+        let pictures = pictures(
+            (root, make_sizes),
+            &topic.source,
+            vec![(local, dest, at.line, at.col)],
+            reads,
+            diags,
+            &mut assets,
+        );
+        // the size pages show, where a smaller one was made
+        if let Some(p) = pictures.values().next() {
+            topic.cover = Some(urls::encode_path(p.main().0));
+        }
+    }
+    topic.assets = assets;
+    ok
 }
 
 /// `_index.md`: front matter is optional; only `title` is read.

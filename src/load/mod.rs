@@ -10,4 +10,5 @@ pub mod frontmatter;
 pub mod furniture;
 pub mod images;
 pub(crate) mod svg;
+pub mod topic;
 pub(crate) mod yamlpos;

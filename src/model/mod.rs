@@ -4,4 +4,6 @@
 
 pub mod markdown;
 pub(crate) mod nav;
+pub mod region;
 pub(crate) mod site;
+pub mod topics;

@@ -7,6 +7,8 @@ use crate::load::config::{Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::load::content::{normalize, Intro, Library, Page};
 use crate::model::markdown::{self, RemovedHtml, Rendered};
 use crate::model::nav::{self, NavLink};
+use crate::model::region::RegionTree;
+use crate::model::topics::SiteTopic;
 use crate::urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -326,6 +328,8 @@ pub const RESERVED: &[&str] = &[
     "sitemap.xml",
     "404.html",
     "index.html",
+    "overview",
+    "topics",
 ];
 
 fn terms_of<'p>(page: &'p Page, taxonomy: &str) -> impl Iterator<Item = &'p str> {
@@ -352,6 +356,11 @@ pub struct Site {
     pub revs: Vec<u64>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
+    /// The regions of the pages as a tree (`regions/陕西省/宝鸡市/`), made
+    /// from the `regions` taxonomy.
+    pub regions: RegionTree,
+    /// The 专题 (`content/topics/`), by source path, with their pages.
+    pub topics: Vec<SiteTopic>,
     /// HTML of `content/_index.md`.
     pub home_intro: String,
     /// Neighbours in the section: (newer, older).
@@ -365,7 +374,8 @@ pub struct Site {
     pub plain_pages: Vec<NavLink>,
     /// Names the site's shape: two sites with the same `shape` (and
     /// config) have the same pages in the same order at the same URLs, and
-    /// the same sections, neighbours and taxonomies.
+    /// the same sections, neighbours and taxonomies, and the same topics
+    /// at the same folders.
     pub shape: u64,
     /// Set when the bodies' HTML and text are not held (a very large site
     /// built without a memo): what [`Site::body`] needs to render them again.
@@ -396,7 +406,11 @@ impl Site {
         hold: bool,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
-        let Library { pages, intros } = library;
+        let Library {
+            pages,
+            intros,
+            topics,
+        } = library;
         let claimed = claim_urls(pages, &config, diags);
         same_pages(&claimed, diags);
         let (shape, same_shape) = cache.take_shape(&claimed, &config);
@@ -433,7 +447,24 @@ impl Site {
         let plain_pages = plain_pages(&pages);
         let neighbours = shape.neighbours.clone();
         let taxonomies = shape.taxonomies.clone();
-        let shape_key = shape.key;
+        let regions = RegionTree::build(
+            taxonomies
+                .iter()
+                .filter(|t| t.name == "regions")
+                .flat_map(|t| &t.terms)
+                .map(|term| (term.name.as_str(), &term.pages[..])),
+        );
+        let topics = crate::model::topics::resolve(&topics, &pages, opts, diags);
+        // (a topic's address is part of the shape: the output paths)
+        let shape_key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            shape.key.hash(&mut h);
+            for t in &topics {
+                t.topic.dir.hash(&mut h);
+            }
+            h.finish()
+        };
         cache.shape = Some(shape);
 
         let again = (!hold).then(|| Again {
@@ -448,6 +479,8 @@ impl Site {
             rendered,
             sections,
             taxonomies,
+            regions,
+            topics,
             neighbours,
             revs,
             menu,

@@ -17,6 +17,7 @@
 //! a file as it is when every recorded read has the same value on the new
 //! site ([`Lookup::value`]).
 
+pub mod charts;
 mod reads;
 pub mod theme;
 mod views;
@@ -62,6 +63,15 @@ pub enum Job {
     Feed,
     /// `sitemap.xml`.
     Sitemap,
+    /// 数据概览, `overview/index.html`.
+    Overview,
+    /// A node of the region tree (not the root, which is the regions
+    /// taxonomy's list), list page number.
+    Region(usize, usize),
+    /// `topics/index.html`, when the site has topics.
+    Topics,
+    /// One topic, by index.
+    Topic(usize),
 }
 
 impl Job {
@@ -274,6 +284,11 @@ fn asset_files(site: &Site, theme: &Theme) -> Vec<(String, OutFile)> {
             files.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
         }
     }
+    for t in &site.topics {
+        for a in &t.topic.assets {
+            files.push((a.dest.clone(), OutFile::Copy(a.source.clone())));
+        }
+    }
     files
 }
 
@@ -360,8 +375,20 @@ impl<'a> Renderer<'a> {
         for (i, sec) in s.sections.iter().enumerate() {
             jobs.extend((1..=page_count(sec.pages.len(), per)).map(|n| Job::Section(i, n)));
         }
+        jobs.push(Job::Overview);
+        if !s.topics.is_empty() {
+            jobs.push(Job::Topics);
+            jobs.extend((0..s.topics.len()).map(Job::Topic));
+        }
         for (t, tax) in s.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(t));
+            if tax.name == "regions" {
+                // the tree's nodes stand for the terms
+                for (k, node) in s.regions.nodes.iter().enumerate().skip(1) {
+                    jobs.extend((1..=page_count(node.pages.len(), per)).map(|n| Job::Region(k, n)));
+                }
+                continue;
+            }
             for (k, term) in tax.terms.iter().enumerate() {
                 jobs.extend((1..=page_count(term.pages.len(), per)).map(|n| Job::Term(t, k, n)));
             }
@@ -384,6 +411,10 @@ impl<'a> Renderer<'a> {
             Job::Term(t, k, n) => paged(&s.taxonomies[t].terms[k].dir(s.taxonomies[t].name), n),
             Job::Feed => "feed.xml".into(),
             Job::Sitemap => "sitemap.xml".into(),
+            Job::Overview => "overview/index.html".into(),
+            Job::Region(k, n) => paged(&s.regions.nodes[k].dir, n),
+            Job::Topics => "topics/index.html".into(),
+            Job::Topic(k) => format!("{}index.html", s.topics[k].topic.dir),
         }
     }
 
@@ -434,9 +465,32 @@ fn fill<'a>(
         Job::Search => ("search.html", "search", vec![]),
         Job::Page(i) => page(t, i, ctx),
         Job::Section(i, n) => section(t, i, n, ctx),
+        Job::TaxonomyList(ti) if t.is_regions(ti) => {
+            region_index(t, ti, ctx);
+            ("regions.html", "", vec![])
+        }
         Job::TaxonomyList(ti) => {
             taxonomy_list(t, ti, ctx);
             ("taxonomy_list.html", "", vec![])
+        }
+        Job::Region(k, n) => region(t, k, n, ctx),
+        Job::Overview => {
+            overview(t, ctx);
+            ("overview.html", "overview", vec![])
+        }
+        Job::Topics => {
+            ctx.insert("topics", &topic_views(t));
+            ("topics.html", "topics", vec![])
+        }
+        Job::Topic(k) => {
+            let (topic, pages) = t.topic(k);
+            ctx.insert("topic", &topic_view(topic));
+            ctx.put("pages", Value::Array(pages));
+            let crumb = Crumb {
+                title: "专题",
+                url: "topics/index.html".into(),
+            };
+            ("topic.html", "topics", vec![crumb])
         }
         Job::Term(ti, k, n) => term(t, ti, k, n, ctx),
         Job::Feed => {
@@ -453,6 +507,8 @@ fn fill<'a>(
 /// `intro`, `featured` and `latest` (each section's newest pages) of the home page.
 fn home(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
     ctx.insert("intro", t.home_intro());
+    ctx.insert("overview", t.overview());
+    ctx.insert("topics", &topic_views(t));
     ctx.put("featured", Value::Array(t.featured()));
     let latest: Vec<Value> = (0..t.config().sections.len())
         .map(|i| {
@@ -465,6 +521,136 @@ fn home(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
         })
         .collect();
     ctx.insert("latest", &latest);
+}
+
+/// `taxonomy`, `tree` (the region tree: each node's `name`, `level`,
+/// `url`, `count` and `children`) and `chart` (the top level as a bar
+/// chart, SVG) of `regions/index.html`.
+fn region_index(t: &mut Tracker<'_, '_>, ti: usize, ctx: &mut Ctx) {
+    ctx.insert("taxonomy", &t.taxonomy(ti));
+    let tree = t.region_tree();
+    ctx.insert("tree", &node_views(tree, 0));
+    let rows = charts::sub_regions(tree, 0);
+    ctx.insert(
+        "chart",
+        &charts::bar_chart("chart-regions", "各地区资料数量", "篇", &rows),
+    );
+    ctx.insert("rows", &rows);
+}
+
+/// The children of node `k`, each with its own children.
+fn node_views(tree: &crate::model::region::RegionTree, k: usize) -> Vec<Value> {
+    tree.nodes[k]
+        .children
+        .iter()
+        .map(|&c| {
+            let n = &tree.nodes[c];
+            serde_json::json!({
+                "name": n.name,
+                "level": n.level.map(|l| l.title()),
+                "url": encode_path(&format!("{}index.html", n.dir)),
+                "count": n.pages.len(),
+                "children": node_views(tree, c),
+            })
+        })
+        .collect()
+}
+
+/// `region` (`name`, `level`, `count`, `url`), `children` (rows: `label`,
+/// `value`, `url`), `chart` (them as SVG), `pages` and `paginator` of list
+/// page `n` of region node `k`; the breadcrumbs go up the tree.
+fn region<'a>(
+    t: &mut Tracker<'_, 'a>,
+    k: usize,
+    n: usize,
+    ctx: &mut Ctx,
+) -> (&'static str, &'a str, Vec<Crumb<'a>>) {
+    let (tree, node) = t.region_node(k);
+    let url = format!("{}index.html", node.dir);
+    ctx.insert(
+        "region",
+        &serde_json::json!({
+            "name": node.name,
+            "level": node.level.map(|l| l.title()),
+            "count": node.pages.len(),
+            "url": encode_path(&url),
+        }),
+    );
+    let rows = charts::sub_regions(tree, k);
+    let title = format!("{}各下级地区资料数量", node.name);
+    ctx.insert(
+        "chart",
+        &charts::bar_chart("chart-sub", &title, "篇", &rows),
+    );
+    ctx.insert("chart_title", &title);
+    ctx.insert("children", &rows);
+    list(t, ctx, List::Region(node.dir.clone()), n, &node.dir);
+    let mut crumbs = vec![Crumb {
+        title: "地区",
+        url: "regions/index.html".into(),
+    }];
+    let mut up = tree.path_to(k);
+    if n <= 1 {
+        up.pop();
+    }
+    crumbs.extend(up.into_iter().map(|a| Crumb {
+        title: &tree.nodes[a].name,
+        url: encode_path(&format!("{}index.html", tree.nodes[a].dir)),
+    }));
+    ("region.html", "", crumbs)
+}
+
+/// `overview` (the figures: [`charts::Overview`]), `charts` (each with
+/// `id`, `title`, `unit`, `rows` and `svg`) of `overview/index.html`.
+fn overview(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
+    let o = t.overview();
+    let drawn: Vec<Value> = o
+        .charts
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "title": c.title,
+                "unit": c.unit,
+                "rows": c.rows,
+                "svg": if c.id == "chart-years" {
+                    charts::column_chart(c.id, c.title, c.unit, &c.rows)
+                } else {
+                    charts::bar_chart(c.id, c.title, c.unit, &c.rows)
+                },
+            })
+        })
+        .collect();
+    ctx.insert("overview", o);
+    ctx.insert("charts", &drawn);
+}
+
+/// A topic as lists show it: `title`, `summary`, `cover`, `url`, `count`,
+/// and on its own page `intro`.
+fn topic_view(t: &crate::model::topics::SiteTopic) -> Value {
+    let x = &t.topic;
+    serde_json::json!({
+        "title": x.title,
+        "summary": x.summary,
+        "cover": x.cover,
+        "url": encode_path(&format!("{}index.html", x.dir)),
+        "count": t.pages.len(),
+        "intro": t.intro,
+    })
+}
+
+/// Every topic, as lists show them (no introduction).
+fn topic_views(t: &mut Tracker<'_, '_>) -> Vec<Value> {
+    t.topics()
+        .iter()
+        .map(|x| {
+            let mut v = topic_view(x);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("intro");
+            }
+            v
+        })
+        .collect()
 }
 
 /// A section's link as a breadcrumb.

@@ -5,10 +5,13 @@
 //! of a coordinate on any site, so the next render can tell, without
 //! rendering, whether a file would come out the same.
 
+use super::charts::Overview;
 use super::views::{page_view, section_view, taxonomy_view, SectionView, TaxonomyView};
 use super::{Renderer, FEED_ENTRIES};
 use crate::load::content::Page;
+use crate::model::region::{RegionNode, RegionTree};
 use crate::model::site::{Site, Taxonomy, Term};
+use crate::model::topics::SiteTopic;
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 use std::hash::{Hash, Hasher};
@@ -22,6 +25,8 @@ pub enum List {
     Section(usize),
     /// A taxonomy term's pages: the taxonomy's index and the term's slug.
     Term(usize, String),
+    /// The pages at or below a node of the region tree, by its folder.
+    Region(String),
 }
 
 /// A coordinate of the site model that a render read. Its value on a
@@ -61,6 +66,18 @@ pub enum Dep {
     FeedEntries,
     /// The site's shape ([`Site::shape`]): every output path and page date.
     Shape,
+    /// A node of the region tree, by folder: its name, level and page
+    /// count, the nodes above it and its children with their counts.
+    RegionNode(String),
+    /// The whole region tree: every node's folder, name, level and count.
+    RegionTree,
+    /// The figures of 数据概览 ([`Overview`]).
+    Overview,
+    /// A topic, by its source path: its fields, introduction and the rev
+    /// of each of its pages, in order.
+    Topic(PathBuf),
+    /// Every topic as lists show it: folder, title, summary, cover, count.
+    Topics,
 }
 
 /// What one output file was rendered from: each coordinate read and the
@@ -82,6 +99,8 @@ pub struct Lookup<'a> {
     site_hash: u64,
     /// Index of each page by source path, made when first needed.
     index: OnceLock<HashMap<&'a std::ffi::OsStr, usize>>,
+    /// The overview's figures and their hash, made when first needed.
+    overview: OnceLock<(Overview, u64)>,
 }
 
 impl<'a> Lookup<'a> {
@@ -90,7 +109,34 @@ impl<'a> Lookup<'a> {
             site,
             site_hash: fx(&site_value.to_string()),
             index: OnceLock::new(),
+            overview: OnceLock::new(),
         }
+    }
+
+    /// The overview's figures, and their hash.
+    pub(super) fn overview(&self) -> &(Overview, u64) {
+        self.overview.get_or_init(|| {
+            let o = Overview::of(self.site);
+            let h = fx(&o);
+            (o, h)
+        })
+    }
+
+    /// The hash of region node `k` as its page shows it (name, level,
+    /// count, the nodes above with their names, the children with theirs).
+    fn region_node(&self, k: usize) -> u64 {
+        let tree = &self.site.regions;
+        let n = &tree.nodes[k];
+        let mut h = rustc_hash::FxHasher::default();
+        (&n.name, n.level, &n.dir, n.pages.len()).hash(&mut h);
+        for &a in &tree.path_to(k) {
+            (&tree.nodes[a].name, &tree.nodes[a].dir).hash(&mut h);
+        }
+        for &c in &n.children {
+            let c = &tree.nodes[c];
+            (&c.name, &c.dir, c.level, c.pages.len()).hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The index of the page from `source`: `at` when it is still there.
@@ -133,6 +179,7 @@ impl<'a> Lookup<'a> {
             List::Term(t, slug) => self
                 .term(*t, slug)
                 .map(|k| &s.taxonomies[*t].terms[k].pages[..]),
+            List::Region(dir) => s.regions.find(dir).map(|k| &s.regions.nodes[k].pages[..]),
         }
     }
 
@@ -193,6 +240,33 @@ impl<'a> Lookup<'a> {
             Dep::Featured => revs(&mut (0..s.pages.len()).filter(|&i| s.pages[i].meta.featured)),
             Dep::FeedEntries => revs(&mut self.feed_entries()),
             Dep::Shape => s.shape,
+            Dep::RegionNode(dir) => self.region_node(s.regions.find(dir)?),
+            Dep::RegionTree => {
+                let mut h = rustc_hash::FxHasher::default();
+                for n in &s.regions.nodes {
+                    (&n.dir, &n.name, n.level, n.pages.len()).hash(&mut h);
+                }
+                h.finish()
+            }
+            Dep::Overview => self.overview().1,
+            Dep::Topic(source) => {
+                let t = s.topics.iter().find(|t| &t.topic.source == source)?;
+                let mut h = rustc_hash::FxHasher::default();
+                let x = &t.topic;
+                (&x.dir, &x.title, &x.summary, &x.cover, &t.intro).hash(&mut h);
+                for &i in &t.pages {
+                    s.revs[i].hash(&mut h);
+                }
+                h.finish()
+            }
+            Dep::Topics => {
+                let mut h = rustc_hash::FxHasher::default();
+                for t in &s.topics {
+                    let x = &t.topic;
+                    (&x.dir, &x.title, &x.summary, &x.cover, t.pages.len()).hash(&mut h);
+                }
+                h.finish()
+            }
         })
     }
 
@@ -231,6 +305,15 @@ impl<'r, 'a> Tracker<'r, 'a> {
     /// `site.yaml` (not recorded: the memo is valid for one).
     pub(super) fn config(&self) -> &'a crate::load::config::Config {
         &self.r.site.config
+    }
+
+    /// Whether taxonomy `t` is the regions (the names are fixed: not recorded).
+    pub(super) fn is_regions(&self, t: usize) -> bool {
+        self.r
+            .site
+            .taxonomies
+            .get(t)
+            .is_some_and(|x| x.name == "regions")
     }
 
     /// The section title shown as a page's kind (from the configuration).
@@ -333,6 +416,39 @@ impl<'r, 'a> Tracker<'r, 'a> {
                 )
             })
             .collect()
+    }
+
+    /// Node `k` of the region tree (its pages are read by [`Tracker::window`]).
+    pub(super) fn region_node(&mut self, k: usize) -> (&'a RegionTree, &'a RegionNode) {
+        let tree: &'a RegionTree = &self.r.site.regions;
+        self.record(Dep::RegionNode(tree.nodes[k].dir.clone()));
+        (tree, &tree.nodes[k])
+    }
+
+    /// The whole region tree (names, levels and counts).
+    pub(super) fn region_tree(&mut self) -> &'a RegionTree {
+        self.record(Dep::RegionTree);
+        &self.r.site.regions
+    }
+
+    /// Every topic (its pages are not read: only their number).
+    pub(super) fn topics(&mut self) -> &'a [SiteTopic] {
+        self.record(Dep::Topics);
+        &self.r.site.topics
+    }
+
+    /// Topic `k` and the summaries of its pages, in order.
+    pub(super) fn topic(&mut self, k: usize) -> (&'a SiteTopic, Vec<Value>) {
+        let t: &'a SiteTopic = &self.r.site.topics[k];
+        self.record(Dep::Topic(t.topic.source.clone()));
+        let pages = t.pages.iter().map(|&i| self.r.summary(i).clone()).collect();
+        (t, pages)
+    }
+
+    /// The figures of 数据概览.
+    pub(super) fn overview(&mut self) -> &'r Overview {
+        self.record(Dep::Overview);
+        &self.r.lookup.overview().0
     }
 
     /// The pages, for what the site's shape says of them (URL and date).

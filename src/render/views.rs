@@ -364,6 +364,17 @@ pub(super) fn term_link<'a>(taxonomy: &str, name: impl Into<Cow<'a, str>>) -> Te
     }
 }
 
+/// A region's link: its node of the region tree (`regions/陕西省/宝鸡市/`).
+pub(super) fn region_link(name: &str) -> TermLink<'_> {
+    TermLink {
+        url: encode_path(&format!(
+            "{}index.html",
+            crate::model::region::region_dir(name)
+        )),
+        name: name.into(),
+    }
+}
+
 /// Tags a list item carries: a page with thousands of tags must not make
 /// every list that shows it (one per tag) that large.
 pub(super) const LIST_TAGS: usize = 12;
@@ -385,7 +396,7 @@ pub(super) fn summary_view<'a>(
         url: &p.url,
         date: DateView::of(m.date),
         summary: m.summary.as_deref().unwrap_or(&site.rendered[i].summary),
-        region: m.region.as_deref().map(|r| term_link("regions", r)),
+        region: m.region.as_deref().map(region_link),
         sector: m.sector.as_deref().map(|r| term_link("sectors", r)),
         speaker: m.speaker.as_deref().map(|r| term_link("speakers", r)),
         year: m.date.map(|d| term_link("years", d.year.to_string())),

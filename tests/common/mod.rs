@@ -25,12 +25,12 @@ pub fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// A new site made by `zhanting init` in `tmp/site`, with no content pages
-/// (the sample's speeches, cases and brands removed).
+/// (the sample's speeches, cases, brands and the topic that lists them removed).
 pub fn empty_site(tmp: &Path) -> PathBuf {
     let root = tmp.join("site");
     let (code, out, err) = run(&["init", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    for s in ["speeches", "cases", "brands"] {
+    for s in ["speeches", "cases", "brands", "topics"] {
         std::fs::remove_dir_all(root.join("content").join(s)).unwrap();
     }
     root
