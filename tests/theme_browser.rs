@@ -577,7 +577,12 @@ fn lists_and_pages_work_with_javascript_off() {
     // A real mouse click at the link (Element::click would run JavaScript).
     let at = items[0].get_midpoint().expect("link position");
     tab.click_point(at).expect("click first item");
-    tab.wait_until_navigated().expect("navigated");
+    // The article, not the list still unloading: wait for its URL and heading.
+    wait_for(
+        &tab,
+        "location.pathname !== '/dangjian/cases/index.html' && document.readyState === 'complete' && document.querySelector('h1') !== null",
+        20,
+    );
     let h1 = tab
         .find_element("h1")
         .expect("h1")
