@@ -641,23 +641,8 @@ fn attach_cover(
     let Some(at) = topic.cover_at.clone() else {
         return true;
     };
-    let folder = topic
-        .source
-        .parent()
-        .unwrap_or(Path::new(CONTENT_DIR))
-        .to_path_buf();
-    let mut files = PageFiles {
-        root,
-        folder: &folder,
-        page_path: &topic.source,
-        dir: &topic.dir,
-        assets: vec![],
-        refused: vec![],
-        ok: true,
-        diags,
-        reads,
-        site: Default::default(),
-    };
+    let folder = source_folder(&topic.source);
+    let mut files = PageFiles::new(root, &folder, &topic.source, &topic.dir, diags, reads);
     let cover = files.image("cover", &at);
     let (ok, mut assets) = (files.ok, files.assets);
     if let Some((dest, local)) = cover {
@@ -689,28 +674,11 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
     let s = frontmatter::split(text, path)
         .map_err(|d| diags.push(d))
         .ok()?;
-    if let Some((line, col)) = crate::load::yamlpos::too_deep(s.yaml) {
-        diags.push(Diagnostic::err(
-            path,
-            s.yaml_line - 1 + line,
-            col,
-            M::TooDeep {
-                max: crate::load::yamlpos::MAX_DEPTH,
-            },
-        ));
-        return None;
-    }
     // Only its syntax is checked: no field of an intro's front matter is
     // used.
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(s.yaml) {
-        diags.push(crate::load::yamlpos::yaml_error(
-            &e,
-            s.yaml,
-            path,
-            s.yaml_line - 1,
-        ));
-        return None;
-    }
+    frontmatter::parse_value(s.yaml, s.yaml_line, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     Some(Intro {
         body: s.body.to_string(),
     })
@@ -865,23 +833,8 @@ fn attach_files(
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let folder = page
-        .source
-        .parent()
-        .unwrap_or(Path::new(CONTENT_DIR))
-        .to_path_buf();
-    let mut files = PageFiles {
-        root,
-        folder: &folder,
-        page_path: &page.source,
-        dir: &page.dir,
-        assets: vec![],
-        refused: vec![],
-        ok: true,
-        diags,
-        reads,
-        site: Default::default(),
-    };
+    let folder = source_folder(&page.source);
+    let mut files = PageFiles::new(root, &folder, &page.source, &page.dir, diags, reads);
     if bundle {
         files.bundle_assets();
     }
@@ -1114,6 +1067,15 @@ struct PageFiles<'a> {
     site: std::cell::OnceCell<Option<PathBuf>>,
 }
 
+/// The folder of a content file (relative to the site root), where the
+/// files it names are looked for.
+fn source_folder(source: &Path) -> PathBuf {
+    source
+        .parent()
+        .unwrap_or(Path::new(CONTENT_DIR))
+        .to_path_buf()
+}
+
 /// Where a referenced file lives.
 enum FileRef {
     /// Relative to the site root, inside content/ or static/.
@@ -1122,7 +1084,31 @@ enum FileRef {
     External(String),
 }
 
-impl PageFiles<'_> {
+impl<'a> PageFiles<'a> {
+    /// Nothing resolved yet for the file `page_path` in `folder`, published
+    /// into `dir`.
+    fn new(
+        root: &'a Path,
+        folder: &'a Path,
+        page_path: &'a Path,
+        dir: &'a str,
+        diags: &'a mut Vec<Diagnostic>,
+        reads: &'a mut ReadSet,
+    ) -> PageFiles<'a> {
+        PageFiles {
+            root,
+            folder,
+            page_path,
+            dir,
+            assets: vec![],
+            refused: vec![],
+            ok: true,
+            diags,
+            reads,
+            site: Default::default(),
+        }
+    }
+
     fn site(&self) -> Option<&Path> {
         self.site
             .get_or_init(|| std::fs::canonicalize(self.root).ok())

@@ -176,21 +176,37 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::err(path, 1, 1, M::FrontMatterNotClosed))
 }
 
-/// Parses the YAML of a front matter block. `yaml_line` is its first line in the file.
-pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMatter, Diagnostic> {
-    if yaml.trim().is_empty() {
-        return Ok(RawFrontMatter::default());
-    }
-    if let Some((line, col)) = crate::load::yamlpos::too_deep(yaml) {
-        return Err(Diagnostic::err(
+/// Refuses YAML nested deeper than [`MAX_DEPTH`](crate::load::yamlpos::MAX_DEPTH),
+/// at the line and column where it goes too deep. `yaml_line` is its first
+/// line in the file.
+fn check_depth(yaml: &str, yaml_line: usize, path: &Path) -> Result<(), Diagnostic> {
+    match crate::load::yamlpos::too_deep(yaml) {
+        Some((line, col)) => Err(Diagnostic::err(
             path,
             yaml_line - 1 + line,
             col,
             M::TooDeep {
                 max: crate::load::yamlpos::MAX_DEPTH,
             },
-        ));
+        )),
+        None => Ok(()),
     }
+}
+
+/// The YAML of a front matter block as a plain value (for files other
+/// than pages: topics, `_index.md`), too deep nesting and syntax errors
+/// reported at their place. `yaml_line` is its first line in the file.
+pub fn parse_value(yaml: &str, yaml_line: usize, path: &Path) -> Result<Value, Diagnostic> {
+    check_depth(yaml, yaml_line, path)?;
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, yaml, path, yaml_line - 1))
+}
+
+/// Parses the YAML of a front matter block. `yaml_line` is its first line in the file.
+pub fn parse_raw(yaml: &str, yaml_line: usize, path: &Path) -> Result<RawFrontMatter, Diagnostic> {
+    if yaml.trim().is_empty() {
+        return Ok(RawFrontMatter::default());
+    }
+    check_depth(yaml, yaml_line, path)?;
     // The common case in one pass; the slower path below explains failures.
     if let Ok(raw) = serde_yaml::from_str::<RawFrontMatter>(yaml) {
         return Ok(raw);

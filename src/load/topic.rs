@@ -44,29 +44,9 @@ pub fn parse(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Top
     let s = frontmatter::split(text, path)
         .map_err(|d| diags.push(d))
         .ok()?;
-    if let Some((line, col)) = crate::load::yamlpos::too_deep(s.yaml) {
-        diags.push(Diagnostic::err(
-            path,
-            s.yaml_line - 1 + line,
-            col,
-            M::TooDeep {
-                max: crate::load::yamlpos::MAX_DEPTH,
-            },
-        ));
-        return None;
-    }
-    let value: serde_yaml::Value = match serde_yaml::from_str(s.yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(crate::load::yamlpos::yaml_error(
-                &e,
-                s.yaml,
-                path,
-                s.yaml_line - 1,
-            ));
-            return None;
-        }
-    };
+    let value = frontmatter::parse_value(s.yaml, s.yaml_line, path)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let keys = crate::load::yamlpos::key_positions(s.yaml, s.yaml_line - 1);
     let at = |key: &str| keys.get(key).copied().unwrap_or((s.yaml_line, 1));
     let Some(map) = value.as_mapping() else {
