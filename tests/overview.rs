@@ -71,13 +71,20 @@ fn most_first(m: BTreeMap<String, usize>) -> Vec<(String, String)> {
     v.into_iter().map(|(k, n)| (k, n.to_string())).collect()
 }
 
-#[test]
-fn the_sample_sites_overview_shows_the_real_counts() {
+/// The sample site of `zhanting init`, built; the folder lives as long as
+/// the returned guard.
+fn built_sample() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let (code, out, err) = run(&["init", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
     build(&root, &[]);
+    (tmp, root)
+}
+
+#[test]
+fn the_sample_sites_overview_shows_the_real_counts() {
+    let (_tmp, root) = built_sample();
     let out = root.join("output");
     let fms = front_matters(&root);
     assert!(fms.len() >= 10, "the sample has its pages");
@@ -210,11 +217,7 @@ fn the_sample_sites_overview_shows_the_real_counts() {
 
 #[test]
 fn the_sample_region_tree_drills_from_province_to_village() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let (code, out, err) = run(&["init", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{out}{err}");
-    build(&root, &[]);
+    let (_tmp, root) = built_sample();
     let out = root.join("output");
     let fms = front_matters(&root);
     let under = |prefix: &str| {
