@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing:
 # Chromium (browser tests), nginx (deploy test), axe-core (accessibility),
+# Chinese faces and poppler (the printed booklet, tests/compile.rs),
 # and for the release packages (tests/package.rs): the Windows and ARM64
 # cross compilers, wine and qemu-user. Then builds the packages with
 # scripts/release.sh and runs cargo test.
@@ -15,6 +16,11 @@ command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu
 command -v wine >/dev/null 2>&1 || need+=(wine wine64)
 command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)
 command -v man >/dev/null 2>&1 || need+=(man-db)
+# zhanting compile (tests/compile.rs): open CJK faces and poppler to read the PDF back
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || need+=(fonts-arphic-ukai)
+[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || need+=(fonts-arphic-uming)
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]} ..."
     export DEBIAN_FRONTEND=noninteractive

@@ -102,6 +102,26 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    Compile {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        section: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        sector: Option<String>,
+        #[arg(long)]
+        year: Option<String>,
+        #[arg(long = "title", id = "booklet_title", value_name = "TITLE")]
+        booklet_title: Option<String>,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: crate::compile::Format,
+        #[arg(long = "output", id = "file", value_name = "FILE", required = true)]
+        file: PathBuf,
+    },
 }
 
 /// Where `--help` and `--version` come in the list of options: last.
@@ -380,7 +400,8 @@ pub fn run() -> i32 {
         | Command::Serve { root, .. }
         | Command::Watch { root, .. }
         | Command::Deploy { root, .. }
-        | Command::Import { root, .. } => root.clone(),
+        | Command::Import { root, .. }
+        | Command::Compile { root, .. } => root.clone(),
         Command::Init { .. } => PathBuf::from("."),
     };
     let lang = cli.lang(&root);
@@ -421,6 +442,32 @@ pub fn run() -> i32 {
         }
         Command::Watch { root, deploy_to } => cmd_watch(&root, &deploy_to, lang),
         Command::Deploy { root, to } => cmd_deploy(&root, &to, lang),
+        Command::Compile {
+            root,
+            section,
+            tag,
+            region,
+            sector,
+            year,
+            booklet_title,
+            format,
+            file,
+        } => cmd_compile(
+            &crate::compile::Request {
+                root,
+                selection: crate::compile::Selection {
+                    section,
+                    tag,
+                    region,
+                    sector,
+                    year,
+                },
+                title: booklet_title,
+                format,
+                output: file,
+            },
+            lang,
+        ),
         Command::Import {
             files,
             kind,
@@ -608,6 +655,33 @@ fn summary(built: &Built, out: &Path, start: Instant) -> crate::diag::Msg {
         warnings: built.diagnostics.len(),
     }
     .text()
+}
+
+fn cmd_compile(req: &crate::compile::Request, lang: Lang) -> anyhow::Result<i32> {
+    let start = Instant::now();
+    match crate::compile::run(req) {
+        Ok(made) => {
+            println!(
+                "{}",
+                Say::Compiled {
+                    articles: made.articles,
+                    pages: made.pages,
+                    output: &req.output.display().to_string(),
+                    bytes: made.bytes,
+                    seconds: start.elapsed().as_secs_f64(),
+                }
+                .text()
+                .get(lang)
+            );
+            Ok(0)
+        }
+        Err(crate::compile::Failure::At(diags)) => {
+            print_diagnostics(&diags, lang);
+            eprintln!("{}", Say::CompileStopped.text().get(lang));
+            Ok(1)
+        }
+        Err(crate::compile::Failure::Other(e)) => Err(e),
+    }
 }
 
 fn cmd_check(root: &Path, lang: Lang) -> i32 {

@@ -14,6 +14,7 @@
 
 pub mod build;
 pub mod cli;
+pub mod compile;
 pub mod diag;
 pub mod import;
 pub mod live;

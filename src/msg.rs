@@ -7,6 +7,7 @@
 //! translated in one place. The language is picked when printing: `--lang`,
 //! else site.yaml's `language`, else Chinese.
 
+use crate::load::printing::FontRole;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -151,6 +152,25 @@ pub enum M<'a> {
         key: &'a str,
     },
     FooterNotMap,
+    /// A key of site.yaml that must hold `name: value` lines does not.
+    NotMap {
+        key: &'a str,
+    },
+    /// `compile.fonts`: the value is neither a font file nor an installed face.
+    FontNotFound {
+        role: FontRole,
+        value: &'a str,
+    },
+    /// `compile.fonts`: the file is there but is not a font.
+    FontNotAFont {
+        role: FontRole,
+        value: &'a str,
+    },
+    /// `zhanting compile`: a picture a selected page shows cannot be read.
+    PictureUnreadable {
+        src: &'a str,
+        error: &'a str,
+    },
     /// `logo:` names no file under static/.
     LogoMissing {
         logo: &'a str,
@@ -585,6 +605,40 @@ impl M<'_> {
             LinkNeedsTitleAndUrl { key } => (
                 m(format!("`{key}` 的每一项都要写 title（显示的文字）和 url（链接到哪里）"), format!("every entry of `{key}` needs a title (the words shown) and a url (where it leads)")),
                 Some(m("例如 - { title: 关于本平台, url: pages/about }", "e.g. - { title: 关于本平台, url: pages/about }")),
+            ),
+            NotMap { key } => (
+                m(format!("`{key}` 应写成几行 `名称: 值`"), format!("`{key}` must be a map of `key: value` lines")),
+                Some(m(
+                    "例如：\n    compile:\n      fonts: { fangsong: fonts/仿宋_GB2312.ttf, song: 宋体 }",
+                    "for example:\n    compile:\n      fonts: { fangsong: fonts/仿宋_GB2312.ttf, song: 宋体 }",
+                )),
+            ),
+            FontNotFound { role, value } => (
+                m(
+                    format!("找不到{}字体 `{value}`：网站文件夹里没有这个文件，电脑上也没有装这个名字的字体", role.name_zh()),
+                    format!("no {} face `{value}`: there is no such file in the site folder and no installed face of that name", role.name_en()),
+                ),
+                Some(m(
+                    "写字体文件相对网站文件夹的路径（如 fonts/仿宋_GB2312.ttf，可从 Windows 电脑的 C:\\Windows\\Fonts 复制），或电脑上已装字体的名字（如 仿宋、FangSong）",
+                    "write the path of a font file relative to the site folder (fonts/仿宋_GB2312.ttf, which can be copied from C:\\Windows\\Fonts on a Windows PC) or the name of an installed face (仿宋, FangSong)",
+                )),
+            ),
+            FontNotAFont { role, value } => (
+                m(
+                    format!("{}字体文件 `{value}` 不是能用的字体", role.name_zh()),
+                    format!("the {} font file `{value}` is not a usable font", role.name_en()),
+                ),
+                Some(m(
+                    "请用 .ttf、.otf 或 .ttc 字体文件；文件可能不完整，重新复制一次",
+                    "use a .ttf, .otf or .ttc font file; the file may be incomplete, copy it again",
+                )),
+            ),
+            PictureUnreadable { src, error } => (
+                m(format!("汇编无法使用图片 `{src}`：{error}"), format!("the compilation cannot use the picture `{src}`: {error}")),
+                Some(m(
+                    "汇编只能放网站文件夹里的 JPEG、PNG、GIF 或 SVG 图片：检查文件名是否写对、文件是否完整",
+                    "a compilation can only hold JPEG, PNG, GIF or SVG pictures inside the site folder: check the file name and that the file is whole",
+                )),
             ),
             FooterNotMap => (
                 m("`footer` 应写成几行 `名称: 值`", "`footer` must be a map of `key: value` lines"),
@@ -1204,6 +1258,39 @@ pub enum Say<'a> {
     Failed {
         error: &'a str,
     },
+    /// `zhanting compile`: what was made.
+    Compiled {
+        articles: usize,
+        pages: usize,
+        output: &'a str,
+        bytes: u64,
+        seconds: f64,
+    },
+    /// `zhanting compile`: no page matches the selection.
+    NothingSelected {
+        selection: &'a str,
+    },
+    /// `zhanting compile --region/--sector/--section/--tag`: no page has it.
+    UnknownChoice {
+        what: Choice,
+        value: &'a str,
+        known: &'a str,
+    },
+    /// `zhanting compile --year`: not a year.
+    NotAYear {
+        value: &'a str,
+    },
+    /// `zhanting compile`: a role has no face, even after falling back.
+    NoFaceForRole {
+        role: FontRole,
+        tried: &'a [FontRole],
+    },
+    /// `zhanting compile`: the typesetting engine failed (a defect).
+    TypesettingFailed {
+        error: &'a str,
+    },
+    /// `zhanting compile`: site.yaml or the pages have errors.
+    CompileStopped,
     /// An operating-system error: in Chinese, plain words for the common
     /// kinds before the system's own `text`.
     System {
@@ -1495,6 +1582,27 @@ fn system_text(kind: std::io::ErrorKind) -> Option<&'static str> {
     })
 }
 
+/// What a `zhanting compile` filter names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Section,
+    Tag,
+    Region,
+    Sector,
+}
+
+impl Choice {
+    /// Its name in Chinese and in English.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Choice::Section => ("栏目", "section"),
+            Choice::Tag => ("标签", "tag"),
+            Choice::Region => ("地区", "region"),
+            Choice::Sector => ("领域", "sector"),
+        }
+    }
+}
+
 impl Say<'_> {
     /// The text in both languages.
     pub fn text(&self) -> Msg {
@@ -1531,6 +1639,51 @@ impl Say<'_> {
                     format!("checked {pages} pages: no errors{we}"),
                 )
             }
+            Say::Compiled {
+                articles,
+                pages,
+                output,
+                bytes,
+                seconds,
+            } => {
+                let size = crate::text::human_size(bytes);
+                m(
+                    format!("已生成汇编 {output}：{articles} 篇，共 {pages} 页，{size}，用时 {seconds:.1} 秒"),
+                    format!("compiled {output}: {articles} articles, {pages} pages, {size}, in {seconds:.1} s"),
+                )
+            }
+            Say::NothingSelected { selection } => m(
+                format!("没有符合条件的页面（{selection}）：没有生成汇编；请放宽条件，或用 `zhanting check` 看看页面的栏目、地区、领域和日期"),
+                format!("no page matches ({selection}): nothing was compiled; loosen the selection, or see the pages' sections, regions, sectors and dates with `zhanting check`"),
+            ),
+            Say::UnknownChoice { what, value, known } => {
+                let (zh, en) = what.names();
+                m(
+                    format!("没有{zh}为「{value}」的页面；网站中有：{known}"),
+                    format!("no page has the {en} `{value}`; the site has: {known}"),
+                )
+            }
+            Say::NotAYear { value } => m(
+                format!("--year 应是四位数的年份，例如 2023，而不是「{value}」"),
+                format!("--year must be a four-digit year such as 2023, not `{value}`"),
+            ),
+            Say::NoFaceForRole { role, tried } => {
+                let key = role.key();
+                let zh: Vec<&str> = tried.iter().map(|r| r.name_zh()).collect();
+                let en: Vec<&str> = tried.iter().map(|r| r.name_en()).collect();
+                m(
+                    format!("找不到{}字体（也找不到可以代替的：{}）。请在 site.yaml 中指明字体文件，例如：\n    compile:\n      fonts: {{ {key}: fonts/字体文件.ttf }}\n字体文件放在网站文件夹里（如从 Windows 电脑的 C:\\Windows\\Fonts 复制有授权的字体），或写电脑上已装字体的名字", role.name_zh(), zh.join("、")),
+                    format!("no {} face (nor one to stand in: {}). Name a font file in site.yaml, for example:\n    compile:\n      fonts: {{ {key}: fonts/face.ttf }}\nwith the file inside the site folder (a licensed face copied from C:\\Windows\\Fonts on a Windows PC), or the name of an installed face", role.name_en(), en.join(", ")),
+                )
+            }
+            Say::TypesettingFailed { error } => m(
+                format!("排版出错：{error}"),
+                format!("typesetting failed: {error}"),
+            ),
+            Say::CompileStopped => m(
+                "网站有错误，没有生成汇编；请按上面的提示改正",
+                "the site has errors; nothing was compiled; correct them as shown above",
+            ),
             Say::Rendering => m("生成页面", "rendering"),
             Say::Importing => m("导入", "importing"),
             Say::Failed { error } => m(format!("错误：{error}"), format!("error: {error}")),
@@ -1950,6 +2103,66 @@ pub const HELP: &[(&str, &str, &str, &str)] = &[
         "Site folder (holding site.yaml); the current folder if not given",
     ),
     (
+        "compile",
+        "",
+        "把选出的页面编成一本可以印刷的汇编（PDF 或 HTML）：封面、带页码的目录、每篇另起一页",
+        "Compile the selected pages into a print-ready booklet (PDF or HTML): cover, table of contents with page numbers, each page starting on a new page",
+    ),
+    (
+        "compile",
+        "root",
+        "网站文件夹（放 site.yaml 的文件夹），默认是当前文件夹",
+        "Site folder (holding site.yaml); the current folder if not given",
+    ),
+    (
+        "compile",
+        "section",
+        "只收这个栏目的页面（文件夹名或标题，如 cases 或 典型案例）",
+        "Only pages of this section (its folder name or title, e.g. cases)",
+    ),
+    (
+        "compile",
+        "tag",
+        "只收带这个标签的页面",
+        "Only pages with this tag",
+    ),
+    (
+        "compile",
+        "region",
+        "只收这个地区及其下各级的页面（如 宝鸡市 也收 陕西省宝鸡市陈仓区）",
+        "Only pages of this region and the regions below it (a city also takes its counties, towns and villages)",
+    ),
+    (
+        "compile",
+        "sector",
+        "只收这个领域的页面（如 农村）",
+        "Only pages of this sector, as the pages write it in `sector`",
+    ),
+    (
+        "compile",
+        "year",
+        "只收这一年的页面（如 2023）",
+        "Only pages dated in this year (e.g. 2023)",
+    ),
+    (
+        "compile",
+        "booklet_title",
+        "封面上的标题，默认是“栏目名（或网站名）汇编”",
+        "Title on the cover; by default the section's (or the site's) title and the word for compilation",
+    ),
+    (
+        "compile",
+        "format",
+        "文件格式：pdf（默认）或 html（一个可在浏览器里打印的网页文件）",
+        "pdf (the default) or html (one web page file to print from a browser)",
+    ),
+    (
+        "compile",
+        "file",
+        "汇编保存到哪个文件，如 2023年典型案例汇编.pdf",
+        "File to write the booklet to, e.g. cases-2023.pdf",
+    ),
+    (
         "import",
         "",
         "把 Word（.docx、.doc）、WPS（.wps）和文本（.txt）文件转成页面，并推测标题、日期等信息",
@@ -1996,6 +2209,14 @@ pub const VALUE_NAMES: &[(&str, &str)] = &[
     ("kind", "类型"),
     ("title", "标题"),
     ("files", "文件"),
+    ("file", "文件"),
+    ("section", "栏目"),
+    ("tag", "标签"),
+    ("region", "地区"),
+    ("sector", "领域"),
+    ("year", "年份"),
+    ("booklet_title", "标题"),
+    ("format", "格式"),
 ];
 
 /// What is wrong with a command line, in the words of [`Wrong::text`];
@@ -2228,6 +2449,19 @@ mod tests {
             M::LinksNotList { key: "menu" },
             M::LinkNeedsTitleAndUrl { key: "menu" },
             M::FooterNotMap,
+            M::NotMap { key: "compile" },
+            M::FontNotFound {
+                role: FontRole::Fangsong,
+                value: "fonts/x.ttf",
+            },
+            M::FontNotAFont {
+                role: FontRole::Fangsong,
+                value: "fonts/x.ttf",
+            },
+            M::PictureUnreadable {
+                src: "a.png",
+                error: "x",
+            },
             M::LogoMissing { logo: "x.svg" },
             M::LogoOutside { logo: "../x.svg" },
             M::LinkLeadsNowhere { url: "pages/x" },
@@ -2277,6 +2511,28 @@ mod tests {
                 pages: 1,
                 warnings: 0,
             },
+            Say::Compiled {
+                articles: 2,
+                pages: 9,
+                output: p,
+                bytes: 123_456,
+                seconds: 1.5,
+            },
+            Say::NothingSelected {
+                selection: "cases, 2023",
+            },
+            Say::UnknownChoice {
+                what: Choice::Region,
+                value: "x",
+                known: "y",
+            },
+            Say::NotAYear { value: "x" },
+            Say::NoFaceForRole {
+                role: FontRole::Fangsong,
+                tried: &[FontRole::Fangsong, FontRole::Kai],
+            },
+            Say::TypesettingFailed { error: "x" },
+            Say::CompileStopped,
             Say::Rendering,
             Say::Importing,
             Say::Failed { error: "x" },

@@ -263,6 +263,21 @@ pub fn hanzi_number(s: &str) -> Option<u32> {
     (n > 0).then_some(n)
 }
 
+/// A file size in plain words: `812 B`, `35 KB`, `1.2 MB`.
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if bytes == 0 {
+        String::new()
+    } else if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.0} KB", (b / KB).max(1.0))
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

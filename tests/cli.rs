@@ -6,8 +6,8 @@
 mod common;
 use common::{build, files, run, site};
 
-const COMMANDS: [&str; 8] = [
-    "init", "build", "check", "serve", "watch", "deploy", "new", "import",
+const COMMANDS: [&str; 9] = [
+    "init", "build", "check", "serve", "watch", "deploy", "new", "import", "compile",
 ];
 
 fn has_han(line: &str) -> bool {
@@ -25,8 +25,8 @@ fn help_is_chinese_by_default() {
              用法：zhanting [选项] <命令>\n\
              \n\
              命令:\n  \
-             init    新建一个网站：site.yaml 和示例内容，可以直接生成\n  \
-             build   生成网站，写入输出文件夹\n"
+             init     新建一个网站：site.yaml 和示例内容，可以直接生成\n  \
+             build    生成网站，写入输出文件夹\n"
         ),
         "{out}"
     );
@@ -89,7 +89,7 @@ fn help_is_english_with_lang_en_or_an_english_site() {
              Usage: zhanting [OPTIONS] <COMMAND>\n\
              \n\
              Commands:\n  \
-             init    Create a new site with site.yaml and sample content, ready to build\n"
+             init     Create a new site with site.yaml and sample content, ready to build\n"
         ),
         "{out}"
     );

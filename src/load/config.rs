@@ -4,6 +4,7 @@
 
 use crate::diag::{nearest, Diagnostic, M};
 use crate::load::furniture::{self, At, Footer, LinkConfig};
+use crate::load::printing::PrintConfig;
 use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
 use serde_yaml::{Mapping, Value};
@@ -76,6 +77,8 @@ pub struct Config {
     /// The main navigation as written; `None`: home, the sections, search.
     pub menu: Option<Vec<LinkConfig>>,
     pub footer: Footer,
+    /// `compile:`: the faces of the printed booklet (`zhanting compile`).
+    pub print: PrintConfig,
 }
 
 pub const FILE_NAME: &str = "site.yaml";
@@ -93,6 +96,7 @@ const KEYS: &[&str] = &[
     "region",
     "menu",
     "footer",
+    "compile",
 ];
 const SECTION_KEYS: &[&str] = &["title", "kind"];
 
@@ -129,6 +133,7 @@ impl Default for Config {
             region: None,
             menu: None,
             footer: Footer::default(),
+            print: PrintConfig::default(),
         }
     }
 }
@@ -301,6 +306,14 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
                 },
                 None => errors.push(err(M::SiteValueNotText { key })),
             },
+            "compile" => {
+                let at = At {
+                    shown,
+                    text,
+                    key_line: line,
+                };
+                cfg.print = crate::load::printing::parse_compile(v, &at, &mut errors);
+            }
             "menu" | "footer" => {
                 let at = At {
                     shown,
@@ -537,7 +550,7 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(
             e[0].in_lang(crate::msg::Lang::En).to_string(),
-            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer"
+            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer, compile"
         );
     }
 

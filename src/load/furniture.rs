@@ -48,7 +48,7 @@ pub struct At<'a> {
 impl At<'_> {
     /// The first line at or after the key's whose text holds `needle`, and
     /// the column where that line's text starts; the key's line when none.
-    fn find(&self, from: usize, needle: &str) -> (usize, usize) {
+    pub fn find(&self, from: usize, needle: &str) -> (usize, usize) {
         let found = self
             .text
             .lines()

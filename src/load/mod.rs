@@ -9,6 +9,7 @@ pub(crate) mod date;
 pub mod frontmatter;
 pub mod furniture;
 pub mod images;
+pub mod printing;
 pub(crate) mod svg;
 pub mod topic;
 pub(crate) mod yamlpos;

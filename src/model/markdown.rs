@@ -90,9 +90,11 @@ pub fn render_with_pictures(
     renderer.finish()
 }
 
-/// The parser's events for `src`, emphasis next to Chinese text read by the
-/// CJK-friendly rules ([`emphasis`]).
-fn parse(src: &str) -> emphasis::Events<'_> {
+/// The parser's events for `src` with their byte ranges, emphasis next to
+/// Chinese text read by the CJK-friendly rules ([`emphasis`]): the reading
+/// the site's pages are rendered from, for other renderers (the printed
+/// booklet, `crate::compile`).
+pub fn parse(src: &str) -> Vec<(pulldown_cmark::Event<'_>, std::ops::Range<usize>)> {
     let events = Parser::new_ext(src, parse_options())
         .into_offset_iter()
         .collect();

@@ -832,8 +832,8 @@ fn paged(dir: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::theme::xml;
-    use super::views::human_size;
     use super::*;
+    use crate::text::human_size;
 
     #[test]
     fn xml_text_never_holds_characters_xml_forbids() {

@@ -456,7 +456,7 @@ pub(super) fn page_view<'a>(
             .map(|a| AttachmentView {
                 name: &a.name,
                 url: &a.url,
-                size: human_size(a.bytes),
+                size: crate::text::human_size(a.bytes),
                 ext: a
                     .name
                     .rsplit_once('.')
@@ -472,20 +472,5 @@ pub(super) fn page_view<'a>(
         newer: neighbour(newer),
         older: neighbour(older),
         extra: &m.extra,
-    }
-}
-
-/// `812 B`, `35 KB`, `1.2 MB`.
-pub(super) fn human_size(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if bytes == 0 {
-        String::new()
-    } else if b < KB {
-        format!("{bytes} B")
-    } else if b < KB * KB {
-        format!("{:.0} KB", (b / KB).max(1.0))
-    } else {
-        format!("{:.1} MB", b / KB / KB)
     }
 }
