@@ -29,3 +29,24 @@ for format in pdf html; do
     size=$(stat -c %s "$out/booklet.$format")
     echo "$format: median ${secs} s, peak $((kb / 1024)) MiB, $(awk -v b="$size" 'BEGIN {printf "%.1f MB", b/1048576}'); $(cat "$out/said")"
 done
+
+# The same selection as `compilations:` of site.yaml, made with `build`: the
+# build without it, the first build with it (the PDF set) and the next
+# (pages unchanged: the PDF taken over), each into an output folder
+# deleted just before, except the last, which replaces the one before.
+site=bench/work/corpus-compilations
+rm -rf "$site"
+cp -rl "$CORPUS" "$site"
+rm -rf "$site/output" "$site/site.yaml"
+cp "$CORPUS/site.yaml" "$site/site.yaml"
+# shellcheck disable=SC2086
+set -- $SELECT
+entry="{ title: 汇编, file: downloads/汇编.pdf"
+while [ $# -ge 2 ]; do entry="$entry, ${1#--}: $2"; shift 2; done
+timed() { /usr/bin/time -f "%e s, peak %M kB" -o "$out/time" "$@" > /dev/null; cat "$out/time"; }
+echo "build without compilations: $(timed "$BIN" build --root "$site")"
+printf 'compilations:\n  - %s }\n' "$entry" >> "$site/site.yaml"
+rm -rf "$site/output"
+echo "build with it, PDF set:     $(timed "$BIN" build --root "$site")"
+echo "build again, PDF taken over: $(timed "$BIN" build --root "$site")"
+ls -l "$site/output/downloads/汇编.pdf" | awk '{printf "PDF in the output: %.1f MB\n", $5/1048576}'

@@ -157,7 +157,7 @@ fn run(
     let mut diags = Diagnostics::default();
     let (config, theme) = config_and_theme(root, opts, &mut memo.theme, changed)?;
     clock.lap("config + theme");
-    let (site, content_diags) = site_model(root, opts, config, memo, keep, changed, &clock);
+    let (mut site, content_diags) = site_model(root, opts, config, memo, keep, changed, &clock);
     diags.extend(content_diags);
     let theme = match theme {
         Ok(t) => t,
@@ -170,6 +170,22 @@ fn run(
         sink,
         n: Default::default(),
     };
+    if !site.config.compilations.is_empty() {
+        let previous = |path: &str| counted.previous(path);
+        match crate::compile::site::make_all(root, &site, &previous, opts.dry_run) {
+            Ok(made) => {
+                site.downloads = made.downloads;
+                counted.put_all(
+                    made.files
+                        .into_iter()
+                        .map(|(path, bytes)| (path, OutFile::Bytes(bytes)))
+                        .collect(),
+                );
+            }
+            Err(e) => return Err(failed(diags, e)),
+        }
+        clock.lap("compilations");
+    }
     let rendered = render_pages(
         &site,
         &theme,
@@ -293,6 +309,9 @@ impl Sink for Counted<'_> {
     }
     fn remove(&self, path: &str) {
         self.sink.remove(path);
+    }
+    fn previous(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.sink.previous(path)
     }
 }
 

@@ -166,6 +166,28 @@ pub enum M<'a> {
         role: FontRole,
         value: &'a str,
     },
+    /// `compilations:` is not a list.
+    CompilationsNotList,
+    /// A `compilations` entry without `title` or `file`.
+    CompilationNeedsTitleAndFile,
+    /// A `compilations` entry's `file` is not a `.pdf`/`.html` path inside the output.
+    CompilationFileBad {
+        file: &'a str,
+    },
+    /// Two `compilations` entries write the same file.
+    CompilationFileTwice {
+        file: &'a str,
+    },
+    /// A `compilations` entry's `year` is not a year.
+    CompilationYear {
+        year: &'a str,
+    },
+    /// A `compilations` entry cannot be made (its selection finds nothing,
+    /// no face for a role …): `error` says why.
+    CompilationFailed {
+        title: &'a str,
+        error: &'a str,
+    },
     /// `zhanting compile`: a picture a selected page shows cannot be read.
     PictureUnreadable {
         src: &'a str,
@@ -605,6 +627,42 @@ impl M<'_> {
             LinkNeedsTitleAndUrl { key } => (
                 m(format!("`{key}` 的每一项都要写 title（显示的文字）和 url（链接到哪里）"), format!("every entry of `{key}` needs a title (the words shown) and a url (where it leads)")),
                 Some(m("例如 - { title: 关于本平台, url: pages/about }", "e.g. - { title: 关于本平台, url: pages/about }")),
+            ),
+            CompilationsNotList => (
+                m("`compilations` 应是一串汇编，每项一行", "`compilations` must be a list of compilations, one per line"),
+                Some(m(
+                    "例如：\n    compilations:\n      - { title: 2023年典型案例汇编, section: cases, year: 2023, file: downloads/2023年典型案例汇编.pdf }",
+                    "for example:\n    compilations:\n      - { title: 2023年典型案例汇编, section: cases, year: 2023, file: downloads/2023年典型案例汇编.pdf }",
+                )),
+            ),
+            CompilationNeedsTitleAndFile => (
+                m("`compilations` 的每一项都要写 title（封面标题）和 file（放在网站的哪里）", "every entry of `compilations` needs a title (for the cover) and a file (where on the site it goes)"),
+                Some(m(
+                    "例如 - { title: 2023年典型案例汇编, section: cases, year: 2023, file: downloads/2023年典型案例汇编.pdf }",
+                    "e.g. - { title: 2023年典型案例汇编, section: cases, year: 2023, file: downloads/2023年典型案例汇编.pdf }",
+                )),
+            ),
+            CompilationFileBad { file } => (
+                m(format!("汇编的文件名 `{file}` 不能用"), format!("the compilation file `{file}` cannot be used")),
+                Some(m(
+                    "写网站里的一个位置，以 .pdf 或 .html 结尾，不含 ..、\\ 或以 . 开头的部分，例如 `downloads/2023年典型案例汇编.pdf`",
+                    "name a place on the site ending in .pdf or .html, without .., \\ or parts starting with a dot, e.g. `downloads/2023年典型案例汇编.pdf`",
+                )),
+            ),
+            CompilationFileTwice { file } => (
+                m(format!("两项汇编都写到 `{file}`"), format!("two compilations are written to `{file}`")),
+                Some(m("给每项汇编一个自己的文件名", "give every compilation a file name of its own")),
+            ),
+            CompilationYear { year } => (
+                m(format!("`{year}` 不是年份"), format!("`{year}` is not a year")),
+                Some(m("写四位数的年份，例如 `year: 2023`", "write a four-digit year, e.g. `year: 2023`")),
+            ),
+            CompilationFailed { title, error } => (
+                m(format!("汇编《{title}》做不成：{error}"), format!("the compilation `{title}` cannot be made: {error}")),
+                Some(m(
+                    "改 site.yaml 中 compilations 的这一项；可先用 `zhanting compile --section … --year …` 试出选法",
+                    "change this entry of compilations in site.yaml; `zhanting compile --section … --year …` helps to try a selection first",
+                )),
             ),
             NotMap { key } => (
                 m(format!("`{key}` 应写成几行 `名称: 值`"), format!("`{key}` must be a map of `key: value` lines")),
@@ -2450,6 +2508,15 @@ mod tests {
             M::LinkNeedsTitleAndUrl { key: "menu" },
             M::FooterNotMap,
             M::NotMap { key: "compile" },
+            M::CompilationsNotList,
+            M::CompilationNeedsTitleAndFile,
+            M::CompilationFileBad { file: "../x.pdf" },
+            M::CompilationFileTwice { file: "x.pdf" },
+            M::CompilationYear { year: "23" },
+            M::CompilationFailed {
+                title: "x",
+                error: "y",
+            },
             M::FontNotFound {
                 role: FontRole::Fangsong,
                 value: "fonts/x.ttf",

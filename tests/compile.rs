@@ -24,6 +24,22 @@ fn compile(root: &Path, args: &[&str]) -> (i32, String, String) {
     run(&all)
 }
 
+/// `zhanting compile` of the cases as 典型案例汇编, into `out`.
+fn cases_booklet(root: &Path, out: &Path) -> (i32, String, String) {
+    let out = out.to_str().unwrap();
+    compile(
+        root,
+        &[
+            "--section",
+            "cases",
+            "--title",
+            "典型案例汇编",
+            "--output",
+            out,
+        ],
+    )
+}
+
 /// A poppler tool's output; the tool must be there.
 fn poppler(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
@@ -96,17 +112,7 @@ fn the_table_of_contents_gives_the_page_where_each_article_starts() {
     let tmp = tempfile::tempdir().unwrap();
     let root = sample(tmp.path());
     let pdf = tmp.path().join("汇编.pdf");
-    let (code, out, err) = compile(
-        &root,
-        &[
-            "--section",
-            "cases",
-            "--title",
-            "典型案例汇编",
-            "--output",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let (code, out, err) = cases_booklet(&root, &pdf);
     assert_eq!(code, 0, "{out}{err}");
     let cases = titles(&root, "cases");
     assert_eq!(cases.len(), 5);
@@ -484,4 +490,229 @@ fn faces_are_found_by_role_or_named_and_a_role_without_one_says_how_to_name_it()
         !fonts.contains("UMing") && !fonts.contains("ZenHei"),
         "{fonts}"
     );
+}
+
+/// The sample site with a PDF of its cases and an HTML booklet of the
+/// 2019 speeches in `compilations:`.
+fn with_compilations(tmp: &Path) -> PathBuf {
+    let root = sample(tmp);
+    let yaml = root.join("site.yaml");
+    let mut text = std::fs::read_to_string(&yaml).unwrap();
+    text.push_str(
+        "compilations:\n  - { title: 典型案例汇编, section: cases, file: downloads/典型案例汇编.pdf }\n  - { title: 讲话选编, section: speeches, year: 2019, file: downloads/讲话选编.html }\n",
+    );
+    std::fs::write(&yaml, text).unwrap();
+    root
+}
+
+/// The downloads a list page offers: (href resolved from the page's
+/// folder, title, size as shown).
+fn offered(out: &Path, page: &str) -> Vec<(String, String, String)> {
+    let doc = common::html(&out.join(page));
+    let dir = Path::new(page).parent().unwrap();
+    common::select(&doc, "section.downloads li")
+        .iter()
+        .map(|li| {
+            let a = li
+                .select(&scraper::Selector::parse("a").unwrap())
+                .next()
+                .expect("a link");
+            let href = percent_encoding::percent_decode_str(a.value().attr("href").unwrap())
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+            let mut path = dir.to_path_buf();
+            for part in href.split('/') {
+                match part {
+                    ".." => assert!(path.pop(), "{href} climbs out of the site"),
+                    p => path.push(p),
+                }
+            }
+            let text = |css: &str| {
+                li.select(&scraper::Selector::parse(css).unwrap())
+                    .map(|e| e.text().collect::<String>())
+                    .collect::<String>()
+            };
+            (
+                path.to_string_lossy().into_owned(),
+                text(".att-name"),
+                text(".att-size"),
+            )
+        })
+        .collect()
+}
+
+/// A size as shown (`320 KB`, `1.2 MB`) in bytes, roughly.
+fn shown_bytes(size: &str) -> f64 {
+    let (n, unit) = size.split_once(' ').expect("number and unit");
+    let n: f64 = n.parse().expect("a number");
+    n * match unit {
+        "B" => 1.0,
+        "KB" => 1024.0,
+        "MB" => 1024.0 * 1024.0,
+        u => panic!("unit {u}"),
+    }
+}
+
+#[test]
+fn compilations_are_built_with_the_site_and_offered_with_their_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = with_compilations(tmp.path());
+    common::build(&root, &[]);
+    let out = root.join("output");
+    let pdf = out.join("downloads/典型案例汇编.pdf");
+    let text = squeeze(&pages(&pdf).concat());
+    for (_, title) in titles(&root, "cases") {
+        assert!(text.contains(&squeeze(&title)), "{title} is in the booklet");
+    }
+    // the same booklet `zhanting compile` makes
+    let alone = tmp.path().join("alone.pdf");
+    let (code, o, e) = cases_booklet(&root, &alone);
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(std::fs::read(&alone).unwrap() == std::fs::read(&pdf).unwrap());
+
+    // offered on the cases list with its real size, not elsewhere
+    let cases = offered(&out, "cases/index.html");
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    let (file, title, size) = &cases[0];
+    assert_eq!(
+        (file.as_str(), title.as_str()),
+        ("downloads/典型案例汇编.pdf", "典型案例汇编")
+    );
+    let real = std::fs::metadata(&pdf).unwrap().len() as f64;
+    assert!(
+        (shown_bytes(size) - real).abs() / real < 0.05,
+        "{size} for {real} bytes"
+    );
+    for page in ["speeches/index.html", "years/2019/index.html"] {
+        let got = offered(&out, page);
+        assert_eq!(got.len(), 1, "{page}: {got:?}");
+        assert_eq!(got[0].0, "downloads/讲话选编.html");
+        let real = std::fs::metadata(out.join(&got[0].0)).unwrap().len() as f64;
+        assert!((shown_bytes(&got[0].2) - real).abs() / real < 0.05);
+    }
+    assert!(offered(&out, "index.html").is_empty());
+    assert!(offered(&out, "brands/index.html").is_empty());
+    let booklet = common::read(&out.join("downloads/讲话选编.html"));
+    assert!(booklet.contains("2019"), "the 2019 speech is in it");
+
+    // unchanged pages: the PDF of the output is taken over, not set again
+    let mut marked = std::fs::read(&pdf).unwrap();
+    marked.extend_from_slice(b"%taken-over\n");
+    std::fs::write(&pdf, &marked).unwrap();
+    common::build(&root, &[]);
+    assert!(
+        std::fs::read(&pdf).unwrap() == marked,
+        "taken over as it was"
+    );
+
+    // a case edited: set again, with the new words
+    let case = walkdir::WalkDir::new(root.join("content/cases"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let mut md = std::fs::read_to_string(&case).unwrap();
+    md.push_str("\n这一句是编辑后新加的检验文字。\n");
+    std::fs::write(&case, md).unwrap();
+    common::build(&root, &[]);
+    let again = std::fs::read(&pdf).unwrap();
+    assert!(!again.ends_with(b"%taken-over\n"), "set again");
+    assert!(squeeze(&pages(&pdf).concat()).contains("这一句是编辑后新加的检验文字"));
+}
+
+#[test]
+fn a_compilation_that_cannot_be_made_fails_the_build_and_keeps_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = with_compilations(tmp.path());
+    common::build(&root, &[]);
+    let out = root.join("output");
+    let before = std::fs::read(out.join("cases/index.html")).unwrap();
+    let pdf_before = std::fs::read(out.join("downloads/典型案例汇编.pdf")).unwrap();
+    let yaml = root.join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("  - { title: 典型案例汇编"))
+        .unwrap()
+        + 1;
+    std::fs::write(&yaml, text.replace("section: cases", "section: anli")).unwrap();
+    let (code, o, e) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1, "{o}{e}");
+    assert!(
+        e.contains(&format!(
+            "site.yaml:{line}:3: error: 汇编《典型案例汇编》做不成："
+        )),
+        "{e}"
+    );
+    assert!(e.contains("anli") && e.contains("cases（典型案例）"), "{e}");
+    assert!(std::fs::read(out.join("cases/index.html")).unwrap() == before);
+    assert!(std::fs::read(out.join("downloads/典型案例汇编.pdf")).unwrap() == pdf_before);
+
+    // mistakes in the entry itself, at their place, in plain words
+    std::fs::write(
+        &yaml,
+        text.replace(
+            "file: downloads/典型案例汇编.pdf",
+            "file: ../典型案例汇编.doc",
+        )
+        .replace("year: 2019", "year: 19"),
+    )
+    .unwrap();
+    let (code, _, e) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        e.contains(&format!(
+            "site.yaml:{line}:3: error: 汇编的文件名 `../典型案例汇编.doc` 不能用"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!("site.yaml:{}:3: error: `19` 不是年份", line + 1)),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_live_rebuild_sets_the_booklet_again_only_when_its_pages_change() {
+    use zhanting::build::{self, BuildOptions, Quiet};
+    use zhanting::live::changes::{classify, ChangeKind};
+    use zhanting::live::watch::{Rebuilt, Session};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = with_compilations(tmp.path());
+    let mut session = Session::new(&root, BuildOptions::default());
+    let mut step = |paths: &[PathBuf]| {
+        let kind = paths
+            .iter()
+            .map(|p| classify(&root, &root.join("output"), p))
+            .fold(ChangeKind::Ignore, ChangeKind::merge);
+        let Rebuilt::Ok { output, .. } = session.rebuild(kind, paths) else {
+            panic!("the rebuild failed");
+        };
+        let (_, clean) = build::build(&root, &BuildOptions::default(), &Quiet).expect("builds");
+        for path in [
+            "downloads/典型案例汇编.pdf",
+            "cases/index.html",
+            "downloads/讲话选编.html",
+        ] {
+            assert!(
+                output.read(path) == clean.read(path),
+                "{path} as a clean build makes it"
+            );
+        }
+        output.read("downloads/典型案例汇编.pdf").unwrap()
+    };
+    let first = step(&[]);
+    let speech = root.join("content/speeches/luoyuan-2014-jiceng-dangjian.md");
+    let md = std::fs::read_to_string(&speech).unwrap();
+    std::fs::write(&speech, format!("{md}\n讲话后补充的一段。\n")).unwrap();
+    assert!(
+        step(&[speech]) == first,
+        "a speech is not in the cases' booklet"
+    );
+    let case = root.join("content/cases/石门村四议两公开.md");
+    let md = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(&case, md.replacen("title:", "title: 新", 1)).unwrap();
+    let edited = step(&[case]);
+    assert!(edited != first);
 }

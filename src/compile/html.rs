@@ -5,9 +5,8 @@
 //! inside the file (`data:` addresses), so it opens anywhere on its own;
 //! no script, and no raw HTML of the pages (their text is kept).
 
-use super::markup::picture_file;
 use super::{Booklet, Failure};
-use crate::diag::{Diagnostic, M};
+use crate::diag::Diagnostic;
 use crate::load::content::Page;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -132,29 +131,15 @@ fn body(root: &Path, page: &Page, out: &mut String) -> Result<(), Diagnostic> {
 /// web keeps its address (the browser may show it, the print may not).
 fn data_url(root: &Path, page: &Page, dest: &str, at: usize) -> Result<String, Diagnostic> {
     use base64::Engine;
-    if dest.contains("://") || dest.starts_with("data:") || dest.starts_with("//") {
+    if super::markup::on_the_web(dest) {
         let mut s = String::new();
         let _ = escape_href(&mut s, dest);
         return Ok(s);
     }
-    let (line, col) = super::markup::place(page, at);
-    let fail = |error: &str| {
-        Diagnostic::err(
-            &page.source,
-            line,
-            col,
-            M::PictureUnreadable { src: dest, error },
-        )
-    };
-    let file =
-        picture_file(root, &page.source, dest).ok_or_else(|| fail("图片不在网站文件夹里"))?;
-    let bytes = std::fs::read(&file).map_err(|e| fail(&e.to_string()))?;
-    if super::markup::picture_size(&file, &bytes).is_none() {
-        return Err(fail("不是能读的 JPEG、PNG、GIF 或 SVG 图片"));
-    }
-    let mime = mime_guess::from_path(&file).first_or_octet_stream();
+    let picture = super::markup::read_picture(root, page, dest, at)?;
+    let mime = mime_guess::from_path(&picture.file).first_or_octet_stream();
     Ok(format!(
         "data:{mime};base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(&bytes)
+        base64::engine::general_purpose::STANDARD.encode(&picture.bytes)
     ))
 }

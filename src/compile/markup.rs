@@ -14,49 +14,93 @@
 
 use crate::diag::{Diagnostic, M};
 use crate::load::content::Page;
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Component, Path, PathBuf};
 
-/// The pictures the booklet shows: typst reads picture `n` as `/pic/n.EXT`.
+/// The pictures the booklet shows, read once: typst reads picture `n` as
+/// `/pic/n.EXT`.
 #[derive(Debug, Default, Clone)]
 pub struct Pictures {
-    pub files: Vec<PathBuf>,
+    pictures: Vec<Picture>,
 }
 
 impl Pictures {
     /// The typst path of a picture of the site folder, numbered once.
-    fn add(&mut self, file: PathBuf) -> String {
-        let n = match self.files.iter().position(|f| *f == file) {
-            Some(n) => n,
-            None => {
-                self.files.push(file.clone());
-                self.files.len() - 1
-            }
-        };
-        let ext = file
+    fn add(&mut self, picture: Picture) -> String {
+        let ext = picture
+            .file
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
+        let n = match self.pictures.iter().position(|p| p.file == picture.file) {
+            Some(n) => n,
+            None => {
+                self.pictures.push(picture);
+                self.pictures.len() - 1
+            }
+        };
         format!("/pic/{n}.{ext}")
     }
 
-    /// The file behind a typst path made by [`Pictures::add`].
-    pub fn file(&self, vpath: &str) -> Option<&Path> {
+    /// Every picture, in the order first shown.
+    pub fn all(&self) -> &[Picture] {
+        &self.pictures
+    }
+
+    /// The picture behind a typst path made by [`Pictures::add`].
+    pub fn get(&self, vpath: &str) -> Option<&Picture> {
         let rest = vpath.strip_prefix("/pic/")?;
         let n: usize = rest.split('.').next()?.parse().ok()?;
-        self.files.get(n).map(PathBuf::as_path)
+        self.pictures.get(n)
     }
+}
+
+/// A picture of the site folder, read and measured.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    pub file: PathBuf,
+    pub bytes: Vec<u8>,
+    /// Width and height in pixels.
+    pub size: (u32, u32),
+}
+
+/// Whether a picture address names something on the web (or inline data)
+/// rather than a file of the site folder.
+pub(super) fn on_the_web(dest: &str) -> bool {
+    dest.contains("://") || dest.starts_with("data:") || dest.starts_with("//")
+}
+
+/// Reads the picture a page names at byte `at` of its body; the error
+/// says where and why it cannot be printed. Only for a file address
+/// (see [`on_the_web`]).
+pub(super) fn read_picture(
+    root: &Path,
+    page: &Page,
+    dest: &str,
+    at: usize,
+) -> Result<Picture, Diagnostic> {
+    let (line, col) = place(page, at);
+    let fail = |error: &str| {
+        Diagnostic::err(
+            &page.source,
+            line,
+            col,
+            M::PictureUnreadable { src: dest, error },
+        )
+    };
+    let file =
+        picture_file(root, &page.source, dest).ok_or_else(|| fail("图片不在网站文件夹里"))?;
+    let bytes = std::fs::read(&file).map_err(|e| fail(&e.to_string()))?;
+    let size =
+        picture_size(&file, &bytes).ok_or_else(|| fail("不是能读的 JPEG、PNG、GIF 或 SVG 图片"))?;
+    Ok(Picture { file, bytes, size })
 }
 
 /// A string as a typst string literal in markup: `#"…"`.
 pub fn lit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 3);
-    out.push_str("#\"");
-    push_escaped(&mut out, s);
-    out.push('"');
-    out
+    format!("#{}", quoted(s))
 }
 
 /// `s` escaped for the inside of a typst string literal.
@@ -221,7 +265,7 @@ impl Writer<'_> {
                 if let Some(p) = self.plain() {
                     p.push_str(&t);
                 }
-                let code = format!("#raw({})", &lit(&t)[1..]);
+                let code = format!("#raw({})", quoted(&t));
                 self.sink().push_str(&code);
             }
             Event::SoftBreak => {
@@ -320,10 +364,7 @@ impl Writer<'_> {
                 level,
             },
             Tag::BlockQuote(_) => Frame::Quote(String::new()),
-            Tag::CodeBlock(kind) => {
-                let _ = matches!(kind, CodeBlockKind::Fenced(_));
-                Frame::Code(String::new())
-            }
+            Tag::CodeBlock(_) => Frame::Code(String::new()),
             Tag::List(start) => {
                 self.tight.push(true);
                 Frame::List {
@@ -384,7 +425,7 @@ impl Writer<'_> {
             }
             Frame::Quote(out) => self.block(&format!("#quote(block: true)[{out}]\n\n")),
             Frame::Code(out) => {
-                self.block(&format!("#raw(block: true, {})\n\n", &lit(&out)[1..]));
+                self.block(&format!("#raw(block: true, {})\n\n", quoted(&out)));
             }
             Frame::List { start, items } => {
                 let tight = self.tight.pop().unwrap_or(true);
@@ -476,7 +517,7 @@ impl Writer<'_> {
     /// its caption. A picture on the web cannot be fetched: its alt text
     /// stands in.
     fn picture(&mut self, alt: &str, dest: &str, at: usize) -> Result<String, Diagnostic> {
-        if dest.contains("://") || dest.starts_with("data:") || dest.starts_with("//") {
+        if on_the_web(dest) {
             return Ok(if alt.is_empty() {
                 String::new()
             } else {
@@ -486,21 +527,9 @@ impl Writer<'_> {
         if let Some(note) = media_note(alt, dest) {
             return Ok(lit(&note));
         }
-        let (line, col) = place(self.page, at);
-        let fail = |error: &str| {
-            Diagnostic::err(
-                &self.page.source,
-                line,
-                col,
-                M::PictureUnreadable { src: dest, error },
-            )
-        };
-        let file = picture_file(self.root, &self.page.source, dest)
-            .ok_or_else(|| fail("图片不在网站文件夹里"))?;
-        let bytes = std::fs::read(&file).map_err(|e| fail(&e.to_string()))?;
-        let (w, h) = picture_size(&file, &bytes)
-            .ok_or_else(|| fail("不是能读的 JPEG、PNG、GIF 或 SVG 图片"))?;
-        let path = self.pictures.add(file);
+        let picture = read_picture(self.root, self.page, dest, at)?;
+        let (w, h) = picture.size;
+        let path = self.pictures.add(picture);
         // 150 dpi, never wider than the text block
         let width_mm = (w as f64 / 150.0 * 25.4).min(156.0);
         let height_mm = h as f64 / 150.0 * 25.4 * width_mm / (w as f64 / 150.0 * 25.4);

@@ -8,62 +8,25 @@
 //! print-ready HTML file. The file appears at the output path whole or not
 //! at all (written beside it, then renamed).
 //!
-//! Nothing here is reached from `build`, so the typesetting engine stays
-//! out of a site build's time and memory.
+//! `build` reaches it only for the booklets `compilations:` in site.yaml
+//! names ([`site`]), and sets a PDF again only when what it is made from
+//! changed, so the typesetting engine stays out of a site build's time
+//! and memory otherwise.
 
 pub mod fonts;
 pub mod html;
 pub mod markup;
 pub mod pdf;
+pub mod site;
 
 use crate::diag::Diagnostic;
-use crate::load::config::{self, Config, Kind, PAGES_FOLDER};
+use crate::load::config::{self, Config, Kind, SectionConfig, PAGES_FOLDER};
 use crate::load::content::{self, Changed, LoadOptions, Page};
 use crate::msg::{Choice, Say};
 use crate::urls::term_slug;
 use std::path::{Path, PathBuf};
 
-/// Which pages go into the booklet; every filter given must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
-    /// A section's folder name or title.
-    pub section: Option<String>,
-    pub tag: Option<String>,
-    /// A region and everything below it (`宝鸡市` also finds
-    /// `陕西省宝鸡市陈仓区`).
-    pub region: Option<String>,
-    pub sector: Option<String>,
-    pub year: Option<String>,
-}
-
-impl Selection {
-    /// The filters given, for messages: `栏目 cases，2023 年`.
-    fn describe(&self) -> String {
-        let mut parts = vec![];
-        let mut add = |what: &str, v: &Option<String>| {
-            if let Some(v) = v {
-                parts.push(format!("{what} {v}"));
-            }
-        };
-        add("--section", &self.section);
-        add("--tag", &self.tag);
-        add("--region", &self.region);
-        add("--sector", &self.sector);
-        add("--year", &self.year);
-        if parts.is_empty() {
-            "--section, --tag, --region, --sector, --year".into()
-        } else {
-            parts.join(", ")
-        }
-    }
-}
-
-/// What `compile` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Pdf,
-    Html,
-}
+pub use crate::load::printing::{Format, Selection};
 
 /// One `zhanting compile` run.
 #[derive(Debug, Clone)]
@@ -144,7 +107,7 @@ pub fn run(req: &Request) -> Result<Compiled, Failure> {
     }
     let pages: Vec<&Page> = library.pages.iter().map(|p| &**p).collect();
     let chosen = select(&config, &pages, &req.selection)?;
-    let booklet = booklet(&config, chosen, req);
+    let booklet = booklet(&config, chosen, &req.selection, req.title.as_deref());
     let (bytes, pdf_pages) = match req.format {
         Format::Pdf => {
             let faces = fonts::find(&req.root, &config.print)?;
@@ -178,39 +141,37 @@ pub fn select<'a>(
         None => None,
     };
     let region = sel.region.as_deref().map(region_slugs);
-    if let Some(want) = &region {
-        known_or_say(
-            pages,
-            Choice::Region,
-            sel.region.as_deref(),
-            |p| {
-                p.meta
-                    .region
-                    .as_deref()
-                    .is_some_and(|r| holds_run(&region_slugs(r), want))
-            },
-            |p| p.meta.region.iter().cloned().collect(),
-        )?;
-    }
+    let in_region = |p: &Page| {
+        region.as_ref().is_none_or(|want| {
+            p.meta
+                .region
+                .as_deref()
+                .is_some_and(|r| holds_run(&region_slugs(r), want))
+        })
+    };
     let sector = sel.sector.as_deref().map(term_slug);
-    if let Some(want) = &sector {
-        known_or_say(
-            pages,
-            Choice::Sector,
-            sel.sector.as_deref(),
-            |p| p.meta.sector.as_deref().map(term_slug).as_ref() == Some(want),
-            |p| p.meta.sector.iter().cloned().collect(),
-        )?;
-    }
+    let in_sector = |p: &Page| {
+        sector
+            .as_ref()
+            .is_none_or(|want| p.meta.sector.as_deref().map(term_slug).as_ref() == Some(want))
+    };
     let tag = sel.tag.as_deref().map(term_slug);
-    if let Some(want) = &tag {
-        known_or_say(
-            pages,
-            Choice::Tag,
-            sel.tag.as_deref(),
-            |p| p.meta.tags.iter().any(|t| &term_slug(t) == want),
-            |p| p.meta.tags.clone(),
-        )?;
+    let tagged = |p: &Page| {
+        tag.as_ref()
+            .is_none_or(|want| p.meta.tags.iter().any(|t| &term_slug(t) == want))
+    };
+    if let Some(value) = &sel.region {
+        known_or_say(pages, Choice::Region, value, in_region, |p| {
+            p.meta.region.iter().cloned().collect()
+        })?;
+    }
+    if let Some(value) = &sel.sector {
+        known_or_say(pages, Choice::Sector, value, in_sector, |p| {
+            p.meta.sector.iter().cloned().collect()
+        })?;
+    }
+    if let Some(value) = &sel.tag {
+        known_or_say(pages, Choice::Tag, value, tagged, |p| p.meta.tags.clone())?;
     }
     let order = |p: &Page| config.sections.iter().position(|s| s.name == p.section);
     let mut chosen: Vec<&Page> = pages
@@ -221,23 +182,7 @@ pub fn select<'a>(
             None => p.kind != Kind::Page,
         })
         .filter(|p| year.is_none_or(|y| p.meta.date.is_some_and(|d| d.year == y)))
-        .filter(|p| {
-            region.as_ref().is_none_or(|want| {
-                p.meta
-                    .region
-                    .as_deref()
-                    .is_some_and(|r| holds_run(&region_slugs(r), want))
-            })
-        })
-        .filter(|p| {
-            sector
-                .as_ref()
-                .is_none_or(|want| p.meta.sector.as_deref().map(term_slug).as_ref() == Some(want))
-        })
-        .filter(|p| {
-            tag.as_ref()
-                .is_none_or(|want| p.meta.tags.iter().any(|t| &term_slug(t) == want))
-        })
+        .filter(|p| in_region(p) && in_sector(p) && tagged(p))
         .collect();
     if chosen.is_empty() {
         return Err(Failure::Other(anyhow::anyhow!(Say::NothingSelected {
@@ -256,15 +201,21 @@ pub fn select<'a>(
 }
 
 /// The section named by folder or title.
-fn find_section(config: &Config, name: &str) -> Result<String, Failure> {
+fn section_config<'c>(config: &'c Config, name: &str) -> Option<&'c SectionConfig> {
     let name = name.trim();
-    if name == PAGES_FOLDER {
-        return Ok(name.to_string());
-    }
     config
         .sections
         .iter()
         .find(|s| s.name == name || s.title == name)
+}
+
+/// The folder of the section named by folder or title (`pages` too), or
+/// an error naming the sections there are.
+fn find_section(config: &Config, name: &str) -> Result<String, Failure> {
+    if name.trim() == PAGES_FOLDER {
+        return Ok(PAGES_FOLDER.to_string());
+    }
+    section_config(config, name)
         .map(|s| s.name.clone())
         .ok_or_else(|| {
             let known: Vec<String> = config
@@ -274,7 +225,7 @@ fn find_section(config: &Config, name: &str) -> Result<String, Failure> {
                 .collect();
             Failure::Other(anyhow::anyhow!(Say::UnknownChoice {
                 what: Choice::Section,
-                value: name,
+                value: name.trim(),
                 known: &known.join("、"),
             }
             .text()))
@@ -282,13 +233,8 @@ fn find_section(config: &Config, name: &str) -> Result<String, Failure> {
 }
 
 fn parse_year(y: &str) -> Result<u16, Failure> {
-    let t = y.trim().trim_end_matches('年');
-    match t.parse::<u16>() {
-        Ok(n) if t.len() == 4 => Ok(n),
-        _ => Err(Failure::Other(anyhow::anyhow!(
-            Say::NotAYear { value: y }.text()
-        ))),
-    }
+    crate::load::printing::year_number(y)
+        .ok_or_else(|| Failure::Other(anyhow::anyhow!(Say::NotAYear { value: y }.text())))
 }
 
 /// A region as the slugs of its parts (`陕西省 宝鸡市` and `陕西省宝鸡市`
@@ -310,7 +256,7 @@ fn holds_run(parts: &[String], want: &[String]) -> bool {
 fn known_or_say(
     pages: &[&Page],
     what: Choice,
-    value: Option<&str>,
+    value: &str,
     has: impl Fn(&Page) -> bool,
     values: impl Fn(&Page) -> Vec<String>,
 ) -> Result<(), Failure> {
@@ -329,20 +275,24 @@ fn known_or_say(
     };
     Err(Failure::Other(anyhow::anyhow!(Say::UnknownChoice {
         what,
-        value: value.unwrap_or_default(),
+        value,
         known: &shown,
     }
     .text())))
 }
 
 /// The booklet of the chosen pages, in their order.
-pub fn booklet<'a>(config: &Config, chosen: Vec<&'a Page>, req: &Request) -> Booklet<'a> {
-    let title = req.title.clone().unwrap_or_else(|| {
-        let base = req
-            .selection
+pub fn booklet<'a>(
+    config: &Config,
+    chosen: Vec<&'a Page>,
+    selection: &Selection,
+    title: Option<&str>,
+) -> Booklet<'a> {
+    let title = title.map(str::to_string).unwrap_or_else(|| {
+        let base = selection
             .section
             .as_deref()
-            .and_then(|s| config.sections.iter().find(|c| c.name == s || c.title == s))
+            .and_then(|s| section_config(config, s))
             .map_or(config.title.as_str(), |s| s.title.as_str());
         format!("{base}汇编")
     });

@@ -30,22 +30,87 @@ pub struct Made {
 
 /// Sets `booklet` with `faces`.
 pub fn make(root: &Path, booklet: &Booklet<'_>, faces: &Faces) -> Result<Made, Failure> {
+    let prepared = prepare(root, booklet, faces)?;
+    let key = prepared.key(faces);
+    prepared.set_with_key(faces, &key)
+}
+
+/// What typst is given for a booklet: the document and its pictures, the
+/// faces aside. The same `Prepared` with the same faces gives the same PDF.
+pub struct Prepared {
+    text: String,
+    pictures: Pictures,
+}
+
+/// The booklet as a typst document, its pictures read; no typesetting yet.
+pub fn prepare(root: &Path, booklet: &Booklet<'_>, faces: &Faces) -> Result<Prepared, Failure> {
     let mut pictures = Pictures::default();
     let text = document(root, booklet, faces, &mut pictures)?;
-    let world = World::new(text, faces, pictures);
-    let warned = typst::compile::<PagedDocument>(&world);
-    let doc = warned
-        .output
-        .map_err(|errors| typeset_failed(&world, &errors))?;
-    let options = typst_pdf::PdfOptions {
-        creator: typst::foundations::Smart::Custom(Some("zhanting".into())),
-        ..Default::default()
-    };
-    let bytes = typst_pdf::pdf(&doc, &options).map_err(|errors| typeset_failed(&world, &errors))?;
-    Ok(Made {
-        bytes,
-        pages: doc.pages().len(),
-    })
+    Ok(Prepared { text, pictures })
+}
+
+impl Prepared {
+    /// A name for everything the PDF is made from: this document, its
+    /// pictures, the faces and the version of zhanting. The PDF carries it
+    /// (as a keyword, `zhanting:` and 40 hex digits), so a PDF made
+    /// before can be told to be the same without making it again.
+    pub fn key(&self, faces: &Faces) -> String {
+        use sha1::{Digest, Sha1};
+        let mut h = Sha1::new();
+        let mut part = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        part(env!("CARGO_PKG_VERSION").as_bytes());
+        part(self.text.as_bytes());
+        for picture in self.pictures.all() {
+            part(&picture.bytes);
+        }
+        for role in crate::load::printing::FontRole::ALL {
+            let font = &faces.get(role).font;
+            part(font.data());
+            part(&font.index().to_le_bytes());
+        }
+        let digest = h.finalize();
+        let mut key = String::from(KEY_MARK);
+        for b in digest {
+            let _ = write!(key, "{b:02x}");
+        }
+        key
+    }
+
+    /// Sets the document; the PDF carries `key` (see [`Prepared::key`]).
+    pub fn set_with_key(self, faces: &Faces, key: &str) -> Result<Made, Failure> {
+        let text = format!("#set document(keywords: ({},))\n{}", quoted(key), self.text);
+        Prepared { text, ..self }.set(faces)
+    }
+
+    fn set(self, faces: &Faces) -> Result<Made, Failure> {
+        let world = World::new(self.text, faces, self.pictures);
+        let warned = typst::compile::<PagedDocument>(&world);
+        let doc = warned
+            .output
+            .map_err(|errors| typeset_failed(&world, &errors))?;
+        let options = typst_pdf::PdfOptions {
+            creator: typst::foundations::Smart::Custom(Some("zhanting".into())),
+            ..Default::default()
+        };
+        let bytes =
+            typst_pdf::pdf(&doc, &options).map_err(|errors| typeset_failed(&world, &errors))?;
+        Ok(Made {
+            bytes,
+            pages: doc.pages().len(),
+        })
+    }
+}
+
+/// How a key made by [`Prepared::key`] starts.
+pub const KEY_MARK: &str = "zhanting:";
+
+/// Whether `pdf` was made from what `key` names (it carries the key).
+pub fn carries(pdf: &[u8], key: &str) -> bool {
+    let key = key.as_bytes();
+    pdf.windows(key.len()).any(|w| w == key)
 }
 
 /// typst's errors (a defect here, not in the pages: their text is never
@@ -231,13 +296,11 @@ impl typst::World for World {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         let vpath = id.get().vpath().get_with_slash();
-        let file = self
+        let picture = self
             .pictures
-            .file(vpath)
+            .get(vpath)
             .ok_or_else(|| FileError::NotFound(vpath.into()))?;
-        std::fs::read(file)
-            .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, file))
+        Ok(Bytes::new(picture.bytes.clone()))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

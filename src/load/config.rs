@@ -4,7 +4,7 @@
 
 use crate::diag::{nearest, Diagnostic, M};
 use crate::load::furniture::{self, At, Footer, LinkConfig};
-use crate::load::printing::PrintConfig;
+use crate::load::printing::{CompilationConfig, PrintConfig};
 use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
 use serde_yaml::{Mapping, Value};
@@ -79,6 +79,8 @@ pub struct Config {
     pub footer: Footer,
     /// `compile:`: the faces of the printed booklet (`zhanting compile`).
     pub print: PrintConfig,
+    /// `compilations:`: booklets built with the site.
+    pub compilations: Vec<CompilationConfig>,
 }
 
 pub const FILE_NAME: &str = "site.yaml";
@@ -97,6 +99,7 @@ const KEYS: &[&str] = &[
     "menu",
     "footer",
     "compile",
+    "compilations",
 ];
 const SECTION_KEYS: &[&str] = &["title", "kind"];
 
@@ -134,6 +137,7 @@ impl Default for Config {
             menu: None,
             footer: Footer::default(),
             print: PrintConfig::default(),
+            compilations: vec![],
         }
     }
 }
@@ -313,6 +317,14 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
                     key_line: line,
                 };
                 cfg.print = crate::load::printing::parse_compile(v, &at, &mut errors);
+            }
+            "compilations" => {
+                let at = At {
+                    shown,
+                    text,
+                    key_line: line,
+                };
+                cfg.compilations = crate::load::printing::parse_compilations(v, &at, &mut errors);
             }
             "menu" | "footer" => {
                 let at = At {
@@ -550,7 +562,7 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(
             e[0].in_lang(crate::msg::Lang::En).to_string(),
-            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer, compile"
+            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer, compile, compilations"
         );
     }
 

@@ -150,7 +150,9 @@ pub fn parse_footer(v: &Value, at: &At, errors: &mut Vec<Diagnostic>) -> Footer 
     footer
 }
 
-fn unknown(
+/// An unknown key of a nested map of site.yaml (`footer`, `compile`),
+/// naming the known ones.
+pub fn unknown(
     shown: &Path,
     (line, col): (usize, usize),
     parent: &str,

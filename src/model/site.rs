@@ -377,9 +377,26 @@ pub struct Site {
     /// the same sections, neighbours and taxonomies, and the same topics
     /// at the same folders.
     pub shape: u64,
+    /// The booklets of `compilations:` as made for this build (empty until
+    /// the build has made them, see `crate::compile::site`).
+    pub downloads: Vec<Download>,
     /// Set when the bodies' HTML and text are not held (a very large site
     /// built without a memo): what [`Site::body`] needs to render them again.
     again: Option<Again>,
+}
+
+/// A booklet of `compilations:` offered for download.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Download {
+    pub title: String,
+    /// Its path in the output, `/`-separated, not encoded.
+    pub file: String,
+    /// `PDF` or `HTML`.
+    pub format: &'static str,
+    pub bytes: u64,
+    /// The list pages that link to it, by folder (`cases/`, `tags/党建/`,
+    /// `regions/陕西省/宝鸡市/`, `years/2023/`; `""` for the home page).
+    pub places: Vec<String>,
 }
 
 /// How to render a page's body again.
@@ -487,6 +504,7 @@ impl Site {
             footer_links,
             plain_pages,
             shape: shape_key,
+            downloads: vec![],
         }
     }
 

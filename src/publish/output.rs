@@ -173,6 +173,13 @@ pub trait Sink: Sync {
     /// Drops a file of the previous output (only [`Collect::on`] holds any).
     fn remove(&self, _path: &str) {}
 
+    /// The bytes of `path` in the output this one replaces, if it was a
+    /// file made from bytes there (a stage may take it over instead of
+    /// making it again, when it can tell it is the same).
+    fn previous(&self, _path: &str) -> Option<std::sync::Arc<[u8]>> {
+        None
+    }
+
     /// Many files at once (cheaper for a sink that must lock).
     fn put_all(&self, files: Vec<(String, OutFile)>) {
         for (path, file) in files {
@@ -213,6 +220,13 @@ impl Sink for Collect {
 
     fn remove(&self, path: &str) {
         self.lock().files.remove(path);
+    }
+
+    fn previous(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+        match self.lock().files.get(path) {
+            Some(OutFile::Bytes(b)) => Some(b.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -326,6 +340,18 @@ impl Sink for Staging {
 
     fn put_all(&self, files: Vec<(String, OutFile)>) {
         files.into_par_iter().for_each(|(p, f)| self.put(p, f));
+    }
+
+    /// Read from the output folder being replaced (a regular file only,
+    /// never through a link).
+    fn previous(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+        check_relative(path).ok()?;
+        let file = self.reuse.as_ref()?.join(path);
+        let meta = std::fs::symlink_metadata(&file).ok()?;
+        if !meta.file_type().is_file() {
+            return None;
+        }
+        std::fs::read(&file).ok().map(Into::into)
     }
 }
 

@@ -510,6 +510,7 @@ fn home(t: &mut Tracker<'_, '_>, ctx: &mut Ctx) {
     ctx.insert("overview", t.overview());
     ctx.insert("topics", &topic_views(t));
     ctx.put("featured", Value::Array(t.featured()));
+    ctx.insert("downloads", &t.downloads(""));
     let latest: Vec<Value> = (0..t.config().sections.len())
         .map(|i| {
             let section = t.section(i);
@@ -737,12 +738,14 @@ fn term<'a>(
     ("taxonomy_term.html", "", vec![crumb])
 }
 
-/// `pages` and `paginator` for list page `n` of `list` at folder `dir`.
+/// `pages`, `paginator` and `downloads` (the booklets offered there) for
+/// list page `n` of `list` at folder `dir`.
 fn list(t: &mut Tracker<'_, '_>, ctx: &mut Ctx, list: List, n: usize, dir: &str) {
     let per = t.config().paginate;
     let (items, pages) = t.window(list, (n - 1) * per, per);
     let total = page_count(items, per);
     ctx.put("pages", Value::Array(pages));
+    ctx.insert("downloads", &t.downloads(dir));
     let url = |k: usize| encode_path(&paged(dir, k));
     ctx.insert(
         "paginator",

@@ -6,7 +6,9 @@
 //! rendering, whether a file would come out the same.
 
 use super::charts::Overview;
-use super::views::{page_view, section_view, taxonomy_view, SectionView, TaxonomyView};
+use super::views::{
+    download_view, page_view, section_view, taxonomy_view, DownloadView, SectionView, TaxonomyView,
+};
 use super::{Renderer, FEED_ENTRIES};
 use crate::load::content::Page;
 use crate::model::region::{RegionNode, RegionTree};
@@ -78,6 +80,9 @@ pub enum Dep {
     Topic(PathBuf),
     /// Every topic as lists show it: folder, title, summary, cover, count.
     Topics,
+    /// The booklets of `compilations:` a list page offers, by the page's
+    /// folder (`""`: the home page): title, file, format and size of each.
+    Downloads(String),
 }
 
 /// What one output file was rendered from: each coordinate read and the
@@ -259,6 +264,13 @@ impl<'a> Lookup<'a> {
                 }
                 h.finish()
             }
+            Dep::Downloads(place) => {
+                let mut h = rustc_hash::FxHasher::default();
+                for d in s.downloads.iter().filter(|d| d.places.contains(place)) {
+                    d.hash(&mut h);
+                }
+                h.finish()
+            }
             Dep::Topics => {
                 let mut h = rustc_hash::FxHasher::default();
                 for t in &s.topics {
@@ -362,6 +374,17 @@ impl<'r, 'a> Tracker<'r, 'a> {
             .map(|&i| self.r.summary(i).clone())
             .collect();
         (items.len(), pages)
+    }
+
+    /// The booklets offered on the list page at folder `place`.
+    pub(super) fn downloads(&mut self, place: &str) -> Vec<DownloadView<'a>> {
+        self.record(Dep::Downloads(place.to_string()));
+        let s: &'a Site = self.r.site;
+        s.downloads
+            .iter()
+            .filter(|d| d.places.iter().any(|p| p == place))
+            .map(download_view)
+            .collect()
     }
 
     /// The summaries of the featured pages.

@@ -257,6 +257,27 @@ pub(super) struct PagerLink {
     pub(super) gap: bool,
 }
 
+/// A booklet of `compilations:` as a list page offers it.
+#[derive(Serialize)]
+pub(super) struct DownloadView<'a> {
+    pub(super) title: &'a str,
+    /// Relative to the site root, encoded.
+    pub(super) url: String,
+    /// `PDF` or `HTML`.
+    pub(super) format: &'a str,
+    /// `1.2 MB`.
+    pub(super) size: String,
+}
+
+pub(super) fn download_view(d: &crate::model::site::Download) -> DownloadView<'_> {
+    DownloadView {
+        title: &d.title,
+        url: encode_path(&d.file),
+        format: d.format,
+        size: crate::text::human_size(d.bytes),
+    }
+}
+
 /// Pages either side of the current one that a pager links to.
 pub(super) const PAGER_SPAN: usize = 2;
 
