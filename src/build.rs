@@ -169,18 +169,22 @@ fn run(
     let counted = Counted {
         sink,
         n: Default::default(),
+        booklets: Default::default(),
+        clashes: Default::default(),
     };
     if !site.config.compilations.is_empty() {
         let previous = |path: &str| counted.previous(path);
         match crate::compile::site::make_all(root, &site, &previous, opts.dry_run) {
             Ok(made) => {
                 site.downloads = made.downloads;
+                let paths = made.files.iter().map(|(p, _)| p.clone()).collect();
                 counted.put_all(
                     made.files
                         .into_iter()
                         .map(|(path, bytes)| (path, OutFile::Bytes(bytes)))
                         .collect(),
                 );
+                let _ = counted.booklets.set(paths);
             }
             Err(e) => return Err(failed(diags, e)),
         }
@@ -199,8 +203,20 @@ fn run(
         Ok(n) => n,
         Err(e) => return Err(failed(diags, e)),
     };
-    memo.search = search::index_site(&site, memo.search.take(), keep, previous, &counted);
+    let search = search::index_site(&site, memo.search.take(), keep, previous, &counted);
     clock.lap("search index");
+    let clashes = counted
+        .clashes
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    if !clashes.is_empty() {
+        // the memo keeps no search index: the next build starts afresh
+        return Err(failed(
+            diags,
+            crate::compile::site::clashing(&site.config, &clashes),
+        ));
+    }
+    memo.search = search;
     if keep {
         memo.theme = Some(theme);
     }
@@ -291,20 +307,43 @@ fn render_pages(
     rendered
 }
 
-/// Counts the files put into a sink.
+/// Counts the files put into a sink, and notes a later stage putting a
+/// file where a booklet of `compilations:` was put (which would replace it).
 struct Counted<'a> {
     sink: &'a dyn Sink,
     n: std::sync::atomic::AtomicUsize,
+    /// The booklets' paths, once put.
+    booklets: std::sync::OnceLock<Vec<String>>,
+    /// Booklet paths a later stage put a file at.
+    clashes: std::sync::Mutex<Vec<String>>,
+}
+
+impl Counted<'_> {
+    fn note(&self, path: &str) {
+        if self
+            .booklets
+            .get()
+            .is_some_and(|b| b.iter().any(|p| p == path))
+        {
+            if let Ok(mut c) = self.clashes.lock() {
+                c.push(path.to_string());
+            }
+        }
+    }
 }
 
 impl Sink for Counted<'_> {
     fn put(&self, path: String, file: OutFile) {
         self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.note(&path);
         self.sink.put(path, file);
     }
     fn put_all(&self, files: Vec<(String, OutFile)>) {
         self.n
             .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        for (path, _) in &files {
+            self.note(path);
+        }
         self.sink.put_all(files);
     }
     fn remove(&self, path: &str) {

@@ -174,6 +174,10 @@ pub enum M<'a> {
     CompilationFileBad {
         file: &'a str,
     },
+    /// A `compilations` entry's `file` is one the site itself makes.
+    CompilationFileClash {
+        file: &'a str,
+    },
     /// Two `compilations` entries write the same file.
     CompilationFileTwice {
         file: &'a str,
@@ -647,6 +651,13 @@ impl M<'_> {
                 Some(m(
                     "写网站里的一个位置，以 .pdf 或 .html 结尾，不含 ..、\\ 或以 . 开头的部分，例如 `downloads/2023年典型案例汇编.pdf`",
                     "name a place on the site ending in .pdf or .html, without .., \\ or parts starting with a dot, e.g. `downloads/2023年典型案例汇编.pdf`",
+                )),
+            ),
+            CompilationFileClash { file } => (
+                m(format!("汇编的文件 `{file}` 和网站自己的页面或文件同名"), format!("the compilation file `{file}` has the name of a page or file of the site itself")),
+                Some(m(
+                    "给汇编一个单独的文件夹，例如 `downloads/2023年典型案例汇编.pdf`",
+                    "give compilations a folder of their own, e.g. `downloads/2023年典型案例汇编.pdf`",
                 )),
             ),
             CompilationFileTwice { file } => (
@@ -1705,9 +1716,14 @@ impl Say<'_> {
                 seconds,
             } => {
                 let size = crate::text::human_size(bytes);
+                // an HTML booklet has no pages of its own: the browser sets them
+                let (zh, en) = match pages {
+                    0 => (String::new(), String::new()),
+                    n => (format!("共 {n} 页，"), format!("{n} pages, ")),
+                };
                 m(
-                    format!("已生成汇编 {output}：{articles} 篇，共 {pages} 页，{size}，用时 {seconds:.1} 秒"),
-                    format!("compiled {output}: {articles} articles, {pages} pages, {size}, in {seconds:.1} s"),
+                    format!("已生成汇编 {output}：{articles} 篇，{zh}{size}，用时 {seconds:.1} 秒"),
+                    format!("compiled {output}: {articles} articles, {en}{size}, in {seconds:.1} s"),
                 )
             }
             Say::NothingSelected { selection } => m(
@@ -2512,6 +2528,9 @@ mod tests {
             M::CompilationNeedsTitleAndFile,
             M::CompilationFileBad { file: "../x.pdf" },
             M::CompilationFileTwice { file: "x.pdf" },
+            M::CompilationFileClash {
+                file: "cases/index.html",
+            },
             M::CompilationYear { year: "23" },
             M::CompilationFailed {
                 title: "x",

@@ -671,6 +671,23 @@ fn a_compilation_that_cannot_be_made_fails_the_build_and_keeps_the_site() {
         e.contains(&format!("site.yaml:{}:3: error: `19` 不是年份", line + 1)),
         "{e}"
     );
+
+    // a booklet where the site makes a page of its own: refused, not replaced
+    std::fs::write(
+        &yaml,
+        text.replace("file: downloads/讲话选编.html", "file: cases/index.html"),
+    )
+    .unwrap();
+    let (code, _, e) = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        e.contains(&format!(
+            "site.yaml:{}:3: error: 汇编的文件 `cases/index.html` 和网站自己的页面或文件同名",
+            line + 1
+        )),
+        "{e}"
+    );
+    assert!(std::fs::read(out.join("cases/index.html")).unwrap() == before);
 }
 
 #[test]

@@ -95,12 +95,15 @@ impl Prepared {
             creator: typst::foundations::Smart::Custom(Some("zhanting".into())),
             ..Default::default()
         };
-        let bytes =
-            typst_pdf::pdf(&doc, &options).map_err(|errors| typeset_failed(&world, &errors))?;
-        Ok(Made {
-            bytes,
-            pages: doc.pages().len(),
-        })
+        let bytes = typst_pdf::pdf(&doc, &options);
+        let pages = doc.pages().len();
+        drop(doc);
+        // typst keeps what it worked out in a cache of the process (for a
+        // next compilation of the same document); a booklet is set once,
+        // so free it: in `serve` and `build` it would stay for the run
+        comemo::evict(0);
+        let bytes = bytes.map_err(|errors| typeset_failed(&world, &errors))?;
+        Ok(Made { bytes, pages })
     }
 }
 

@@ -105,6 +105,24 @@ fn one(
     }
 }
 
+/// The entries of `compilations:` whose file a page, list, asset or
+/// `static/` file of the site also makes, as errors at their lines.
+pub fn clashing(config: &crate::load::config::Config, paths: &[String]) -> Vec<Diagnostic> {
+    config
+        .compilations
+        .iter()
+        .filter(|c| paths.contains(&c.file))
+        .map(|c| {
+            Diagnostic::err(
+                FILE_NAME,
+                c.line,
+                c.col,
+                M::CompilationFileClash { file: &c.file },
+            )
+        })
+        .collect()
+}
+
 /// A failure as diagnostics: problems at their place (a page's picture,
 /// a face named in `compile.fonts`), anything else at the entry in
 /// site.yaml.
