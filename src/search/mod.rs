@@ -185,7 +185,8 @@ impl SearchIndex {
             }
         };
         let body = |i: usize| std::borrow::Cow::Borrowed(docs[i].body);
-        let ix = build_into(docs, &body, true, &put).unwrap_or_default();
+        let size = docs.iter().map(|d| d.body.len()).sum();
+        let ix = build_into(docs, &body, size, true, &put).unwrap_or_default();
         (ix, files.into_inner().unwrap_or_default())
     }
 }

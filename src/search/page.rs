@@ -27,16 +27,7 @@ pub(super) struct Doc {
 impl Doc {
     /// The page's fields, and the counts the index layout needs.
     pub(super) fn prepare(d: &SearchDoc<'_>, body: &str) -> Doc {
-        let mut meta: Vec<String> = Vec::new();
-        let cn_date = cn_date(d.date);
-        for m in [d.region, d.sector, cn_date.as_str()]
-            .into_iter()
-            .chain(d.meta.iter().copied())
-        {
-            if !m.trim().is_empty() {
-                meta.push(m.to_string());
-            }
-        }
+        let meta = meta_strings(d);
         // Each unit is a key, and so is each pair of adjacent units: counted
         // without making them.
         let (mut npos, mut prev) = (0, None::<u32>);
@@ -44,6 +35,19 @@ impl Doc {
             npos += 1 + usize::from(prev.is_some_and(|q| q + 1 == p));
             prev = Some(p);
         });
+        Doc::of(d, meta, body, body_units, npos)
+    }
+
+    /// [`Doc::prepare`] and the page's keys ([`Doc::keys`]), from one
+    /// reading of its text.
+    pub(super) fn prepare_keyed(d: &SearchDoc<'_>, body: &str) -> (Doc, PageKeys) {
+        let meta = meta_strings(d);
+        let (keys, body_units) = PageKeys::of_page(d.title, &meta, body);
+        let npos = keys.positions;
+        (Doc::of(d, meta, body, body_units, npos), keys)
+    }
+
+    fn of(d: &SearchDoc<'_>, meta: Vec<String>, body: &str, body_units: usize, npos: usize) -> Doc {
         Doc {
             url: d.url.to_string(),
             title: d.title.to_string(),
@@ -61,8 +65,20 @@ impl Doc {
     /// The page's index keys, from its stored fields and `body` (its
     /// own, or the text it is being indexed with when not held).
     pub(super) fn keys(&self, body: &str) -> PageKeys {
-        PageKeys::of_page(&self.title, &self.meta, body)
+        PageKeys::of_page(&self.title, &self.meta, body).0
     }
+}
+
+/// The metadata strings a page is indexed with: region, sector, the date
+/// as pages show it, then the rest, the empty ones left out.
+fn meta_strings(d: &SearchDoc<'_>) -> Vec<String> {
+    let cn_date = cn_date(d.date);
+    [d.region, d.sector, cn_date.as_str()]
+        .into_iter()
+        .chain(d.meta.iter().copied())
+        .filter(|m| !m.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// One page's index keys, each once with the number of its entry
@@ -73,19 +89,22 @@ pub(super) struct PageKeys {
     /// (key start, key end in `text`, entry number)
     entries: Vec<(u32, u32, u32)>,
     text: String,
+    /// How many times a key was found: the positions the page takes.
+    positions: usize,
 }
 
 impl PageKeys {
     /// The keys of a page: title from 0, metadata from `META_START`, body
     /// from `BODY_START` ([`scan_page`]). Keys of one-character units are
     /// counted by number ([`Key::Code`]); a key's text is made once, when it
-    /// first comes.
-    fn of_page(title: &str, meta: &[String], body: &str) -> PageKeys {
+    /// first comes. With the number of body units.
+    fn of_page(title: &str, meta: &[String], body: &str) -> (PageKeys, usize) {
         let mut codes: FxHashMap<u64, u32> = FxHashMap::default();
         let mut texts: FxHashMap<String, u32> = FxHashMap::default();
         let mut pk = PageKeys {
             entries: Vec::new(),
             text: String::new(),
+            positions: 0,
         };
         let mut add = |key: Key<'_>, p: u32| {
             let known = match key {
@@ -107,10 +126,11 @@ impl PageKeys {
                 }
             };
             pk.entries[at].2 = tail_add(pk.entries[at].2, p);
+            pk.positions += 1;
         };
         let mut keys = KeyMaker::default();
-        scan_page(title, meta, body, |u, p| keys.feed(u, p, &mut add));
-        pk
+        let body_units = scan_page(title, meta, body, |u, p| keys.feed(u, p, &mut add));
+        (pk, body_units)
     }
 
     /// Key `i` (in the order they came) and its entry number.

@@ -130,7 +130,10 @@ fn build_site(site: &Site, keep: bool, sink: &dyn Sink) -> Option<SearchIndex> {
         Cow::Borrowed(r) => Cow::Borrowed(r.text.as_str()),
         Cow::Owned(r) => Cow::Owned(r.text),
     };
-    let mut index = build_into(&docs, &body, keep, &put);
+    // The Markdown's size stands for the text's: it sets only how many
+    // passes the postings take.
+    let size = site.pages.iter().map(|p| p.body.len()).sum();
+    let mut index = build_into(&docs, &body, size, keep, &put);
     if let Some(ix) = &mut index {
         ix.revs = site
             .revs

@@ -1,6 +1,6 @@
 use super::format::B64;
 use super::format::{push_posting, read_nums, read_postings};
-use super::fresh::build_in_passes;
+use super::fresh::{build_in_passes, Passes};
 use super::patch::shard_entries;
 use super::*;
 use std::collections::BTreeSet;
@@ -468,13 +468,41 @@ fn building_in_passes_gives_the_same_files() {
         .as_u64()
         .unwrap();
     assert!(shards >= 16, "{shards} shards: too few for several passes");
-    let got = std::sync::Mutex::new(BTreeMap::new());
-    let put = |path: String, bytes: Vec<u8>| {
-        assert!(got.lock().unwrap().insert(path, bytes).is_none());
-    };
     let body = |i: usize| std::borrow::Cow::Borrowed(d[i].body);
-    // 1,000 keys a pass: one pass per group of shards.
-    let ix = build_in_passes(&d, &body, false, 1000, &put);
-    assert!(ix.is_none());
-    assert_eq!(got.into_inner().unwrap(), fresh);
+    // Fewer groups than shards (each group's shards put after its pass) and
+    // more (shards put at the end), in one pass and in several.
+    for (passes, groups) in [(1, 8), (3, 8), (8, 8), (1, 256), (5, 256)] {
+        let got = std::sync::Mutex::new(BTreeMap::new());
+        let put = |path: String, bytes: Vec<u8>| {
+            assert!(got.lock().unwrap().insert(path, bytes).is_none());
+        };
+        let ix = build_in_passes(&d, &body, false, Passes { passes, groups }, &put);
+        assert!(ix.is_none());
+        assert_eq!(
+            got.into_inner().unwrap(),
+            fresh,
+            "{passes} passes, {groups} groups"
+        );
+    }
+}
+
+#[test]
+fn a_page_prepared_with_its_keys_is_the_page_prepared_alone() {
+    let texts = [
+        "",
+        "支部建设。QQ群2013年 1+1\n第二段：文建明工作法",
+        "ＡＢＣ１２３ 全角…半角\n\n\n党",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        let o = page(i, t);
+        let d = o.doc();
+        let (doc, keys) = super::page::Doc::prepare_keyed(&d, d.body);
+        assert_eq!(doc, super::page::Doc::prepare(&d, d.body), "{t}");
+        let again = doc.keys(d.body);
+        assert_eq!(
+            keys.iter().collect::<Vec<_>>(),
+            again.iter().collect::<Vec<_>>(),
+            "{t}"
+        );
+    }
 }
