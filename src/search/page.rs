@@ -99,6 +99,11 @@ impl PageKeys {
     /// counted by number ([`Key::Code`]); a key's text is made once, when it
     /// first comes. With the number of body units.
     fn of_page(title: &str, meta: &[String], body: &str) -> (PageKeys, usize) {
+        // Keys of one common ideograph (half of a Chinese page's keys) are
+        // looked up by their code point in a table; the rest are hashed.
+        const FIRST: u64 = *crate::text::UNIFIED_IDEOGRAPHS.start() as u64;
+        const LAST: u64 = *crate::text::UNIFIED_IDEOGRAPHS.end() as u64;
+        let mut ideographs = vec![u32::MAX; (LAST - FIRST + 1) as usize];
         let mut codes: FxHashMap<u64, u32> = FxHashMap::default();
         let mut texts: FxHashMap<String, u32> = FxHashMap::default();
         let mut pk = PageKeys {
@@ -107,21 +112,31 @@ impl PageKeys {
             positions: 0,
         };
         let mut add = |key: Key<'_>, p: u32| {
-            let known = match key {
-                Key::Code(c) => codes.get(&c),
-                Key::Text(t) => texts.get(t),
+            let slot = match key {
+                Key::Code(c) if (FIRST..=LAST).contains(&c) => Some((c - FIRST) as usize),
+                _ => None,
+            };
+            let known = match (slot, key) {
+                (Some(s), _) => Some(ideographs[s]).filter(|&at| at != u32::MAX),
+                (None, Key::Code(c)) => codes.get(&c).copied(),
+                (None, Key::Text(t)) => texts.get(t).copied(),
             };
             let at = match known {
-                Some(&at) => at as usize,
+                Some(at) => at as usize,
                 None => {
                     let start = pk.text.len() as u32;
                     key.push_to(&mut pk.text);
                     pk.entries.push((start, pk.text.len() as u32, 0));
                     let at = pk.entries.len() - 1;
-                    match key {
-                        Key::Code(c) => codes.insert(c, at as u32),
-                        Key::Text(t) => texts.insert(t.to_string(), at as u32),
-                    };
+                    match (slot, key) {
+                        (Some(s), _) => ideographs[s] = at as u32,
+                        (None, Key::Code(c)) => {
+                            codes.insert(c, at as u32);
+                        }
+                        (None, Key::Text(t)) => {
+                            texts.insert(t.to_string(), at as u32);
+                        }
+                    }
                     at
                 }
             };
