@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// 0.8 keys on a page, a key about 0.7 bytes of postings, some 1.1 with the
 /// room the growing lists keep: about 250 MB for a pass; 10,000 pages of
 /// the benchmark corpus are one pass, 100,000 five.
-const KEYS_PER_PASS: usize = 1 << 28;
+const MARKDOWN_PER_PASS: usize = 1 << 28;
 
 /// Shard groups: the postings are filled by group (each group by one
 /// thread), a key's group being `fnv1a(key) % GROUPS`. The shard count is a
@@ -48,7 +48,7 @@ pub fn build_into<'a>(
     keep: bool,
     put: Put<'_>,
 ) -> Option<SearchIndex> {
-    let passes = size.div_ceil(KEYS_PER_PASS).max(1);
+    let passes = size.div_ceil(MARKDOWN_PER_PASS).max(1);
     build_in_passes(
         docs,
         body,
@@ -89,7 +89,8 @@ pub(super) fn build_in_passes<'a>(
     let passes = how.passes.clamp(1, groups as usize) as u64;
     // In id order once the first pass has made them.
     let mut prepared: Vec<(u32, Doc)> = Vec::with_capacity(docs.len());
-    let mut shards = None;
+    // Keys on all pages, known once the first pass has read them all.
+    let mut total = 0;
     // Groups filled while the shard count is below `groups`: their shards
     // take keys of several groups, so they are put at the end.
     let mut held: Vec<GroupPostings> = Vec::new();
@@ -131,8 +132,10 @@ pub(super) fn build_in_passes<'a>(
                 .enumerate()
                 .for_each(|(j, st)| st.add(&pages, g0 as usize + j));
         }
-        let shards =
-            *shards.get_or_insert_with(|| shard_count(prepared.iter().map(|(_, d)| d.npos).sum()));
+        if pass == 0 {
+            total = prepared.iter().map(|(_, d)| d.npos).sum();
+        }
+        let shards = shard_count(total);
         if shards >= groups {
             state.into_par_iter().for_each(|st| {
                 for (path, bytes) in st.into_files(shards) {
@@ -144,12 +147,10 @@ pub(super) fn build_in_passes<'a>(
         }
     }
     if !held.is_empty() {
-        let shards = shards.unwrap_or(0);
-        for (path, bytes) in GroupPostings::merged(held).into_files(shards) {
+        for (path, bytes) in GroupPostings::merged(held).into_files(shard_count(total)) {
             put(path, bytes);
         }
     }
-    let total = prepared.iter().map(|(_, d)| d.npos).sum();
     let ix = index_state(ids, prepared, total, put);
     keep.then_some(ix)
 }
