@@ -5,7 +5,7 @@
 
 use super::format::{push_entry, push_posting, script, MetaRows};
 use super::page::{Doc, PageKeys};
-use super::tokenize::fnv1a;
+use super::tokenize::{fnv1a, Key};
 use super::{assign_ids, shard_count, Put, SearchDoc, SearchIndex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -182,66 +182,89 @@ fn index_state(
 
 /// A page's keys ready for the postings: in group order, each with its
 /// entry number ([`tail_add`](super::format::tail_add)). Held for a chunk
-/// of pages at once, so kept small: the keys lie in entry order in one
-/// string, each ends where the next begins.
+/// of pages at once, so kept small: a key of one or two characters is its
+/// number ([`Key::Code`]), any other is `TEXT_KEY` and the number of its
+/// text in `texts`.
 struct GroupedKeys {
-    /// (key start in `text`, tail value)
-    entries: Vec<(u32, u32)>,
+    /// The keys in group order.
+    keys: Vec<u64>,
+    /// Each key's tail value.
+    tails: Vec<u32>,
+    /// Where each text key's text lies in `text`.
+    texts: Vec<(u32, u32)>,
     text: String,
     /// `starts[g]..starts[g + 1]`: the entries of group `g`.
     starts: Vec<u32>,
 }
 
+/// Marks a [`GroupedKeys`] key that is a text: no key's number has this bit
+/// (a character takes 21 bits, a pair 42 and the top bit).
+const TEXT_KEY: u64 = 1 << 62;
+
 impl GroupedKeys {
     /// A page's keys ordered by group (`fnv1a(key) % groups`), each with
-    /// its entry number, and where each group starts.
+    /// its entry number, and where each group starts (a counting sort: the
+    /// order of a group's keys does not matter).
     fn of(keys: &PageKeys, groups: u32) -> GroupedKeys {
-        let mut order: Vec<(u32, usize)> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, (key, _))| (fnv1a(key) % groups, i))
-            .collect();
-        order.sort_unstable_by_key(|&(group, _)| group);
-        let mut text = String::with_capacity(keys.text_len());
-        let mut entries = Vec::with_capacity(order.len());
-        let mut starts = Vec::with_capacity(groups as usize + 1);
-        for (group, i) in order {
-            while starts.len() as u32 <= group {
-                starts.push(entries.len() as u32);
-            }
-            let (key, tail) = keys.get(i);
-            entries.push((text.len() as u32, tail));
-            text.push_str(key);
+        let of_key: Vec<u32> = keys.iter().map(|(key, _)| key.fnv1a() % groups).collect();
+        let mut starts = vec![0u32; groups as usize + 1];
+        for &g in &of_key {
+            starts[g as usize + 1] += 1;
         }
-        while starts.len() as u32 <= groups {
-            starts.push(entries.len() as u32);
+        for g in 0..groups as usize {
+            starts[g + 1] += starts[g];
         }
-        GroupedKeys {
-            entries,
-            text,
+        let mut next = starts.clone();
+        let mut gk = GroupedKeys {
+            keys: vec![0; keys.len()],
+            tails: vec![0; keys.len()],
+            texts: Vec::new(),
+            text: String::with_capacity(keys.text_len()),
             starts,
+        };
+        for (i, &g) in of_key.iter().enumerate() {
+            let (key, tail) = keys.get(i);
+            let at = next[g as usize] as usize;
+            next[g as usize] += 1;
+            gk.keys[at] = match key {
+                Key::Code(c) => c,
+                Key::Text(t) => {
+                    let start = gk.text.len() as u32;
+                    gk.text.push_str(t);
+                    gk.texts.push((start, gk.text.len() as u32));
+                    TEXT_KEY | (gk.texts.len() - 1) as u64
+                }
+            };
+            gk.tails[at] = tail;
         }
+        gk
     }
 
     /// The entries of group `g`: each key and its tail value.
-    fn group(&self, g: usize) -> impl Iterator<Item = (&str, u32)> + '_ {
-        let end = |i: usize| {
-            self.entries
-                .get(i + 1)
-                .map_or(self.text.len(), |e| e.0 as usize)
-        };
-        (self.starts[g] as usize..self.starts[g + 1] as usize).map(move |i| {
-            let (start, tail) = self.entries[i];
-            (&self.text[start as usize..end(i)], tail)
-        })
+    fn group(&self, g: usize) -> impl Iterator<Item = (Key<'_>, u32)> + '_ {
+        let range = self.starts[g] as usize..self.starts[g + 1] as usize;
+        self.keys[range.clone()]
+            .iter()
+            .zip(&self.tails[range])
+            .map(|(&k, &tail)| {
+                let key = if k & TEXT_KEY != 0 {
+                    let (s, e) = self.texts[(k & !TEXT_KEY) as usize];
+                    Key::Text(&self.text[s as usize..e as usize])
+                } else {
+                    Key::Code(k)
+                };
+                (key, tail)
+            })
     }
 }
 
 /// The postings of one group of keys, filled page after page in id order:
-/// key → (the last page's id, the postings so far).
+/// key → (the last page's id, the postings so far), keys of one or two
+/// characters by number.
 #[derive(Default)]
 struct GroupPostings {
-    keys: rustc_hash::FxHashMap<String, (u32, String)>,
+    codes: rustc_hash::FxHashMap<u64, (u32, String)>,
+    texts: rustc_hash::FxHashMap<String, (u32, String)>,
 }
 
 impl GroupPostings {
@@ -250,17 +273,14 @@ impl GroupPostings {
     fn add(&mut self, pages: &[(u32, GroupedKeys)], g: usize) {
         for (id, pk) in pages {
             for (key, tail) in pk.group(g) {
-                match self.keys.get_mut(key) {
-                    Some((last, s)) => {
-                        push_posting(s, Some(*last), *id, tail);
-                        *last = *id;
-                    }
-                    None => {
-                        let mut s = String::new();
-                        push_posting(&mut s, None, *id, tail);
-                        self.keys.insert(key.to_string(), (*id, s));
-                    }
-                }
+                let (last, list) = match key {
+                    Key::Code(c) => self.codes.entry(c).or_default(),
+                    // Rare in Chinese text (ASCII words and their pairs).
+                    Key::Text(t) => self.texts.entry(t.to_string()).or_default(),
+                };
+                // A list is never empty once a page is on it.
+                push_posting(list, (!list.is_empty()).then_some(*last), *id, tail);
+                *last = *id;
             }
         }
     }
@@ -269,7 +289,8 @@ impl GroupPostings {
     fn merged(groups: Vec<GroupPostings>) -> GroupPostings {
         let mut all = GroupPostings::default();
         for g in groups {
-            all.keys.extend(g.keys);
+            all.codes.extend(g.codes);
+            all.texts.extend(g.texts);
         }
         all
     }
@@ -277,7 +298,12 @@ impl GroupPostings {
     /// The shard files of these keys, of an index of `shards` shards.
     fn into_files(self, shards: u32) -> Vec<(String, Vec<u8>)> {
         let mut by_shard: BTreeMap<u32, Vec<(String, String)>> = BTreeMap::new();
-        for (key, (_, list)) in self.keys {
+        let codes = self
+            .codes
+            .into_iter()
+            .map(|(c, (_, list))| (Key::Code(c).to_string(), list));
+        let texts = self.texts.into_iter().map(|(key, (_, list))| (key, list));
+        for (key, list) in codes.chain(texts) {
             by_shard
                 .entry(fnv1a(&key) % shards)
                 .or_default()

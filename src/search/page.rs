@@ -86,25 +86,58 @@ fn meta_strings(d: &SearchDoc<'_>) -> Vec<String> {
 /// or the metadata), in the order they first come; the keys' texts lie in
 /// one string. What a page adds to the postings, positions left out.
 pub(super) struct PageKeys {
-    /// (key start, key end in `text`, entry number)
-    entries: Vec<(u32, u32, u32)>,
+    /// (key, entry number)
+    entries: Vec<(Held, u32)>,
+    /// The texts of the keys that are not numbers, one after another.
     text: String,
     /// How many times a key was found: the positions the page takes.
     positions: usize,
 }
 
+/// A key as a page's keys hold it: a number ([`Key::Code`]), or where its
+/// text lies in their string.
+#[derive(Debug, Clone, Copy)]
+enum Held {
+    Code(u64),
+    Text(u32, u32),
+}
+
+impl Held {
+    /// Holds `key`, a text key's text appended to `text`.
+    fn of(key: Key<'_>, text: &mut String) -> Held {
+        match key {
+            Key::Code(c) => Held::Code(c),
+            Key::Text(t) => {
+                let start = text.len() as u32;
+                text.push_str(t);
+                Held::Text(start, text.len() as u32)
+            }
+        }
+    }
+
+    /// The key, a text key's text read from `text`.
+    fn key(self, text: &str) -> Key<'_> {
+        match self {
+            Held::Code(c) => Key::Code(c),
+            Held::Text(s, e) => Key::Text(&text[s as usize..e as usize]),
+        }
+    }
+}
+
 impl PageKeys {
     /// The keys of a page: title from 0, metadata from `META_START`, body
     /// from `BODY_START` ([`scan_page`]). Keys of one-character units are
-    /// counted by number ([`Key::Code`]); a key's text is made once, when it
-    /// first comes. With the number of body units.
+    /// counted by number ([`Key::Code`]); the text of any other key is kept
+    /// once, when it first comes. With the number of body units.
     fn of_page(title: &str, meta: &[String], body: &str) -> (PageKeys, usize) {
         // Keys of one common ideograph (half of a Chinese page's keys) are
         // looked up by their code point in a table; the rest are hashed.
         const FIRST: u64 = *crate::text::UNIFIED_IDEOGRAPHS.start() as u64;
         const LAST: u64 = *crate::text::UNIFIED_IDEOGRAPHS.end() as u64;
         let mut ideographs = vec![u32::MAX; (LAST - FIRST + 1) as usize];
-        let mut codes: FxHashMap<u64, u32> = FxHashMap::default();
+        // About one distinct pair for every three bytes of a Chinese body.
+        let mut codes: FxHashMap<u64, u32> =
+            FxHashMap::with_capacity_and_hasher(body.len() / 3, Default::default());
         let mut texts: FxHashMap<String, u32> = FxHashMap::default();
         let mut pk = PageKeys {
             entries: Vec::new(),
@@ -124,9 +157,7 @@ impl PageKeys {
             let at = match known {
                 Some(at) => at as usize,
                 None => {
-                    let start = pk.text.len() as u32;
-                    key.push_to(&mut pk.text);
-                    pk.entries.push((start, pk.text.len() as u32, 0));
+                    pk.entries.push((Held::of(key, &mut pk.text), 0));
                     let at = pk.entries.len() - 1;
                     match (slot, key) {
                         (Some(s), _) => ideographs[s] = at as u32,
@@ -140,7 +171,7 @@ impl PageKeys {
                     at
                 }
             };
-            pk.entries[at].2 = tail_add(pk.entries[at].2, p);
+            pk.entries[at].1 = tail_add(pk.entries[at].1, p);
             pk.positions += 1;
         };
         let mut keys = KeyMaker::default();
@@ -149,17 +180,22 @@ impl PageKeys {
     }
 
     /// Key `i` (in the order they came) and its entry number.
-    pub(super) fn get(&self, i: usize) -> (&str, u32) {
-        let (s, e, tail) = self.entries[i];
-        (&self.text[s as usize..e as usize], tail)
+    pub(super) fn get(&self, i: usize) -> (Key<'_>, u32) {
+        let (held, tail) = self.entries[i];
+        (held.key(&self.text), tail)
     }
 
     /// Every key and its entry number, in the order they came.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (Key<'_>, u32)> + '_ {
         (0..self.entries.len()).map(|i| self.get(i))
     }
 
-    /// The length of all the keys' texts together.
+    /// How many keys the page has.
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The length of the texts of the keys that are not numbers.
     pub(super) fn text_len(&self) -> usize {
         self.text.len()
     }

@@ -146,17 +146,49 @@ const PAIR: u64 = 1 << 63;
 impl Key<'_> {
     /// Appends the key's text (`陈`, `陈 仓`, `qq 群`).
     pub fn push_to(&self, out: &mut String) {
-        let ch = |c: u64| char::from_u32((c & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+        self.with_text(|t| out.push_str(t));
+    }
+
+    /// Calls `f` with the key's text, made on the stack for a number.
+    pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        // Two characters of at most four bytes and the space between.
+        let mut buf = [0u8; 9];
         match *self {
             Key::Code(c) if c & PAIR != 0 => {
-                out.push(ch(c >> 21));
-                out.push(' ');
-                out.push(ch(c));
+                let a = ch(c >> 21).encode_utf8(&mut buf).len();
+                buf[a] = b' ';
+                let b = ch(c).encode_utf8(&mut buf[a + 1..]).len();
+                f(std::str::from_utf8(&buf[..a + 1 + b]).unwrap_or_default())
             }
-            Key::Code(c) => out.push(ch(c)),
-            Key::Text(t) => out.push_str(t),
+            Key::Code(c) => f(ch(c).encode_utf8(&mut buf)),
+            Key::Text(t) => f(t),
         }
     }
+
+    /// [`fnv1a`] of the key's text, a number's made without a string.
+    pub fn fnv1a(&self) -> u32 {
+        let mut buf = [0u8; 4];
+        match *self {
+            Key::Code(c) if c & PAIR != 0 => {
+                let h = fnv1a_more(FNV_START, ch(c >> 21).encode_utf8(&mut buf).as_bytes());
+                let h = fnv1a_more(h, b" ");
+                fnv1a_more(h, ch(c).encode_utf8(&mut buf).as_bytes())
+            }
+            Key::Code(c) => fnv1a_more(FNV_START, ch(c).encode_utf8(&mut buf).as_bytes()),
+            Key::Text(t) => fnv1a(t),
+        }
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.with_text(|t| f.write_str(t))
+    }
+}
+
+/// The character in the low 21 bits of a [`Key::Code`].
+fn ch(c: u64) -> char {
+    char::from_u32((c & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}')
 }
 
 /// The code point of a unit of one character.
@@ -172,6 +204,7 @@ fn one_char(unit: &str) -> Option<u64> {
 /// them, without allocating per key.
 #[derive(Default)]
 pub struct KeyMaker {
+    /// The unit before, when it is not one character (`prev_code`).
     prev: String,
     prev_code: Option<u64>,
     prev_at: Option<u32>,
@@ -186,9 +219,12 @@ impl KeyMaker {
         if self.prev_at.is_some_and(|q| q + 1 == pos) {
             match (self.prev_code, code) {
                 (Some(a), Some(b)) => emit(Key::Code(PAIR | a << 21 | b), pos - 1),
-                _ => {
+                (a, _) => {
                     self.pair.clear();
-                    self.pair.push_str(&self.prev);
+                    match a {
+                        Some(a) => Key::Code(a).push_to(&mut self.pair),
+                        None => self.pair.push_str(&self.prev),
+                    }
                     self.pair.push(' ');
                     self.pair.push_str(unit);
                     emit(Key::Text(&self.pair), pos - 1);
@@ -199,8 +235,10 @@ impl KeyMaker {
             Some(c) => emit(Key::Code(c), pos),
             None => emit(Key::Text(unit), pos),
         }
-        self.prev.clear();
-        self.prev.push_str(unit);
+        if code.is_none() {
+            self.prev.clear();
+            self.prev.push_str(unit);
+        }
         self.prev_code = code;
         self.prev_at = Some(pos);
     }
@@ -209,8 +247,14 @@ impl KeyMaker {
 /// 32-bit FNV-1a over the UTF-8 bytes: picks a key's shard and a page's id
 /// slot. The client computes the same.
 pub fn fnv1a(s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
+    fnv1a_more(FNV_START, s.as_bytes())
+}
+
+const FNV_START: u32 = 0x811c_9dc5;
+
+/// FNV-1a carried on over more bytes from the hash `h` of those before.
+fn fnv1a_more(mut h: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -311,13 +355,15 @@ mod tests {
 
     #[test]
     fn keys_of_one_character_units_are_numbers_and_read_back_as_text() {
-        let (u, _) = units("陈仓qq群，𠀀a", 0);
+        let (u, _) = units("陈仓qq群，𠀀a群qq", 0);
         let mut made = Vec::new();
         let mut km = KeyMaker::default();
         for (unit, p) in &u {
             km.feed(unit, *p, |k, _| {
                 let mut s = String::new();
                 k.push_to(&mut s);
+                assert_eq!(k.to_string(), s);
+                assert_eq!(k.fnv1a(), fnv1a(&s));
                 made.push((matches!(k, Key::Code(_)), s));
             });
         }
@@ -335,6 +381,10 @@ mod tests {
             (true, "𠀀"),
             (true, "𠀀 a"),
             (true, "a"),
+            (true, "a 群"),
+            (true, "群"),
+            (false, "群 qq"),
+            (false, "qq"),
         ];
         let want: Vec<(bool, String)> = want.iter().map(|(c, s)| (*c, s.to_string())).collect();
         assert_eq!(made, want);
