@@ -4,7 +4,7 @@
 //! count is known, the meta file last.
 
 use super::format::{push_entry, push_posting, script, MetaRows};
-use super::page::{Doc, PageKeys};
+use super::page::{Doc, KeyStore, PageKeys};
 use super::tokenize::{fnv1a, Key};
 use super::{assign_ids, shard_count, Put, SearchDoc, SearchIndex};
 use rayon::prelude::*;
@@ -106,7 +106,7 @@ pub(super) fn build_in_passes<'a>(
                         let text = body(i);
                         let (mut doc, keys) = Doc::prepare_keyed(&docs[i], &text);
                         put(format!("search/d/{id}.js"), doc.file(id));
-                        let keys = GroupedKeys::of(&keys, groups);
+                        let keys = GroupedKeys::of(keys, groups);
                         if !keep {
                             doc.body = String::new();
                         }
@@ -124,7 +124,7 @@ pub(super) fn build_in_passes<'a>(
                 chunk
                     .par_iter()
                     .zip(done)
-                    .map(|(&(id, i), (_, doc))| (id, GroupedKeys::of(&doc.keys(&body(i)), groups)))
+                    .map(|(&(id, i), (_, doc))| (id, GroupedKeys::of(doc.keys(&body(i)), groups)))
                     .collect()
             };
             state
@@ -182,30 +182,22 @@ fn index_state(
 
 /// A page's keys ready for the postings: in group order, each with its
 /// entry number ([`tail_add`](super::format::tail_add)). Held for a chunk
-/// of pages at once, so kept small: a key of one or two characters is its
-/// number ([`Key::Code`]), any other is `TEXT_KEY` and the number of its
-/// text in `texts`.
+/// of pages at once, so kept small: keys as their [`KeyStore`] holds them.
 struct GroupedKeys {
     /// The keys in group order.
     keys: Vec<u64>,
     /// Each key's tail value.
     tails: Vec<u32>,
-    /// Where each text key's text lies in `text`.
-    texts: Vec<(u32, u32)>,
-    text: String,
+    store: KeyStore,
     /// `starts[g]..starts[g + 1]`: the entries of group `g`.
     starts: Vec<u32>,
 }
-
-/// Marks a [`GroupedKeys`] key that is a text: no key's number has this bit
-/// (a character takes 21 bits, a pair 42 and the top bit).
-const TEXT_KEY: u64 = 1 << 62;
 
 impl GroupedKeys {
     /// A page's keys ordered by group (`fnv1a(key) % groups`), each with
     /// its entry number, and where each group starts (a counting sort: the
     /// order of a group's keys does not matter).
-    fn of(keys: &PageKeys, groups: u32) -> GroupedKeys {
+    fn of(keys: PageKeys, groups: u32) -> GroupedKeys {
         let of_key: Vec<u32> = keys.iter().map(|(key, _)| key.fnv1a() % groups).collect();
         let mut starts = vec![0u32; groups as usize + 1];
         for &g in &of_key {
@@ -215,29 +207,20 @@ impl GroupedKeys {
             starts[g + 1] += starts[g];
         }
         let mut next = starts.clone();
-        let mut gk = GroupedKeys {
-            keys: vec![0; keys.len()],
-            tails: vec![0; keys.len()],
-            texts: Vec::new(),
-            text: String::with_capacity(keys.text_len()),
-            starts,
-        };
-        for (i, &g) in of_key.iter().enumerate() {
-            let (key, tail) = keys.get(i);
+        let held = keys.held();
+        let (mut order, mut tails) = (vec![0; held.len()], vec![0; held.len()]);
+        for (&(k, tail), &g) in held.iter().zip(&of_key) {
             let at = next[g as usize] as usize;
             next[g as usize] += 1;
-            gk.keys[at] = match key {
-                Key::Code(c) => c,
-                Key::Text(t) => {
-                    let start = gk.text.len() as u32;
-                    gk.text.push_str(t);
-                    gk.texts.push((start, gk.text.len() as u32));
-                    TEXT_KEY | (gk.texts.len() - 1) as u64
-                }
-            };
-            gk.tails[at] = tail;
+            order[at] = k;
+            tails[at] = tail;
         }
-        gk
+        GroupedKeys {
+            keys: order,
+            tails,
+            store: keys.into_store(),
+            starts,
+        }
     }
 
     /// The entries of group `g`: each key and its tail value.
@@ -246,15 +229,7 @@ impl GroupedKeys {
         self.keys[range.clone()]
             .iter()
             .zip(&self.tails[range])
-            .map(|(&k, &tail)| {
-                let key = if k & TEXT_KEY != 0 {
-                    let (s, e) = self.texts[(k & !TEXT_KEY) as usize];
-                    Key::Text(&self.text[s as usize..e as usize])
-                } else {
-                    Key::Code(k)
-                };
-                (key, tail)
-            })
+            .map(|(&k, &tail)| (self.store.key(k), tail))
     }
 }
 

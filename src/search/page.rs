@@ -86,40 +86,48 @@ fn meta_strings(d: &SearchDoc<'_>) -> Vec<String> {
 /// or the metadata), in the order they first come; the keys' texts lie in
 /// one string. What a page adds to the postings, positions left out.
 pub(super) struct PageKeys {
-    /// (key, entry number)
-    entries: Vec<(Held, u32)>,
-    /// The texts of the keys that are not numbers, one after another.
-    text: String,
+    /// (key held in `store`, entry number)
+    entries: Vec<(u64, u32)>,
+    store: KeyStore,
     /// How many times a key was found: the positions the page takes.
     positions: usize,
 }
 
-/// A key as a page's keys hold it: a number ([`Key::Code`]), or where its
-/// text lies in their string.
-#[derive(Debug, Clone, Copy)]
-enum Held {
-    Code(u64),
-    Text(u32, u32),
+/// Keys held compactly, for a page or a chunk of pages: a key of one or
+/// two characters as its number ([`Key::Code`]), any other as `TEXT_KEY`
+/// and the number of its text here.
+#[derive(Default)]
+pub(super) struct KeyStore {
+    /// Where each text key's text lies in `text`.
+    spans: Vec<(u32, u32)>,
+    text: String,
 }
 
-impl Held {
-    /// Holds `key`, a text key's text appended to `text`.
-    fn of(key: Key<'_>, text: &mut String) -> Held {
+/// Marks a held key that is a text: no key's number has this bit (a
+/// character takes 21 bits, a pair 42 and the top bit).
+const TEXT_KEY: u64 = 1 << 62;
+
+impl KeyStore {
+    /// `key` as a number, a text key's text kept here.
+    fn hold(&mut self, key: Key<'_>) -> u64 {
         match key {
-            Key::Code(c) => Held::Code(c),
+            Key::Code(c) => c,
             Key::Text(t) => {
-                let start = text.len() as u32;
-                text.push_str(t);
-                Held::Text(start, text.len() as u32)
+                let start = self.text.len() as u32;
+                self.text.push_str(t);
+                self.spans.push((start, self.text.len() as u32));
+                TEXT_KEY | (self.spans.len() - 1) as u64
             }
         }
     }
 
-    /// The key, a text key's text read from `text`.
-    fn key(self, text: &str) -> Key<'_> {
-        match self {
-            Held::Code(c) => Key::Code(c),
-            Held::Text(s, e) => Key::Text(&text[s as usize..e as usize]),
+    /// The key held as `k`.
+    pub(super) fn key(&self, k: u64) -> Key<'_> {
+        if k & TEXT_KEY != 0 {
+            let (s, e) = self.spans[(k & !TEXT_KEY) as usize];
+            Key::Text(&self.text[s as usize..e as usize])
+        } else {
+            Key::Code(k)
         }
     }
 }
@@ -141,7 +149,7 @@ impl PageKeys {
         let mut texts: FxHashMap<String, u32> = FxHashMap::default();
         let mut pk = PageKeys {
             entries: Vec::new(),
-            text: String::new(),
+            store: KeyStore::default(),
             positions: 0,
         };
         let mut add = |key: Key<'_>, p: u32| {
@@ -157,7 +165,7 @@ impl PageKeys {
             let at = match known {
                 Some(at) => at as usize,
                 None => {
-                    pk.entries.push((Held::of(key, &mut pk.text), 0));
+                    pk.entries.push((pk.store.hold(key), 0));
                     let at = pk.entries.len() - 1;
                     match (slot, key) {
                         (Some(s), _) => ideographs[s] = at as u32,
@@ -181,8 +189,8 @@ impl PageKeys {
 
     /// Key `i` (in the order they came) and its entry number.
     pub(super) fn get(&self, i: usize) -> (Key<'_>, u32) {
-        let (held, tail) = self.entries[i];
-        (held.key(&self.text), tail)
+        let (k, tail) = self.entries[i];
+        (self.store.key(k), tail)
     }
 
     /// Every key and its entry number, in the order they came.
@@ -190,14 +198,14 @@ impl PageKeys {
         (0..self.entries.len()).map(|i| self.get(i))
     }
 
-    /// How many keys the page has.
-    pub(super) fn len(&self) -> usize {
-        self.entries.len()
+    /// Every key as held in [`PageKeys::into_store`] and its entry number.
+    pub(super) fn held(&self) -> &[(u64, u32)] {
+        &self.entries
     }
 
-    /// The length of the texts of the keys that are not numbers.
-    pub(super) fn text_len(&self) -> usize {
-        self.text.len()
+    /// Where the keys of [`PageKeys::held`] are read.
+    pub(super) fn into_store(self) -> KeyStore {
+        self.store
     }
 }
 
