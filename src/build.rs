@@ -4,6 +4,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::config::{self, Config};
 use crate::load::content::{self, Changed, LoadOptions};
+use crate::load::sources::{self, Source};
 use crate::model::site::BodyCache;
 use crate::model::site::Site;
 use crate::publish::output::{Collect, OutFile, Output, Sink};
@@ -85,7 +86,7 @@ pub fn build_into(
 /// result is byte for byte that of a build without one.
 #[derive(Default)]
 pub struct Memo {
-    content: content::Cache,
+    content: sources::Caches,
     bodies: BodyCache,
     render: render::Memo,
     search: Option<SearchIndex>,
@@ -156,8 +157,10 @@ fn run(
     let memo = memo.unwrap_or(&mut scratch);
     let mut diags = Diagnostics::default();
     let (config, theme) = config_and_theme(root, opts, &mut memo.theme, changed)?;
+    let sources = sources::open(root, &config)?;
     clock.lap("config + theme");
-    let (mut site, content_diags) = site_model(root, opts, config, memo, keep, changed, &clock);
+    let (mut site, content_diags) =
+        site_model(root, opts, (config, &sources), memo, keep, changed, &clock);
     diags.extend(content_diags);
     let theme = match theme {
         Ok(t) => t,
@@ -251,32 +254,42 @@ fn config_and_theme(
     if let Some(b) = &opts.base_url {
         config.base_url = config::normalize_base_url(b);
     }
+    // Only content changed, the site's or a source site's: the theme stays.
+    let mut content_dirs = vec![std::path::PathBuf::from(content::CONTENT_DIR)];
+    content_dirs.extend(
+        config
+            .sources
+            .iter()
+            .map(|s| s.path.join(content::CONTENT_DIR)),
+    );
     let theme = match kept.take() {
-        Some(t) if changed.all_under("content") => Ok(t),
+        Some(t) if changed.all_under(&content_dirs) => Ok(t),
         _ => theme::load(root, &config.theme),
     };
     Ok((config, theme))
 }
 
-/// Loads `content/` and makes the site model (Markdown rendered, bodies
-/// held or not, see [`HOLD_BODIES_BELOW`]), with the messages of both.
+/// Loads `content/`, and that of each source site, and makes the site
+/// model (Markdown rendered, bodies held or not, see
+/// [`HOLD_BODIES_BELOW`]), with the messages of both.
 fn site_model(
     root: &Path,
     opts: &BuildOptions,
-    config: Config,
+    (config, sources): (Config, &[Source]),
     memo: &mut Memo,
     keep: bool,
     changed: &Changed<'_>,
     clock: &Stopwatch,
 ) -> (Site, Vec<Diagnostic>) {
     let mut content_diags = vec![];
-    let library = content::load_with(
-        root,
-        &config,
-        LoadOptions {
-            drafts: opts.drafts,
-            make_sizes: !opts.dry_run,
-        },
+    let options = LoadOptions {
+        drafts: opts.drafts,
+        make_sizes: !opts.dry_run,
+        joining: None,
+    };
+    let library = sources::load_all(
+        (root, &config, sources),
+        options,
         &mut memo.content,
         changed,
         &mut content_diags,

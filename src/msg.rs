@@ -152,6 +152,45 @@ pub enum M<'a> {
         key: &'a str,
     },
     FooterNotMap,
+    /// `sources:` is not a list.
+    SourcesNotList,
+    SourceNeedsKeyAndPath,
+    BadSourceKey {
+        key: &'a str,
+    },
+    SourceKeyTwice {
+        key: &'a str,
+        first_line: usize,
+    },
+    SourceMissing {
+        key: &'a str,
+        path: &'a str,
+    },
+    SourceNotSite {
+        key: &'a str,
+        path: &'a str,
+    },
+    /// Two sources name one folder.
+    SourceFolderTwice {
+        key: &'a str,
+        first: &'a str,
+    },
+    /// The source's folder is this site's own.
+    SourceIsThisSite {
+        key: &'a str,
+    },
+    /// The source lists this site among its own sources.
+    SourceLoop {
+        key: &'a str,
+    },
+    /// The source has sources of its own.
+    SourceRollsUp {
+        key: &'a str,
+    },
+    /// A source's key is a folder the site already uses.
+    SourceKeyTaken {
+        key: &'a str,
+    },
     /// A key of site.yaml that must hold `name: value` lines does not.
     NotMap {
         key: &'a str,
@@ -383,6 +422,12 @@ pub enum M<'a> {
     TopicPageMissing {
         entry: &'a str,
         nearest: Option<&'a str>,
+    },
+    /// A topic's `pages` entry that names a source site's page that is not
+    /// there (the source removed or renamed it).
+    TopicSourcePageMissing {
+        entry: &'a str,
+        source: &'a str,
     },
     /// A field a topic's front matter does not have.
     UnknownTopicField {
@@ -709,6 +754,53 @@ impl M<'_> {
                     "a compilation can only hold JPEG, PNG, GIF or SVG pictures inside the site folder: check the file name and that the file is whole",
                 )),
             ),
+            SourcesNotList => (
+                m("`sources` 应是一串来源网站，每项一行", "`sources` must be a list of source sites, one per line"),
+                Some(m(
+                    "例如：\n    sources:\n      - { key: zhangyuan, name: 章源县, path: ../章源县 }",
+                    "for example:\n    sources:\n      - { key: zhangyuan, name: 章源县, path: ../章源县 }",
+                )),
+            ),
+            SourceNeedsKeyAndPath => (
+                m("`sources` 的每一项都要写 key（网址里的名字）和 path（那个网站的文件夹）", "every entry of `sources` needs a key (its name in addresses) and a path (that site's folder)"),
+                Some(m("例如 - { key: zhangyuan, name: 章源县, path: ../章源县 }", "e.g. - { key: zhangyuan, name: 章源县, path: ../章源县 }")),
+            ),
+            BadSourceKey { key } => (
+                m(format!("来源的 key `{key}` 不能用作网址里的一层文件夹"), format!("the source key `{key}` cannot be one folder of an address")),
+                Some(m("key 里不要有 / \\ . ? # % 和空格，例如 key: zhangyuan", "leave / \\ . ? # % and spaces out of the key, e.g. key: zhangyuan")),
+            ),
+            SourceKeyTwice { key, first_line } => (
+                m(format!("来源的 key `{key}` 写了两次（第 {first_line} 行已有）"), format!("the source key `{key}` is given twice (already on line {first_line})")),
+                Some(m("每个来源网站用一个不同的 key，它是这个来源的页面网址的第一层", "give each source its own key: it is the first folder of its pages' addresses")),
+            ),
+            SourceMissing { key, path } => (
+                m(format!("来源 `{key}` 的文件夹 {path} 不存在"), format!("the folder {path} of the source `{key}` does not exist")),
+                Some(m("path 写的是相对于本网站文件夹的路径；检查文件夹名，或共享盘是否已连上", "path is relative to this site's folder; check the folder's name, or that the shared drive is connected")),
+            ),
+            SourceNotSite { key, path } => (
+                m(format!("来源 `{key}` 的文件夹 {path} 里没有 site.yaml，不是一个网站"), format!("the folder {path} of the source `{key}` holds no site.yaml: it is not a site")),
+                Some(m("path 要指向那个网站的文件夹本身（放 site.yaml 和 content 的那一层）", "point path at that site's own folder (the one holding site.yaml and content)")),
+            ),
+            SourceFolderTwice { key, first } => (
+                m(format!("来源 `{key}` 与来源 `{first}` 是同一个文件夹"), format!("the source `{key}` is the same folder as the source `{first}`")),
+                Some(m("每个来源网站只列一次；删掉其中一项", "list each source site once: remove one of the entries")),
+            ),
+            SourceIsThisSite { key } => (
+                m(format!("来源 `{key}` 指向的就是本网站自己"), format!("the source `{key}` is this site itself")),
+                Some(m("删掉这一项：本网站自己的页面本来就在里面", "remove this entry: this site's own pages are in it anyway")),
+            ),
+            SourceLoop { key } => (
+                m(format!("来源 `{key}` 又把本网站列为它的来源，汇总绕成了一个圈"), format!("the source `{key}` lists this site among its own sources: the roll-up goes round in a circle")),
+                Some(m("只在上级（市）网站的 site.yaml 里写 sources，下级（县）网站不写", "write sources only in the upper (city) site's site.yaml, not in the county's")),
+            ),
+            SourceRollsUp { key } => (
+                m(format!("来源 `{key}` 自己也汇总了别的网站（它的 site.yaml 有 sources），暂不支持多级汇总"), format!("the source `{key}` rolls up other sites itself (its site.yaml has sources): rolling up more than one level is not supported")),
+                Some(m("把那些网站直接列在本网站的 sources 里", "list those sites directly under this site's sources")),
+            ),
+            SourceKeyTaken { key } => (
+                m(format!("来源的 key `{key}` 与本网站已用的网址 /{key}/ 相同"), format!("the source key `{key}` is an address the site already uses, /{key}/")),
+                Some(m("换一个 key，例如县名的拼音：key: zhangyuan", "choose another key, e.g. the county's name in pinyin: key: zhangyuan")),
+            ),
             FooterNotMap => (
                 m("`footer` 应写成几行 `名称: 值`", "`footer` must be a map of `key: value` lines"),
                 Some(m(
@@ -1034,6 +1126,13 @@ impl M<'_> {
                 Some(m(
                     "原文件与那个页面所附的原件相同；确需再导入一份，加上 --force",
                     "it is the same file as the original attached to that page; to import it again anyway, add --force",
+                )),
+            ),
+            TopicSourcePageMissing { entry, source } => (
+                m(format!("专题列出的页面 `{entry}` 在来源 `{source}` 中已不存在，专题里先不列它"), format!("the topic lists `{entry}`, which the source `{source}` no longer has: the topic leaves it out")),
+                Some(m(
+                    "那边删除或改名了这一页；从专题中删去这一行，或改成它的新路径",
+                    "the source removed or renamed the page: take the line out of the topic, or write its new path",
                 )),
             ),
             TopicPageMissing { entry, nearest } => (
@@ -2523,6 +2622,33 @@ mod tests {
             M::LinksNotList { key: "menu" },
             M::LinkNeedsTitleAndUrl { key: "menu" },
             M::FooterNotMap,
+            M::SourcesNotList,
+            M::SourceNeedsKeyAndPath,
+            M::BadSourceKey { key: "x/y" },
+            M::SourceKeyTwice {
+                key: "a",
+                first_line: 2,
+            },
+            M::SourceMissing {
+                key: "a",
+                path: "../a",
+            },
+            M::SourceNotSite {
+                key: "a",
+                path: "../a",
+            },
+            M::SourceIsThisSite { key: "a" },
+            M::SourceFolderTwice {
+                key: "a",
+                first: "b",
+            },
+            M::SourceLoop { key: "a" },
+            M::SourceRollsUp { key: "a" },
+            M::SourceKeyTaken { key: "a" },
+            M::TopicSourcePageMissing {
+                entry: "a/cases/x.md",
+                source: "a",
+            },
             M::NotMap { key: "compile" },
             M::CompilationsNotList,
             M::CompilationNeedsTitleAndFile,

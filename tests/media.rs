@@ -6,20 +6,6 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-/// A JPEG of `w`×`h` with a simple picture in it.
-fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 120])
-    });
-    let mut out = vec![];
-    image::DynamicImage::ImageRgb8(img)
-        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
-            &mut out, 90,
-        ))
-        .expect("encode jpeg");
-    out
-}
-
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_fn(w, h, |x, _| image::Rgba([200, 20, 20, (x % 256) as u8]));
     let mut out = vec![];

@@ -21,7 +21,8 @@ pub mod site;
 
 use crate::diag::Diagnostic;
 use crate::load::config::{self, Config, Kind, SectionConfig, PAGES_FOLDER};
-use crate::load::content::{self, Changed, LoadOptions, Page};
+use crate::load::content::{Changed, LoadOptions, Page};
+use crate::load::sources;
 use crate::msg::{Choice, Say};
 use crate::urls::term_slug;
 use std::path::{Path, PathBuf};
@@ -89,15 +90,16 @@ impl From<anyhow::Error> for Failure {
 /// Runs `zhanting compile`.
 pub fn run(req: &Request) -> Result<Compiled, Failure> {
     let config = config::load(&req.root).map_err(Failure::At)?;
+    let sources = sources::open(&req.root, &config).map_err(Failure::At)?;
     let mut diags = vec![];
-    let library = content::load_with(
-        &req.root,
-        &config,
+    let library = sources::load_all(
+        (&req.root, &config, &sources),
         LoadOptions {
             drafts: false,
             make_sizes: false,
+            joining: None,
         },
-        &mut content::Cache::default(),
+        &mut sources::Caches::default(),
         &Changed::Everything,
         &mut diags,
     );

@@ -72,6 +72,40 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> ChangeKind {
     }
 }
 
+/// A source site's folder as the watcher sees it (roll-up, `sources:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFolder {
+    /// The folder itself, links resolved (as the watcher reports paths).
+    pub root: std::path::PathBuf,
+    /// The folder as written in site.yaml (`../章源县`): the build takes a
+    /// source's changed paths under it.
+    pub shown: std::path::PathBuf,
+}
+
+/// Classifies a changed `path` for a site that rolls up `sources`: a path
+/// in a source's folder is the site's content when it is the source's
+/// content, its configuration when it is the source's `site.yaml`, and
+/// nothing else (the source's own theme and `static/` are not used), and
+/// is given back as the build sees it (under the folder as written); any
+/// other path as [`classify`] says.
+pub fn classify_rolled_up(
+    root: &Path,
+    sources: &[SourceFolder],
+    output: &Path,
+    path: &Path,
+) -> (ChangeKind, std::path::PathBuf) {
+    for s in sources {
+        if let Ok(rel) = path.strip_prefix(&s.root) {
+            let kind = match classify(&s.root, output, path) {
+                k @ (ChangeKind::Content | ChangeKind::Config) => k,
+                _ => ChangeKind::Ignore,
+            };
+            return (kind, s.shown.join(rel));
+        }
+    }
+    (classify(root, output, path), path.to_path_buf())
+}
+
 /// Editor backups, swap and lock files, and hidden files and folders.
 fn is_hidden_or_temp(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -159,6 +193,40 @@ mod tests {
         ] {
             assert_eq!(c(p), Ignore, "{p}");
         }
+    }
+
+    #[test]
+    fn a_source_sites_content_and_site_yaml_count_the_rest_does_not() {
+        let sources = [SourceFolder {
+            root: "/county".into(),
+            shown: "../章源县".into(),
+        }];
+        let c = |p: &str| {
+            let (k, p) = classify_rolled_up(
+                Path::new("/city"),
+                &sources,
+                Path::new("/city/output"),
+                Path::new(p),
+            );
+            (k, p.to_string_lossy().into_owned())
+        };
+        assert_eq!(
+            c("/county/content/cases/a.md"),
+            (Content, "../章源县/content/cases/a.md".into())
+        );
+        assert_eq!(
+            c("/county/site.yaml"),
+            (Config, "../章源县/site.yaml".into())
+        );
+        assert_eq!(c("/county/themes/default/templates/page.html").0, Ignore);
+        assert_eq!(c("/county/static/a.pdf").0, Ignore);
+        assert_eq!(c("/county/content/.a.md.swp").0, Ignore);
+        assert_eq!(c("/county/output/index.html").0, Ignore);
+        assert_eq!(
+            c("/city/content/cases/b.md"),
+            (Content, "/city/content/cases/b.md".into())
+        );
+        assert_eq!(c("/elsewhere/content/b.md").0, Ignore);
     }
 
     #[test]

@@ -16,7 +16,7 @@
 
 use crate::build::{self, BuildOptions, Memo};
 use crate::diag::Diagnostic;
-use crate::live::changes::{classify, ChangeKind};
+use crate::live::changes::{classify_rolled_up, ChangeKind, SourceFolder};
 use crate::load::content::Changed;
 use crate::msg::{Io, Say};
 use crate::publish::deploy::Deployer;
@@ -128,13 +128,16 @@ pub struct Batch {
     pub first_event: Instant,
 }
 
-/// Watches `site.yaml`, `content/`, `static/` and `themes/` of a site.
+/// Watches `site.yaml`, `content/`, `static/` and `themes/` of a site, and
+/// `site.yaml` and `content/` of each of its source sites (roll-up).
 pub struct Watcher {
     watcher: notify::RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
     output: PathBuf,
     watched: Vec<PathBuf>,
+    /// The source sites' folders, as site.yaml lists them now.
+    sources: Vec<SourceFolder>,
 }
 
 const WATCHED_FOLDERS: &[&str] = &["content", "static", "themes"];
@@ -161,25 +164,58 @@ impl Watcher {
             root,
             output,
             watched: vec![],
+            sources: vec![],
         };
         w.watch_folders();
         Ok(w)
     }
 
+    /// The source sites' folders site.yaml lists now (none while it cannot
+    /// be read: the build reports why).
+    fn source_folders(&self) -> Vec<SourceFolder> {
+        let Ok(config) = crate::load::config::load(&self.root) else {
+            return vec![];
+        };
+        config
+            .sources
+            .into_iter()
+            .filter_map(|s| {
+                Some(SourceFolder {
+                    root: self.root.join(&s.path).canonicalize().ok()?,
+                    shown: s.path,
+                })
+            })
+            .collect()
+    }
+
     /// Watches the site's folders that exist and are not watched yet (they
     /// may be created after the start).
     fn watch_folders(&mut self) {
-        for name in WATCHED_FOLDERS {
-            let dir = self.root.join(name);
-            if dir.is_dir()
-                && !self.watched.contains(&dir)
-                && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok()
+        self.sources = self.source_folders();
+        let mut wanted: Vec<(PathBuf, RecursiveMode)> = WATCHED_FOLDERS
+            .iter()
+            .map(|name| (self.root.join(name), RecursiveMode::Recursive))
+            .collect();
+        for s in &self.sources {
+            wanted.push((s.root.clone(), RecursiveMode::NonRecursive));
+            wanted.push((s.root.join("content"), RecursiveMode::Recursive));
+        }
+        for (dir, mode) in &wanted {
+            if dir.is_dir() && !self.watched.contains(dir) && self.watcher.watch(dir, *mode).is_ok()
             {
-                self.watched.push(dir);
-            } else if !dir.is_dir() && self.watched.contains(&dir) {
-                let _ = self.watcher.unwatch(&dir);
-                self.watched.retain(|d| d != &dir);
+                self.watched.push(dir.clone());
             }
+        }
+        // Folders gone, or no longer a source's.
+        let gone: Vec<PathBuf> = self
+            .watched
+            .iter()
+            .filter(|d| !d.is_dir() || !wanted.iter().any(|(w, _)| w == *d))
+            .cloned()
+            .collect();
+        for dir in gone {
+            let _ = self.watcher.unwatch(&dir);
+            self.watched.retain(|d| d != &dir);
         }
     }
 
@@ -198,7 +234,7 @@ impl Watcher {
             return;
         }
         for p in ev.paths {
-            let k = classify(&self.root, &self.output, &p);
+            let (k, p) = classify_rolled_up(&self.root, &self.sources, &self.output, &p);
             if k != ChangeKind::Ignore {
                 *kind = kind.merge(k);
                 if !paths.contains(&p) {

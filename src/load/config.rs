@@ -5,6 +5,7 @@
 use crate::diag::{nearest, Diagnostic, M};
 use crate::load::furniture::{self, At, Footer, LinkConfig};
 use crate::load::printing::{CompilationConfig, PrintConfig};
+use crate::load::sources::SourceConfig;
 use crate::load::yamlpos::{key_positions, yaml_error};
 use crate::text::scalar_string;
 use serde_yaml::{Mapping, Value};
@@ -81,6 +82,8 @@ pub struct Config {
     pub print: PrintConfig,
     /// `compilations:`: booklets built with the site.
     pub compilations: Vec<CompilationConfig>,
+    /// `sources:`: the sites whose pages join this one (roll-up).
+    pub sources: Vec<SourceConfig>,
 }
 
 pub const FILE_NAME: &str = "site.yaml";
@@ -100,6 +103,7 @@ const KEYS: &[&str] = &[
     "footer",
     "compile",
     "compilations",
+    "sources",
 ];
 const SECTION_KEYS: &[&str] = &["title", "kind"];
 
@@ -138,6 +142,7 @@ impl Default for Config {
             footer: Footer::default(),
             print: PrintConfig::default(),
             compilations: vec![],
+            sources: vec![],
         }
     }
 }
@@ -325,6 +330,14 @@ pub fn parse(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
                     key_line: line,
                 };
                 cfg.compilations = crate::load::printing::parse_compilations(v, &at, &mut errors);
+            }
+            "sources" => {
+                let at = At {
+                    shown,
+                    text,
+                    key_line: line,
+                };
+                cfg.sources = crate::load::sources::parse_sources(v, &at, &mut errors);
             }
             "menu" | "footer" => {
                 let at = At {
@@ -562,7 +575,7 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(
             e[0].in_lang(crate::msg::Lang::En).to_string(),
-            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer, compile, compilations"
+            "site.yaml:2:1: error: unknown key `paginat` in site.yaml\n  hint: did you mean `paginate`? Known keys: title, description, base_url, language, theme, paginate, sections, unsafe_html, logo, region, menu, footer, compile, compilations, sources"
         );
     }
 

@@ -85,6 +85,108 @@ pub struct Page {
     /// The title folded by [`crate::text::fold_for_sameness`]: pages with
     /// the same one and the same date are reported as the same page.
     pub title_key: String,
+    /// The site of `sources:` the page comes from; `None` for the site's own.
+    pub origin: Option<Arc<Origin>>,
+}
+
+/// A source site a page comes from (roll-up, `sources:` of site.yaml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The first folder of its pages' addresses.
+    pub key: String,
+    /// Its name as readers see it (`章源县`).
+    pub name: String,
+    /// Its folder as written in site.yaml (`../章源县`).
+    pub shown: PathBuf,
+}
+
+impl Page {
+    /// The page of a source site, loaded there, made a page of this one:
+    /// its address and every file it publishes under `KEY/`, its source
+    /// path under the source's folder as written (so messages point at the
+    /// file), in the section `section` of this site. Every field is named,
+    /// so a new one does not compile until it is handled here.
+    pub fn moved_under(self, origin: &Arc<Origin>, section: String) -> Page {
+        let Page {
+            source,
+            section: _,
+            kind,
+            slug,
+            dir,
+            url,
+            meta,
+            body,
+            body_line,
+            assets,
+            attachments,
+            cover,
+            logo,
+            gallery,
+            pictures,
+            term_at,
+            title_line,
+            text_key,
+            title_key,
+            origin: _,
+        } = self;
+        let key = origin.key.as_str();
+        let out = |dest: String| format!("{key}/{dest}");
+        let encoded = urls::encode_path(key);
+        let link = |url: String| format!("{encoded}/{url}");
+        Page {
+            source: origin.shown.join(source),
+            section,
+            kind,
+            slug,
+            dir: out(dir),
+            url: link(url),
+            meta,
+            body,
+            body_line,
+            assets: assets
+                .into_iter()
+                .map(|a| Asset {
+                    source: a.source,
+                    dest: out(a.dest),
+                })
+                .collect(),
+            attachments: attachments
+                .into_iter()
+                .map(|a| Attachment {
+                    url: link(a.url),
+                    ..a
+                })
+                .collect(),
+            cover: cover.map(link),
+            logo: logo.map(link),
+            gallery: gallery
+                .into_iter()
+                .map(|g| GalleryPhoto {
+                    url: link(g.url),
+                    ..g
+                })
+                .collect(),
+            pictures: pictures
+                .into_iter()
+                .map(|(k, p)| (link(k), p.moved_under(key)))
+                .collect(),
+            term_at,
+            title_line,
+            text_key,
+            title_key,
+            origin: Some(origin.clone()),
+        }
+    }
+
+    /// The page's source path in its own site's folder (`content/…`): the
+    /// source path itself for this site's pages, without the source's
+    /// folder for a source's.
+    pub fn own_path(&self) -> &Path {
+        match &self.origin {
+            Some(o) => self.source.strip_prefix(&o.shown).unwrap_or(&self.source),
+            None => &self.source,
+        }
+    }
 }
 
 /// Intro text of the home page or a section (`_index.md`).
@@ -108,12 +210,72 @@ pub struct Library {
 
 /// Options of one load.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadOptions {
+pub struct LoadOptions<'a> {
     pub drafts: bool,
     /// Make the smaller sizes of photos that the cache does not hold yet
     /// ([`images::prepare`]); false for `check`, which writes nothing: the
     /// sizes are then only worked out.
     pub make_sizes: bool,
+    /// The load of a source site's folder (roll-up): its pages are made
+    /// pages of this site as they are loaded (and cached so), its messages
+    /// point at its files from this site's folder.
+    pub joining: Option<&'a Joining>,
+}
+
+/// Where a load reads and what it may write: the site folder it reads
+/// (`root`), the site folder whose cache of resized photos it uses
+/// (`cache`: the same, but this site's for a source site's load, so
+/// nothing is written into a source's folder), and whether it makes the
+/// sizes missing from the cache.
+#[derive(Debug, Clone, Copy)]
+struct Disk<'a> {
+    root: &'a Path,
+    cache: &'a Path,
+    make_sizes: bool,
+}
+
+/// Where a source's pages go in this site (roll-up).
+#[derive(Debug, Clone)]
+pub struct Joining {
+    pub origin: Arc<Origin>,
+    /// This site's folder, which holds the cache of resized photos.
+    pub cache: PathBuf,
+    /// A section of the source → the section of this site its pages join.
+    pub sections: BTreeMap<String, String>,
+}
+
+impl Joining {
+    /// A source's pages join this site's section of the same name, else
+    /// its first section of the same kind; plain pages stay plain pages.
+    pub fn new(origin: Origin, own: &Config, (root, here): (&Path, &Config)) -> Joining {
+        let sections = own
+            .sections
+            .iter()
+            .map(|s| {
+                let to = here
+                    .sections
+                    .iter()
+                    .find(|h| h.name == s.name)
+                    .or_else(|| here.sections.iter().find(|h| h.kind == s.kind))
+                    .map_or(&s.name, |h| &h.name);
+                (s.name.clone(), to.clone())
+            })
+            .collect();
+        Joining {
+            origin: Arc::new(origin),
+            cache: root.to_path_buf(),
+            sections,
+        }
+    }
+
+    fn page(&self, page: Page) -> Page {
+        let section = self
+            .sections
+            .get(&page.section)
+            .cloned()
+            .unwrap_or_else(|| page.section.clone());
+        page.moved_under(&self.origin, section)
+    }
 }
 
 /// Files loaded by an earlier run, kept to be reused while unchanged.
@@ -225,6 +387,7 @@ impl ReadSet {
 }
 
 /// Which files changed since the run that filled the cache.
+#[derive(Clone, Copy)]
 pub enum Changed<'a> {
     /// Unknown: load everything again.
     Everything,
@@ -244,12 +407,12 @@ fn is_under(path: &Path, dir: &Path) -> bool {
 }
 
 impl Changed<'_> {
-    /// True when every changed path lies under the folder `dir` of the site
-    /// (false for [`Changed::Everything`]).
-    pub fn all_under(&self, dir: &str) -> bool {
+    /// True when every changed path lies under one of the folders `dirs`
+    /// (relative to the site folder; false for [`Changed::Everything`]).
+    pub fn all_under(&self, dirs: &[PathBuf]) -> bool {
         match self {
             Changed::Everything => false,
-            Changed::Paths(paths) => paths.iter().all(|p| p.starts_with(dir)),
+            Changed::Paths(paths) => paths.iter().all(|p| dirs.iter().any(|d| p.starts_with(d))),
         }
     }
 
@@ -319,18 +482,23 @@ pub fn load_with(
                 (f, c)
             })
             .collect();
-        reload(root, config, opts.make_sizes, cache, &|i, _, c| {
+        reload(root, config, opts, cache, &|i, _, c| {
             fresh.contains(&i) || changed.affects(c)
         });
     } else {
-        reload(root, config, opts.make_sizes, cache, &|_, _, c| {
-            changed.affects(c)
-        });
+        reload(root, config, opts, cache, &|_, _, c| changed.affects(c));
     }
     let mut lib = Library::default();
     let mut pages = Vec::with_capacity(cache.files.len());
+    let shown = |d: &Diagnostic| match opts.joining {
+        Some(j) => Diagnostic {
+            path: j.origin.shown.join(&d.path),
+            ..d.clone()
+        },
+        None => d.clone(),
+    };
     for (_, c) in &cache.files {
-        diags.extend(c.diags.iter().cloned());
+        diags.extend(c.diags.iter().map(shown));
         match &c.loaded {
             Some(Loaded::Page(p)) if p.meta.draft && !opts.drafts => {}
             Some(Loaded::Page(p)) => pages.push(p.clone()),
@@ -353,7 +521,7 @@ pub fn load_with(
 fn reload(
     root: &Path,
     config: &Config,
-    make_sizes: bool,
+    opts: LoadOptions<'_>,
     cache: &mut Cache,
     stale: &(dyn Fn(usize, &Found, &Cached) -> bool + Sync),
 ) {
@@ -368,14 +536,7 @@ fn reload(
         .map(|i| {
             let mut d = vec![];
             let mut reads = ReadSet::default();
-            let loaded = load_file(
-                root,
-                config,
-                make_sizes,
-                &cache.files[i].0,
-                &mut reads,
-                &mut d,
-            );
+            let loaded = load_file(root, config, opts, &cache.files[i].0, &mut reads, &mut d);
             (
                 i,
                 Cached {
@@ -577,12 +738,17 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 fn load_file(
     root: &Path,
     config: &Config,
-    make_sizes: bool,
+    opts: LoadOptions<'_>,
     f: &Found,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Loaded> {
     let path = &f.source;
+    let disk = Disk {
+        root,
+        cache: opts.joining.map_or(root, |j| j.cache.as_path()),
+        make_sizes: opts.make_sizes,
+    };
     let bytes = match reads.read(root, path) {
         Ok(b) => b,
         Err(e) => {
@@ -612,16 +778,19 @@ fn load_file(
             bundle,
         } => {
             let place = (section.as_str(), *kind, *bundle);
-            let mut page = load_page((root, make_sizes), &text, path, place, reads, diags)?;
+            let mut page = load_page(disk, &text, path, place, reads, diags)?;
             if page.meta.region.is_none() && page.kind != Kind::Page {
                 // site.yaml's default (the cache is valid for one site.yaml)
                 page.meta.region.clone_from(&config.region);
+            }
+            if let Some(j) = opts.joining {
+                page = j.page(page);
             }
             Some(Loaded::Page(Arc::new(page)))
         }
         Role::Topic => {
             let mut topic = crate::load::topic::parse(&text, path, diags)?;
-            if !attach_cover((root, make_sizes), &mut topic, reads, diags) {
+            if !attach_cover(disk, &mut topic, reads, diags) {
                 return None;
             }
             Some(Loaded::Topic(Arc::new(topic)))
@@ -633,7 +802,11 @@ fn load_file(
 /// topic file, or under `static/` when written from `/`); false when it
 /// was refused or is missing.
 fn attach_cover(
-    (root, make_sizes): (&Path, bool),
+    Disk {
+        root,
+        cache,
+        make_sizes,
+    }: Disk<'_>,
     topic: &mut Topic,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
@@ -648,7 +821,11 @@ fn attach_cover(
     if let Some((dest, local)) = cover {
         topic.cover = Some(urls::encode_path(&dest));
         let pictures = pictures(
-            (root, make_sizes),
+            Disk {
+                root,
+                cache,
+                make_sizes,
+            },
             &topic.source,
             vec![(local, dest, at.line, at.col)],
             reads,
@@ -687,7 +864,11 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
 /// A page from its `text`; `(section, kind, bundle)` is what its place
 /// says of it.
 fn load_page(
-    (root, make_sizes): (&Path, bool),
+    Disk {
+        root,
+        cache,
+        make_sizes,
+    }: Disk<'_>,
     text: &str,
     path: &Path,
     (section, kind, bundle): (&str, Kind, bool),
@@ -720,8 +901,19 @@ fn load_page(
         text_key: crate::text::text_fingerprint(s.body),
         title_key: crate::text::fold_for_sameness(&meta.title),
         meta,
+        origin: None,
     };
-    let files_ok = attach_files((root, make_sizes), &mut page, bundle, reads, diags);
+    let files_ok = attach_files(
+        Disk {
+            root,
+            cache,
+            make_sizes,
+        },
+        &mut page,
+        bundle,
+        reads,
+        diags,
+    );
     (files_ok && meta_ok && slug_ok).then_some(page)
 }
 
@@ -827,7 +1019,11 @@ fn page_place(section: &str, kind: Kind, slug: &str) -> (String, String) {
 /// logo, attachments) through `reads`, filling them into `page`; false
 /// when one of them was refused or missing.
 fn attach_files(
-    (root, make_sizes): (&Path, bool),
+    Disk {
+        root,
+        cache,
+        make_sizes,
+    }: Disk<'_>,
     page: &mut Page,
     bundle: bool,
     reads: &mut ReadSet,
@@ -875,7 +1071,11 @@ fn attach_files(
     }
     let (ok, mut assets) = (files.ok, files.assets);
     page.pictures = pictures(
-        (root, make_sizes),
+        Disk {
+            root,
+            cache,
+            make_sizes,
+        },
         &page.source,
         shown,
         reads,
@@ -928,7 +1128,11 @@ fn body_images(
 /// and published in its smaller sizes, which join `assets`; one that
 /// cannot be read as an image is a warning at the place it is written.
 fn pictures(
-    (root, make_sizes): (&Path, bool),
+    Disk {
+        root,
+        cache,
+        make_sizes,
+    }: Disk<'_>,
     page: &Path,
     mut shown: Vec<(PathBuf, String, usize, usize)>,
     reads: &mut ReadSet,
@@ -947,7 +1151,7 @@ fn pictures(
         .into_par_iter()
         .map(|(local, dest, line, col)| {
             let made = match std::fs::read(root.join(&local)) {
-                Ok(b) => images::prepare(root, &b, &dest, make_sizes),
+                Ok(b) => images::prepare(cache, &b, &dest, make_sizes),
                 Err(e) => Err(images::Problem(e.to_string())),
             };
             (made, local, dest, line, col)

@@ -62,9 +62,70 @@ impl At<'_> {
     }
 }
 
+/// One entry of a list of `{ field: value }` maps in site.yaml (`menu`,
+/// `footer.links`, `compilations`, `sources`), and where it is written.
+pub struct Entry<'v> {
+    map: Option<&'v serde_yaml::Mapping>,
+    pub line: usize,
+    pub col: usize,
+    /// A field the list does not know is an error at the entry.
+    pub unknown_fields: Vec<Diagnostic>,
+}
+
+impl Entry<'_> {
+    /// The field `name` as trimmed text; `None` when absent or empty.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.map
+            .and_then(|m| m.get(name))
+            .and_then(scalar_string)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// The entries of the list `v`, the value of `key` (`menu`, …), whose
+/// fields are `known`. Each entry is placed at the first line after the
+/// entry before it that holds the value of its first field of `anchors`
+/// (the key's line when none); a field not in `known` is an error there,
+/// which the caller reports with the entry's others.
+/// `None` when `v` is not a list (the caller says how to write one).
+pub fn entries<'v>(
+    v: &'v Value,
+    at: &At,
+    (key, known, anchors): (&str, &'static [&'static str], [&str; 2]),
+) -> Option<Vec<Entry<'v>>> {
+    let Value::Sequence(items) = v else {
+        return None;
+    };
+    let mut from = at.key_line;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let mut entry = Entry {
+            map: item.as_mapping(),
+            line: 0,
+            col: 0,
+            unknown_fields: vec![],
+        };
+        let anchor = anchors.iter().find_map(|a| entry.text(a));
+        (entry.line, entry.col) = at.find(from + 1, anchor.as_deref().unwrap_or("-"));
+        from = entry.line;
+        for k in entry.map.into_iter().flat_map(|m| m.keys()) {
+            let k = k.as_str().unwrap_or("");
+            if !known.contains(&k) {
+                let place = (entry.line, entry.col);
+                entry
+                    .unknown_fields
+                    .push(unknown(at.shown, place, key, k, known));
+            }
+        }
+        out.push(entry);
+    }
+    Some(out)
+}
+
 /// `menu:` or `footer.links`: a list of `{ title, url }`.
 pub fn parse_links(v: &Value, key: &str, at: &At, errors: &mut Vec<Diagnostic>) -> Vec<LinkConfig> {
-    let Value::Sequence(items) = v else {
+    let Some(items) = entries(v, at, (key, LINK_KEYS, ["title", "url"])) else {
         errors.push(Diagnostic::err(
             at.shown,
             at.key_line,
@@ -74,24 +135,10 @@ pub fn parse_links(v: &Value, key: &str, at: &At, errors: &mut Vec<Diagnostic>) 
         return vec![];
     };
     let mut out = vec![];
-    let mut from = at.key_line;
-    for item in items {
-        let map = item.as_mapping();
-        let field = |name: &str| {
-            map.and_then(|m| m.get(name))
-                .and_then(scalar_string)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
-        let (title, url) = (field("title"), field("url"));
-        let (line, col) = at.find(from + 1, title.as_deref().or(url.as_deref()).unwrap_or("-"));
-        from = line;
-        for k in map.into_iter().flat_map(|m| m.keys()) {
-            let k = k.as_str().unwrap_or("");
-            if !LINK_KEYS.contains(&k) {
-                errors.push(unknown(at.shown, (line, col), key, k, LINK_KEYS));
-            }
-        }
+    for entry in items {
+        let (line, col) = (entry.line, entry.col);
+        errors.extend_from_slice(&entry.unknown_fields);
+        let (title, url) = (entry.text("title"), entry.text("url"));
         match (title, url) {
             (Some(title), Some(url)) => out.push(LinkConfig {
                 title,

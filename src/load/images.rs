@@ -68,6 +68,22 @@ impl Picture {
         }
     }
 
+    /// The same picture published under the folder `key` (roll-up).
+    pub fn moved_under(self, key: &str) -> Picture {
+        Picture {
+            original: format!("{key}/{}", self.original),
+            sizes: self
+                .sizes
+                .into_iter()
+                .map(|s| Size {
+                    dest: format!("{key}/{}", s.dest),
+                    ..s
+                })
+                .collect(),
+            ..self
+        }
+    }
+
     /// The smallest size (for thumbnails). `(dest, width, height)`.
     pub fn small(&self) -> (&str, u32, u32) {
         match self.sizes.first() {

@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod furniture;
 pub mod images;
 pub mod printing;
+pub mod sources;
 pub(crate) mod svg;
 pub mod topic;
 pub(crate) mod yamlpos;

@@ -4,7 +4,7 @@
 //! (`crate::compile::fonts`), never by `build`.
 
 use crate::diag::{Diagnostic, M};
-use crate::load::furniture::{unknown, At};
+use crate::load::furniture::{entries, unknown, At};
 use crate::text::scalar_string;
 use serde_yaml::Value;
 
@@ -161,7 +161,8 @@ pub fn parse_compilations(
     at: &At,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<CompilationConfig> {
-    let Value::Sequence(items) = v else {
+    let list = ("compilations", COMPILATION_KEYS, ["title", "file"]);
+    let Some(items) = entries(v, at, list) else {
         errors.push(Diagnostic::err(
             at.shown,
             at.key_line,
@@ -171,36 +172,13 @@ pub fn parse_compilations(
         return vec![];
     };
     let mut out: Vec<CompilationConfig> = vec![];
-    let mut from = at.key_line;
-    for item in items {
-        let map = item.as_mapping();
-        let field = |name: &str| {
-            map.and_then(|m| m.get(name))
-                .and_then(scalar_string)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
+    for entry in items {
+        let field = |name: &str| entry.text(name);
         let (title, file) = (field("title"), field("file"));
-        let (line, col) = at.find(
-            from + 1,
-            title.as_deref().or(file.as_deref()).unwrap_or("-"),
-        );
-        from = line;
+        let (line, col) = (entry.line, entry.col);
         let err = |m: M| Diagnostic::err(at.shown, line, col, m);
-        let mut ok = true;
-        for k in map.into_iter().flat_map(|m| m.keys()) {
-            let k = k.as_str().unwrap_or("");
-            if !COMPILATION_KEYS.contains(&k) {
-                errors.push(unknown(
-                    at.shown,
-                    (line, col),
-                    "compilations",
-                    k,
-                    COMPILATION_KEYS,
-                ));
-                ok = false;
-            }
-        }
+        errors.extend_from_slice(&entry.unknown_fields);
+        let mut ok = entry.unknown_fields.is_empty();
         let selection = Selection {
             section: field("section"),
             tag: field("tag"),

@@ -471,7 +471,8 @@ impl Site {
                 .flat_map(|t| &t.terms)
                 .map(|term| (term.name.as_str(), &term.pages[..])),
         );
-        let topics = crate::model::topics::resolve(&topics, &pages, opts, diags);
+        let source_keys: Vec<&str> = config.sources.iter().map(|s| s.key.as_str()).collect();
+        let topics = crate::model::topics::resolve(&topics, (&pages, &source_keys), opts, diags);
         // (a topic's address is part of the shape: the output paths)
         let shape_key = {
             use std::hash::{Hash, Hasher};
@@ -595,11 +596,23 @@ fn claim_urls(
     reserved.extend(config.sections.iter().map(|s| s.name.as_str()));
     reserved.extend(TAXONOMIES.iter().map(|(n, _)| *n));
     reserved.push(PAGES_FOLDER);
+    // A source's pages live under its key: no other may take it.
+    for s in &config.sources {
+        if reserved.contains(&s.key.as_str()) {
+            diags.push(Diagnostic::err(
+                Path::new(crate::load::config::FILE_NAME),
+                s.line,
+                s.col,
+                M::SourceKeyTaken { key: &s.key },
+            ));
+        }
+    }
+    reserved.extend(config.sources.iter().map(|s| s.key.as_str()));
     let mut claimed: HashMap<&str, &Path> = HashMap::default();
     let mut keep = vec![true; pages.len()];
     for (i, page) in pages.iter().enumerate() {
         let top = page.dir.split('/').next().unwrap_or("");
-        if page.kind == Kind::Page && reserved.contains(&top) {
+        if page.kind == Kind::Page && page.origin.is_none() && reserved.contains(&top) {
             diags.push(Diagnostic::err(
                 &page.source,
                 1,
@@ -697,14 +710,20 @@ fn render_page<'u>(
     url_of: &dyn Fn(&Path) -> Option<&'u str>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let prefix = urls::root_prefix(&format!("{}index.html", page.dir));
-    let folder = page.source.parent().unwrap_or(Path::new(""));
+    // Links are read in the page's own site (a source's page links within
+    // its source), and looked up by the source paths of this one.
+    let folder = page.own_path().parent().unwrap_or(Path::new(""));
+    let here = |own: PathBuf| match &page.origin {
+        Some(o) => o.shown.join(own),
+        None => own,
+    };
     let resolve = |dest: &str| -> Option<String> {
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
         };
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let target = normalize(&folder.join(decoded.as_ref()))?;
+        let target = here(normalize(&folder.join(decoded.as_ref()))?);
         let url = url_of(target.as_path())?;
         Some(match fragment {
             Some(f) => format!("{prefix}{url}#{f}"),

@@ -41,21 +41,50 @@ fn candidates(entry: &str) -> Vec<PathBuf> {
     }
 }
 
+/// The path a topic names a page by: its source path for the site's own
+/// pages (`content/cases/石门村.md`), and for a source site's page its path
+/// there under the source's key (`content/zhangyuan/cases/石门村.md`, written
+/// `zhangyuan/cases/石门村.md` in the topic).
+fn named_as(p: &Page) -> PathBuf {
+    match &p.origin {
+        Some(o) => {
+            let own = p.own_path();
+            Path::new(CONTENT_DIR)
+                .join(&o.key)
+                .join(own.strip_prefix(CONTENT_DIR).unwrap_or(own))
+        }
+        None => p.source.clone(),
+    }
+}
+
+/// The source key an entry starts with (`zhangyuan/cases/x.md`), if any.
+fn source_of<'k>(entry: &str, sources: &[&'k str]) -> Option<&'k str> {
+    let e = entry
+        .trim()
+        .trim_start_matches("./")
+        .trim_start_matches('/');
+    let first = e.split(['/', '\\']).next()?;
+    sources.iter().copied().find(|k| *k == first)
+}
+
 /// Resolves every topic against `pages` (the site's, in site order);
-/// entries naming no page go to `diags` as errors.
+/// entries naming no page go to `diags` as errors, except those under the
+/// key of one of `sources` (a source site removed or renamed a page this
+/// site cannot vouch for): warnings, and the topic leaves them out.
 pub fn resolve(
     topics: &[Arc<Topic>],
-    pages: &[Arc<Page>],
+    (pages, sources): (&[Arc<Page>], &[&str]),
     opts: markdown::Options,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<SiteTopic> {
     if topics.is_empty() {
         return vec![];
     }
-    let by_source: HashMap<&Path, usize> = pages
+    let named: Vec<PathBuf> = pages.iter().map(|p| named_as(p)).collect();
+    let by_source: HashMap<&Path, usize> = named
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.source.as_path(), i))
+        .map(|(i, p)| (p.as_path(), i))
         .collect();
     topics
         .iter()
@@ -68,13 +97,23 @@ pub fn resolve(
                 match hit {
                     Some(i) if !found.contains(&i) => found.push(i),
                     Some(_) => {}
+                    None if source_of(&entry.value, sources).is_some() => {
+                        diags.push(Diagnostic::warn(
+                            &t.source,
+                            entry.line,
+                            entry.col,
+                            M::TopicSourcePageMissing {
+                                entry: &entry.value,
+                                source: source_of(&entry.value, sources).unwrap_or(""),
+                            },
+                        ));
+                    }
                     None => {
-                        let known: Vec<String> = pages
+                        let known: Vec<String> = named
                             .iter()
                             .map(|p| {
-                                p.source
-                                    .strip_prefix(CONTENT_DIR)
-                                    .unwrap_or(&p.source)
+                                p.strip_prefix(CONTENT_DIR)
+                                    .unwrap_or(p)
                                     .to_string_lossy()
                                     .replace('\\', "/")
                             })

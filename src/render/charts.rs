@@ -118,7 +118,7 @@ impl Overview {
             .map(|p| BrandRow {
                 brand: p.meta.brand.clone().unwrap_or_else(|| p.meta.title.clone()),
                 branch: p.meta.branch.clone().unwrap_or_default(),
-                url: encode_path(&p.url),
+                url: p.url.clone(),
                 members: p.meta.members,
             })
             .collect();

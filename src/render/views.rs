@@ -31,6 +31,16 @@ pub(super) struct SiteView<'a> {
     pub(super) menu: &'a [NavLink],
     pub(super) footer: FooterView<'a>,
     pub(super) plain_pages: &'a [NavLink],
+    /// The source sites whose pages join this one (roll-up), as listed.
+    pub(super) sources: Vec<SourceView<'a>>,
+}
+
+/// A source site (roll-up): its key, the first folder of its pages'
+/// addresses and the value of the search page's `source` filter, and its name.
+#[derive(Serialize)]
+pub(super) struct SourceView<'a> {
+    pub(super) key: &'a str,
+    pub(super) name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -117,6 +127,8 @@ pub(super) struct SummaryView<'a> {
     pub(super) sector: Option<TermLink<'a>>,
     pub(super) speaker: Option<TermLink<'a>>,
     pub(super) year: Option<TermLink<'a>>,
+    /// The source site the page comes from (roll-up).
+    pub(super) source: Option<SourceView<'a>>,
     /// In lists the first `LIST_TAGS`; on the page itself all of them.
     pub(super) tags: Vec<TermLink<'a>>,
     /// How many tags the page has.
@@ -342,6 +354,14 @@ pub(super) fn site_view(site: &Site) -> SiteView<'_> {
             links: &site.footer_links,
         },
         plain_pages: &site.plain_pages,
+        sources: c
+            .sources
+            .iter()
+            .map(|s| SourceView {
+                key: &s.key,
+                name: &s.name,
+            })
+            .collect(),
     }
 }
 
@@ -415,6 +435,10 @@ pub(super) fn summary_view<'a>(
         section: &p.section,
         slug: &p.slug,
         url: &p.url,
+        source: p.origin.as_deref().map(|o| SourceView {
+            key: &o.key,
+            name: &o.name,
+        }),
         date: DateView::of(m.date),
         summary: m.summary.as_deref().unwrap_or(&site.rendered[i].summary),
         region: m.region.as_deref().map(region_link),

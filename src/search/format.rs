@@ -176,15 +176,22 @@ pub(super) fn tail_add(tail: u32, p: u32) -> u32 {
     }
 }
 
-/// What the meta file lists: kinds, regions and sectors, and one row per
-/// page (id, kind, region, sector, date, length), by id.
+/// What the meta file lists: kinds, regions, sectors and source sites,
+/// and one row per page (id, kind, region, sector, date, length, source),
+/// by id.
 #[derive(Debug, Clone, Default)]
 pub(super) struct MetaRows {
     kinds: Vec<String>,
     regions: Vec<String>,
     sectors: Vec<String>,
-    rows: Vec<[u64; 6]>,
+    /// The keys of the source sites pages come from (roll-up), sorted.
+    sources: Vec<String>,
+    rows: Vec<[u64; COLUMNS]>,
 }
+
+/// Columns of a row of the meta file; a site without source sites writes
+/// the first six only.
+const COLUMNS: usize = 7;
 
 impl MetaRows {
     /// Puts the row of page `id` as `d` now is, when its place, kind,
@@ -207,16 +214,20 @@ impl MetaRows {
             "" => Some(0),
             r => place(&self.sectors, r),
         };
-        let (Some(region), Some(sector)) = (region, sector) else {
+        let source = match d.source.as_str() {
+            "" => Some(0),
+            s => place(&self.sources, s),
+        };
+        let (Some(region), Some(sector), Some(source)) = (region, sector, source) else {
             return false;
         };
-        self.rows[at] = Self::row(id, d, [kind - 1, region, sector]);
+        self.rows[at] = Self::row(id, d, [kind - 1, region, sector, source]);
         true
     }
 
-    /// The row of page `id`, given the places of its kind (from 0), region
-    /// and sector (from 1; 0 for none) in the lists.
-    fn row(id: u32, d: &Doc, [kind, region, sector]: [u64; 3]) -> [u64; 6] {
+    /// The row of page `id`, given the places of its kind (from 0), region,
+    /// sector and source (from 1; 0 for none) in the lists.
+    fn row(id: u32, d: &Doc, [kind, region, sector, source]: [u64; 4]) -> [u64; COLUMNS] {
         [
             u64::from(id),
             kind,
@@ -224,6 +235,7 @@ impl MetaRows {
             sector,
             d.date_num(),
             u64::from(d.lenq),
+            source,
         ]
     }
 }
@@ -234,10 +246,12 @@ impl SearchIndex {
         let mut kinds = rustc_hash::FxHashSet::default();
         let mut regions = rustc_hash::FxHashSet::default();
         let mut sectors = rustc_hash::FxHashSet::default();
+        let mut sources = rustc_hash::FxHashSet::default();
         for d in self.docs.values() {
             kinds.insert(d.kind.as_str());
             regions.insert(d.region.as_str());
             sectors.insert(d.sector.as_str());
+            sources.insert(d.source.as_str());
         }
         let mut kinds: Vec<&str> = kinds.into_iter().collect();
         kinds.sort_by_key(|k| {
@@ -254,7 +268,7 @@ impl SearchIndex {
             list.sort_unstable();
             list
         }
-        let (regions, sectors) = (listed(regions), listed(sectors));
+        let (regions, sectors, sources) = (listed(regions), listed(sectors), listed(sources));
         // Value → its place in the list, counting from 1 (0: none).
         fn places<'s>(list: &[&'s str]) -> rustc_hash::FxHashMap<&'s str, u64> {
             list.iter()
@@ -262,7 +276,12 @@ impl SearchIndex {
                 .map(|(i, v)| (*v, i as u64 + 1))
                 .collect()
         }
-        let (kind_at, region_at, sector_at) = (places(&kinds), places(&regions), places(&sectors));
+        let (kind_at, region_at, sector_at, source_at) = (
+            places(&kinds),
+            places(&regions),
+            places(&sectors),
+            places(&sources),
+        );
         let at = |map: &rustc_hash::FxHashMap<&str, u64>, v: &str| map.get(v).copied().unwrap_or(0);
         // Both maps are keyed by URL: one walk pairs each page with its id.
         let mut ids = self.ids.iter().peekable();
@@ -274,13 +293,14 @@ impl SearchIndex {
             }
         }
         by_id.sort_unstable_by_key(|(i, _)| *i);
-        let rows: Vec<[u64; 6]> = by_id
+        let rows: Vec<[u64; COLUMNS]> = by_id
             .iter()
             .map(|(id, d)| {
                 let places = [
                     at(&kind_at, &d.kind).saturating_sub(1),
                     at(&region_at, &d.region),
                     at(&sector_at, &d.sector),
+                    at(&source_at, &d.source),
                 ];
                 MetaRows::row(*id, d, places)
             })
@@ -290,6 +310,7 @@ impl SearchIndex {
             kinds: owned(kinds),
             regions: owned(regions),
             sectors: owned(sectors),
+            sources: owned(sources),
             rows,
         }
     }
@@ -300,9 +321,11 @@ impl SearchIndex {
             kinds,
             regions,
             sectors,
+            sources,
             rows,
         } = &self.meta;
-        let widths: Vec<usize> = (0..6)
+        let columns = if sources.is_empty() { 6 } else { COLUMNS };
+        let widths: Vec<usize> = (0..columns)
             .map(|c| b64_width(rows.iter().map(|r| r[c]).max().unwrap_or(0)))
             .collect();
         let mut flat = String::with_capacity(rows.len() * widths.iter().sum::<usize>());
@@ -311,10 +334,13 @@ impl SearchIndex {
                 b64(*v, *w, &mut flat);
             }
         }
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "v": 1, "n": self.docs.len(), "space": id_space(self.docs.len()), "shards": self.shards,
             "kinds": kinds, "regions": regions, "sectors": sectors, "w": widths, "docs": flat,
         });
+        if !sources.is_empty() {
+            v["sources"] = serde_json::json!(sources);
+        }
         script("meta", &v.to_string())
     }
 }

@@ -29,7 +29,10 @@
 //!   for a year alone, 0 for no date; `lenq` = round(8·log2(units
 //!   of the body plus one)), the body length for BM25, quantised so small
 //!   edits rarely change it). 12 bytes per page: loading it is what lets filters, ranking and
-//!   browsing work without any other file.
+//!   browsing work without any other file. A site with source sites
+//!   (roll-up, `sources:`) adds `sources` (their keys, sorted) and a
+//!   seventh column, `source` (1-based into `sources`, 0 = the site's own
+//!   page); a site without them writes neither.
 //! * `search/p/{h}.js` — name `"p/{h}"`, `h` = hex of `fnv1a(key) % shards`:
 //!   `{key: "digits", …}`, keys ascending (a key's `"` and `\` escaped).
 //!   The digits are numbers in base 64 (`0-9A-Za-z-_`), five bits a digit,
@@ -109,6 +112,9 @@ pub struct SearchDoc<'a> {
     pub date: &'a str,
     pub region: &'a str,
     pub sector: &'a str,
+    /// The key of the source site the page comes from (roll-up); empty
+    /// for the site's own pages.
+    pub source: &'a str,
     /// Speaker, 职务, occasion, organization, branch, brand, slogan, tags …
     pub meta: Vec<&'a str>,
     /// Plain text of the body, paragraphs separated by "\n".

@@ -16,6 +16,8 @@ pub(super) struct Doc {
     pub(super) date: String,
     pub(super) region: String,
     pub(super) sector: String,
+    /// The key of its source site, empty for the site's own.
+    pub(super) source: String,
     pub(super) meta: Vec<String>,
     pub(super) body: String,
     /// The body's length, quantised (see the module header of `search`).
@@ -55,6 +57,7 @@ impl Doc {
             date: d.date.to_string(),
             region: d.region.to_string(),
             sector: d.sector.to_string(),
+            source: d.source.to_string(),
             meta,
             body: body.to_string(),
             lenq: ((body_units as f64 + 1.0).log2() * 8.0).round() as u32,

@@ -221,8 +221,8 @@ impl SearchIndex {
     }
 
     /// Puts the meta file into `patch` when it changed. Rows change in
-    /// place while every changed page keeps its id, kind, region and
-    /// sector (a region no page has any more must leave the list); else
+    /// place while every changed page keeps its id, kind, region, sector
+    /// and source (a region no page has any more must leave the list); else
     /// they are all made again.
     fn meta_patch(&mut self, swapped: &Swapped, patch: &mut Patch) {
         let in_place = !swapped.set_changes
@@ -232,7 +232,8 @@ impl SearchIndex {
                 else {
                     return false;
                 };
-                (&was.kind, &was.region, &was.sector) == (&d.kind, &d.region, &d.sector)
+                (&was.kind, &was.region, &was.sector, &was.source)
+                    == (&d.kind, &d.region, &d.sector, &d.source)
                     && self.meta.update(id, d)
             });
         if !in_place {

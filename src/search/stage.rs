@@ -182,6 +182,7 @@ fn search_doc<'a>(s: &'a Site, i: usize, date: &'a str) -> SearchDoc<'a> {
         date,
         region: m.region.as_deref().unwrap_or(""),
         sector: m.sector.as_deref().unwrap_or(""),
+        source: p.origin.as_ref().map_or("", |o| o.key.as_str()),
         meta,
         body: &r.text,
     }

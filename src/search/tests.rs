@@ -24,6 +24,7 @@ impl Owned {
             date: &self.date,
             region: &self.region,
             sector: "",
+            source: "",
             meta: self.meta.iter().map(String::as_str).collect(),
             body: &self.body,
         }
@@ -50,6 +51,16 @@ fn corpus(n: usize) -> Vec<Owned> {
                 &format!("第{i}段：支部建设，QQ群{}人。文建明工作法在此推广。", i * 7),
             )
         })
+        .collect()
+}
+
+/// The column widths of a meta file's rows.
+fn widths(meta: &serde_json::Value) -> Vec<usize> {
+    meta["w"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
         .collect()
 }
 
@@ -122,12 +133,7 @@ fn index_has_unigrams_and_bigrams_with_counts_by_field() {
     let meta = js_body(&files["search/meta.js"], "meta");
     assert_eq!(meta["n"], 1);
     assert_eq!(meta["kinds"], serde_json::json!(["case"]));
-    let w: Vec<usize> = meta["w"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap() as usize)
-        .collect();
+    let w = widths(&meta);
     let docs = meta["docs"].as_str().unwrap();
     assert_eq!(docs.len(), w.iter().sum::<usize>());
     let mut cols = vec![];
@@ -505,4 +511,60 @@ fn a_page_prepared_with_its_keys_is_the_page_prepared_alone() {
             "{t}"
         );
     }
+}
+
+/// The source column (roll-up): written only when some page comes from a
+/// source site, read back per page, and patched like the other columns.
+#[test]
+fn pages_of_source_sites_have_a_source_column_patched_as_a_fresh_build() {
+    let pages = corpus(9);
+    const KEYS: [&str; 3] = ["", "zhangyuan", "hetang"];
+    let with = |keys: &dyn Fn(usize) -> &'static str| -> Vec<SearchDoc<'_>> {
+        pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| SearchDoc {
+                source: keys(i),
+                ..p.doc()
+            })
+            .collect()
+    };
+    // Without source sites: six columns and no list, as before.
+    let (_, own) = SearchIndex::build(&with(&|_| ""));
+    let meta = js_body(&own["search/meta.js"], "meta");
+    assert_eq!(meta["w"].as_array().unwrap().len(), 6);
+    assert!(meta.get("sources").is_none());
+    // With them: the keys listed, and each page's row names its own.
+    let docs = with(&|i| KEYS[i % 3]);
+    let (mut ix, mut files) = SearchIndex::build(&docs);
+    let meta = js_body(&files["search/meta.js"], "meta");
+    assert_eq!(meta["sources"], serde_json::json!(["hetang", "zhangyuan"]));
+    let w = widths(&meta);
+    assert_eq!(w.len(), 7);
+    let rows = meta["docs"].as_str().unwrap().as_bytes();
+    let step: usize = w.iter().sum();
+    assert_eq!(rows.len(), step * pages.len());
+    for row in rows.chunks(step) {
+        let mut cols = vec![];
+        let mut at = 0;
+        for n in &w {
+            cols.push(row[at..at + n].iter().fold(0u64, |v, b| {
+                v * 64 + B64.iter().position(|x| x == b).unwrap() as u64
+            }));
+            at += n;
+        }
+        let id = cols[0];
+        let d = js_body(&files[&format!("search/d/{id}.js")], &format!("d/{id}"));
+        let i = pages.iter().position(|p| p.url == d["u"]).unwrap();
+        let listed = ["", "hetang", "zhangyuan"][cols[6] as usize];
+        assert_eq!(listed, KEYS[i % 3], "page {i}");
+    }
+    // A page moved to another source, then every page back to the site's
+    // own: each patch gives the files of a fresh build.
+    let moved = with(&|i| if i == 0 { "hetang" } else { KEYS[i % 3] });
+    apply(&mut ix, &mut files, &moved, &|u| u == pages[0].url);
+    assert!(files == SearchIndex::build(&moved).1);
+    let none = with(&|_| "");
+    apply(&mut ix, &mut files, &none, &|_| true);
+    assert!(files == own);
 }

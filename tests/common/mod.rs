@@ -49,6 +49,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A JPEG of `w`×`h` with a simple picture in it.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 120])
+    });
+    let mut out = vec![];
+    image::DynamicImage::ImageRgb8(img)
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut out, 90,
+        ))
+        .expect("encode jpeg");
+    out
+}
+
 /// Runs zhanting with `args`; returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
     let out: Output = Command::new(BIN).args(args).output().expect("run zhanting");

@@ -4,7 +4,7 @@
  * the tokenisation rules are documented in src/search/mod.rs and
  * src/search/tokenize.rs; units() below must match tokenize.rs exactly.
  *
- * API: window.zhanting.search(query, {kind, region, sector, year, limit, offset})
+ * API: window.zhanting.search(query, {kind, region, sector, year, source, limit, offset})
  *   → Promise<{total, exact, results: [{url, title, kind, date, region, snippet}]}>
  *   (exact false: not every candidate has been checked yet, total is the
  *   most there can be; asking for later results checks further)
@@ -107,11 +107,13 @@
   function meta() {
     if (!metaP) metaP = load('meta').then(function (m) {
       if (!m) throw new Error('search index not found at ' + root + 'search/meta.js');
-      /* fixed-width base-64 columns: id, kind, region, sector, date, lenq */
-      var docs = [], s = m.docs, w = m.w, step = 0, at = 0, c = [0, 0, 0, 0, 0, 0];
+      /* fixed-width base-64 columns: id, kind, region, sector, date, lenq,
+         and source when the site rolls up others (m.sources) */
+      var docs = [], s = m.docs, w = m.w, step = 0, at = 0, c = [0, 0, 0, 0, 0, 0, 0];
+      var cols = w.length, sources = m.sources || [];
       w.forEach(function (x) { step += x; });
       for (; at + step <= s.length;) {
-        for (var col = 0; col < 6; col++) {
+        for (var col = 0; col < cols; col++) {
           var n = 0;
           for (var j = 0; j < w[col]; j++) n = n * 64 + DIGIT[s.charCodeAt(at++)];
           c[col] = n;
@@ -119,7 +121,8 @@
         var y = Math.floor(c[4] / 512) + 1900, mo = Math.floor(c[4] / 32) % 16, da = c[4] % 32;
         docs.push({ id: c[0], kind: m.kinds[c[1]] || '', region: m.regions[c[2] - 1] || '',
           sector: m.sectors[c[3] - 1] || '', date: c[4] ? y * 10000 + mo * 100 + da : 0,
-          year: c[4] ? String(y) : '', len: Math.pow(2, c[5] / 8) - 1 });
+          year: c[4] ? String(y) : '', len: Math.pow(2, c[5] / 8) - 1,
+          source: sources[c[6] - 1] || '' });
       }
       var byId = {}, sum = 0;
       docs.forEach(function (x) { byId[x.id] = x; sum += x.len; });
@@ -224,7 +227,8 @@
 
   function passes(d, f) {
     return (!f.kind || d.kind === f.kind) && (!f.region || d.region === f.region) &&
-      (!f.sector || d.sector === f.sector) && (!f.year || d.year === String(f.year));
+      (!f.sector || d.sector === f.sector) && (!f.year || d.year === String(f.year)) &&
+      (!f.source || d.source === f.source);
   }
 
   /* 2013-09-25 → 2013年9月25日, 2013-09 → 2013年9月, 2013 → 2013年, as the pages show dates */
@@ -323,7 +327,7 @@
     opts = opts || {};
     var limit = opts.limit > 0 ? opts.limit : 10, offset = opts.offset > 0 ? opts.offset : 0;
     var phs = phrases(query);
-    var key = JSON.stringify([phs, opts.kind || '', opts.region || '', opts.sector || '', String(opts.year || '')]);
+    var key = JSON.stringify([phs, opts.kind || '', opts.region || '', opts.sector || '', String(opts.year || ''), opts.source || '']);
     return meta().then(function (m) {
       var scored;
       if (!phs.length) {
@@ -365,7 +369,7 @@
           docs.forEach(function (doc, i) {
             if (!doc) return;
             results.push({ url: fromHere(doc.u), title: doc.t, kind: doc.k, date: doc.d || fmtDate(page[i].d.date),
-              region: doc.r, sector: doc.s, snippet: snippet(doc, doc.b || '', phs) });
+              region: doc.r, sector: doc.s, source: page[i].d.source, snippet: snippet(doc, doc.b || '', phs) });
           });
           /* not every candidate checked yet: at most this many */
           var total = c.done ? c.found.length : c.found.length + scored.length - progress[key].next;
@@ -380,6 +384,7 @@
       var years = {};
       m.list.forEach(function (d) { if (d.date) years[d.year] = 1; });
       return { kinds: m.kinds.slice(), regions: m.regions.slice(), sectors: m.sectors.slice(),
+        sources: (m.sources || []).slice(),
         years: Object.keys(years).sort().reverse() };
     });
   }
@@ -401,7 +406,7 @@
     var form = document.querySelector('form.search-form');
     var status = document.getElementById('search-status');
     var more = document.querySelector('button.search-more');
-    var FIELDS = ['kind', 'region', 'sector', 'year'];
+    var FIELDS = ['kind', 'region', 'sector', 'year', 'source'];
     var state = { q: '', limit: 10 };
     var shown = 0, run = 0;
 
@@ -444,7 +449,7 @@
       }
       status.textContent = '正在搜索…';
       var opts = { kind: state.kind, region: state.region, sector: state.sector, year: state.year,
-        limit: state.limit, offset: shown };
+        source: state.source, limit: state.limit, offset: shown };
       return search(state.q, opts).then(function (r) {
         if (mine !== run) return;
         r.results.forEach(function (x) { list.appendChild(item(x)); });
