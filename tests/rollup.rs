@@ -230,6 +230,13 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// What `zhanting build --root ROOT` prints when it fails, as it must.
+fn failed_build(root: &str) -> String {
+    let (code, _out, err) = run(&["build", "--root", root]);
+    assert_eq!(code, 1, "{err}");
+    err
+}
+
 #[test]
 fn conflicts_are_errors_at_their_line_and_the_output_stays() {
     let tmp = tempfile::tempdir().unwrap();
@@ -248,8 +255,7 @@ fn conflicts_are_errors_at_their_line_and_the_output_stays() {
         &city.join("site.yaml"),
         &format!("{yaml}  - {{ key: zhangyuan, path: ../莲花县 }}\n"),
     );
-    let (code, _out, err) = run(&["build", "--root", r]);
-    assert_eq!(code, 1, "{err}");
+    let err = failed_build(r);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
     assert_eq!(
         lines,
@@ -271,8 +277,7 @@ fn conflicts_are_errors_at_their_line_and_the_output_stays() {
         &city.join("site.yaml"),
         &format!("{yaml}  - {{ key: lianhua, path: ../莲花县 }}\n  - {{ key: empty, path: ../空文件夹 }}\n  - {{ key: self, path: . }}\n"),
     );
-    let (code, _out, err) = run(&["build", "--root", r]);
-    assert_eq!(code, 1, "{err}");
+    let err = failed_build(r);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
     assert_eq!(
         lines,
@@ -295,8 +300,7 @@ fn conflicts_are_errors_at_their_line_and_the_output_stays() {
         &city.join("site.yaml"),
         &yaml.replace("key: hetang", "key: cases"),
     );
-    let (code, _out, err) = run(&["build", "--root", r]);
-    assert_eq!(code, 1, "{err}");
+    let err = failed_build(r);
     assert!(
         err.contains(&format!(
             "site.yaml:{hetang_line}:3: error: 来源的 key `cases` 与本网站已用的网址 /cases/ 相同"
@@ -309,8 +313,7 @@ fn conflicts_are_errors_at_their_line_and_the_output_stays() {
         &tmp.path().join("章源县/content/cases/坏页.md"),
         "---\ntitle: [没有闭合\n---\n正文\n",
     );
-    let (code, _out, err) = run(&["build", "--root", r]);
-    assert_eq!(code, 1, "{err}");
+    let err = failed_build(r);
     assert!(
         err.lines()
             .any(|l| l.starts_with("../章源县/content/cases/坏页.md:2:") && l.contains("error")),

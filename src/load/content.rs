@@ -100,6 +100,18 @@ pub struct Origin {
     pub shown: PathBuf,
 }
 
+impl Origin {
+    /// A message about one of the source's own files, pointed at it from
+    /// this site's folder: `content/cases/x.md` becomes
+    /// `../章源县/content/cases/x.md`.
+    pub fn shown_here(&self, d: Diagnostic) -> Diagnostic {
+        Diagnostic {
+            path: self.shown.join(&d.path),
+            ..d
+        }
+    }
+}
+
 impl Page {
     /// The page of a source site, loaded there, made a page of this one:
     /// its address and every file it publishes under `KEY/`, its source
@@ -247,7 +259,7 @@ pub struct Joining {
 impl Joining {
     /// A source's pages join this site's section of the same name, else
     /// its first section of the same kind; plain pages stay plain pages.
-    pub fn new(origin: Origin, own: &Config, (root, here): (&Path, &Config)) -> Joining {
+    pub fn new(origin: &Arc<Origin>, own: &Config, (root, here): (&Path, &Config)) -> Joining {
         let sections = own
             .sections
             .iter()
@@ -262,7 +274,7 @@ impl Joining {
             })
             .collect();
         Joining {
-            origin: Arc::new(origin),
+            origin: origin.clone(),
             cache: root.to_path_buf(),
             sections,
         }
@@ -491,10 +503,7 @@ pub fn load_with(
     let mut lib = Library::default();
     let mut pages = Vec::with_capacity(cache.files.len());
     let shown = |d: &Diagnostic| match opts.joining {
-        Some(j) => Diagnostic {
-            path: j.origin.shown.join(&d.path),
-            ..d.clone()
-        },
+        Some(j) => j.origin.shown_here(d.clone()),
         None => d.clone(),
     };
     for (_, c) in &cache.files {
@@ -802,11 +811,7 @@ fn load_file(
 /// topic file, or under `static/` when written from `/`); false when it
 /// was refused or is missing.
 fn attach_cover(
-    Disk {
-        root,
-        cache,
-        make_sizes,
-    }: Disk<'_>,
+    disk: Disk<'_>,
     topic: &mut Topic,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
@@ -815,17 +820,13 @@ fn attach_cover(
         return true;
     };
     let folder = source_folder(&topic.source);
-    let mut files = PageFiles::new(root, &folder, &topic.source, &topic.dir, diags, reads);
+    let mut files = PageFiles::new(disk.root, &folder, &topic.source, &topic.dir, diags, reads);
     let cover = files.image("cover", &at);
     let (ok, mut assets) = (files.ok, files.assets);
     if let Some((dest, local)) = cover {
         topic.cover = Some(urls::encode_path(&dest));
         let pictures = pictures(
-            Disk {
-                root,
-                cache,
-                make_sizes,
-            },
+            disk,
             &topic.source,
             vec![(local, dest, at.line, at.col)],
             reads,
@@ -864,11 +865,7 @@ fn load_intro(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<In
 /// A page from its `text`; `(section, kind, bundle)` is what its place
 /// says of it.
 fn load_page(
-    Disk {
-        root,
-        cache,
-        make_sizes,
-    }: Disk<'_>,
+    disk: Disk<'_>,
     text: &str,
     path: &Path,
     (section, kind, bundle): (&str, Kind, bool),
@@ -903,17 +900,7 @@ fn load_page(
         meta,
         origin: None,
     };
-    let files_ok = attach_files(
-        Disk {
-            root,
-            cache,
-            make_sizes,
-        },
-        &mut page,
-        bundle,
-        reads,
-        diags,
-    );
+    let files_ok = attach_files(disk, &mut page, bundle, reads, diags);
     (files_ok && meta_ok && slug_ok).then_some(page)
 }
 
@@ -1019,18 +1006,14 @@ fn page_place(section: &str, kind: Kind, slug: &str) -> (String, String) {
 /// logo, attachments) through `reads`, filling them into `page`; false
 /// when one of them was refused or missing.
 fn attach_files(
-    Disk {
-        root,
-        cache,
-        make_sizes,
-    }: Disk<'_>,
+    disk: Disk<'_>,
     page: &mut Page,
     bundle: bool,
     reads: &mut ReadSet,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let folder = source_folder(&page.source);
-    let mut files = PageFiles::new(root, &folder, &page.source, &page.dir, diags, reads);
+    let mut files = PageFiles::new(disk.root, &folder, &page.source, &page.dir, diags, reads);
     if bundle {
         files.bundle_assets();
     }
@@ -1070,18 +1053,7 @@ fn attach_files(
         shown.extend(body_images(page, &files.assets, &folder));
     }
     let (ok, mut assets) = (files.ok, files.assets);
-    page.pictures = pictures(
-        Disk {
-            root,
-            cache,
-            make_sizes,
-        },
-        &page.source,
-        shown,
-        reads,
-        diags,
-        &mut assets,
-    );
+    page.pictures = pictures(disk, &page.source, shown, reads, diags, &mut assets);
     page.cover = cover;
     page.logo = logo;
     page.attachments = attachments;
@@ -1128,11 +1100,7 @@ fn body_images(
 /// and published in its smaller sizes, which join `assets`; one that
 /// cannot be read as an image is a warning at the place it is written.
 fn pictures(
-    Disk {
-        root,
-        cache,
-        make_sizes,
-    }: Disk<'_>,
+    disk: Disk<'_>,
     page: &Path,
     mut shown: Vec<(PathBuf, String, usize, usize)>,
     reads: &mut ReadSet,
@@ -1150,8 +1118,8 @@ fn pictures(
     let made: Vec<_> = shown
         .into_par_iter()
         .map(|(local, dest, line, col)| {
-            let made = match std::fs::read(root.join(&local)) {
-                Ok(b) => images::prepare(cache, &b, &dest, make_sizes),
+            let made = match std::fs::read(disk.root.join(&local)) {
+                Ok(b) => images::prepare(disk.cache, &b, &dest, disk.make_sizes),
                 Err(e) => Err(images::Problem(e.to_string())),
             };
             (made, local, dest, line, col)

@@ -14,6 +14,7 @@ use crate::load::content::{self, Changed, Joining, Library, LoadOptions, Origin}
 use crate::load::furniture::{entries, At};
 use serde_yaml::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One entry of `sources:`, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,10 +92,8 @@ fn is_key(key: &str) -> bool {
 /// entry's `region` put in place of the source's).
 #[derive(Debug, Clone)]
 pub struct Source {
-    pub key: String,
-    pub name: String,
-    /// Where its files are shown in messages: the path as written.
-    pub shown: PathBuf,
+    /// Its key, name and folder as written, which its pages carry.
+    pub origin: Arc<Origin>,
     /// Its folder, joined to this site's.
     pub root: PathBuf,
     pub config: Config,
@@ -109,28 +108,12 @@ impl Source {
             Changed::Paths(paths) => {
                 *keep = paths
                     .iter()
-                    .filter_map(|p| p.strip_prefix(&self.shown).ok())
+                    .filter_map(|p| p.strip_prefix(&self.origin.shown).ok())
                     .map(Path::to_path_buf)
                     .collect();
                 Changed::Paths(keep)
             }
         }
-    }
-
-    /// What its pages carry of it.
-    pub fn origin(&self) -> Origin {
-        Origin {
-            key: self.key.clone(),
-            name: self.name.clone(),
-            shown: self.shown.clone(),
-        }
-    }
-
-    /// A message of the source's own files, pointed at them from the city:
-    /// `content/cases/x.md` becomes `../章源县/content/cases/x.md`.
-    pub fn shown_here(&self, mut d: Diagnostic) -> Diagnostic {
-        d.path = self.shown.join(&d.path);
-        d
     }
 }
 
@@ -174,23 +157,21 @@ pub fn open(root: &Path, config: &Config) -> Result<Vec<Source>, Vec<Diagnostic>
             }
             seen.push((c, &s.key));
         }
-        let source = Source {
+        let origin = Origin {
             key: s.key.clone(),
             name: s.name.clone(),
             shown: s.path.clone(),
-            root: folder,
-            config: Config::default(),
         };
-        let mut own = match config::load(&source.root) {
+        let mut own = match config::load(&folder) {
             Ok(c) => c,
             Err(e) => {
-                errors.extend(e.into_iter().map(|d| source.shown_here(d)));
+                errors.extend(e.into_iter().map(|d| origin.shown_here(d)));
                 continue;
             }
         };
         if !own.sources.is_empty() {
             let loop_back = own.sources.iter().any(|o| {
-                let theirs = source.root.join(&o.path).canonicalize().ok();
+                let theirs = folder.join(&o.path).canonicalize().ok();
                 theirs.is_some() && theirs == here
             });
             errors.push(err(if loop_back {
@@ -204,8 +185,9 @@ pub fn open(root: &Path, config: &Config) -> Result<Vec<Source>, Vec<Diagnostic>
             own.region = s.region.clone();
         }
         out.push(Source {
+            origin: Arc::new(origin),
+            root: folder,
             config: own,
-            ..source
         });
     }
     if errors.is_empty() {
@@ -240,7 +222,7 @@ pub fn load_all(
         Changed::Paths(paths) if !sources.is_empty() => {
             own = paths
                 .iter()
-                .filter(|p| !sources.iter().any(|s| p.starts_with(&s.shown)))
+                .filter(|p| !sources.iter().any(|s| p.starts_with(&s.origin.shown)))
                 .cloned()
                 .collect();
             Changed::Paths(&own)
@@ -250,9 +232,9 @@ pub fn load_all(
     let mut library = content::load_with(root, config, opts, &mut caches.own, &own_changed, diags);
     caches
         .sources
-        .retain(|key, _| sources.iter().any(|s| &s.key == key));
+        .retain(|key, _| sources.iter().any(|s| &s.origin.key == key));
     for source in sources {
-        let joining = Joining::new(source.origin(), &source.config, (root, config));
+        let joining = Joining::new(&source.origin, &source.config, (root, config));
         let mut theirs = vec![];
         let joined = content::load_with(
             &source.root,
@@ -261,7 +243,7 @@ pub fn load_all(
                 joining: Some(&joining),
                 ..opts
             },
-            caches.sources.entry(source.key.clone()).or_default(),
+            caches.sources.entry(source.origin.key.clone()).or_default(),
             &source.changed(changed, &mut theirs),
             diags,
         );
@@ -349,9 +331,11 @@ mod tests {
     #[test]
     fn changed_paths_under_a_source_are_its_own() {
         let s = Source {
-            key: "zy".into(),
-            name: "章源县".into(),
-            shown: PathBuf::from("../章源县"),
+            origin: Arc::new(Origin {
+                key: "zy".into(),
+                name: "章源县".into(),
+                shown: PathBuf::from("../章源县"),
+            }),
             root: PathBuf::from("/city/../章源县"),
             config: Config::default(),
         };

@@ -6,6 +6,7 @@
 use crate::diag::{Diagnostic, M};
 use crate::load::config::Kind;
 use crate::load::content::{Page, CONTENT_DIR};
+use crate::load::frontmatter::Located;
 use crate::load::topic::Topic;
 use crate::model::markdown;
 use crate::urls::term_slug;
@@ -67,6 +68,49 @@ fn source_of<'k>(entry: &str, sources: &[&'k str]) -> Option<&'k str> {
     sources.iter().copied().find(|k| *k == first)
 }
 
+/// An entry of `t.pages` that names none of the pages, known by the
+/// paths they are `named` by: under a source's key a warning (the source
+/// removed or renamed the page), else an error naming the nearest path.
+fn report_missing(
+    t: &Topic,
+    entry: &Located<String>,
+    (named, sources): (&[PathBuf], &[&str]),
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(source) = source_of(&entry.value, sources) {
+        diags.push(Diagnostic::warn(
+            &t.source,
+            entry.line,
+            entry.col,
+            M::TopicSourcePageMissing {
+                entry: &entry.value,
+                source,
+            },
+        ));
+        return;
+    }
+    let known: Vec<String> = named
+        .iter()
+        .map(|p| {
+            p.strip_prefix(CONTENT_DIR)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    let nearest = crate::diag::nearest(&entry.value, &refs);
+    diags.push(Diagnostic::err(
+        &t.source,
+        entry.line,
+        entry.col,
+        M::TopicPageMissing {
+            entry: &entry.value,
+            nearest,
+        },
+    ));
+}
+
 /// Resolves every topic against `pages` (the site's, in site order);
 /// entries naming no page go to `diags` as errors, except those under the
 /// key of one of `sources` (a source site removed or renamed a page this
@@ -97,39 +141,7 @@ pub fn resolve(
                 match hit {
                     Some(i) if !found.contains(&i) => found.push(i),
                     Some(_) => {}
-                    None if source_of(&entry.value, sources).is_some() => {
-                        diags.push(Diagnostic::warn(
-                            &t.source,
-                            entry.line,
-                            entry.col,
-                            M::TopicSourcePageMissing {
-                                entry: &entry.value,
-                                source: source_of(&entry.value, sources).unwrap_or(""),
-                            },
-                        ));
-                    }
-                    None => {
-                        let known: Vec<String> = named
-                            .iter()
-                            .map(|p| {
-                                p.strip_prefix(CONTENT_DIR)
-                                    .unwrap_or(p)
-                                    .to_string_lossy()
-                                    .replace('\\', "/")
-                            })
-                            .collect();
-                        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-                        let nearest = crate::diag::nearest(&entry.value, &refs);
-                        diags.push(Diagnostic::err(
-                            &t.source,
-                            entry.line,
-                            entry.col,
-                            M::TopicPageMissing {
-                                entry: &entry.value,
-                                nearest,
-                            },
-                        ));
-                    }
+                    None => report_missing(t, entry, (&named, sources), diags),
                 }
             }
             if !t.tags.is_empty() {
