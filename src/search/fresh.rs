@@ -21,10 +21,10 @@ const MARKDOWN_PER_PASS: usize = 1 << 28;
 
 /// Shard groups: the postings are filled by group (each group by one
 /// thread), a key's group being `fnv1a(key) % GROUPS`. The shard count is a
-/// power of two, so when it is at least `GROUPS` each shard lies in one
+/// power of two below it and a multiple of it from there, so when it is at least `GROUPS` each shard lies in one
 /// group (its number modulo `GROUPS`), and a group's shards are put as soon
 /// as the group is filled.
-const GROUPS: u32 = 256;
+pub(super) const GROUPS: u32 = 256;
 
 /// Builds the index of `docs`, handing every file to `put` once made.
 /// `body(i)` is the body text of `docs[i]` (asked for once per page and
@@ -56,16 +56,19 @@ pub fn build_into<'a>(
         Passes {
             passes,
             groups: GROUPS,
+            shards: None,
         },
         put,
     )
 }
 
 /// How the postings are filled: in `passes` passes over the pages, each
-/// for a range of the `groups` groups of keys.
+/// for a range of the `groups` groups of keys, into `shards` shards (none:
+/// as many as [`shard_count`] gives).
 pub(super) struct Passes {
     pub passes: usize,
     pub groups: u32,
+    pub shards: Option<u32>,
 }
 
 /// [`build_into`] with the passes and groups given.
@@ -86,6 +89,7 @@ pub(super) fn build_in_passes<'a>(
         .collect();
     by_id.sort_unstable();
     let groups = how.groups;
+    let shards_for = |total: usize| how.shards.unwrap_or_else(|| shard_count(total, docs.len()));
     let passes = how.passes.clamp(1, groups as usize) as u64;
     // In id order once the first pass has made them.
     let mut prepared: Vec<(u32, Doc)> = Vec::with_capacity(docs.len());
@@ -135,8 +139,9 @@ pub(super) fn build_in_passes<'a>(
         if pass == 0 {
             total = prepared.iter().map(|(_, d)| d.npos).sum();
         }
-        let shards = shard_count(total);
-        if shards >= groups {
+        let shards = shards_for(total);
+        // Each shard lies in one group when the groups divide the shards.
+        if shards.is_multiple_of(groups) {
             state.into_par_iter().for_each(|st| {
                 for (path, bytes) in st.into_files(shards) {
                     put(path, bytes);
@@ -147,11 +152,13 @@ pub(super) fn build_in_passes<'a>(
         }
     }
     if !held.is_empty() {
-        for (path, bytes) in GroupPostings::merged(held).into_files(shard_count(total)) {
+        let shards = shards_for(total);
+        for (path, bytes) in GroupPostings::merged(held).into_files(shards) {
             put(path, bytes);
         }
     }
-    let ix = index_state(ids, prepared, total, put);
+    let shards = shards_for(total);
+    let ix = index_state(ids, prepared, total, shards, put);
     keep.then_some(ix)
 }
 
@@ -160,11 +167,12 @@ fn index_state(
     ids: BTreeMap<&str, u32>,
     prepared: Vec<(u32, Doc)>,
     total: usize,
+    shards: u32,
     put: Put<'_>,
 ) -> SearchIndex {
     let mut ix = SearchIndex {
         total,
-        shards: shard_count(total),
+        shards,
         ids: ids.into_iter().map(|(u, id)| (u.to_string(), id)).collect(),
         docs: prepared
             .into_iter()

@@ -50,8 +50,9 @@
 //!   candidate is checked against.
 //!
 //! Page ids are stable: slot `fnv1a(url) % space` (linear probing in URL
-//! order), `space` = next power of two ≥ 2·pages. Shard count is the next
-//! power of two of (keys on pages / 65536), at least 8. Both are pure
+//! order), `space` = next power of two ≥ 2·pages. Shard count is
+//! [`shard_count`]: about one per 32,768 keys on pages, at most a fifth of
+//! the pages, at least 8. Both are pure
 //! functions of the page set, so an incremental index equals a fresh build
 //! byte for byte.
 //!
@@ -81,6 +82,7 @@ mod stage;
 mod tokenize;
 
 pub use fresh::build_into;
+use fresh::GROUPS;
 pub use stage::index_site;
 pub use tokenize::fnv1a;
 #[cfg(test)]
@@ -140,9 +142,28 @@ fn id_space(n: usize) -> u32 {
     (n.max(32) * 2).next_power_of_two() as u32
 }
 
-/// The number of shards of an index of `total_positions` positions.
-fn shard_count(total_positions: usize) -> u32 {
-    ((total_positions / 65536).max(8).next_power_of_two() as u32).min(65536)
+/// The number of shards of an index of `total_positions` positions over
+/// `pages` pages: one per 32,768 positions, rounded up, but no more than
+/// leave the index at most 1.2 files per page (a file per page, the shards
+/// and the meta file), rounded down; at least 8. Below [`GROUPS`] a power of
+/// two, from there a multiple of it, so that each shard lies in one group
+/// of keys (its number modulo `GROUPS`).
+fn shard_count(total_positions: usize, pages: usize) -> u32 {
+    let groups = GROUPS as usize;
+    let wanted = total_positions.div_ceil(32768);
+    let wanted = if wanted <= groups {
+        wanted.next_power_of_two()
+    } else {
+        wanted.div_ceil(groups) * groups
+    };
+    let room = (pages / 5).saturating_sub(1);
+    let room = if room < groups {
+        // The largest power of two not above it (0 for none).
+        (room + 1).next_power_of_two() / 2
+    } else {
+        room / groups * groups
+    };
+    wanted.min(room).clamp(8, 65536) as u32
 }
 
 /// Stable ids: slot `fnv1a(url) % space`, linear probing in URL order.

@@ -114,7 +114,8 @@ impl SearchIndex {
             self.total += d.npos;
             self.docs.insert(d.url.clone(), d);
         }
-        if shard_count(self.total) != self.shards || id_space(self.docs.len()) != id_space(n_before)
+        if shard_count(self.total, self.docs.len()) != self.shards
+            || id_space(self.docs.len()) != id_space(n_before)
         {
             return None;
         }

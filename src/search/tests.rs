@@ -475,20 +475,38 @@ fn building_in_passes_gives_the_same_files() {
         .unwrap();
     assert!(shards >= 16, "{shards} shards: too few for several passes");
     let body = |i: usize| std::borrow::Cow::Borrowed(d[i].body);
-    // Fewer groups than shards (each group's shards put after its pass) and
-    // more (shards put at the end), in one pass and in several.
-    for (passes, groups) in [(1, 8), (3, 8), (8, 8), (1, 256), (5, 256)] {
+    let in_passes = |passes, groups, shards| {
         let got = std::sync::Mutex::new(BTreeMap::new());
         let put = |path: String, bytes: Vec<u8>| {
             assert!(got.lock().unwrap().insert(path, bytes).is_none());
         };
-        let ix = build_in_passes(&d, &body, false, Passes { passes, groups }, &put);
-        assert!(ix.is_none());
-        assert_eq!(
-            got.into_inner().unwrap(),
-            fresh,
-            "{passes} passes, {groups} groups"
-        );
+        let how = Passes {
+            passes,
+            groups,
+            shards,
+        };
+        assert!(build_in_passes(&d, &body, false, how, &put).is_none());
+        got.into_inner().unwrap()
+    };
+    // Fewer groups than shards (each group's shards put after its pass) and
+    // more (shards put at the end), in one pass and in several.
+    for (passes, groups) in [(1, 8), (3, 8), (8, 8), (1, 256), (5, 256)] {
+        let got = in_passes(passes, groups, None);
+        assert_eq!(got, fresh, "{passes} passes, {groups} groups");
+    }
+    // A shard count that is a multiple of the groups but no power of two
+    // (as large sites have: a multiple of 256) gives the same files whether
+    // its shards are put group by group or all at the end; and one that the
+    // groups do not divide is put at the end.
+    let whole = in_passes(1, 256, Some(24));
+    assert_eq!(
+        js_body(&whole["search/meta.js"], "meta")["shards"],
+        serde_json::json!(24)
+    );
+    assert!(whole.contains_key("search/p/17.js"), "shard 0x17 of 24");
+    for (passes, groups) in [(1, 8), (3, 8), (2, 24), (4, 5)] {
+        let got = in_passes(passes, groups, Some(24));
+        assert_eq!(got, whole, "{passes} passes, {groups} groups, 24 shards");
     }
 }
 
@@ -567,4 +585,38 @@ fn pages_of_source_sites_have_a_source_column_patched_as_a_fresh_build() {
     let none = with(&|_| "");
     apply(&mut ix, &mut files, &none, &|_| true);
     assert!(files == own);
+}
+
+#[test]
+fn shards_follow_the_keys_but_leave_at_most_a_fifth_of_a_file_per_page() {
+    // One shard per 32,768 keys, rounded up: a power of two below 256 shards.
+    assert_eq!(shard_count(0, 0), 8);
+    assert_eq!(shard_count(40 * 32768 + 1, 100_000), 64);
+    // From 256 on, a multiple of 256.
+    assert_eq!(shard_count(1300 * 32768, 100_000), 1536);
+    // At most a fifth of the pages less the meta file, rounded down: 10,000
+    // pages of 70 million keys take 1,792 shards, not 2,048 + 256.
+    assert_eq!(shard_count(2100 * 32768, 10_000), 1792);
+    assert_eq!(shard_count(200 * 32768, 1000), 128);
+    // Never fewer than 8, however few the pages.
+    assert_eq!(shard_count(200 * 32768, 10), 8);
+    for pages in (0..30_000).step_by(7) {
+        for total in [0, 1, 65536 * 7, 65536 * 300, 65536 * 5000, 1 << 40] {
+            let s = shard_count(total, pages) as usize;
+            assert!((8..=65536).contains(&s));
+            assert!(if s < 256 {
+                s.is_power_of_two()
+            } else {
+                s.is_multiple_of(256)
+            });
+            // The index's files (a file per page, the shards, meta.js) stay
+            // within 1.2 per page once the site is large enough to matter.
+            if s > 8 {
+                assert!(
+                    (pages + s + 1) * 5 <= pages * 6,
+                    "{pages} pages, {s} shards"
+                );
+            }
+        }
+    }
 }

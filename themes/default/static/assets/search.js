@@ -300,6 +300,16 @@
      more are wanted: per query and filters, how far the checking has got */
   var progress = {};
   var CHECK_ALL = 20;
+  /* How many candidates to check next: as many as are still wanted, over
+     the share of those checked so far that held the term (each check loads
+     a page's file, so checking ten more to find the last two costs eight
+     files for nothing) */
+  function batchSize(st, want) {
+    var need = want - st.found.length;
+    if (!st.next) return need;
+    var share = Math.max(st.found.length, 1) / st.next;
+    return Math.min(Math.ceil(need / share), 4 * need + 10);
+  }
   function confirmed(key, scored, check, want) {
     var st = progress[key];
     if (!st || st.scored !== scored.length) st = progress[key] = { scored: scored.length, next: 0, found: [] };
@@ -311,7 +321,7 @@
       if (st.found.length >= want || st.next >= scored.length) {
         return { found: st.found, done: st.next >= scored.length };
       }
-      var batch = scored.slice(st.next, st.next + Math.max(10, want - st.found.length));
+      var batch = scored.slice(st.next, st.next + batchSize(st, want));
       return Promise.all(batch.map(function (s) { return load('d/' + s.d.id); })).then(function (docs) {
         docs.forEach(function (doc, i) {
           if (doc && confirms(doc, check)) st.found.push(batch[i]);
